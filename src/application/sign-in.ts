@@ -1,0 +1,46 @@
+import type { EducatorAccount } from '../domain/educator/educator-account';
+import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
+import { EmailAddress } from '../domain/educator/email-address';
+import { refusal, type DomainError } from '../domain/shared/result';
+import type { AttemptThrottle } from './ports/attempt-throttle';
+import type { Clock } from './ports/clock';
+import type { PasswordHasher } from './ports/password-hasher';
+import type { TokenIssuer } from './ports/token-issuer';
+
+export interface SignInRequest {
+  username: string;
+  password: string;
+  clientAddress: string;
+}
+
+export type SignInOutcome = { token: string; account: EducatorAccount; userErrors: [] } | { token: null; account: null; userErrors: DomainError[] };
+
+const invalidCredentials = refusal('INVALID_CREDENTIALS', 'That email and password do not match an active account.');
+const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait 15 minutes and try again, or ask your administrator.');
+
+export class SignIn {
+  constructor(
+    private readonly accounts: EducatorAccountRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+    private readonly throttle: AttemptThrottle,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(request: SignInRequest): Promise<SignInOutcome> {
+    const now = this.clock.now();
+    const attempt = { action: 'sign-in' as const, account: EmailAddress.normalize(request.username), address: request.clientAddress };
+    if (await this.throttle.isBlocked(attempt, now)) return { token: null, account: null, userErrors: [tooManyAttempts] };
+
+    const account = await this.accounts.findByEmail(attempt.account);
+    // Unknown users, unregistered accounts and wrong passwords must look identical, in answer and in time.
+    const passwordHash = account?.status(now) === 'ACTIVE' ? account.passwordHash : null;
+    const verified = passwordHash ? await this.passwords.verify(passwordHash, request.password) : await this.passwords.verifyNothing(request.password).then(() => false);
+    if (!account || !verified) {
+      await this.throttle.recordFailure(attempt, now);
+      return { token: null, account: null, userErrors: [invalidCredentials] };
+    }
+    await this.throttle.recordSuccess(attempt);
+    return { token: this.tokens.issue(account.id!), account, userErrors: [] };
+  }
+}

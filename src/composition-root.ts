@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import type { Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { ApolloServer } from '@apollo/server';
+import type { Config } from './config';
+import { CreateEducatorAccount } from './application/create-educator-account';
+import { IdentifyActor } from './application/identify-actor';
+import { ListEducatorAccounts } from './application/list-educator-accounts';
+import { ListManagedSchoolSites } from './application/list-managed-school-sites';
+import { RegisterAccount } from './application/register-account';
+import { SignIn } from './application/sign-in';
+import type { Clock } from './application/ports/clock';
+import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher';
+import { HmacRegistrationCodes } from './infrastructure/auth/hmac-registration-codes';
+import { JwtTokenIssuer } from './infrastructure/auth/jwt-token-issuer';
+import { PublicIds } from './infrastructure/auth/public-ids';
+import { SystemClock } from './infrastructure/clock/system-clock';
+import type { RequestContext } from './infrastructure/graphql/context';
+import { createLoaders } from './infrastructure/graphql/loaders';
+import { AccountResolver } from './infrastructure/graphql/resolvers/account.resolver';
+import { SchoolSiteResolver } from './infrastructure/graphql/resolvers/school-site.resolver';
+import { buildGraphQLSchema } from './infrastructure/graphql/schema';
+import { createHttpApp } from './infrastructure/http/http-app';
+import { createLog, type Log } from './infrastructure/logging';
+import { FileMailDelivery, OutboxDispatcher, SmtpMailDelivery } from './infrastructure/mail/outbox-dispatcher';
+import { createDataSource } from './infrastructure/persistence/data-source';
+import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
+import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
+import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
+import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
+
+export interface Application {
+  config: Config;
+  dataSource: DataSource;
+  clock: Clock;
+  log: Log;
+  app: Express;
+  schema: GraphQLSchema;
+  apollo: ApolloServer<RequestContext>;
+  passwords: Argon2PasswordHasher;
+  codes: HmacRegistrationCodes;
+  publicIds: PublicIds;
+  outbox: OutboxDispatcher;
+  close(): Promise<void>;
+}
+
+export interface Overrides {
+  clock?: Clock;
+  log?: Log;
+}
+
+/** Wires everything by hand: no container, so every dependency can be followed by name. */
+export const buildApplication = async (config: Config, overrides: Overrides = {}): Promise<Application> => {
+  const clock = overrides.clock ?? new SystemClock();
+  const log = overrides.log ?? createLog();
+  const dataSource = createDataSource(config.databaseUrl);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+
+  const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager);
+  const sites = new TypeOrmSchoolSiteRepository(dataSource.manager);
+  const passwords = new Argon2PasswordHasher();
+  const codes = new HmacRegistrationCodes(`${config.jwtSecret}:registration-codes`);
+  const tokens = new JwtTokenIssuer(config.jwtSecret, config.tokenLifetimeSeconds, () => clock.now());
+  const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
+  const throttle = new TypeOrmAttemptThrottle(dataSource);
+  const unitOfWork = new TypeOrmUnitOfWork(dataSource);
+
+  const resolvers = new Map<Function, object>([
+    [
+      AccountResolver,
+      new AccountResolver(
+        new SignIn(accounts, passwords, tokens, throttle, clock),
+        new CreateEducatorAccount(sites, unitOfWork, codes, clock),
+        new RegisterAccount(accounts, codes, passwords, throttle, clock),
+        new ListEducatorAccounts(sites, accounts),
+        clock,
+      ),
+    ],
+    [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
+  ]);
+  const schema = await buildGraphQLSchema(resolvers);
+  const { app, apollo } = await createHttpApp({
+    config,
+    schema,
+    identifyActor: new IdentifyActor(tokens, accounts, clock),
+    publicIds,
+    createLoaders: () => createLoaders(sites, dataSource, clock),
+    log,
+  });
+  const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
+  const outbox = new OutboxDispatcher(dataSource, delivery, clock, log);
+
+  return {
+    config,
+    dataSource,
+    clock,
+    log,
+    app,
+    schema,
+    apollo,
+    passwords,
+    codes,
+    publicIds,
+    outbox,
+    close: async () => {
+      await apollo.stop();
+      await dataSource.destroy();
+    },
+  };
+};

@@ -1,0 +1,11 @@
+import type { DomainError, Result } from '../shared/result';
+import type { EducatorAccount } from './educator-account';
+
+export interface EducatorAccountRepository {
+  findById(id: number): Promise<EducatorAccount | null>;
+  findByEmail(normalizedEmail: string): Promise<EducatorAccount | null>;
+  /** Inserts a new account or rewrites an expired one; a concurrent insert of the same email is EMAIL_TAKEN. */
+  save(account: EducatorAccount): Promise<Result<number, DomainError>>;
+  /** Site Admins of the site whose invitation has not expired. */
+  countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number>;
+}

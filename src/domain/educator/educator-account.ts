@@ -1,0 +1,150 @@
+import { roleOf, type RoleCode } from '../role/role';
+import { fail, ok, refusal, type DomainError, type Result } from '../shared/result';
+import { EmailAddress } from './email-address';
+import { checkPersonName } from './person-name';
+
+export type AccountStatus = 'PENDING_REGISTRATION' | 'ACTIVE' | 'EXPIRED';
+
+export const REGISTRATION_WINDOW_DAYS = 60;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const registrationDeadlineFor = (createdAt: Date): Date => new Date(createdAt.getTime() + REGISTRATION_WINDOW_DAYS * DAY_MS);
+
+export interface EducatorAccountState {
+  id: number | null;
+  firstName: string;
+  lastName: string;
+  email: EmailAddress;
+  roleCode: RoleCode;
+  districtId: number;
+  schoolSiteIds: number[];
+  createdAt: Date;
+  registrationDeadline: Date;
+  registeredAt: Date | null;
+  passwordHash: string | null;
+  registrationCodeHash: string | null;
+  createdByAccountId: number | null;
+}
+
+export interface NewAccountDetails {
+  firstName: string;
+  lastName: string;
+  email: string;
+  roleCode: RoleCode;
+  districtId: number;
+  schoolSiteIds: number[];
+  registrationCodeHash: string;
+  createdByAccountId: number | null;
+  now: Date;
+}
+
+export class EducatorAccount {
+  private constructor(private state: EducatorAccountState) {}
+
+  /** Validates what an admin typed; site scoping is the creation policy's job, decided before this. */
+  static create(details: NewAccountDetails): Result<EducatorAccount, DomainError> {
+    const firstName = checkPersonName(details.firstName, 'First name', ['firstName']);
+    if (!firstName.ok) return firstName;
+    const lastName = checkPersonName(details.lastName, 'Last name', ['lastName']);
+    if (!lastName.ok) return lastName;
+    const email = EmailAddress.create(details.email);
+    if (!email.ok) return email;
+    return ok(
+      new EducatorAccount({
+        id: null,
+        firstName: firstName.value,
+        lastName: lastName.value,
+        email: email.value,
+        roleCode: details.roleCode,
+        districtId: details.districtId,
+        schoolSiteIds: [...details.schoolSiteIds],
+        createdAt: details.now,
+        registrationDeadline: registrationDeadlineFor(details.now),
+        registeredAt: null,
+        passwordHash: null,
+        registrationCodeHash: details.registrationCodeHash,
+        createdByAccountId: details.createdByAccountId,
+      }),
+    );
+  }
+
+  static restore(state: EducatorAccountState): EducatorAccount {
+    return new EducatorAccount({ ...state });
+  }
+
+  get id(): number | null {
+    return this.state.id;
+  }
+  get email(): EmailAddress {
+    return this.state.email;
+  }
+  get roleCode(): RoleCode {
+    return this.state.roleCode;
+  }
+  get districtId(): number {
+    return this.state.districtId;
+  }
+  get schoolSiteIds(): number[] {
+    return [...this.state.schoolSiteIds];
+  }
+  get passwordHash(): string | null {
+    return this.state.passwordHash;
+  }
+  get registrationCodeHash(): string | null {
+    return this.state.registrationCodeHash;
+  }
+  get registrationDeadline(): Date {
+    return this.state.registrationDeadline;
+  }
+  get snapshot(): Readonly<EducatorAccountState> {
+    return { ...this.state, schoolSiteIds: [...this.state.schoolSiteIds] };
+  }
+
+  status(now: Date): AccountStatus {
+    if (this.state.registeredAt) return 'ACTIVE';
+    return now.getTime() > this.state.registrationDeadline.getTime() ? 'EXPIRED' : 'PENDING_REGISTRATION';
+  }
+
+  /**
+   * An expired account is never refused as "taken": the same email is created afresh, keeping the row
+   * (and so the unique email) but with a new role, sites, deadline and code.
+   */
+  recreateFrom(replacement: EducatorAccount, now: Date): Result<EducatorAccount, DomainError> {
+    if (this.status(now) !== 'EXPIRED') return fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
+    return ok(new EducatorAccount({ ...replacement.state, id: this.state.id }));
+  }
+
+  /** Codes are compared by hash by the caller; this guards the account's own rules. */
+  register(passwordHash: string, now: Date): Result<void, DomainError> {
+    const status = this.status(now);
+    if (status === 'ACTIVE') return fail(refusal('INVALID_CODE', 'That registration code is not valid or was already used.', ['registrationCode']));
+    if (status === 'EXPIRED') {
+      return fail(
+        refusal(
+          'REGISTRATION_EXPIRED',
+          `Your invitation expired ${REGISTRATION_WINDOW_DAYS} days after it was sent. Ask your school or district administrator to create your account again.`,
+          ['registrationCode'],
+        ),
+      );
+    }
+    this.state = { ...this.state, registeredAt: now, passwordHash, registrationCodeHash: null };
+    return ok(undefined);
+  }
+
+  describeRole(): string {
+    return roleOf(this.state.roleCode).name;
+  }
+}
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export const checkPasswordStrength = (password: string): Result<void, DomainError> => {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
+    return fail(
+      refusal('WEAK_PASSWORD', `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; a short sentence works well.`, ['password']),
+    );
+  }
+  return ok(undefined);
+};

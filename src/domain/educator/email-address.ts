@@ -1,0 +1,34 @@
+import { fail, ok, refusal, type DomainError, type Result } from '../shared/result';
+
+/**
+ * Emails are unique among accounts, compared case-insensitively; `normalized` is the comparison key
+ * and `value` keeps the address as the admin typed it (trimmed) for display.
+ */
+export class EmailAddress {
+  private constructor(
+    readonly value: string,
+    readonly normalized: string,
+  ) {}
+
+  static readonly MAX_LENGTH = 254;
+
+  // Deliberately practical rather than RFC 5322: one @, a dotted domain, no spaces or control characters.
+  private static readonly SHAPE = /^[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+@[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+\.[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f.]{2,}$/u;
+
+  static create(raw: string, field: string[] = ['email']): Result<EmailAddress, DomainError> {
+    const value = raw.trim();
+    if (value.length === 0) return fail(refusal('INVALID_EMAIL', 'Email is required.', field));
+    if (value.length > EmailAddress.MAX_LENGTH || !EmailAddress.SHAPE.test(value) || value.includes('..')) {
+      return fail(refusal('INVALID_EMAIL', `"${value.slice(0, 80)}" is not a valid email address.`, field));
+    }
+    return ok(new EmailAddress(value, EmailAddress.normalize(value)));
+  }
+
+  static normalize(raw: string): string {
+    return raw.trim().toLowerCase();
+  }
+
+  static restore(value: string): EmailAddress {
+    return new EmailAddress(value, EmailAddress.normalize(value));
+  }
+}

@@ -1,0 +1,30 @@
+import type { EmailMessage } from '../educator/invitation';
+
+export type UploadBatchStatus = 'RECEIVING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'REJECTED';
+
+/** Statuses a person sees; RECEIVING is a file still arriving, invisible until it is stored whole. */
+export const VISIBLE_BATCH_STATUSES: UploadBatchStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED'];
+
+export interface BatchCounts {
+  recordsProcessed: number;
+  recordsCreated: number;
+  recordsSkipped: number;
+  recordsFailed: number;
+}
+
+export const completionEmail = (to: string, fileName: string, siteName: string, counts: BatchCounts, dryRun: boolean): EmailMessage => ({
+  to,
+  subject: `${dryRun ? 'Check' : 'Upload'} of ${fileName} finished: ${counts.recordsFailed} failed`,
+  text: [
+    `Your ${dryRun ? 'check (nothing was created)' : 'upload'} of ${fileName} for ${siteName} has finished.`,
+    '',
+    `Records processed: ${counts.recordsProcessed}`,
+    `Created: ${counts.recordsCreated}`,
+    `Already created earlier (skipped): ${counts.recordsSkipped}`,
+    `Failed: ${counts.recordsFailed}`,
+    '',
+    counts.recordsFailed > 0
+      ? 'Open the upload log to see which lines failed and why, fix them in your original file, and upload it again: only the failed rows will be created.'
+      : 'Every row was handled.',
+  ].join('\r\n'),
+});

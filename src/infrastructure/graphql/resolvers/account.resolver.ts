@@ -1,0 +1,101 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CreateEducatorAccount } from '../../../application/create-educator-account';
+import type { ListEducatorAccounts } from '../../../application/list-educator-accounts';
+import type { RegisterAccount } from '../../../application/register-account';
+import type { SignIn } from '../../../application/sign-in';
+import type { Clock } from '../../../application/ports/clock';
+import { roleOf, ROLES } from '../../../domain/role/role';
+import type { EducatorAccount } from '../../../domain/educator/educator-account';
+import { viewerOf, type RequestContext } from '../context';
+import {
+  CreateEducatorAccountInput,
+  CreateEducatorAccountPayload,
+  EducatorAccountsArgs,
+  RegisterAccountInput,
+  RegisterAccountPayload,
+  SignInInput,
+  SignInPayload,
+} from '../types/account.inputs';
+import { DistrictType, EducatorAccountConnection, EducatorAccountType, RoleType, SchoolSiteType } from '../types/account.types';
+import { UserError, WarningType } from '../types/common.types';
+import { decodeCursor, encodeCursor, presentSites } from './presenters';
+
+@Resolver(() => EducatorAccountType)
+export class AccountResolver {
+  constructor(
+    private readonly signInUseCase: SignIn,
+    private readonly createAccount: CreateEducatorAccount,
+    private readonly registerUseCase: RegisterAccount,
+    private readonly listAccounts: ListEducatorAccounts,
+    private readonly clock: Clock,
+  ) {}
+
+  @Query(() => EducatorAccountType)
+  me(@Ctx() context: RequestContext): EducatorAccountType {
+    return this.present(viewerOf(context).account, context);
+  }
+
+  @Query(() => [RoleType])
+  roles(): RoleType[] {
+    return ROLES.map(RoleType.from);
+  }
+
+  @Query(() => EducatorAccountConnection, { description: 'Accounts of one school site the viewer manages, oldest first.' })
+  async educatorAccounts(@Args(() => EducatorAccountsArgs) args: EducatorAccountsArgs, @Ctx() context: RequestContext): Promise<EducatorAccountConnection> {
+    const { actor } = viewerOf(context);
+    const page = await this.listAccounts.execute(actor, context.publicIds.decode('site', args.schoolSiteId), args.first, decodeCursor(context, args.after));
+    const last = page.nodes.at(-1);
+    return {
+      nodes: page.nodes.map((account) => this.present(account, context)),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.id!) : null },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Mutation(() => SignInPayload)
+  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() context: RequestContext): Promise<SignInPayload> {
+    const outcome = await this.signInUseCase.execute({ ...input, clientAddress: context.clientAddress });
+    return { token: outcome.token, account: outcome.account && this.present(outcome.account, context), userErrors: outcome.userErrors.map(UserError.from) };
+  }
+
+  @Mutation(() => CreateEducatorAccountPayload)
+  async createEducatorAccount(
+    @Arg('input', () => CreateEducatorAccountInput) input: CreateEducatorAccountInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CreateEducatorAccountPayload> {
+    const { actor } = viewerOf(context);
+    const schoolSiteIds = (input.schoolSiteIds ?? []).map((id) => context.publicIds.decode('site', id));
+    const outcome = await this.createAccount.execute(actor, { ...input, schoolSiteIds });
+    return {
+      account: outcome.account && this.present(outcome.account, context),
+      warnings: outcome.warnings.map(WarningType.from),
+      userErrors: outcome.userErrors.map(UserError.from),
+    };
+  }
+
+  @Mutation(() => RegisterAccountPayload)
+  async registerAccount(@Arg('input', () => RegisterAccountInput) input: RegisterAccountInput, @Ctx() context: RequestContext): Promise<RegisterAccountPayload> {
+    const outcome = await this.registerUseCase.execute({ ...input, clientAddress: context.clientAddress });
+    return { account: outcome.account && this.present(outcome.account, context), userErrors: outcome.userErrors.map(UserError.from) };
+  }
+
+  @FieldResolver(() => RoleType)
+  role(@Root() account: EducatorAccountType): RoleType {
+    return RoleType.from(roleOf(account.roleCode));
+  }
+
+  @FieldResolver(() => [SchoolSiteType])
+  async schoolSites(@Root() account: EducatorAccountType, @Ctx() context: RequestContext): Promise<SchoolSiteType[]> {
+    return presentSites(context, account.schoolSiteIds);
+  }
+
+  @FieldResolver(() => DistrictType)
+  async district(@Root() account: EducatorAccountType, @Ctx() context: RequestContext): Promise<DistrictType> {
+    const district = await context.loaders.districts.load(account.districtId);
+    return DistrictType.from(district!, context.publicIds.encode('district', account.districtId));
+  }
+
+  private present(account: EducatorAccount, context: RequestContext): EducatorAccountType {
+    return EducatorAccountType.from(account, context.publicIds.encode('account', account.id!), this.clock.now());
+  }
+}

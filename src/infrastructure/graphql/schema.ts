@@ -1,0 +1,20 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type ResolverData } from 'type-graphql';
+import { AccountResolver } from './resolvers/account.resolver';
+import { SchoolSiteResolver } from './resolvers/school-site.resolver';
+
+
+export const RESOLVER_CLASSES = [AccountResolver, SchoolSiteResolver] as const;
+
+/** type-graphql asks this for resolver instances; the composition root built them all by hand. */
+export type ResolverInstances = Map<Function, object>;
+
+export const buildGraphQLSchema = (instances: ResolverInstances): Promise<GraphQLSchema> =>
+  buildSchema({
+    resolvers: RESOLVER_CLASSES,
+    container: { get: (someClass: Function, _resolverData: ResolverData) => instances.get(someClass) },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });

@@ -1,0 +1,68 @@
+import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { EducatorAccountType } from './account.types';
+import { UserError, WarningType } from './common.types';
+import { RoleCodeEnum } from './enums';
+
+// Shape limits only (BAD_USER_INPUT); the business rules on these values answer as userErrors.
+const GENEROUS = 1000;
+
+@InputType()
+export class SignInInput {
+  @Field(() => String) @MaxLength(GENEROUS) username: string;
+  @Field(() => String) @MaxLength(GENEROUS) password: string;
+}
+
+@ObjectType()
+export class SignInPayload {
+  @Field(() => String, { nullable: true }) token: string | null;
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class CreateEducatorAccountInput {
+  @Field(() => String) @MaxLength(GENEROUS) firstName: string;
+  @Field(() => String) @MaxLength(GENEROUS) lastName: string;
+  @Field(() => String) @MaxLength(GENEROUS) email: string;
+  @Field(() => RoleCodeEnum) roleCode: RoleCodeEnum;
+  @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(100) schoolSiteIds?: string[] | null;
+  @Field(() => Boolean) agreementAccepted: boolean;
+}
+
+@ObjectType()
+export class CreateEducatorAccountPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [WarningType]) warnings: WarningType[];
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class RegisterAccountInput {
+  @Field(() => String) @MaxLength(GENEROUS) email: string;
+  @Field(() => String) @MaxLength(GENEROUS) registrationCode: string;
+  @Field(() => String) @MaxLength(GENEROUS) password: string;
+  @Field(() => Boolean) educationalInterestAccepted: boolean;
+}
+
+@ObjectType()
+export class RegisterAccountPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: 'At most 100; 50 when omitted.' })
+  @IsOptional()
+  @Min(0)
+  @Max(100)
+  first?: number | null;
+
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100) after?: string | null;
+}
+
+@ArgsType()
+export class EducatorAccountsArgs extends PageArgs {
+  @Field(() => ID) schoolSiteId: string;
+}

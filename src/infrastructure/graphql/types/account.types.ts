@@ -1,0 +1,79 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { EducatorAccount } from '../../../domain/educator/educator-account';
+import type { Role } from '../../../domain/role/role';
+import type { District, SchoolSite } from '../../../domain/school/school-site';
+import { AccountStatusEnum, RoleCodeEnum, RoleScopeEnum } from './enums';
+import { PageInfo } from './common.types';
+
+@ObjectType('Role')
+export class RoleType {
+  @Field(() => RoleCodeEnum) code: RoleCodeEnum;
+  @Field(() => String) name: string;
+  @Field(() => RoleScopeEnum) scope: RoleScopeEnum;
+  @Field(() => Boolean) bulkCreatable: boolean;
+
+  static from(role: Role): RoleType {
+    return Object.assign(new RoleType(), role);
+  }
+}
+
+@ObjectType('District')
+export class DistrictType {
+  @Field(() => ID) id: string;
+  @Field(() => String) name: string;
+
+  static from(district: District, publicId: string): DistrictType {
+    return Object.assign(new DistrictType(), { id: publicId, name: district.name });
+  }
+}
+
+@ObjectType('SchoolSite')
+export class SchoolSiteType {
+  @Field(() => ID) id: string;
+  @Field(() => String) name: string;
+  // district and siteAdminCount are resolved in batches by SchoolSiteResolver.
+  internalId: number;
+  districtId: number;
+
+  static from(site: SchoolSite, publicId: string): SchoolSiteType {
+    return Object.assign(new SchoolSiteType(), { id: publicId, name: site.name, internalId: site.id, districtId: site.districtId });
+  }
+}
+
+@ObjectType('EducatorAccount')
+export class EducatorAccountType {
+  @Field(() => ID) id: string;
+  @Field(() => String) firstName: string;
+  @Field(() => String) lastName: string;
+  @Field(() => String) email: string;
+  @Field(() => AccountStatusEnum) status: AccountStatusEnum;
+  @Field(() => Date) registrationDeadline: Date;
+  @Field(() => Date) createdAt: Date;
+  // role, schoolSites and district are resolved in batches by EducatorAccountResolver.
+  roleCode: RoleCodeEnum;
+  schoolSiteIds: number[];
+  districtId: number;
+
+  static from(account: EducatorAccount, publicId: string, now: Date): EducatorAccountType {
+    const state = account.snapshot;
+    return Object.assign(new EducatorAccountType(), {
+      id: publicId,
+      firstName: state.firstName,
+      lastName: state.lastName,
+      email: state.email.value,
+      status: account.status(now) as AccountStatusEnum,
+      registrationDeadline: state.registrationDeadline,
+      createdAt: state.createdAt,
+      roleCode: state.roleCode as RoleCodeEnum,
+      schoolSiteIds: state.schoolSiteIds,
+      districtId: state.districtId,
+    });
+  }
+}
+
+@ObjectType()
+export class EducatorAccountConnection {
+  @Field(() => [EducatorAccountType]) nodes: EducatorAccountType[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int) totalCount: number;
+}

@@ -1,0 +1,31 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum RoleCodeEnum {
+  EDUCATOR = 'EDUCATOR',
+  COUNSELOR_CASELOAD_ONLY = 'COUNSELOR_CASELOAD_ONLY',
+  COUNSELOR = 'COUNSELOR',
+  MULTI_SITE_COUNSELOR = 'MULTI_SITE_COUNSELOR',
+  SITE_ADMIN = 'SITE_ADMIN',
+  DISTRICT_ADMIN = 'DISTRICT_ADMIN',
+}
+export enum RoleScopeEnum {
+  SITE = 'SITE',
+  MULTI_SITE = 'MULTI_SITE',
+  DISTRICT = 'DISTRICT',
+}
+export enum AccountStatusEnum {
+  PENDING_REGISTRATION = 'PENDING_REGISTRATION',
+  ACTIVE = 'ACTIVE',
+  EXPIRED = 'EXPIRED',
+}
+export enum UploadBatchStatusEnum {
+  QUEUED = 'QUEUED',
+  PROCESSING = 'PROCESSING',
+  COMPLETED = 'COMPLETED',
+  REJECTED = 'REJECTED',
+}
+
+registerEnumType(RoleCodeEnum, { name: 'RoleCode' });
+registerEnumType(RoleScopeEnum, { name: 'RoleScope' });
+registerEnumType(AccountStatusEnum, { name: 'AccountStatus' });
+registerEnumType(UploadBatchStatusEnum, { name: 'UploadBatchStatus' });

@@ -1,0 +1,62 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type Request } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { graphqlUploadExpress } from 'graphql-upload-ts';
+import type { Config } from '../../config';
+import type { IdentifyActor } from '../../application/identify-actor';
+import type { RequestContext, Loaders } from '../graphql/context';
+import { formatError, type ErrorLogger } from '../graphql/error-formatting';
+import type { PublicIds } from '../auth/public-ids';
+
+export interface HttpDependencies {
+  config: Config;
+  schema: GraphQLSchema;
+  identifyActor: IdentifyActor;
+  publicIds: PublicIds;
+  createLoaders: () => Loaders;
+  log: ErrorLogger;
+  /** Plain HTTP routes (CSV downloads) mounted before GraphQL. */
+  routes?: express.Router;
+}
+
+export const bearerToken = (request: Request): string | undefined => {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+};
+
+export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> => {
+  const apollo = new ApolloServer<RequestContext>({
+    schema: deps.schema,
+    introspection: deps.config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(deps.log),
+    csrfPrevention: true,
+    plugins: [deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.get('/healthz', (_request, response) => {
+    response.json({ ok: true });
+  });
+  if (deps.routes) app.use(deps.routes);
+  app.use(
+    '/graphql',
+    graphqlUploadExpress({ maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 }),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        viewer: await deps.identifyActor.execute(bearerToken(req)),
+        clientAddress: req.ip ?? 'unknown',
+        publicIds: deps.publicIds,
+        loaders: deps.createLoaders(),
+      }),
+    }),
+  );
+  return { app, apollo };
+};

@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../../application/ports/clock';
+import { OutboxMessageRecord } from '../persistence/records/records';
+
+export interface MailDelivery {
+  deliver(message: { id: number; to: string; subject: string; text: string }): Promise<string>;
+}
+
+/** Without SMTP_URL every email becomes an .eml file, so a developer can open invitations locally. */
+export class FileMailDelivery implements MailDelivery {
+  private readonly composer: Transporter;
+
+  constructor(
+    private readonly directory: string,
+    private readonly from: string,
+  ) {
+    this.composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  }
+
+  async deliver(message: { id: number; to: string; subject: string; text: string }): Promise<string> {
+    const composed = await this.composer.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+    await mkdir(this.directory, { recursive: true });
+    const path = join(this.directory, `${String(message.id).padStart(8, '0')}-${message.to.replace(/[^A-Za-z0-9@._-]/g, '_').slice(0, 100)}.eml`);
+    await writeFile(path, composed.message as Buffer);
+    return path;
+  }
+}
+
+export class SmtpMailDelivery implements MailDelivery {
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport(smtpUrl);
+  }
+
+  async deliver(message: { to: string; subject: string; text: string }): Promise<string> {
+    const info = await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+    return String(info.messageId);
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+// Long enough for one delivery; a process that dies mid-send leaves the message due again after it.
+const CLAIM_MS = 5 * 60_000;
+
+/**
+ * Delivers queued emails in the background: creation only ever writes an outbox row, so a slow or
+ * failing mail server never slows or fails account creation. At-least-once, with backoff.
+ */
+export class OutboxDispatcher {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly delivery: MailDelivery,
+    private readonly clock: Clock,
+    private readonly log: (message: string, details: Record<string, unknown>) => void,
+  ) {}
+
+  /** Sends what is due now; returns how many were delivered. */
+  async dispatchDue(limit = 100): Promise<number> {
+    const now = this.clock.now().getTime();
+    const repository = this.dataSource.getRepository(OutboxMessageRecord);
+    const due = await repository
+      .createQueryBuilder('message')
+      .where("message.status = 'PENDING' AND message.nextAttemptAt <= :now", { now })
+      .orderBy('message.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    let delivered = 0;
+    for (const message of due) {
+      const claimed = await repository
+        .createQueryBuilder()
+        .update()
+        .set({ nextAttemptAt: now + CLAIM_MS })
+        .where("id = :id AND status = 'PENDING' AND next_attempt_at = :due", { id: message.id, due: message.nextAttemptAt })
+        .execute();
+      if (claimed.affected !== 1) continue;
+      try {
+        const where = await this.delivery.deliver({ id: message.id, to: message.recipient, subject: message.subject, text: message.body });
+        await repository.update({ id: message.id }, { status: 'SENT', sentAt: this.clock.now().getTime(), attempts: message.attempts + 1, lastError: null });
+        this.log('Email delivered', { outboxId: message.id, to: message.recipient, where });
+        delivered += 1;
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        await repository.update(
+          { id: message.id },
+          { attempts, lastError, status: attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING', nextAttemptAt: now + 2 ** attempts * 30_000 },
+        );
+        this.log('Email delivery failed; will retry', { outboxId: message.id, attempts, lastError });
+      }
+    }
+    return delivered;
+  }
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { CreateSchema1764000000000 } from './migrations/1764000000000-create-schema';
+import { ALL_RECORDS } from './records/records';
+
+export const DEFAULT_SQLITE_FILE = './var/educators.sqlite';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql');
+
+/**
+ * `mysql://user:pass@host:3306/db` (or `mariadb://`) selects MySQL/MariaDB; `sqlite:<path>` or nothing
+ * selects the embedded SQLite file, so a newcomer needs no database server.
+ */
+export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOptions => {
+  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000], synchronize: false, logging: false as const };
+  if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {
+    const url = new URL(databaseUrl);
+    return {
+      ...common,
+      type: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.replace(/^\//, ''),
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      extra: { connectionLimit: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    };
+  }
+  const file = databaseUrl?.replace(/^sqlite:/, '') || DEFAULT_SQLITE_FILE;
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: file,
+    enableWAL: true,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      // Several processes (API, worker) may share the file: wait for a lock rather than fail at once.
+      db.pragma('busy_timeout = 10000');
+      db.pragma('synchronous = NORMAL');
+    },
+  };
+};
+
+export const createDataSource = (databaseUrl: string | undefined): DataSource => new DataSource(dataSourceOptions(databaseUrl));

@@ -1,0 +1,139 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+// Timestamps are epoch milliseconds in BIGINT columns: identical on SQLite and MySQL, no time zone conversions.
+const epochMs = { type: 'bigint' as const, transformer: { to: (value: number | null) => value, from: (value: string | number | null) => (value === null ? null : Number(value)) } };
+
+@Entity('district')
+export class DistrictRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+}
+
+@Entity('school_site')
+@Index('ix_school_site_district', ['districtId', 'name'])
+export class SchoolSiteRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'int', name: 'district_id' }) districtId: number;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+}
+
+@Entity('educator_account')
+export class EducatorAccountRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'varchar', length: 254 }) email: string;
+  @Index('uq_educator_account_email', { unique: true })
+  @Column({ type: 'varchar', length: 254, name: 'email_normalized' })
+  emailNormalized: string;
+  @Column({ type: 'varchar', length: 200, name: 'first_name' }) firstName: string;
+  @Column({ type: 'varchar', length: 200, name: 'last_name' }) lastName: string;
+  @Column({ type: 'varchar', length: 40, name: 'role_code' }) roleCode: string;
+  @Column({ type: 'int', name: 'district_id' }) districtId: number;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ ...epochMs, name: 'registration_deadline' }) registrationDeadline: number;
+  @Column({ ...epochMs, name: 'registered_at', nullable: true }) registeredAt: number | null;
+  @Column({ type: 'varchar', length: 200, name: 'password_hash', nullable: true }) passwordHash: string | null;
+  @Column({ type: 'varchar', length: 100, name: 'registration_code_hash', nullable: true }) registrationCodeHash: string | null;
+  @Column({ type: 'int', name: 'created_by_account_id', nullable: true }) createdByAccountId: number | null;
+  @Column({ type: 'int', name: 'source_batch_id', nullable: true }) sourceBatchId: number | null;
+}
+
+@Entity('educator_account_site')
+@Index('ix_educator_account_site_site', ['schoolSiteId', 'accountId'])
+export class EducatorAccountSiteRecord {
+  @PrimaryColumn({ type: 'int', name: 'account_id' }) accountId: number;
+  @PrimaryColumn({ type: 'int', name: 'school_site_id' }) schoolSiteId: number;
+}
+
+@Entity('agreement_acceptance')
+export class AgreementAcceptanceRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'int', name: 'accepted_by_account_id' }) acceptedByAccountId: number;
+  @Column({ type: 'varchar', length: 40 }) agreement: string;
+  @Column({ type: 'varchar', length: 40 }) version: string;
+  @Column({ ...epochMs, name: 'accepted_at' }) acceptedAt: number;
+  @Column({ type: 'int', name: 'subject_account_id', nullable: true }) subjectAccountId: number | null;
+  @Column({ type: 'int', name: 'upload_batch_id', nullable: true }) uploadBatchId: number | null;
+}
+
+@Entity('outbox_message')
+@Index('ix_outbox_message_due', ['status', 'nextAttemptAt'])
+export class OutboxMessageRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'varchar', length: 254 }) recipient: string;
+  @Column({ type: 'varchar', length: 300 }) subject: string;
+  @Column({ type: 'text' }) body: string;
+  @Column({ type: 'varchar', length: 10 }) status: string;
+  @Column({ type: 'int' }) attempts: number;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ ...epochMs, name: 'next_attempt_at' }) nextAttemptAt: number;
+  @Column({ ...epochMs, name: 'sent_at', nullable: true }) sentAt: number | null;
+  @Column({ type: 'varchar', length: 500, name: 'last_error', nullable: true }) lastError: string | null;
+}
+
+@Entity('throttle_counter')
+export class ThrottleCounterRecord {
+  @PrimaryColumn({ type: 'varchar', length: 300, name: 'throttle_key' }) throttleKey: string;
+  @Column({ type: 'int' }) failures: number;
+  @Column({ ...epochMs, name: 'window_started_at' }) windowStartedAt: number;
+  @Column({ ...epochMs, name: 'blocked_until', nullable: true }) blockedUntil: number | null;
+}
+
+@Entity('upload_batch')
+@Index('ix_upload_batch_site', ['schoolSiteId', 'id'])
+@Index('ix_upload_batch_status', ['status', 'id'])
+export class UploadBatchRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'int', name: 'school_site_id' }) schoolSiteId: number;
+  @Column({ type: 'int', name: 'uploaded_by_account_id' }) uploadedByAccountId: number;
+  @Column({ type: 'varchar', length: 255, name: 'file_name' }) fileName: string;
+  @Column({ type: 'bigint', name: 'byte_size' }) byteSize: number;
+  @Column({ type: 'smallint', name: 'dry_run' }) dryRun: number;
+  @Column({ type: 'varchar', length: 12 }) status: string;
+  @Column({ type: 'int', name: 'total_rows', nullable: true }) totalRows: number | null;
+  @Column({ type: 'int', name: 'records_processed' }) recordsProcessed: number;
+  @Column({ type: 'int', name: 'records_created' }) recordsCreated: number;
+  @Column({ type: 'int', name: 'records_skipped' }) recordsSkipped: number;
+  @Column({ type: 'int', name: 'records_failed' }) recordsFailed: number;
+  @Column({ type: 'text', name: 'rejection_reason', nullable: true }) rejectionReason: string | null;
+  @Column({ type: 'text', nullable: true }) warnings: string | null;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ ...epochMs, name: 'start_time', nullable: true }) startTime: number | null;
+  @Column({ ...epochMs, name: 'end_time', nullable: true }) endTime: number | null;
+  @Column({ type: 'varchar', length: 100, name: 'lease_owner', nullable: true }) leaseOwner: string | null;
+  @Column({ ...epochMs, name: 'lease_expires_at', nullable: true }) leaseExpiresAt: number | null;
+}
+
+@Entity('upload_file_chunk')
+export class UploadFileChunkRecord {
+  @PrimaryColumn({ type: 'int', name: 'batch_id' }) batchId: number;
+  @PrimaryColumn({ type: 'int' }) seq: number;
+  @Column({ type: 'blob' }) data: Buffer;
+}
+
+@Entity('upload_failure')
+@Index('uq_upload_failure_line', ['batchId', 'lineNumber'], { unique: true })
+export class UploadFailureRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'int', name: 'batch_id' }) batchId: number;
+  @Column({ type: 'int', name: 'line_number' }) lineNumber: number;
+  @Column({ type: 'varchar', length: 40 }) code: string;
+  @Column({ type: 'varchar', length: 500 }) reason: string;
+  @Column({ type: 'varchar', length: 200, name: 'role_as_written' }) roleAsWritten: string;
+  @Column({ type: 'varchar', length: 300, nullable: true }) email: string | null;
+  @Column({ type: 'text', name: 'original_cells' }) originalCells: string;
+}
+
+export const ALL_RECORDS = [
+  DistrictRecord,
+  SchoolSiteRecord,
+  EducatorAccountRecord,
+  EducatorAccountSiteRecord,
+  AgreementAcceptanceRecord,
+  OutboxMessageRecord,
+  ThrottleCounterRecord,
+  UploadBatchRecord,
+  UploadFileChunkRecord,
+  UploadFailureRecord,
+];

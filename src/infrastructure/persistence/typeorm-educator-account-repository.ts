@@ -1,0 +1,114 @@
+import { In, type EntityManager } from 'typeorm';
+import { EducatorAccount } from '../../domain/educator/educator-account';
+import type { EducatorAccountRepository } from '../../domain/educator/educator-account-repository';
+import { EmailAddress } from '../../domain/educator/email-address';
+import type { RoleCode } from '../../domain/role/role';
+import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
+import type { AccountDirectory, Page } from '../../application/ports/account-directory';
+import { EducatorAccountRecord, EducatorAccountSiteRecord } from './records/records';
+import { isUniqueViolation } from './unique-violation';
+
+export const accountToDomain = (record: EducatorAccountRecord, schoolSiteIds: number[]): EducatorAccount =>
+  EducatorAccount.restore({
+    id: record.id,
+    firstName: record.firstName,
+    lastName: record.lastName,
+    email: EmailAddress.restore(record.email),
+    roleCode: record.roleCode as RoleCode,
+    districtId: record.districtId,
+    schoolSiteIds,
+    createdAt: new Date(Number(record.createdAt)),
+    registrationDeadline: new Date(Number(record.registrationDeadline)),
+    registeredAt: record.registeredAt === null ? null : new Date(Number(record.registeredAt)),
+    passwordHash: record.passwordHash,
+    registrationCodeHash: record.registrationCodeHash,
+    createdByAccountId: record.createdByAccountId,
+  });
+
+const accountToRecord = (account: EducatorAccount): Partial<EducatorAccountRecord> => {
+  const state = account.snapshot;
+  return {
+    ...(state.id !== null ? { id: state.id } : {}),
+    email: state.email.value,
+    emailNormalized: state.email.normalized,
+    firstName: state.firstName,
+    lastName: state.lastName,
+    roleCode: state.roleCode,
+    districtId: state.districtId,
+    createdAt: state.createdAt.getTime(),
+    registrationDeadline: state.registrationDeadline.getTime(),
+    registeredAt: state.registeredAt?.getTime() ?? null,
+    passwordHash: state.passwordHash,
+    registrationCodeHash: state.registrationCodeHash,
+    createdByAccountId: state.createdByAccountId,
+  };
+};
+
+export class TypeOrmEducatorAccountRepository implements EducatorAccountRepository, AccountDirectory {
+  constructor(private readonly manager: EntityManager) {}
+
+  async findById(id: number): Promise<EducatorAccount | null> {
+    const record = await this.manager.findOneBy(EducatorAccountRecord, { id });
+    return record ? (await this.withSites([record]))[0] : null;
+  }
+
+  async findByEmail(normalizedEmail: string): Promise<EducatorAccount | null> {
+    const record = await this.manager.findOneBy(EducatorAccountRecord, { emailNormalized: normalizedEmail });
+    return record ? (await this.withSites([record]))[0] : null;
+  }
+
+  async save(account: EducatorAccount): Promise<Result<number, DomainError>> {
+    try {
+      const saved = await this.manager.transaction(async (manager) => {
+        const record = await manager.save(EducatorAccountRecord, accountToRecord(account));
+        await manager.delete(EducatorAccountSiteRecord, { accountId: record.id! });
+        if (account.schoolSiteIds.length > 0) {
+          await manager.insert(
+            EducatorAccountSiteRecord,
+            account.schoolSiteIds.map((schoolSiteId) => ({ accountId: record.id!, schoolSiteId })),
+          );
+        }
+        return record.id!;
+      });
+      return ok(saved);
+    } catch (error) {
+      if (isUniqueViolation(error)) return fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
+      throw error;
+    }
+  }
+
+  async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
+    return this.manager
+      .createQueryBuilder(EducatorAccountSiteRecord, 'membership')
+      .innerJoin(EducatorAccountRecord, 'account', 'account.id = membership.accountId')
+      .where('membership.schoolSiteId = :schoolSiteId', { schoolSiteId })
+      .andWhere("account.roleCode = 'SITE_ADMIN'")
+      .andWhere('(account.registeredAt IS NOT NULL OR account.registrationDeadline >= :now)', { now: now.getTime() })
+      .getCount();
+  }
+
+  async listBySite(schoolSiteId: number, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
+    const page = this.manager
+      .createQueryBuilder(EducatorAccountSiteRecord, 'membership')
+      .where('membership.schoolSiteId = :schoolSiteId', { schoolSiteId });
+    const totalCount = await page.clone().getCount();
+    if (afterId !== null) page.andWhere('membership.accountId > :afterId', { afterId });
+    const memberships = await page.orderBy('membership.accountId', 'ASC').limit(first + 1).getMany();
+    const ids = memberships.slice(0, first).map((membership) => membership.accountId);
+    const records = ids.length ? await this.manager.findBy(EducatorAccountRecord, { id: In(ids) }) : [];
+    const accounts = await this.withSites(records.sort((a, b) => a.id - b.id));
+    return { nodes: accounts, hasNextPage: memberships.length > first, totalCount };
+  }
+
+  /** One query for the sites of a whole page of accounts, never one per account. */
+  private async withSites(records: EducatorAccountRecord[]): Promise<EducatorAccount[]> {
+    if (records.length === 0) return [];
+    const memberships = await this.manager.findBy(EducatorAccountSiteRecord, { accountId: In(records.map((record) => record.id)) });
+    return records.map((record) =>
+      accountToDomain(
+        record,
+        memberships.filter((membership) => membership.accountId === record.id).map((membership) => membership.schoolSiteId).sort((a, b) => a - b),
+      ),
+    );
+  }
+}

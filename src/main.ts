@@ -1,0 +1,34 @@
+import { buildApplication } from './composition-root';
+import { loadConfig } from './config';
+import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
+import { startBackgroundWork } from './background-work';
+
+const main = async (): Promise<void> => {
+  const config = loadConfig();
+  const application = await buildApplication(config);
+  if (config.production) {
+    if (await demoPasswordInUse(application.dataSource, application.passwords)) {
+      throw new Error('Refusing to start in production while a demo account still has the demo password.');
+    }
+  } else if (!config.databaseUrl || config.databaseUrl.startsWith('sqlite:')) {
+    const demo = await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
+    if (demo) printDemoSignIn(demo);
+  }
+  const background = config.worker ? startBackgroundWork(application) : null;
+  const server = application.app.listen(config.port, () => {
+    console.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.worker ? ' (with the upload worker)' : ''}`);
+  });
+  const shutdown = async (): Promise<void> => {
+    server.close();
+    await background?.stop();
+    await application.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
