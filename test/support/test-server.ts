@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApplication, type Application } from '../../src/composition-root';
+import { loadConfig, type Config } from '../../src/config';
+import { seedDemoDistrict, type DemoDistrict } from '../../src/cli/demo-district';
+import { MovableClock } from '../../src/infrastructure/clock/system-clock';
+import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
+import type { TestDatabase } from './databases';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [key: string]: unknown }; path?: string[] }[];
+  text: string;
+}
+
+export interface TestServer {
+  url: string;
+  application: Application;
+  clock: MovableClock;
+  demo: DemoDistrict;
+  outboxDir: string;
+  /** Empties every table and seeds the demo district again. */
+  reset(): Promise<void>;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  signIn(email: string, password?: string): Promise<string>;
+  /** Delivers queued emails to .eml files and returns their contents, oldest first. */
+  deliveredEmails(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const dropEverything = async (application: Application): Promise<void> => {
+  const runner = application.dataSource.createQueryRunner();
+  try {
+    for (const record of ALL_RECORDS) await runner.dropTable(application.dataSource.getMetadata(record).tableName, true);
+    await runner.dropTable('migrations', true);
+  } finally {
+    await runner.release();
+  }
+};
+
+/** The real service on a real port, against a real database, with a clock the test can move. */
+export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}): Promise<TestServer> => {
+  const outboxDir = mkdtempSync(join(tmpdir(), 'educators-outbox-'));
+  const config: Config = { ...loadConfig({}), databaseUrl: database.url(), worker: false, mailOutboxDir: outboxDir, ...configOverrides };
+  const clock = new MovableClock();
+  let application = await buildApplication(config, { clock, log: () => undefined });
+  if (database.label === 'MySQL') {
+    // A MySQL test database outlives the suite: start from nothing so the migrations themselves are tested.
+    await dropEverything(application);
+    await application.close();
+    application = await buildApplication(config, { clock, log: () => undefined });
+  }
+  const server: Server = await new Promise((resolve) => {
+    const listening = application.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const test: TestServer = {
+    url,
+    application,
+    clock,
+    outboxDir,
+    demo: undefined as unknown as DemoDistrict,
+    async reset() {
+      for (const record of ALL_RECORDS) await application.dataSource.getRepository(record).clear();
+      test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
+    },
+    async graphql(query, variables = {}, token) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      const body = JSON.parse(text);
+      return { status: response.status, data: body.data, errors: body.errors, text };
+    },
+    async signIn(email, password = test.demo.password) {
+      const response = await test.graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: email, password } });
+      const token = response.data?.signIn?.token;
+      if (!token) throw new Error(`Sign-in as ${email} failed: ${response.text}`);
+      return token;
+    },
+    async deliveredEmails() {
+      const before = new Set(readdirSync(outboxDir));
+      while ((await application.outbox.dispatchDue(1000)) > 0);
+      return readdirSync(outboxDir)
+        .filter((file) => !before.has(file))
+        .sort()
+        .map((file) => readFileSync(join(outboxDir, file), 'utf8'));
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await application.close();
+    },
+  };
+  await test.reset();
+  return test;
+};
