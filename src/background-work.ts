@@ -6,7 +6,10 @@ export interface BackgroundWork {
 
 const POLL_MS = 500;
 
-/** Loops that run beside the API (or alone in `npm run worker`): email delivery and, later, upload batches. */
+// A file still arriving after this long was abandoned by a client or a process that died.
+const ABANDONED_UPLOAD_MS = 60 * 60_000;
+
+/** Loops that run beside the API (or alone in `npm run worker`): upload batches, email delivery, cleanup. */
 export const startBackgroundWork = (application: Application): BackgroundWork => {
   let running = true;
   const loop = async (name: string, step: () => Promise<number>): Promise<void> => {
@@ -20,7 +23,15 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
       if (done === 0 && running) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   };
-  const loops = [loop('Email delivery', () => application.outbox.dispatchDue())];
+  const loops = [
+    loop('Upload processing', () => application.uploadWorker.execute()),
+    loop('Email delivery', () => application.outbox.dispatchDue()),
+    loop('Abandoned upload cleanup', async () => {
+      await application.uploads.discardAbandoned(new Date(application.clock.now().getTime() - ABANDONED_UPLOAD_MS));
+      await new Promise((resolve) => setTimeout(resolve, 60_000 - POLL_MS));
+      return 0;
+    }),
+  ];
   return {
     stop: async () => {
       running = false;

@@ -9,6 +9,11 @@ import { IdentifyActor } from './application/identify-actor';
 import { ListEducatorAccounts } from './application/list-educator-accounts';
 import { ListManagedSchoolSites } from './application/list-managed-school-sites';
 import { RegisterAccount } from './application/register-account';
+import { ProcessUploadBatch } from './application/process-upload-batch';
+import { ReadUploadLog } from './application/read-upload-log';
+import { UploadEducatorAccounts } from './application/upload-educator-accounts';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { SignIn } from './application/sign-in';
 import type { Clock } from './application/ports/clock';
 import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher';
@@ -20,11 +25,16 @@ import type { RequestContext } from './infrastructure/graphql/context';
 import { createLoaders } from './infrastructure/graphql/loaders';
 import { AccountResolver } from './infrastructure/graphql/resolvers/account.resolver';
 import { SchoolSiteResolver } from './infrastructure/graphql/resolvers/school-site.resolver';
+import { UploadResolver } from './infrastructure/graphql/resolvers/upload.resolver';
+import { readTemplateCsv } from './infrastructure/csv/template-csv-reader';
+import { downloadRoutes } from './infrastructure/http/download-routes';
+import { TypeOrmUploadBatchStore } from './infrastructure/persistence/typeorm-upload-batch-store';
 import { buildGraphQLSchema } from './infrastructure/graphql/schema';
 import { createHttpApp } from './infrastructure/http/http-app';
 import { createLog, type Log } from './infrastructure/logging';
 import { FileMailDelivery, OutboxDispatcher, SmtpMailDelivery } from './infrastructure/mail/outbox-dispatcher';
-import { createDataSource } from './infrastructure/persistence/data-source';
+import { createDataSource, dialectOf } from './infrastructure/persistence/data-source';
+import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
 import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
@@ -42,6 +52,8 @@ export interface Application {
   codes: HmacRegistrationCodes;
   publicIds: PublicIds;
   outbox: OutboxDispatcher;
+  uploadWorker: ProcessUploadBatch;
+  uploads: TypeOrmUploadBatchStore;
   close(): Promise<void>;
 }
 
@@ -56,6 +68,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const log = overrides.log ?? createLog();
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
+  if (dialectOf(dataSource) === 'sqlite') serializeSqliteAccess(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
 
   const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager);
@@ -66,6 +79,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
   const throttle = new TypeOrmAttemptThrottle(dataSource);
   const unitOfWork = new TypeOrmUnitOfWork(dataSource);
+  const uploads = new TypeOrmUploadBatchStore(dataSource);
+  const uploadLog = new ReadUploadLog(sites, uploads);
+  const identifyActor = new IdentifyActor(tokens, accounts, clock);
+  const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
   const resolvers = new Map<Function, object>([
     [
@@ -79,16 +96,41 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       ),
     ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
+    [
+      UploadResolver,
+      new UploadResolver(
+        new UploadEducatorAccounts(
+          sites,
+          uploads,
+          unitOfWork,
+          readTemplateCsv,
+          { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
+          clock,
+        ),
+        uploadLog,
+        clock,
+      ),
+    ],
   ]);
   const schema = await buildGraphQLSchema(resolvers);
   const { app, apollo } = await createHttpApp({
     config,
     schema,
-    identifyActor: new IdentifyActor(tokens, accounts, clock),
+    identifyActor,
     publicIds,
-    createLoaders: () => createLoaders(sites, dataSource, clock),
+    createLoaders: () => createLoaders(sites, accounts, dataSource, clock),
     log,
+    routes: downloadRoutes(identifyActor, uploadLog, publicIds, log),
   });
+  const uploadWorker = new ProcessUploadBatch(
+    uploads,
+    sites,
+    accounts,
+    codes,
+    readTemplateCsv,
+    { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
+    clock,
+  );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
   const outbox = new OutboxDispatcher(dataSource, delivery, clock, log);
 
@@ -104,6 +146,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     codes,
     publicIds,
     outbox,
+    uploadWorker,
+    uploads,
     close: async () => {
       await apollo.stop();
       await dataSource.destroy();

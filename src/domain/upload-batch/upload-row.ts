@@ -57,13 +57,10 @@ const failure = (record: UploadedRecord, code: RowFailureCode, reason: string): 
 export const failureMessage = (roleAsWritten: string, email: string | null): string =>
   `${roleAsWritten || 'Row'} with email ${email || '(no email)'} - not imported`;
 
-/**
- * Everything that can be said about a row from the row alone and the uploader's authority.
- * `allowedCellCounts` holds 4, or 4 and 6 for our own fix file with its Line Number and Reason.
- */
-export const checkUploadedRow = (record: UploadedRecord, allowedCellCounts: number[], uploader: Actor): Result<RowCandidate, RowFailure> => {
+/** Everything that can be said about a row from the row alone and the uploader's authority. */
+export const checkUploadedRow = (record: UploadedRecord, uploader: Actor): Result<RowCandidate, RowFailure> => {
   const { cells } = record;
-  if (!allowedCellCounts.includes(cells.length)) {
+  if (cells.length !== TEMPLATE_COLUMNS.length) {
     return fail(
       failure(
         record,

@@ -2,12 +2,14 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../../application/identify-actor';
 import type { District, SchoolSite } from '../../domain/school/school-site';
+import type { EducatorAccount } from '../../domain/educator/educator-account';
 import type { PublicIds } from '../auth/public-ids';
 
 export interface Loaders {
   sites: DataLoader<number, SchoolSite | null>;
   districts: DataLoader<number, District | null>;
   siteAdminCounts: DataLoader<number, number>;
+  accounts: DataLoader<number, EducatorAccount | null>;
 }
 
 export interface RequestContext {

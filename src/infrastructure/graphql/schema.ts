@@ -3,9 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ResolverData } from 'type-graphql';
 import { AccountResolver } from './resolvers/account.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
+import { UploadResolver } from './resolvers/upload.resolver';
 
 
-export const RESOLVER_CLASSES = [AccountResolver, SchoolSiteResolver] as const;
+export const RESOLVER_CLASSES = [AccountResolver, SchoolSiteResolver, UploadResolver] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */
 export type ResolverInstances = Map<Function, object>;

@@ -58,5 +58,10 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
       }),
     }),
   );
+  // Express 5 forwards rejected route promises here; its default handler would print the stack.
+  app.use((error: unknown, request: Request, response: express.Response, _next: express.NextFunction) => {
+    deps.log('Unexpected error while answering an HTTP request', { path: request.path, error: error instanceof Error ? error.stack : String(error) });
+    if (!response.headersSent) response.status(500).json({ error: 'Something went wrong on our side. Please try again.' });
+  });
   return { app, apollo };
 };

@@ -52,6 +52,11 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
     return record ? (await this.withSites([record]))[0] : null;
   }
 
+  async findByIds(ids: number[]): Promise<EducatorAccount[]> {
+    if (ids.length === 0) return [];
+    return this.withSites(await this.manager.findBy(EducatorAccountRecord, { id: In(ids) }));
+  }
+
   async findByEmail(normalizedEmail: string): Promise<EducatorAccount | null> {
     const record = await this.manager.findOneBy(EducatorAccountRecord, { emailNormalized: normalizedEmail });
     return record ? (await this.withSites([record]))[0] : null;

@@ -1,0 +1,97 @@
+import type { EmailMessage } from '../../domain/educator/invitation';
+import type { Warning } from '../../domain/school/site-admin-recommendation';
+import type { BatchCounts, UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
+import type { RowFailure } from '../../domain/upload-batch/upload-row';
+import type { Page } from './account-directory';
+
+export interface UploadBatchView extends BatchCounts {
+  id: number;
+  fileName: string;
+  schoolSiteId: number;
+  uploadedByAccountId: number;
+  status: Exclude<UploadBatchStatus, 'RECEIVING'>;
+  dryRun: boolean;
+  totalRows: number | null;
+  createdAt: Date;
+  startTime: Date | null;
+  endTime: Date | null;
+  rejectionReason: string | null;
+  warnings: Warning[];
+}
+
+export interface StoredFailure extends RowFailure {
+  batchId: number;
+}
+
+export interface NewBatch {
+  schoolSiteId: number;
+  uploadedByAccountId: number;
+  fileName: string;
+  dryRun: boolean;
+  now: Date;
+}
+
+/** A batch a worker holds the lease on; every write it makes is fenced by that lease. */
+export interface ClaimedBatch extends UploadBatchView {
+  leaseOwner: string;
+}
+
+export interface NewAccountRow {
+  firstName: string;
+  lastName: string;
+  email: string;
+  emailNormalized: string;
+  roleCode: string;
+  registrationCodeHash: string;
+  invitation: EmailMessage;
+}
+
+export interface ExistingAccount {
+  id: number;
+  emailNormalized: string;
+  expired: boolean;
+  schoolSiteIds: number[];
+}
+
+/** One chunk's worth of work, written atomically together with the batch's progress. */
+export interface ChunkWrites {
+  batchId: number;
+  leaseOwner: string;
+  leaseExpiresAt: Date;
+  districtId: number;
+  schoolSiteId: number;
+  createdByAccountId: number;
+  now: Date;
+  creates: NewAccountRow[];
+  recreates: (NewAccountRow & { accountId: number })[];
+  failures: RowFailure[];
+  countsAfter: BatchCounts;
+  warnings: Warning[];
+}
+
+export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race';
+
+export interface UploadBatchStore {
+  openBatch(batch: NewBatch): Promise<number>;
+  appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void>;
+  markQueued(batchId: number, byteSize: number, totalRows: number): Promise<void>;
+  /** Rejected files keep their log entry (with the reason) but not their bytes. */
+  markRejected(batchId: number, byteSize: number, reason: string, now: Date): Promise<void>;
+  /** A file that never arrived whole leaves nothing behind. */
+  discard(batchId: number): Promise<void>;
+  /** Files left half-received by a process that died. */
+  discardAbandoned(olderThan: Date): Promise<number>;
+  countWaiting(schoolSiteId: number): Promise<number>;
+
+  claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null>;
+  readFile(batchId: number): AsyncIterable<Buffer>;
+  findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]>;
+  commitChunk(writes: ChunkWrites): Promise<ChunkCommit>;
+  complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage): Promise<boolean>;
+  reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean>;
+
+  findBatch(batchId: number): Promise<UploadBatchView | null>;
+  listBatches(schoolSiteIds: number[] | 'all-in-district', districtId: number, first: number, afterId: number | null): Promise<Page<UploadBatchView>>;
+  listFailures(batchId: number, first: number, afterLine: number | null): Promise<Page<StoredFailure>>;
+  streamFailures(batchId: number): AsyncIterable<StoredFailure>;
+}

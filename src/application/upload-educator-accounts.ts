@@ -1,0 +1,116 @@
+import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
+import type { SchoolSiteRepository } from '../domain/school/school-site';
+import type { Actor } from '../domain/shared/actor';
+import { refusal, type DomainError } from '../domain/shared/result';
+import { AccessDenied } from './access-denied';
+import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import type { Clock } from './ports/clock';
+import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
+import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
+import type { UnitOfWork } from './ports/unit-of-work';
+
+export interface UploadRequest {
+  schoolSiteId: number | undefined;
+  fileName: string;
+  file: AsyncIterable<Buffer>;
+  agreementAccepted: boolean;
+  dryRun: boolean;
+}
+
+export interface UploadLimits extends CsvLimits {
+  maxUploadBytes: number;
+  maxWaitingBatchesPerSite: number;
+}
+
+export type UploadOutcome = { batch: UploadBatchView | null; userErrors: DomainError[] };
+
+// Chunks stay far below MariaDB's 16 MB max_allowed_packet.
+const STORED_CHUNK_BYTES = 1024 * 1024;
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/**
+ * Stores the file durably while checking it from end to end (format, encoding, every record's shape),
+ * then queues it for the worker; a file that cannot be read as the template is rejected as a whole,
+ * with the reason in the upload log, before any row is processed.
+ */
+export class UploadEducatorAccounts {
+  constructor(
+    private readonly sites: SchoolSiteRepository,
+    private readonly batches: UploadBatchStore,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly readTemplateCsv: ReadTemplateCsv,
+    private readonly limits: UploadLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: Actor, request: UploadRequest): Promise<UploadOutcome> {
+    const site = request.schoolSiteId === undefined ? null : await this.sites.findById(request.schoolSiteId);
+    if (!site || !mayCreateAccounts(actor) || !manages(actor, site)) throw new AccessDenied('You are not allowed to upload accounts for that school site.');
+    if (!request.agreementAccepted) {
+      return refused(refusal('AGREEMENT_REQUIRED', 'Accept the bulk account creation agreement to upload this file.', ['agreementAccepted']));
+    }
+    if ((await this.batches.countWaiting(site.id)) >= this.limits.maxWaitingBatchesPerSite) {
+      return refused(
+        refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${this.limits.maxWaitingBatchesPerSite} uploads waiting. Wait for them to finish, then upload again.`),
+      );
+    }
+
+    const now = this.clock.now();
+    const batchId = await this.batches.openBatch({ schoolSiteId: site.id, uploadedByAccountId: actor.accountId, fileName: request.fileName, dryRun: request.dryRun, now });
+    try {
+      const received = await this.receive(batchId, request.file);
+      if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now());
+      else await this.batches.markQueued(batchId, received.bytes, received.dataRows);
+    } catch (error) {
+      await this.batches.discard(batchId);
+      throw error;
+    }
+    await this.unitOfWork.run((stores) =>
+      stores.recordAgreement({ acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION', version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId }),
+    );
+    return { batch: await this.batches.findBatch(batchId), userErrors: [] };
+  }
+
+  /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template. */
+  private async receive(batchId: number, file: AsyncIterable<Buffer>): Promise<{ bytes: number; dataRows: number; rejection: string | null }> {
+    const { batches, limits } = this;
+    let bytes = 0;
+    let tooLarge = false;
+    async function* storing(): AsyncGenerator<Buffer> {
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let seq = 0;
+      for await (const piece of file) {
+        bytes += piece.length;
+        if (bytes > limits.maxUploadBytes) {
+          tooLarge = true;
+          return;
+        }
+        pending.push(piece);
+        pendingBytes += piece.length;
+        if (pendingBytes >= STORED_CHUNK_BYTES) {
+          await batches.appendFileChunk(batchId, seq++, Buffer.concat(pending));
+          pending = [];
+          pendingBytes = 0;
+        }
+        yield piece;
+      }
+      if (pendingBytes > 0) await batches.appendFileChunk(batchId, seq, Buffer.concat(pending));
+    }
+    let dataRows = 0;
+    let rejection: string | null = null;
+    for await (const event of this.readTemplateCsv(storing(), limits)) {
+      if (event.type === 'record') dataRows += 1;
+      if (event.type === 'rejected') {
+        rejection = event.reason;
+        break;
+      }
+    }
+    // A file cut off at the size limit may also look malformed; the size is the reason to give.
+    if (tooLarge) rejection = `The file is larger than ${megabytes(limits.maxUploadBytes)}. Split it into smaller files and upload each one.`;
+    return { bytes, dataRows, rejection };
+  }
+}
+
+const refused = (error: DomainError): UploadOutcome => ({ batch: null, userErrors: [error] });

@@ -1,0 +1,114 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { IsOptional, MaxLength } from 'class-validator';
+import type { ReadUploadLog } from '../../../application/read-upload-log';
+import type { UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
+import type { Clock } from '../../../application/ports/clock';
+import { TEMPLATE_COLUMNS, TEMPLATE_FILE_NAME, templateContent } from '../../../domain/upload-batch/educator-template';
+import { cleanFileName } from '../../../domain/upload-batch/upload-batch';
+import { viewerOf, type RequestContext } from '../context';
+import { PageArgs } from '../types/account.inputs';
+import { EducatorAccountType, SchoolSiteType } from '../types/account.types';
+import { UserError } from '../types/common.types';
+import {
+  CsvTemplate,
+  UploadBatchConnection,
+  UploadBatchType,
+  UploadEducatorAccountsInput,
+  UploadEducatorAccountsPayload,
+  UploadFailureConnection,
+  UploadFailureType,
+} from '../types/upload.types';
+import { decodeCursor, encodeCursor } from './presenters';
+
+@ArgsType()
+class UploadBatchesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Omit for every site the viewer manages.' })
+  @IsOptional()
+  @MaxLength(100)
+  schoolSiteId?: string | null;
+}
+
+@Resolver(() => UploadBatchType)
+export class UploadResolver {
+  constructor(
+    private readonly upload: UploadEducatorAccounts,
+    private readonly log: ReadUploadLog,
+    private readonly clock: Clock,
+  ) {}
+
+  @Query(() => CsvTemplate, { description: 'The header line to fill in; also at GET /templates/educator-accounts.csv.' })
+  educatorAccountTemplate(@Ctx() context: RequestContext): CsvTemplate {
+    viewerOf(context);
+    return { fileName: TEMPLATE_FILE_NAME, columns: [...TEMPLATE_COLUMNS], content: templateContent() };
+  }
+
+  @Query(() => UploadBatchConnection, { description: 'The upload log, newest first.' })
+  async uploadBatches(@Args(() => UploadBatchesArgs) args: UploadBatchesArgs, @Ctx() context: RequestContext): Promise<UploadBatchConnection> {
+    const { actor } = viewerOf(context);
+    const siteId = args.schoolSiteId ? context.publicIds.decode('site', args.schoolSiteId) : null;
+    const page = await this.log.listBatches(actor, siteId, args.first, decodeCursor(context, args.after));
+    const last = page.nodes.at(-1);
+    return {
+      nodes: page.nodes.map((batch) => UploadBatchType.from(batch, context.publicIds.encode('batch', batch.id))),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.id) : null },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Query(() => UploadBatchType, { nullable: true, description: 'null when the batch does not exist or is outside the viewer\'s scope.' })
+  async uploadBatch(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): Promise<UploadBatchType | null> {
+    const batch = await this.log.findBatch(viewerOf(context).actor, context.publicIds.decode('batch', id));
+    return batch && UploadBatchType.from(batch, id);
+  }
+
+  @Mutation(() => UploadEducatorAccountsPayload, {
+    description: 'Multipart request (graphql-multipart-request-spec) with an Apollo-Require-Preflight header. Returns once the file is stored and checked.',
+  })
+  async uploadEducatorAccounts(
+    @Arg('input', () => UploadEducatorAccountsInput) input: UploadEducatorAccountsInput,
+    @Ctx() context: RequestContext,
+  ): Promise<UploadEducatorAccountsPayload> {
+    const { actor } = viewerOf(context);
+    const file = await input.file;
+    const stream = file.createReadStream();
+    try {
+      const outcome = await this.upload.execute(actor, {
+        schoolSiteId: context.publicIds.decode('site', input.schoolSiteId),
+        fileName: cleanFileName(file.filename ?? ''),
+        file: stream,
+        agreementAccepted: input.agreementAccepted,
+        dryRun: input.dryRun ?? false,
+      });
+      return {
+        batch: outcome.batch && UploadBatchType.from(outcome.batch, context.publicIds.encode('batch', outcome.batch.id)),
+        userErrors: outcome.userErrors.map(UserError.from),
+      };
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  @FieldResolver(() => SchoolSiteType, { description: '"Belongs To" in the log.' })
+  async schoolSite(@Root() batch: UploadBatchType, @Ctx() context: RequestContext): Promise<SchoolSiteType> {
+    const site = await context.loaders.sites.load(batch.view.schoolSiteId);
+    return SchoolSiteType.from(site!, context.publicIds.encode('site', site!.id));
+  }
+
+  @FieldResolver(() => EducatorAccountType)
+  async uploadedBy(@Root() batch: UploadBatchType, @Ctx() context: RequestContext): Promise<EducatorAccountType> {
+    const account = await context.loaders.accounts.load(batch.view.uploadedByAccountId);
+    return EducatorAccountType.from(account!, context.publicIds.encode('account', account!.id!), this.clock.now());
+  }
+
+  @FieldResolver(() => UploadFailureConnection, { description: 'Failed rows in line order.' })
+  async failures(@Root() batch: UploadBatchType, @Args(() => PageArgs) args: PageArgs, @Ctx() context: RequestContext): Promise<UploadFailureConnection> {
+    const page = await this.log.listFailures(batch.view, args.first, decodeCursor(context, args.after));
+    const site = await context.loaders.sites.load(batch.view.schoolSiteId);
+    const last = page.nodes.at(-1);
+    return {
+      nodes: page.nodes.map((failure) => UploadFailureType.from(failure, site!.name, batch.fileName)),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.lineNumber) : null },
+      totalCount: page.totalCount,
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import { IsBoolean, IsOptional, MaxLength } from 'class-validator';
+import { GraphQLUpload, type FileUpload } from 'graphql-upload-ts';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { StoredFailure, UploadBatchView } from '../../../application/ports/upload-batches';
+import { failureMessage } from '../../../domain/upload-batch/upload-row';
+import { PageInfo, UserError, WarningType } from './common.types';
+import { UploadBatchStatusEnum } from './enums';
+
+@InputType()
+export class UploadEducatorAccountsInput {
+  @Field(() => ID) @MaxLength(100) schoolSiteId: string;
+  @Field(() => GraphQLUpload) file: Promise<FileUpload>;
+  @Field(() => Boolean) agreementAccepted: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'true: check every row (database included) and report, create nothing.' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean | null;
+}
+
+@ObjectType('UploadFailure')
+export class UploadFailureType {
+  @Field(() => Int, { description: 'Physical line in the file; the header is line 1.' }) lineNumber: number;
+  @Field(() => String) schoolName: string;
+  @Field(() => String) fileName: string;
+  @Field(() => String, { description: 'The row\'s role as written, e.g. "Educator".' }) type: string;
+  @Field(() => String, { nullable: true }) email: string | null;
+  @Field(() => String) message: string;
+  @Field(() => String) reason: string;
+  @Field(() => String) code: string;
+
+  static from(failure: StoredFailure, schoolName: string, fileName: string): UploadFailureType {
+    return Object.assign(new UploadFailureType(), {
+      lineNumber: failure.lineNumber,
+      schoolName,
+      fileName,
+      type: failure.roleAsWritten,
+      email: failure.email,
+      message: failureMessage(failure.roleAsWritten, failure.email),
+      reason: failure.reason,
+      code: failure.code,
+    });
+  }
+}
+
+@ObjectType()
+export class UploadFailureConnection {
+  @Field(() => [UploadFailureType]) nodes: UploadFailureType[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int) totalCount: number;
+}
+
+@ObjectType('UploadBatch')
+export class UploadBatchType {
+  @Field(() => ID) id: string;
+  @Field(() => String) fileName: string;
+  @Field(() => UploadBatchStatusEnum) status: UploadBatchStatusEnum;
+  @Field(() => Boolean) dryRun: boolean;
+  @Field(() => Date) createdAt: Date;
+  @Field(() => Date, { nullable: true }) startTime: Date | null;
+  @Field(() => Date, { nullable: true }) endTime: Date | null;
+  @Field(() => Int, { nullable: true, description: 'Data rows in the file, known once it is stored.' }) totalRows: number | null;
+  @Field(() => Int, { description: 'Data rows handled so far; equals the file\'s data rows when COMPLETED.' }) recordsProcessed: number;
+  @Field(() => Int, { description: 'On a dry run: rows that would be created.' }) recordsCreated: number;
+  @Field(() => Int, { description: 'Already created for this site by an earlier upload.' }) recordsSkipped: number;
+  @Field(() => Int) recordsFailed: number;
+  @Field(() => String, { nullable: true }) rejectionReason: string | null;
+  @Field(() => [WarningType]) warnings: WarningType[];
+  view: UploadBatchView;
+
+  static from(view: UploadBatchView, publicId: string): UploadBatchType {
+    return Object.assign(new UploadBatchType(), {
+      ...view,
+      id: publicId,
+      status: view.status as UploadBatchStatusEnum,
+      warnings: view.warnings.map(WarningType.from),
+      view,
+    });
+  }
+}
+
+@ObjectType()
+export class UploadBatchConnection {
+  @Field(() => [UploadBatchType]) nodes: UploadBatchType[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int) totalCount: number;
+}
+
+@ObjectType()
+export class UploadEducatorAccountsPayload {
+  @Field(() => UploadBatchType, { nullable: true }) batch: UploadBatchType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@ObjectType()
+export class CsvTemplate {
+  @Field(() => String) fileName: string;
+  @Field(() => [String]) columns: string[];
+  @Field(() => String) content: string;
+}

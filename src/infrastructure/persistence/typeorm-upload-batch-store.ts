@@ -1,0 +1,339 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EmailMessage } from '../../domain/educator/invitation';
+import { registrationDeadlineFor } from '../../domain/educator/educator-account';
+import type { Warning } from '../../domain/school/site-admin-recommendation';
+import type { RowFailure, RowFailureCode } from '../../domain/upload-batch/upload-row';
+import type { Page } from '../../application/ports/account-directory';
+import type {
+  ChunkCommit,
+  ChunkWrites,
+  ClaimedBatch,
+  ExistingAccount,
+  NewBatch,
+  StoredFailure,
+  UploadBatchStore,
+  UploadBatchView,
+} from '../../application/ports/upload-batches';
+import { dialectOf } from './data-source';
+import { isUniqueViolation } from './unique-violation';
+import { UploadBatchRecord } from './records/records';
+
+type Row = Record<string, unknown>;
+
+/** Another worker took the batch over (this one stalled past its lease): roll back, write nothing. */
+class LeaseLost extends Error {}
+
+const BATCH_COLUMNS =
+  'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
+
+const optionalDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
+
+const toView = (row: Row): UploadBatchView => ({
+  id: Number(row.id),
+  fileName: String(row.file_name),
+  schoolSiteId: Number(row.school_site_id),
+  uploadedByAccountId: Number(row.uploaded_by_account_id),
+  status: row.status as UploadBatchView['status'],
+  dryRun: Number(row.dry_run) === 1,
+  totalRows: row.total_rows === null ? null : Number(row.total_rows),
+  recordsProcessed: Number(row.records_processed),
+  recordsCreated: Number(row.records_created),
+  recordsSkipped: Number(row.records_skipped),
+  recordsFailed: Number(row.records_failed),
+  createdAt: new Date(Number(row.created_at)),
+  startTime: optionalDate(row.start_time),
+  endTime: optionalDate(row.end_time),
+  rejectionReason: (row.rejection_reason as string | null) ?? null,
+  warnings: row.warnings ? (JSON.parse(String(row.warnings)) as Warning[]) : [],
+});
+
+const toFailure = (row: Row): StoredFailure => ({
+  batchId: Number(row.batch_id),
+  lineNumber: Number(row.line_number),
+  code: row.code as RowFailureCode,
+  reason: String(row.reason),
+  roleAsWritten: String(row.role_as_written),
+  email: (row.email as string | null) ?? null,
+  cells: JSON.parse(String(row.original_cells)) as string[],
+});
+
+const placeholders = (rows: number, columns: number): string => {
+  const one = `(${new Array(columns).fill('?').join(',')})`;
+  return new Array(rows).fill(one).join(',');
+};
+
+/**
+ * The bulk path in plain SQL: multi-row inserts per chunk, one transaction per chunk, fenced by the
+ * worker's lease so that a worker that lost its lease can never write a row twice.
+ */
+export class TypeOrmUploadBatchStore implements UploadBatchStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get mysql(): boolean {
+    return dialectOf(this.dataSource) === 'mysql';
+  }
+
+  async openBatch(batch: NewBatch): Promise<number> {
+    const result = await this.dataSource.getRepository(UploadBatchRecord).insert({
+      schoolSiteId: batch.schoolSiteId,
+      uploadedByAccountId: batch.uploadedByAccountId,
+      fileName: batch.fileName,
+      byteSize: 0,
+      dryRun: batch.dryRun ? 1 : 0,
+      status: 'RECEIVING',
+      totalRows: null,
+      recordsProcessed: 0,
+      recordsCreated: 0,
+      recordsSkipped: 0,
+      recordsFailed: 0,
+      rejectionReason: null,
+      warnings: '[]',
+      createdAt: batch.now.getTime(),
+      startTime: null,
+      endTime: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+    });
+    return Number(result.identifiers[0].id);
+  }
+
+  async appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void> {
+    await this.dataSource.query('INSERT INTO upload_file_chunk (batch_id, seq, data) VALUES (?, ?, ?)', [batchId, seq, bytes]);
+  }
+
+  async markQueued(batchId: number, byteSize: number, totalRows: number): Promise<void> {
+    await this.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ? WHERE id = ? AND status = 'RECEIVING'", [byteSize, totalRows, batchId]);
+  }
+
+  async markRejected(batchId: number, byteSize: number, reason: string, now: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+      await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ? WHERE id = ?", [
+        byteSize,
+        reason,
+        now.getTime(),
+        now.getTime(),
+        batchId,
+      ]);
+    });
+  }
+
+  async discard(batchId: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+      await manager.query("DELETE FROM upload_batch WHERE id = ? AND status = 'RECEIVING'", [batchId]);
+    });
+  }
+
+  async discardAbandoned(olderThan: Date): Promise<number> {
+    const abandoned: Row[] = await this.dataSource.query("SELECT id FROM upload_batch WHERE status = 'RECEIVING' AND created_at < ?", [olderThan.getTime()]);
+    for (const row of abandoned) await this.discard(Number(row.id));
+    return abandoned.length;
+  }
+
+  async countWaiting(schoolSiteId: number): Promise<number> {
+    const [row]: Row[] = await this.dataSource.query(`SELECT COUNT(*) AS waiting FROM upload_batch WHERE school_site_id = ? AND status IN ('QUEUED', 'PROCESSING')`, [schoolSiteId]);
+    return Number(row.waiting);
+  }
+
+  async claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
+    // Oldest first; a site's batches run one at a time in upload order, so a batch waits while an earlier one of its site is unfinished.
+    const candidates = `SELECT id FROM upload_batch b
+      WHERE b.status IN ('QUEUED', 'PROCESSING') AND (b.lease_expires_at IS NULL OR b.lease_expires_at < ?)
+        AND NOT EXISTS (SELECT 1 FROM upload_batch e WHERE e.school_site_id = b.school_site_id AND e.id < b.id AND e.status IN ('RECEIVING', 'QUEUED', 'PROCESSING'))
+      ORDER BY b.id LIMIT 1`;
+    return this.dataSource.transaction(async (manager) => {
+      const [candidate]: Row[] = await manager.query(this.mysql ? `${candidates} FOR UPDATE SKIP LOCKED` : candidates, [now.getTime()]);
+      if (!candidate) return null;
+      const claimed = await manager.queryRunner!.query(
+        `UPDATE upload_batch SET status = 'PROCESSING', lease_owner = ?, lease_expires_at = ?, start_time = COALESCE(start_time, ?)
+         WHERE id = ? AND status IN ('QUEUED', 'PROCESSING') AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
+        [leaseOwner, now.getTime() + leaseMs, now.getTime(), candidate.id, now.getTime()],
+        true,
+      );
+      if (claimed.affected !== 1) return null;
+      const [row]: Row[] = await manager.query(`SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE id = ?`, [candidate.id]);
+      return { ...toView(row), leaseOwner };
+    });
+  }
+
+  async *readFile(batchId: number): AsyncIterable<Buffer> {
+    // One chunk in memory at a time, however large the file.
+    for (let seq = 0; ; seq += 1) {
+      const [row]: Row[] = await this.dataSource.query('SELECT data FROM upload_file_chunk WHERE batch_id = ? AND seq = ?', [batchId, seq]);
+      if (!row) return;
+      yield Buffer.from(row.data as Uint8Array);
+    }
+  }
+
+  async findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]> {
+    if (emailsNormalized.length === 0) return [];
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, m.school_site_id
+       FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
+       WHERE a.email_normalized IN (${emailsNormalized.map(() => '?').join(',')})`,
+      emailsNormalized,
+    );
+    const accounts = new Map<number, ExistingAccount>();
+    for (const row of rows) {
+      const id = Number(row.id);
+      const account = accounts.get(id) ?? {
+        id,
+        emailNormalized: String(row.email_normalized),
+        expired: row.registered_at === null && Number(row.registration_deadline) < now.getTime(),
+        schoolSiteIds: [],
+      };
+      if (row.school_site_id !== null) account.schoolSiteIds.push(Number(row.school_site_id));
+      accounts.set(id, account);
+    }
+    return [...accounts.values()];
+  }
+
+  async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const runner = manager.queryRunner!;
+        const counts = writes.countsAfter;
+        // The fence comes first: it also locks the batch row until the chunk's rows are in.
+        const fenced = await runner.query(
+          `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, warnings = ?, lease_expires_at = ?
+           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'`,
+          [counts.recordsProcessed, counts.recordsCreated, counts.recordsSkipped, counts.recordsFailed, JSON.stringify(writes.warnings), writes.leaseExpiresAt.getTime(), writes.batchId, writes.leaseOwner],
+          true,
+        );
+        if (fenced.affected !== 1) throw new LeaseLost();
+        await this.insertAccounts(runner, writes);
+        await this.insertFailures(runner, writes.batchId, writes.failures);
+        return 'committed' as const;
+      });
+    } catch (error) {
+      if (error instanceof LeaseLost) return 'lease-lost';
+      if (isUniqueViolation(error)) return 'email-race';
+      throw error;
+    }
+  }
+
+  private async insertAccounts(runner: QueryRunner, writes: ChunkWrites): Promise<void> {
+    const now = writes.now.getTime();
+    const deadline = registrationDeadlineFor(writes.now).getTime();
+    if (writes.creates.length > 0) {
+      await runner.query(
+        `INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, registration_code_hash, created_by_account_id, source_batch_id)
+         VALUES ${placeholders(writes.creates.length, 11)}`,
+        writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, row.registrationCodeHash, writes.createdByAccountId, writes.batchId]),
+      );
+    }
+    for (const row of writes.recreates) {
+      await runner.query(
+        `UPDATE educator_account SET email = ?, first_name = ?, last_name = ?, role_code = ?, district_id = ?, created_at = ?, registration_deadline = ?,
+           registered_at = NULL, password_hash = NULL, registration_code_hash = ?, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
+        [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, row.registrationCodeHash, writes.createdByAccountId, writes.batchId, row.accountId],
+      );
+      await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [row.accountId]);
+    }
+    const all = [...writes.creates, ...writes.recreates];
+    if (all.length === 0) return;
+    await runner.query(
+      `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized IN (${all.map(() => '?').join(',')})`,
+      [writes.schoolSiteId, ...all.map((row) => row.emailNormalized)],
+    );
+    await this.insertEmails(runner, all.map((row) => row.invitation), writes.now);
+  }
+
+  private async insertEmails(runner: QueryRunner, emails: EmailMessage[], now: Date): Promise<void> {
+    if (emails.length === 0) return;
+    await runner.query(
+      `INSERT INTO outbox_message (recipient, subject, body, status, attempts, created_at, next_attempt_at) VALUES ${placeholders(emails.length, 7)}`,
+      emails.flatMap((email) => [email.to, email.subject, email.text, 'PENDING', 0, now.getTime(), now.getTime()]),
+    );
+  }
+
+  private async insertFailures(runner: QueryRunner, batchId: number, failures: RowFailure[]): Promise<void> {
+    if (failures.length === 0) return;
+    await runner.query(
+      `INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES ${placeholders(failures.length, 7)}`,
+      failures.flatMap((failure) => [
+        batchId,
+        failure.lineNumber,
+        failure.code,
+        failure.reason.slice(0, 500),
+        failure.roleAsWritten.slice(0, 200),
+        failure.email?.slice(0, 300) ?? null,
+        JSON.stringify(failure.cells),
+      ]),
+    );
+  }
+
+  async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage): Promise<boolean> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const runner = manager.queryRunner!;
+        const done = await runner.query(
+          "UPDATE upload_batch SET status = 'COMPLETED', end_time = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+          [now.getTime(), batchId, leaseOwner],
+          true,
+        );
+        if (done.affected !== 1) throw new LeaseLost();
+        await this.insertEmails(runner, [completionEmail], now);
+        // Every row is settled and recorded: the stored file has done its job.
+        await runner.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof LeaseLost) return false;
+      throw error;
+    }
+  }
+
+  async reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const rejected = await manager.queryRunner!.query(
+        "UPDATE upload_batch SET status = 'REJECTED', rejection_reason = ?, end_time = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        [reason, now.getTime(), batchId, leaseOwner],
+        true,
+      );
+      if (rejected.affected !== 1) return false;
+      await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+      return true;
+    });
+  }
+
+  async findBatch(batchId: number): Promise<UploadBatchView | null> {
+    const [row]: Row[] = await this.dataSource.query(`SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE id = ? AND status <> 'RECEIVING'`, [batchId]);
+    return row ? toView(row) : null;
+  }
+
+  async listBatches(schoolSiteIds: number[] | 'all-in-district', districtId: number, first: number, afterId: number | null): Promise<Page<UploadBatchView>> {
+    const scope =
+      schoolSiteIds === 'all-in-district'
+        ? { sql: 'school_site_id IN (SELECT id FROM school_site WHERE district_id = ?)', params: [districtId] }
+        : { sql: schoolSiteIds.length ? `school_site_id IN (${schoolSiteIds.map(() => '?').join(',')})` : '1 = 0', params: schoolSiteIds };
+    const visible = `${scope.sql} AND status <> 'RECEIVING'`;
+    const [total]: Row[] = await this.dataSource.query(`SELECT COUNT(*) AS total FROM upload_batch WHERE ${visible}`, scope.params);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE ${visible}${afterId !== null ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
+      [...scope.params, ...(afterId !== null ? [afterId] : []), first + 1],
+    );
+    return { nodes: rows.slice(0, first).map(toView), hasNextPage: rows.length > first, totalCount: Number(total.total) };
+  }
+
+  async listFailures(batchId: number, first: number, afterLine: number | null): Promise<Page<StoredFailure>> {
+    const [total]: Row[] = await this.dataSource.query('SELECT COUNT(*) AS total FROM upload_failure WHERE batch_id = ?', [batchId]);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT batch_id, line_number, code, reason, role_as_written, email, original_cells FROM upload_failure
+       WHERE batch_id = ? AND line_number > ? ORDER BY line_number LIMIT ?`,
+      [batchId, afterLine ?? 0, first + 1],
+    );
+    return { nodes: rows.slice(0, first).map(toFailure), hasNextPage: rows.length > first, totalCount: Number(total.total) };
+  }
+
+  async *streamFailures(batchId: number): AsyncIterable<StoredFailure> {
+    let afterLine = 0;
+    for (;;) {
+      const page = await this.listFailures(batchId, 1000, afterLine);
+      yield* page.nodes;
+      if (!page.hasNextPage) return;
+      afterLine = page.nodes[page.nodes.length - 1].lineNumber;
+    }
+  }
+}
