@@ -17,6 +17,19 @@ export interface GraphQLResponse<T = any> {
   text: string;
 }
 
+export interface UploadOptions {
+  schoolSiteId: string;
+  content: string | Buffer;
+  fileName?: string;
+  agreementAccepted?: boolean;
+  dryRun?: boolean;
+  /** Fields to select from the payload's batch. */
+  select?: string;
+}
+
+export const UPLOAD_MUTATION = (select: string) =>
+  `mutation($input: UploadEducatorAccountsInput!) { uploadEducatorAccounts(input: $input) { batch { ${select} } userErrors { code message field } } }`;
+
 export interface TestServer {
   url: string;
   application: Application;
@@ -27,6 +40,10 @@ export interface TestServer {
   reset(): Promise<void>;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   signIn(email: string, password?: string): Promise<string>;
+  /** uploadEducatorAccounts as a browser sends it: a multipart request with the CSRF preflight header. */
+  upload(token: string, options: UploadOptions): Promise<GraphQLResponse>;
+  /** Runs the upload worker until no batch is waiting (the in-process worker is off in tests). */
+  processUploads(): Promise<number>;
   /** Delivers queued emails to .eml files and returns their contents, oldest first. */
   deliveredEmails(): Promise<string[]>;
   close(): Promise<void>;
@@ -84,6 +101,27 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
       const token = response.data?.signIn?.token;
       if (!token) throw new Error(`Sign-in as ${email} failed: ${response.text}`);
       return token;
+    },
+    async upload(token, options) {
+      const form = new FormData();
+      form.append(
+        'operations',
+        JSON.stringify({
+          query: UPLOAD_MUTATION(options.select ?? 'id status totalRows rejectionReason recordsProcessed'),
+          variables: { input: { schoolSiteId: options.schoolSiteId, file: null, agreementAccepted: options.agreementAccepted ?? true, dryRun: options.dryRun ?? false } },
+        }),
+      );
+      form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+      form.append('0', new Blob([options.content]), options.fileName ?? 'educators.csv');
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form });
+      const text = await response.text();
+      const body = JSON.parse(text);
+      return { status: response.status, data: body.data, errors: body.errors, text };
+    },
+    async processUploads() {
+      let processed = 0;
+      while ((await application.uploadWorker.execute()) > 0) processed += 1;
+      return processed;
     },
     async deliveredEmails() {
       const before = new Set(readdirSync(outboxDir));
