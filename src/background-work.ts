@@ -25,7 +25,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
   };
   const loops = [
     loop('Upload processing', () => application.uploadWorker.execute()),
-    loop('Email delivery', () => application.outbox.dispatchDue()),
+    ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', async () => {
       await application.uploads.discardAbandoned(new Date(application.clock.now().getTime() - ABANDONED_UPLOAD_MS));
       await new Promise((resolve) => setTimeout(resolve, 60_000 - POLL_MS));

@@ -9,6 +9,7 @@ export interface Config {
   mailFrom: string;
   mailOutboxDir: string;
   worker: boolean;
+  mailDelivery: boolean;
   introspection: boolean;
   trustProxy: boolean;
   maxUploadBytes: number;
@@ -43,6 +44,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     mailFrom: env.MAIL_FROM ?? 'Educator Accounts <no-reply@educator-accounts.invalid>',
     mailOutboxDir: env.MAIL_OUTBOX_DIR ?? './var/outbox',
     worker: env.WORKER !== 'off',
+    mailDelivery: env.MAIL_DELIVERY !== 'off',
     introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : !production,
     trustProxy: env.TRUST_PROXY === 'true',
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024),
