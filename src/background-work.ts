@@ -5,6 +5,7 @@ export interface BackgroundWork {
 }
 
 const POLL_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
 
 // A file still arriving after this long was abandoned by a client or a process that died.
 const ABANDONED_UPLOAD_MS = 60 * 60_000;
@@ -13,14 +14,19 @@ const ABANDONED_UPLOAD_MS = 60 * 60_000;
 export const startBackgroundWork = (application: Application): BackgroundWork => {
   let running = true;
   const loop = async (name: string, step: () => Promise<number>): Promise<void> => {
+    let failuresInARow = 0;
     while (running) {
       let done = 0;
       try {
         done = await step();
+        failuresInARow = 0;
       } catch (error) {
-        application.log(`${name} failed; retrying`, { error: error instanceof Error ? error.stack : String(error) });
+        failuresInARow += 1;
+        application.log(`${name} failed; retrying`, { failuresInARow, error: error instanceof Error ? error.stack : String(error) });
       }
-      if (done === 0 && running) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      // Back off while the database is unreachable, up to half a minute between tries.
+      const pause = failuresInARow > 0 ? Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failuresInARow) : done === 0 ? POLL_MS : 0;
+      if (pause > 0 && running) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   };
   const loops = [

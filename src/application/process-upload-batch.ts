@@ -51,8 +51,12 @@ export class ProcessUploadBatch {
       await this.batches.reject(batch.id, batch.leaseOwner, `The person who uploaded this file is no longer allowed to create accounts for ${site.name}; nothing was created.`, this.clock.now());
       return 1;
     }
-    if (!(await this.processRows(batch, site, actor, uploader!.email.value))) return 0;
-    return 1;
+    try {
+      return (await this.processRows(batch, site, actor, uploader!.email.value)) ? 1 : 0;
+    } catch (error) {
+      await this.batches.releaseLease(batch.id, batch.leaseOwner).catch(() => undefined);
+      throw error;
+    }
   }
 
   private async processRows(batch: ClaimedBatch, site: SchoolSite, uploader: Actor, uploaderEmail: string): Promise<boolean> {

@@ -89,6 +89,8 @@ export interface UploadBatchStore {
   commitChunk(writes: ChunkWrites): Promise<ChunkCommit>;
   complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage): Promise<boolean>;
   reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean>;
+  /** Lets any worker (this one included) take the batch up again at once, from its last committed chunk. */
+  releaseLease(batchId: number, leaseOwner: string): Promise<void>;
 
   findBatch(batchId: number): Promise<UploadBatchView | null>;
   listBatches(schoolSiteIds: number[] | 'all-in-district', districtId: number, first: number, afterId: number | null): Promise<Page<UploadBatchView>>;

@@ -114,7 +114,7 @@ export const decideRowOutcome = (
   if (firstLineWithEmail !== undefined && firstLineWithEmail < candidate.lineNumber) {
     return {
       kind: 'fail',
-      failure: failure(record, 'DUPLICATE_IN_FILE', `The same email is on line ${firstLineWithEmail}; only the first row with an email is imported.`),
+      failure: failure(record, 'DUPLICATE_IN_FILE', `This email is already on line ${firstLineWithEmail} of the file; only the first row with an email is imported.`),
     };
   }
   if (!existing) return { kind: 'create' };

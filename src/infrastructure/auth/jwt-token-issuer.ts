@@ -10,7 +10,7 @@ export class JwtTokenIssuer implements TokenIssuer {
   ) {}
 
   issue(accountId: number): string {
-    return jwt.sign({ sub: String(accountId) }, this.secret, { algorithm: 'HS256', expiresIn: this.lifetimeSeconds, audience: 'educator-provisioning' });
+    return jwt.sign({ sub: String(accountId), iat: Math.floor(this.now().getTime() / 1000) }, this.secret, { algorithm: 'HS256', expiresIn: this.lifetimeSeconds, audience: 'educator-provisioning' });
   }
 
   verify(token: string): number | null {

@@ -50,9 +50,9 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
     if (parsing) {
       parsing.parser.destroy();
       await parsing.settled;
-    } else {
-      await text.return(undefined);
     }
+    // The pipeline settles before its source has finished closing; the caller is owed a closed upload on return.
+    await text.return(undefined);
   }
 }
 

@@ -15,13 +15,16 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
-import { isUniqueViolation } from './unique-violation';
+import { isTransientDatabaseError, isUniqueViolation } from './unique-violation';
 import { UploadBatchRecord } from './records/records';
 
 type Row = Record<string, unknown>;
 
 /** Another worker took the batch over (this one stalled past its lease): roll back, write nothing. */
 class LeaseLost extends Error {}
+
+// A chunk that still meets a deadlock or lock timeout after these many tries is left for the batch's next attempt.
+const TRANSIENT_RETRIES = 5;
 
 const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
@@ -190,6 +193,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.writeChunk(writes);
+      } catch (error) {
+        if (!isTransientDatabaseError(error) || attempt >= TRANSIENT_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async writeChunk(writes: ChunkWrites): Promise<ChunkCommit> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const runner = manager.queryRunner!;
@@ -296,6 +310,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
       return true;
     });
+  }
+
+  async releaseLease(batchId: number, leaseOwner: string): Promise<void> {
+    await this.dataSource.query('UPDATE upload_batch SET lease_expires_at = 0 WHERE id = ? AND lease_owner = ?', [batchId, leaseOwner]);
   }
 
   async findBatch(batchId: number): Promise<UploadBatchView | null> {
