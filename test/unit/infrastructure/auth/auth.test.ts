@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { HmacRegistrationCodes } from '../../../../src/infrastructure/auth/hmac-registration-codes';
+import { JwtTokenIssuer } from '../../../../src/infrastructure/auth/jwt-token-issuer';
+import { PublicIds } from '../../../../src/infrastructure/auth/public-ids';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+
+describe('tokens, codes and public ids', () => {
+  describe('bearer tokens', () => {
+    it('when a token is issued, then it verifies to the account id', () => {
+      const issuer = new JwtTokenIssuer(SECRET, 60);
+      expect(issuer.verify(issuer.issue(42))).to.equal(42);
+    });
+
+    it('when a token is signed with another key, then it is refused', () => {
+      const forged = jwt.sign({ sub: '42' }, 'another-key', { algorithm: 'HS256', audience: 'educator-provisioning' });
+      expect(new JwtTokenIssuer(SECRET, 60).verify(forged)).to.equal(null);
+    });
+
+    it('when a token says alg none, then it is refused', () => {
+      const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ sub: '42', aud: 'educator-provisioning', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      expect(new JwtTokenIssuer(SECRET, 60).verify(`${header}.${payload}.`)).to.equal(null);
+    });
+
+    it('when the lifetime has passed on the clock, then it is refused', () => {
+      const issuedAt = Date.now();
+      const issuer = new JwtTokenIssuer(SECRET, 60);
+      const token = issuer.issue(42);
+      expect(new JwtTokenIssuer(SECRET, 60, () => new Date(issuedAt + 30_000)).verify(token)).to.equal(42);
+      expect(new JwtTokenIssuer(SECRET, 60, () => new Date(issuedAt + 61_000)).verify(token)).to.equal(null);
+    });
+  });
+
+  describe('registration codes', () => {
+    const codes = new HmacRegistrationCodes(SECRET);
+
+    it('when a code is generated, then it has 12 unambiguous characters in groups of four', () => {
+      const code = codes.generate();
+      expect(code).to.match(/^[A-HJKMNP-TV-Z2-9]{4}-[A-HJKMNP-TV-Z2-9]{4}-[A-HJKMNP-TV-Z2-9]{4}$/);
+    });
+
+    it('when the code is retyped in lower case without dashes, then it still matches its hash, and another code does not', () => {
+      const code = codes.generate();
+      const hash = codes.hash(code);
+      expect(hash).to.not.contain(code.replace(/-/g, ''));
+      expect(codes.matches(code.toLowerCase().replace(/-/g, ' '), hash)).to.equal(true);
+      expect(codes.matches('AAAA-BBBB-CCCC', hash)).to.equal(false);
+    });
+
+    it('when a thousand codes are made, then none repeats', () => {
+      expect(new Set(Array.from({ length: 1000 }, () => codes.generate())).size).to.equal(1000);
+    });
+  });
+
+  describe('public ids', () => {
+    const ids = new PublicIds(SECRET);
+
+    it('when an id is encoded, then it decodes for its own kind only', () => {
+      const publicId = ids.encode('site', 7);
+      expect(ids.decode('site', publicId)).to.equal(7);
+      expect(ids.decode('batch', publicId)).to.equal(undefined);
+    });
+
+    it('when someone edits an id to reach a neighbour, then it names nothing', () => {
+      const publicId = ids.encode('site', 7);
+      const bytes = Buffer.from(publicId, 'base64url');
+      bytes[5] = 8;
+      expect(ids.decode('site', bytes.toString('base64url'))).to.equal(undefined);
+      expect(ids.decode('site', 'not-an-id')).to.equal(undefined);
+      expect(new PublicIds('another-secret').decode('site', publicId)).to.equal(undefined);
+    });
+  });
+});
