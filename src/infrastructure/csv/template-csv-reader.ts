@@ -230,20 +230,19 @@ interface Head {
 
 /** Collects text up to the first line with content (leading blank lines allowed), so the delimiter is known before parsing. */
 async function readUntilHeaderLine(text: AsyncIterator<Buffer>, maxRowBytes: number): Promise<Head> {
-  let bytes = NO_BYTES;
   const pieces: Buffer[] = [];
   let length = 0;
   for (;;) {
     const next = await text.next();
     if (next.done) {
-      bytes = Buffer.concat(pieces, length);
+      const bytes = Buffer.concat(pieces, length);
       return { bytes, headerLine: firstLineWithContent(bytes, true), endOfFile: true };
     }
     pieces.push(next.value);
     length += next.value.length;
     const mayHoldWholeLine = next.value.includes(LF) || next.value.includes(CR);
     if (!mayHoldWholeLine && length <= maxRowBytes) continue;
-    bytes = Buffer.concat(pieces, length);
+    const bytes = Buffer.concat(pieces, length);
     pieces.splice(0, pieces.length, bytes);
     // Past the row limit the parser rejects the line anyway; the guess only has to be a delimiter.
     const headerLine = firstLineWithContent(bytes, length > maxRowBytes);
@@ -257,7 +256,8 @@ function firstLineWithContent(bytes: Buffer, includeUnfinishedLine: boolean): st
     const end = nextLineEnd(bytes, start);
     if (end === -1 && !includeUnfinishedLine) return undefined;
     const line = bytes.toString('utf8', start, end === -1 ? bytes.length : end);
-    if (/\S/.test(line)) return line;
+    // Rows of bare delimiters (Excel's ",,,") are blank rows, not a header to guess the delimiter from.
+    if (/[^\s,;]/.test(line)) return line;
     if (end === -1) return undefined;
     start = end + 1;
   }
