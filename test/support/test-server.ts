@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApplication, type Application } from '../../src/composition-root';
@@ -84,6 +84,8 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     demo: undefined as unknown as DemoDistrict,
     async reset() {
       for (const record of ALL_RECORDS) await application.dataSource.getRepository(record).clear();
+      // Outbox ids restart after TRUNCATE on MySQL, and .eml files are named by them.
+      for (const file of readdirSync(outboxDir)) rmSync(join(outboxDir, file));
       test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
     },
     async graphql(query, variables = {}, token) {

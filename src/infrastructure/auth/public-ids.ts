@@ -1,31 +1,37 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 
 export type PublicIdKind = 'district' | 'site' | 'account' | 'batch' | 'cursor';
 
+const KINDS: readonly PublicIdKind[] = ['district', 'site', 'account', 'batch', 'cursor'];
+
 /**
- * Internal keys ascend (fast inserts) but must not be guessable from outside: a public id is the
- * internal number with a keyed MAC, so a district cannot enumerate another's ids.
+ * Internal keys ascend (fast inserts) but must not be guessable or countable from outside: a public id
+ * is one AES block holding the kind, the internal number and nine zero bytes. Decryption must give back
+ * exactly that shape (80 bits of redundancy), so an edited or invented id names nothing.
  */
 export class PublicIds {
-  constructor(private readonly secret: string) {}
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = createHash('sha256').update(`public-ids:${secret}`).digest().subarray(0, 16);
+  }
 
   encode(kind: PublicIdKind, id: number): string {
-    const number = Buffer.alloc(6);
-    number.writeUIntBE(id, 0, 6);
-    return Buffer.concat([number, this.mac(kind, number)]).toString('base64url');
+    const block = Buffer.alloc(16);
+    block.writeUInt8(KINDS.indexOf(kind), 0);
+    block.writeUIntBE(id, 1, 6);
+    const cipher = createCipheriv('aes-128-ecb', this.key, null).setAutoPadding(false);
+    return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
   }
 
   /** The internal id, or undefined for anything that was not issued by encode() for that kind. */
   decode(kind: PublicIdKind, publicId: string): number | undefined {
     if (!/^[A-Za-z0-9_-]{22}$/.test(publicId)) return undefined;
-    const bytes = Buffer.from(publicId, 'base64url');
-    if (bytes.length !== 16) return undefined;
-    const number = bytes.subarray(0, 6);
-    if (!timingSafeEqual(bytes.subarray(6), this.mac(kind, number))) return undefined;
-    return number.readUIntBE(0, 6);
-  }
-
-  private mac(kind: PublicIdKind, number: Buffer): Buffer {
-    return createHmac('sha256', this.secret).update(kind).update(number).digest().subarray(0, 10);
+    const encrypted = Buffer.from(publicId, 'base64url');
+    if (encrypted.length !== 16) return undefined;
+    const decipher = createDecipheriv('aes-128-ecb', this.key, null).setAutoPadding(false);
+    const block = Buffer.concat([decipher.update(encrypted), decipher.final()]);
+    if (block.readUInt8(0) !== KINDS.indexOf(kind) || !block.subarray(7).equals(Buffer.alloc(9))) return undefined;
+    return block.readUIntBE(1, 6);
   }
 }

@@ -16,6 +16,7 @@ export const buildGraphQLSchema = (instances: ResolverInstances): Promise<GraphQ
     resolvers: RESOLVER_CLASSES,
     container: { get: (someClass: Function, _resolverData: ResolverData) => instances.get(someClass) },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
-    validate: { forbidUnknownValues: false },
+    // Never echo the rejected input back: it may be a password.
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     emitSchemaFile: false,
   });

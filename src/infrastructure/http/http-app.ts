@@ -60,6 +60,12 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
   );
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
   app.use((error: unknown, request: Request, response: express.Response, _next: express.NextFunction) => {
+    // Broken JSON, an oversized body or a broken multipart request is the client's to fix: say so, without details.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (!response.headersSent) response.status(status).json({ error: status === 413 ? 'The request is too large.' : 'The request is malformed.' });
+      return;
+    }
     deps.log('Unexpected error while answering an HTTP request', { path: request.path, error: error instanceof Error ? error.stack : String(error) });
     if (!response.headersSent) response.status(500).json({ error: 'Something went wrong on our side. Please try again.' });
   });

@@ -66,10 +66,17 @@ describe('tokens, codes and public ids', () => {
     it('when someone edits an id to reach a neighbour, then it names nothing', () => {
       const publicId = ids.encode('site', 7);
       const bytes = Buffer.from(publicId, 'base64url');
-      bytes[5] = 8;
+      bytes[15] ^= 1;
       expect(ids.decode('site', bytes.toString('base64url'))).to.equal(undefined);
       expect(ids.decode('site', 'not-an-id')).to.equal(undefined);
       expect(new PublicIds('another-secret').decode('site', publicId)).to.equal(undefined);
+    });
+
+    it('when neighbouring ids are encoded, then nothing in them reveals the number or its order', () => {
+      const first = Buffer.from(ids.encode('account', 1000), 'base64url');
+      const next = Buffer.from(ids.encode('account', 1001), 'base64url');
+      const sharedBytes = first.filter((byte, index) => byte === next[index]).length;
+      expect(sharedBytes).to.be.lessThan(6);
     });
   });
 });
