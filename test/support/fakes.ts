@@ -1,0 +1,247 @@
+import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
+import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
+import type { EmailMessage } from '../../src/domain/educator/invitation';
+import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domain/school/school-site';
+import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
+import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
+import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
+import type { Clock } from '../../src/application/ports/clock';
+import type { PasswordHasher } from '../../src/application/ports/password-hasher';
+import type { RegistrationCodes } from '../../src/application/ports/registration-codes';
+import type { TokenIssuer } from '../../src/application/ports/token-issuer';
+import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../src/application/ports/unit-of-work';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class FixedClock implements Clock {
+  private current: Date;
+
+  constructor(start: Date | string = '2026-09-01T08:00:00.000Z') {
+    this.current = new Date(start);
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advanceDays(days: number): void {
+    this.current = new Date(this.current.getTime() + days * DAY_MS);
+  }
+
+  advanceMs(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Stores copies of the state, as a database would: a found account is a new object, never the saved one. */
+export class InMemoryEducatorAccountRepository implements EducatorAccountRepository, AccountDirectory {
+  private readonly rows = new Map<number, EducatorAccountState>();
+  private nextId = 1;
+
+  async findById(id: number): Promise<EducatorAccount | null> {
+    const row = this.rows.get(id);
+    return row ? EducatorAccount.restore(row) : null;
+  }
+
+  async findByEmail(normalizedEmail: string): Promise<EducatorAccount | null> {
+    const row = [...this.rows.values()].find((state) => state.email.normalized === normalizedEmail);
+    return row ? EducatorAccount.restore(row) : null;
+  }
+
+  async save(account: EducatorAccount): Promise<Result<number, DomainError>> {
+    const state = account.snapshot;
+    const clash = [...this.rows.values()].find((row) => row.email.normalized === state.email.normalized && row.id !== state.id);
+    if (clash) return fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
+    const id = state.id ?? this.nextId++;
+    this.rows.set(id, { ...state, id, schoolSiteIds: [...state.schoolSiteIds] });
+    return ok(id);
+  }
+
+  async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
+    return [...this.rows.values()].filter(
+      (row) =>
+        row.roleCode === 'SITE_ADMIN' &&
+        row.schoolSiteIds.includes(schoolSiteId) &&
+        (row.registeredAt !== null || row.registrationDeadline.getTime() >= now.getTime()),
+    ).length;
+  }
+
+  async listBySite(schoolSiteId: number, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
+    const atSite = [...this.rows.values()].filter((row) => row.schoolSiteIds.includes(schoolSiteId)).sort((a, b) => a.id! - b.id!);
+    const after = atSite.filter((row) => afterId === null || row.id! > afterId);
+    return { nodes: after.slice(0, first).map((row) => EducatorAccount.restore(row)), hasNextPage: after.length > first, totalCount: atSite.length };
+  }
+
+  /** Test-side view of what is stored. */
+  all(): EducatorAccountState[] {
+    return [...this.rows.values()].map((row) => ({ ...row, schoolSiteIds: [...row.schoolSiteIds] }));
+  }
+
+  count(): number {
+    return this.rows.size;
+  }
+
+  snapshotRows(): Map<number, EducatorAccountState> {
+    return new Map(this.rows);
+  }
+
+  restoreRows(rows: Map<number, EducatorAccountState>): void {
+    this.rows.clear();
+    for (const [id, row] of rows) this.rows.set(id, row);
+  }
+}
+
+export class InMemorySchoolSiteRepository implements SchoolSiteRepository {
+  private readonly sites: SchoolSite[] = [];
+  private readonly districts: District[] = [];
+
+  addDistrict(district: District): this {
+    this.districts.push(district);
+    return this;
+  }
+
+  addSite(site: SchoolSite): this {
+    this.sites.push(site);
+    return this;
+  }
+
+  async findByIds(ids: number[]): Promise<SchoolSite[]> {
+    return this.sites.filter((site) => ids.includes(site.id)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async findById(id: number): Promise<SchoolSite | null> {
+    return this.sites.find((site) => site.id === id) ?? null;
+  }
+
+  async findDistrict(id: number): Promise<District | null> {
+    return this.districts.find((district) => district.id === id) ?? null;
+  }
+
+  async listForDistrict(districtId: number): Promise<SchoolSite[]> {
+    return this.sites.filter((site) => site.districtId === districtId).sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+/** All-or-nothing like the real one: a work that throws leaves accounts, emails and agreements as they were. */
+export class InMemoryUnitOfWork implements UnitOfWork {
+  readonly emails: { message: EmailMessage; queuedAt: Date }[] = [];
+  readonly agreements: AgreementAcceptance[] = [];
+
+  constructor(readonly accounts: InMemoryEducatorAccountRepository) {}
+
+  async run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
+    const rowsBefore = this.accounts.snapshotRows();
+    const emailsBefore = this.emails.length;
+    const agreementsBefore = this.agreements.length;
+    try {
+      return await work({
+        accounts: this.accounts,
+        enqueueEmail: async (message, now) => {
+          this.emails.push({ message, queuedAt: now });
+        },
+        recordAgreement: async (acceptance) => {
+          this.agreements.push(acceptance);
+        },
+      });
+    } catch (error) {
+      this.accounts.restoreRows(rowsBefore);
+      this.emails.length = emailsBefore;
+      this.agreements.length = agreementsBefore;
+      throw error;
+    }
+  }
+}
+
+/** Locks a key once it reaches its limit of failures; success clears the account's counter (not the address's). */
+export class InMemoryAttemptThrottle implements AttemptThrottle {
+  readonly failures = new Map<string, number>();
+
+  constructor(
+    private readonly failuresPerAccount = 5,
+    private readonly failuresPerAddress = 20,
+  ) {}
+
+  async isBlocked(attempt: ThrottledAttempt): Promise<boolean> {
+    return (this.failures.get(accountKey(attempt)) ?? 0) >= this.failuresPerAccount || (this.failures.get(addressKey(attempt)) ?? 0) >= this.failuresPerAddress;
+  }
+
+  async recordFailure(attempt: ThrottledAttempt): Promise<void> {
+    for (const key of [accountKey(attempt), addressKey(attempt)]) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+  }
+
+  async recordSuccess(attempt: ThrottledAttempt): Promise<void> {
+    this.failures.delete(accountKey(attempt));
+  }
+
+  failuresFor(action: ThrottledAttempt['action'], account: string): number {
+    return this.failures.get(`${action}:account:${account}`) ?? 0;
+  }
+}
+
+const accountKey = (attempt: ThrottledAttempt): string => `${attempt.action}:account:${attempt.account}`;
+const addressKey = (attempt: ThrottledAttempt): string => `${attempt.action}:address:${attempt.address}`;
+
+/** Readable "hashes" so tests can see what was stored; counts decoy verifications of unknown users. */
+export class FakePasswordHasher implements PasswordHasher {
+  decoyVerifications = 0;
+  verifications = 0;
+
+  async hash(password: string): Promise<string> {
+    return `hashed(${password})`;
+  }
+
+  async verify(hash: string, password: string): Promise<boolean> {
+    this.verifications += 1;
+    return hash === `hashed(${password})`;
+  }
+
+  async verifyNothing(): Promise<void> {
+    this.decoyVerifications += 1;
+  }
+}
+
+/** Predictable codes CODE-0000-0001, CODE-0000-0002, …; matching ignores case, spaces and dashes like the real one. */
+export class FakeRegistrationCodes implements RegistrationCodes {
+  readonly generated: string[] = [];
+
+  generate(): string {
+    const code = `CODE-0000-${String(this.generated.length + 1).padStart(4, '0')}`;
+    this.generated.push(code);
+    return code;
+  }
+
+  hash(code: string): string {
+    return `code-hash(${code.toUpperCase().replace(/[^A-Z0-9]/g, '')})`;
+  }
+
+  matches(code: string, storedHash: string): boolean {
+    return this.hash(code) === storedHash;
+  }
+
+  get last(): string {
+    const code = this.generated.at(-1);
+    if (!code) throw new Error('No registration code was generated');
+    return code;
+  }
+}
+
+export class FakeTokenIssuer implements TokenIssuer {
+  issue(accountId: number): string {
+    return `token-for-${accountId}`;
+  }
+
+  verify(token: string): number | null {
+    const match = /^token-for-(\d+)$/.exec(token);
+    return match ? Number(match[1]) : null;
+  }
+}
+
+/** Awaits a promise that must reject and returns the rejection, so tests can assert on it. */
+export const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected the promise to reject, but it resolved');
+};

@@ -1,0 +1,268 @@
+import { expect } from 'chai';
+import { AccessDenied } from '../../../src/application/access-denied';
+import { SINGLE_CREATION_AGREEMENT_VERSION } from '../../../src/application/agreements';
+import { CreateEducatorAccount } from '../../../src/application/create-educator-account';
+import type { Actor } from '../../../src/domain/shared/actor';
+import {
+  aCreationRequest,
+  anActor,
+  anEducator,
+  DISTRICT_ONE,
+  DISTRICT_TWO,
+  HILLCREST_ELEMENTARY,
+  NORTH_HIGH,
+  SOUTH_MIDDLE,
+} from '../../support/builders';
+import {
+  FakeRegistrationCodes,
+  FixedClock,
+  InMemoryEducatorAccountRepository,
+  InMemorySchoolSiteRepository,
+  InMemoryUnitOfWork,
+  rejectionOf,
+} from '../../support/fakes';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+describe('CreateEducatorAccount', () => {
+  let accounts: InMemoryEducatorAccountRepository;
+  let unitOfWork: InMemoryUnitOfWork;
+  let codes: FakeRegistrationCodes;
+  let clock: FixedClock;
+  let createAccount: CreateEducatorAccount;
+  const districtAdmin: Actor = anActor().withAccountId(1).districtAdminOf(DISTRICT_ONE.id).build();
+  const siteAdmin: Actor = anActor().withAccountId(2).siteAdminOf(NORTH_HIGH).build();
+
+  beforeEach(() => {
+    accounts = new InMemoryEducatorAccountRepository();
+    unitOfWork = new InMemoryUnitOfWork(accounts);
+    codes = new FakeRegistrationCodes();
+    clock = new FixedClock('2026-09-01T08:00:00.000Z');
+    const sites = new InMemorySchoolSiteRepository()
+      .addDistrict(DISTRICT_ONE)
+      .addDistrict(DISTRICT_TWO)
+      .addSite(NORTH_HIGH)
+      .addSite(SOUTH_MIDDLE)
+      .addSite(HILLCREST_ELEMENTARY);
+    createAccount = new CreateEducatorAccount(sites, unitOfWork, codes, clock);
+  });
+
+  const expectNothingWritten = () => {
+    expect(accounts.count(), 'accounts').to.equal(0);
+    expect(unitOfWork.emails, 'queued emails').to.have.length(0);
+    expect(unitOfWork.agreements, 'agreements').to.have.length(0);
+  };
+
+  it('when a District Admin creates an Educator at a site of their district, then the account, its invitation and the agreement are stored', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail(' Ben.Okafor@Example.org ').build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(outcome.warnings).to.deep.equal([]);
+    const [stored] = accounts.all();
+    expect(accounts.count()).to.equal(1);
+    expect(outcome.account?.id).to.equal(stored.id);
+    expect(stored.email.value).to.equal('Ben.Okafor@Example.org');
+    expect(stored.email.normalized).to.equal('ben.okafor@example.org');
+    expect(stored.roleCode).to.equal('EDUCATOR');
+    expect(stored.districtId).to.equal(DISTRICT_ONE.id);
+    expect(stored.schoolSiteIds).to.deep.equal([NORTH_HIGH.id]);
+    expect(stored.createdByAccountId).to.equal(districtAdmin.accountId);
+    expect(stored.registrationDeadline.getTime() - clock.now().getTime()).to.equal(60 * DAY_MS);
+    expect(unitOfWork.agreements).to.deep.equal([
+      {
+        acceptedByAccountId: districtAdmin.accountId,
+        agreement: 'SINGLE_ACCOUNT_CREATION',
+        version: SINGLE_CREATION_AGREEMENT_VERSION,
+        acceptedAt: clock.now(),
+        subjectAccountId: stored.id,
+      },
+    ]);
+  });
+
+  it('when an account is created, then the registration code is stored only as its hash and mailed in the clear', async () => {
+    await createAccount.execute(districtAdmin, aCreationRequest().build());
+
+    const [stored] = accounts.all();
+    expect(stored.registrationCodeHash).to.equal(codes.hash(codes.last));
+    expect(stored.registrationCodeHash).not.to.contain(codes.last);
+    expect(unitOfWork.emails).to.have.length(1);
+    const { message } = unitOfWork.emails[0];
+    expect(message.to).to.equal('ben.okafor@example.org');
+    expect(message.text.split('\r\n')).to.include(`Registration code: ${codes.last}`);
+    expect(message.text).to.contain('2026-10-31');
+    expect(message.text).to.contain('as Educator at North High');
+  });
+
+  it('when a Multi-Site Counselor is created, then the invitation names every site', async () => {
+    await createAccount.execute(districtAdmin, aCreationRequest().forRole('MULTI_SITE_COUNSELOR', [SOUTH_MIDDLE, NORTH_HIGH]).build());
+
+    expect(accounts.all()[0].schoolSiteIds).to.deep.equal([SOUTH_MIDDLE.id, NORTH_HIGH.id]);
+    expect(unitOfWork.emails[0].message.text).to.contain('as Multi-Site Counselor at North High, South Middle');
+  });
+
+  it('when a District Admin account is created, then it has no site and the invitation names the district', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('DISTRICT_ADMIN', []).build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(accounts.all()[0].schoolSiteIds).to.deep.equal([]);
+    expect(unitOfWork.emails[0].message.text).to.contain(`as District Admin at ${DISTRICT_ONE.name}`);
+  });
+
+  it('when the agreement is not accepted, then AGREEMENT_REQUIRED and nothing is written', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withoutAgreement().build());
+
+    expect(outcome.account).to.equal(null);
+    expect(outcome.userErrors.map((error) => [error.code, error.field])).to.deep.equal([['AGREEMENT_REQUIRED', ['agreementAccepted']]]);
+    expect(codes.generated).to.have.length(0);
+    expectNothingWritten();
+  });
+
+  it('when the site belongs to another district, then AccessDenied and nothing is written, even without the agreement', async () => {
+    const error = await rejectionOf(createAccount.execute(districtAdmin, aCreationRequest().forRole('EDUCATOR', [HILLCREST_ELEMENTARY]).withoutAgreement().build()));
+
+    expect(error).to.be.instanceOf(AccessDenied);
+    expectNothingWritten();
+  });
+
+  it('when a Site Admin names another site of their district, then AccessDenied and nothing is written', async () => {
+    const error = await rejectionOf(createAccount.execute(siteAdmin, aCreationRequest().forRole('COUNSELOR', [SOUTH_MIDDLE]).build()));
+
+    expect(error).to.be.instanceOf(AccessDenied);
+    expectNothingWritten();
+  });
+
+  it('when a site id did not decode, then AccessDenied and nothing is written', async () => {
+    const error = await rejectionOf(createAccount.execute(districtAdmin, aCreationRequest().withSiteIds([undefined]).build()));
+
+    expect(error).to.be.instanceOf(AccessDenied);
+    expectNothingWritten();
+  });
+
+  it('when a site id names no site at all, then AccessDenied and nothing is written', async () => {
+    const error = await rejectionOf(createAccount.execute(districtAdmin, aCreationRequest().forRole('MULTI_SITE_COUNSELOR', []).withSiteIds([NORTH_HIGH.id, 999]).build()));
+
+    expect(error).to.be.instanceOf(AccessDenied);
+    expectNothingWritten();
+  });
+
+  it('when an Educator tries to create an account at their own site, then AccessDenied', async () => {
+    const educator = anActor().withAccountId(3).withRole('EDUCATOR', [NORTH_HIGH]).build();
+
+    const error = await rejectionOf(createAccount.execute(educator, aCreationRequest().build()));
+
+    expect(error).to.be.instanceOf(AccessDenied);
+    expectNothingWritten();
+  });
+
+  it('when a Site Admin asks for a District Admin, then ROLE_NOT_ALLOWED and nothing is written', async () => {
+    const outcome = await createAccount.execute(siteAdmin, aCreationRequest().forRole('DISTRICT_ADMIN', []).build());
+
+    expect(outcome.userErrors.map((error) => error.code)).to.deep.equal(['ROLE_NOT_ALLOWED']);
+    expectNothingWritten();
+  });
+
+  it('when a site role is given two sites, then INVALID_SITES and nothing is written', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('COUNSELOR', [NORTH_HIGH, SOUTH_MIDDLE]).build());
+
+    expect(outcome.userErrors.map((error) => [error.code, error.field])).to.deep.equal([['INVALID_SITES', ['schoolSiteIds']]]);
+    expectNothingWritten();
+  });
+
+  it('when the name is invalid, then INVALID_NAME and nothing is written', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withName('Ben', 'x'.repeat(101)).build());
+
+    expect(outcome.userErrors.map((error) => [error.code, error.field])).to.deep.equal([['INVALID_NAME', ['lastName']]]);
+    expectNothingWritten();
+  });
+
+  it('when the email is invalid, then INVALID_EMAIL and nothing is written', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('ben.okafor@').build());
+
+    expect(outcome.userErrors.map((error) => error.code)).to.deep.equal(['INVALID_EMAIL']);
+    expectNothingWritten();
+  });
+
+  it('when the email belongs to a pending account, in another case and with spaces, then EMAIL_TAKEN and nothing more is written', async () => {
+    await accounts.save(anEducator().withEmail('ben.okafor@example.org').createdAt(clock.now()).pendingWithCodeHash('h').build());
+
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('  BEN.Okafor@EXAMPLE.org ').build());
+
+    expect(outcome.account).to.equal(null);
+    expect(outcome.userErrors.map((error) => [error.code, error.field])).to.deep.equal([['EMAIL_TAKEN', ['email']]]);
+    expect(accounts.count()).to.equal(1);
+    expect(unitOfWork.emails).to.have.length(0);
+    expect(unitOfWork.agreements).to.have.length(0);
+  });
+
+  it('when the email belongs to an active account, then EMAIL_TAKEN', async () => {
+    await accounts.save(anEducator().withEmail('ben.okafor@example.org').createdAt('2025-01-01T00:00:00Z').registered('hash').build());
+
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().build());
+
+    expect(outcome.userErrors.map((error) => error.code)).to.deep.equal(['EMAIL_TAKEN']);
+    expect(accounts.count()).to.equal(1);
+  });
+
+  it('when the email belongs to an expired account, then the same row is re-created with a new deadline, role, sites and code', async () => {
+    const expiredCreation = new Date(clock.now().getTime() - 61 * DAY_MS);
+    const saved = await accounts.save(anEducator().withEmail('ben.okafor@example.org').withRole('COUNSELOR', [SOUTH_MIDDLE]).createdAt(expiredCreation).pendingWithCodeHash('old').build());
+    const expiredId = saved.ok ? saved.value : -1;
+
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('Ben.Okafor@example.org').forRole('EDUCATOR', [NORTH_HIGH]).build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(outcome.account?.id).to.equal(expiredId);
+    expect(accounts.count()).to.equal(1);
+    const [stored] = accounts.all();
+    expect(stored.id).to.equal(expiredId);
+    expect(stored.roleCode).to.equal('EDUCATOR');
+    expect(stored.schoolSiteIds).to.deep.equal([NORTH_HIGH.id]);
+    expect(stored.registrationCodeHash).to.equal(codes.hash(codes.last));
+    expect(stored.registrationDeadline.getTime()).to.equal(clock.now().getTime() + 60 * DAY_MS);
+    expect(unitOfWork.emails).to.have.length(1);
+    expect(unitOfWork.agreements.map((agreement) => agreement.subjectAccountId)).to.deep.equal([expiredId]);
+  });
+
+  it('when a site already has one Site Admin and a second is created, then no warning', async () => {
+    await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
+
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(outcome.warnings).to.deep.equal([]);
+  });
+
+  it('when a site already has two Site Admins and a third is created, then it succeeds with a SITE_ADMIN_RECOMMENDATION naming 3', async () => {
+    await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
+    await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(clock.now()).pendingWithCodeHash('h').build());
+
+    const outcome = await createAccount.execute(siteAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(outcome.account).not.to.equal(null);
+    expect(accounts.count()).to.equal(3);
+    expect(outcome.warnings).to.deep.equal([
+      { code: 'SITE_ADMIN_RECOMMENDATION', message: 'North High now has 3 Site Admins. We recommend 1–2 Site Admins per site.' },
+    ]);
+  });
+
+  it('when the other Site Admins of the site have expired, then they do not count toward the warning', async () => {
+    const longAgo = new Date(clock.now().getTime() - 90 * DAY_MS);
+    await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(longAgo).pendingWithCodeHash('h1').build());
+    await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(longAgo).pendingWithCodeHash('h2').build());
+
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
+
+    expect(outcome.warnings).to.deep.equal([]);
+  });
+
+  it('when Site Admins of another site are many, then creating one here gives no warning', async () => {
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) {
+      await accounts.save(anEducator().withEmail(email).withRole('SITE_ADMIN', [SOUTH_MIDDLE]).registered('hash').build());
+    }
+
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
+
+    expect(outcome.warnings).to.deep.equal([]);
+  });
+});
