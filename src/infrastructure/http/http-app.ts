@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -22,19 +23,31 @@ export interface HttpDependencies {
   routes?: express.Router;
 }
 
+export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
+
 export const bearerToken = (request: Request): string | undefined => {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 };
 
 export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> => {
+  // Depth, alias, cost and token limits stop one request from doing a thousand requests' work; batched requests stay refused.
+  const armor = new ApolloArmor({
+    maxDepth: { n: GRAPHQL_LIMITS.depth },
+    maxAliases: { n: GRAPHQL_LIMITS.aliases },
+    costLimit: { maxCost: GRAPHQL_LIMITS.cost },
+    maxTokens: { n: GRAPHQL_LIMITS.tokens },
+    blockFieldSuggestion: { enabled: deps.config.production },
+  }).protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
     formatError: formatError(deps.log),
     csrfPrevention: true,
-    plugins: [deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+    validationRules: armor.validationRules,
+    plugins: [...armor.plugins, deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
   });
   await apollo.start();
 
