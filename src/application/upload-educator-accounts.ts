@@ -24,10 +24,14 @@ export interface UploadLimits extends CsvLimits {
 
 export type UploadOutcome = { batch: UploadBatchView | null; userErrors: DomainError[] };
 
+/** Thrown by the file's source when the transport itself cut the file off at the size limit. */
+export class UploadTooLarge extends Error {}
+
 // Chunks stay far below MariaDB's 16 MB max_allowed_packet.
 const STORED_CHUNK_BYTES = 1024 * 1024;
 
-const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+// A limit under 1 MB (a test, or a cautious deployment) must not read as "larger than 0 MB".
+const megabytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`);
 
 /**
  * Stores the file durably while checking it from end to end (format, encoding, every record's shape),
@@ -81,20 +85,26 @@ export class UploadEducatorAccounts {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
       let seq = 0;
-      for await (const piece of file) {
-        bytes += piece.length;
-        if (bytes > limits.maxUploadBytes) {
-          tooLarge = true;
-          return;
+      try {
+        for await (const piece of file) {
+          bytes += piece.length;
+          if (bytes > limits.maxUploadBytes) {
+            tooLarge = true;
+            return;
+          }
+          pending.push(piece);
+          pendingBytes += piece.length;
+          if (pendingBytes >= STORED_CHUNK_BYTES) {
+            await batches.appendFileChunk(batchId, seq++, Buffer.concat(pending));
+            pending = [];
+            pendingBytes = 0;
+          }
+          yield piece;
         }
-        pending.push(piece);
-        pendingBytes += piece.length;
-        if (pendingBytes >= STORED_CHUNK_BYTES) {
-          await batches.appendFileChunk(batchId, seq++, Buffer.concat(pending));
-          pending = [];
-          pendingBytes = 0;
-        }
-        yield piece;
+      } catch (error) {
+        if (!(error instanceof UploadTooLarge)) throw error;
+        tooLarge = true;
+        return;
       }
       if (pendingBytes > 0) await batches.appendFileChunk(batchId, seq, Buffer.concat(pending));
     }

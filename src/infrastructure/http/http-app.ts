@@ -36,7 +36,8 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     maxDepth: { n: GRAPHQL_LIMITS.depth },
     maxAliases: { n: GRAPHQL_LIMITS.aliases },
     costLimit: { maxCost: GRAPHQL_LIMITS.cost },
-    maxTokens: { n: GRAPHQL_LIMITS.tokens },
+    // graphql-js counts tokens while parsing (parseOptions below); Armor's own counter answers syntax errors with HTTP 500.
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: deps.config.production },
   }).protect();
   const apollo = new ApolloServer<RequestContext>({
@@ -44,6 +45,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
     formatError: formatError(deps.log),
     csrfPrevention: true,
     validationRules: armor.validationRules,

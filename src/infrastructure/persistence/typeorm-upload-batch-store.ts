@@ -143,7 +143,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     // Oldest first; a site's batches run one at a time in upload order, so a batch waits while an earlier one of its site is unfinished.
     const candidates = `SELECT id FROM upload_batch b
       WHERE b.status IN ('QUEUED', 'PROCESSING') AND (b.lease_expires_at IS NULL OR b.lease_expires_at < ?)
-        AND NOT EXISTS (SELECT 1 FROM upload_batch e WHERE e.school_site_id = b.school_site_id AND e.id < b.id AND e.status IN ('RECEIVING', 'QUEUED', 'PROCESSING'))
+        AND NOT EXISTS (SELECT 1 FROM upload_batch e WHERE e.school_site_id = b.school_site_id AND e.id < b.id AND e.status IN ('QUEUED', 'PROCESSING'))
       ORDER BY b.id LIMIT 1`;
     return this.dataSource.transaction(async (manager) => {
       const [candidate]: Row[] = await manager.query(this.mysql ? `${candidates} FOR UPDATE SKIP LOCKED` : candidates, [now.getTime()]);

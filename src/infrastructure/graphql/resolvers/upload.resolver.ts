@@ -1,7 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { IsOptional, MaxLength } from 'class-validator';
+import type { FileUpload } from 'graphql-upload-ts';
 import type { ReadUploadLog } from '../../../application/read-upload-log';
-import type { UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
+import { UploadTooLarge, type UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
 import type { Clock } from '../../../application/ports/clock';
 import { TEMPLATE_COLUMNS, TEMPLATE_FILE_NAME, templateContent } from '../../../domain/upload-batch/educator-template';
 import { cleanFileName } from '../../../domain/upload-batch/upload-batch';
@@ -26,6 +27,23 @@ class UploadBatchesArgs extends PageArgs {
   @IsOptional()
   @MaxLength(100)
   schoolSiteId?: string | null;
+}
+
+/**
+ * graphql-upload-ts ends a file over its maxFileSize with a 413 error (thrown by createReadStream when the
+ * whole request already arrived, or raised mid-stream); the use case must read that as "too large", not as a fault.
+ */
+async function* contentsOf(file: FileUpload): AsyncGenerator<Buffer> {
+  const tooLarge = (error: unknown): boolean => (error as { status?: unknown } | null)?.status === 413;
+  let stream: ReturnType<FileUpload['createReadStream']> | undefined;
+  try {
+    stream = file.createReadStream();
+    for await (const piece of stream) yield piece as Buffer;
+  } catch (error) {
+    throw tooLarge(error) ? new UploadTooLarge() : error;
+  } finally {
+    stream?.destroy();
+  }
 }
 
 @Resolver(() => UploadBatchType)
@@ -70,22 +88,17 @@ export class UploadResolver {
   ): Promise<UploadEducatorAccountsPayload> {
     const { actor } = viewerOf(context);
     const file = await input.file;
-    const stream = file.createReadStream();
-    try {
-      const outcome = await this.upload.execute(actor, {
-        schoolSiteId: context.publicIds.decode('site', input.schoolSiteId),
-        fileName: cleanFileName(file.filename ?? ''),
-        file: stream,
-        agreementAccepted: input.agreementAccepted,
-        dryRun: input.dryRun ?? false,
-      });
-      return {
-        batch: outcome.batch && UploadBatchType.from(outcome.batch, context.publicIds.encode('batch', outcome.batch.id)),
-        userErrors: outcome.userErrors.map(UserError.from),
-      };
-    } finally {
-      stream.destroy();
-    }
+    const outcome = await this.upload.execute(actor, {
+      schoolSiteId: context.publicIds.decode('site', input.schoolSiteId),
+      fileName: cleanFileName(file.filename ?? ''),
+      file: contentsOf(file),
+      agreementAccepted: input.agreementAccepted,
+      dryRun: input.dryRun ?? false,
+    });
+    return {
+      batch: outcome.batch && UploadBatchType.from(outcome.batch, context.publicIds.encode('batch', outcome.batch.id)),
+      userErrors: outcome.userErrors.map(UserError.from),
+    };
   }
 
   @FieldResolver(() => SchoolSiteType, { description: '"Belongs To" in the log.' })
