@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { demoPasswordInUse, seedDemoDistrict } from '../../../src/cli/demo-district';
+import { loadConfig } from '../../../src/config';
+import { buildApplication } from '../../../src/composition-root';
+import { describeOnEachDatabase } from '../../support/databases';
+import { startTestServer } from '../../support/test-server';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..', '..', '..');
+
+describe('production configuration', () => {
+  it('when NODE_ENV is production without JWT_SECRET, then the service refuses to start', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw('JWT_SECRET');
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw('JWT_SECRET');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).introspection).to.equal(false);
+  });
+
+  it('when a limit is not a whole number, then the service refuses to start and names the variable', () => {
+    expect(() => loadConfig({ MAX_UPLOAD_ROWS: 'many' })).to.throw('MAX_UPLOAD_ROWS');
+  });
+
+  it('when a demo account still has the demo password, then production start-up is refused by the check main.ts runs', async () => {
+    const application = await buildApplication({ ...loadConfig({}), databaseUrl: 'sqlite::memory:' }, { log: () => undefined });
+    try {
+      expect(await demoPasswordInUse(application.dataSource, application.passwords)).to.equal(false);
+      await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
+      expect(await demoPasswordInUse(application.dataSource, application.passwords)).to.equal(true);
+    } finally {
+      await application.close();
+    }
+  });
+
+  it('when main.ts starts in production with the demo password in the database, then it exits with the reason', async () => {
+    const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'educators-prod-')), 'db.sqlite')}`;
+    const application = await buildApplication({ ...loadConfig({}), databaseUrl }, { log: () => undefined });
+    await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
+    await application.close();
+    const started = run(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent' },
+      timeout: 20_000,
+    });
+    const failure = await started.then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).to.equal(1);
+    expect(failure?.stderr).to.contain('demo password');
+  });
+});
+
+describeOnEachDatabase('npm run admin:create', (database) => {
+  it('when the first District Admin of a real district is created, then the district, its sites and the admin exist and the admin can sign in', async () => {
+    const server = await startTestServer(database);
+    try {
+      const args = ['dist/src/cli/create-district-admin.js', '--district', 'Springfield Unified', '--site', 'Springfield High', '--site', 'Shelbyville Middle'];
+      const person = ['--email', 'It.Lead@Springfield.example', '--first-name', 'Lisa', '--last-name', 'Simpson', '--password', 'a long passphrase here'];
+      const env = { ...process.env, DATABASE_URL: server.application.config.databaseUrl, JWT_SECRET: server.application.config.jwtSecret, LOG_LEVEL: 'silent' };
+      const { stdout } = await run(process.execPath, [...args, ...person], { cwd: root, env });
+      expect(stdout).to.contain('can now sign in');
+
+      const token = await server.signIn('it.lead@springfield.example', 'a long passphrase here');
+      const me = await server.graphql('{ me { role { code } district { name } } schoolSites { name } }', {}, token);
+      expect(me.data.me).to.deep.equal({ role: { code: 'DISTRICT_ADMIN' }, district: { name: 'Springfield Unified' } });
+      expect(me.data.schoolSites.map((site: { name: string }) => site.name)).to.deep.equal(['Shelbyville Middle', 'Springfield High']);
+
+      const again = await run(process.execPath, [...args, ...person], { cwd: root, env }).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(again?.code).to.equal(1);
+      expect(again?.stderr).to.contain('already has an account');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when the password is too short, then nothing is created and the usage is shown', async () => {
+    const result = await run(process.execPath, ['dist/src/cli/create-district-admin.js', '--district', 'X', '--email', 'a@b.org', '--first-name', 'A', '--last-name', 'B', '--password', 'short'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: database.url(), LOG_LEVEL: 'silent' },
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result?.code).to.equal(1);
+    expect(result?.stderr).to.contain('12 to 128 characters').and.contain('npm run admin:create');
+  });
+});
