@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AttemptThrottle, ThrottledAttempt } from '../../application/ports/attempt-throttle';
 import { ThrottleCounterRecord } from './records/records';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from './database-errors';
 
 export interface ThrottleLimits {
   failuresPerAccount: number;

@@ -6,7 +6,7 @@ import type { RoleCode } from '../../domain/role/role';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { EducatorAccountRecord, EducatorAccountSiteRecord } from './records/records';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from './database-errors';
 
 export const accountToDomain = (record: EducatorAccountRecord, schoolSiteIds: number[]): EducatorAccount =>
   EducatorAccount.restore({
@@ -66,7 +66,8 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
     try {
       const saved = await this.manager.transaction(async (manager) => {
         const record = await manager.save(EducatorAccountRecord, accountToRecord(account));
-        await manager.delete(EducatorAccountSiteRecord, { accountId: record.id! });
+        // Only a re-created account has memberships to replace; deleting none would still take gap locks that deadlock concurrent creations.
+        if (account.id !== null) await manager.delete(EducatorAccountSiteRecord, { accountId: record.id! });
         if (account.schoolSiteIds.length > 0) {
           await manager.insert(
             EducatorAccountSiteRecord,

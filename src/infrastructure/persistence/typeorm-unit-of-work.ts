@@ -3,6 +3,7 @@ import type { EmailMessage } from '../../domain/educator/invitation';
 import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../application/ports/unit-of-work';
 import { AgreementAcceptanceRecord, OutboxMessageRecord } from './records/records';
 import { TypeOrmEducatorAccountRepository } from './typeorm-educator-account-repository';
+import { retryTransient } from './database-errors';
 
 export const outboxRow = (message: EmailMessage, now: Date): Omit<OutboxMessageRecord, 'id'> => ({
   recipient: message.to,
@@ -28,7 +29,12 @@ export const agreementRow = (acceptance: AgreementAcceptance): Omit<AgreementAcc
 export class TypeOrmUnitOfWork implements UnitOfWork {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** A deadlock or lock timeout rolls everything back, so the whole unit is simply tried again, a few times. */
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
+    return retryTransient(() => this.attempt(work));
+  }
+
+  private attempt<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) =>
       work({
         accounts: new TypeOrmEducatorAccountRepository(manager),

@@ -15,16 +15,13 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
-import { isTransientDatabaseError, isUniqueViolation } from './unique-violation';
+import { isUniqueViolation, retryTransient } from './database-errors';
 import { UploadBatchRecord } from './records/records';
 
 type Row = Record<string, unknown>;
 
 /** Another worker took the batch over (this one stalled past its lease): roll back, write nothing. */
 class LeaseLost extends Error {}
-
-// A chunk that still meets a deadlock or lock timeout after these many tries is left for the batch's next attempt.
-const TRANSIENT_RETRIES = 5;
 
 const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
@@ -192,15 +189,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     return [...accounts.values()];
   }
 
-  async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.writeChunk(writes);
-      } catch (error) {
-        if (!isTransientDatabaseError(error) || attempt >= TRANSIENT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
-    }
+  /** A chunk that still meets deadlocks or lock timeouts after a few tries is left for the batch's next attempt. */
+  commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    return retryTransient(() => this.writeChunk(writes));
   }
 
   private async writeChunk(writes: ChunkWrites): Promise<ChunkCommit> {

@@ -14,3 +14,15 @@ export const isTransientDatabaseError = (error: unknown): boolean => {
   const candidate = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; errno?: number } | undefined;
   return TRANSIENT_CODES.has(candidate?.code ?? '') || candidate?.errno === 1213 || candidate?.errno === 1205;
 };
+
+/** Runs work that rolls back as a whole, again with growing, jittered pauses while it meets transient errors. */
+export const retryTransient = async <T>(work: () => Promise<T>, attempts = 5): Promise<T> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransientDatabaseError(error) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt + Math.random() * 25));
+    }
+  }
+};
