@@ -1,17 +1,17 @@
 import { invitationEmail } from '../domain/educator/invitation';
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
-import { siteAdminRecommendation, type Warning } from '../domain/school/site-admin-recommendation';
+import { siteAdminRecommendation } from '../domain/school/site-admin-recommendation';
 import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
 import { registrationDeadlineFor } from '../domain/educator/educator-account';
 import { completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
-import { checkUploadedRow, decideRowOutcome, type RowCandidate, type UploadedRecord } from '../domain/upload-batch/upload-row';
+import { checkUploadedRow, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
 import type { RegistrationCodes } from './ports/registration-codes';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
-import type { ChunkWrites, ClaimedBatch, NewAccountRow, UploadBatchStore } from './ports/upload-batches';
+import type { ClaimedBatch, NewAccountRow, UploadBatchStore } from './ports/upload-batches';
 
 export interface WorkerSettings extends CsvLimits {
   workerId: string;
@@ -59,10 +59,20 @@ export class ProcessUploadBatch {
     }
   }
 
+  /**
+   * Two stages overlap: while one chunk's transaction is in the database, the next chunk is parsed,
+   * checked and looked up. Chunks still commit strictly one after another, in file order.
+   */
   private async processRows(batch: ClaimedBatch, site: SchoolSite, uploader: Actor, uploaderEmail: string): Promise<boolean> {
-    const counts: BatchCounts = { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed };
-    let warnings = batch.warnings;
-    const firstLineByEmail = new Map<string, number>();
+    const run: BatchRun = {
+      batch,
+      site,
+      uploader,
+      committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
+      firstLineByEmail: new Map(),
+      siteAdminRows: 0,
+      plannedSiteAdmins: 0,
+    };
     let templateColumns = 0;
     let fixFileColumns = 0;
     // Our own fix file carries Line Number and Reason after the template's columns: drop them.
@@ -70,109 +80,121 @@ export class ProcessUploadBatch {
       fixFileColumns > templateColumns && cells.length === fixFileColumns ? cells.slice(0, templateColumns).map(restoreNeutralized) : cells;
     let seen = 0;
     let chunk: UploadedRecord[] = [];
+    let inFlight: Promise<boolean> = Promise.resolve(true);
 
-    const settle = async (): Promise<boolean> => {
-      const outcome = await this.settleChunk(batch, site, uploader, chunk, firstLineByEmail, counts, warnings);
-      if (!outcome) return false;
-      warnings = outcome;
+    const flush = async (): Promise<boolean> => {
+      const plan = await this.planChunk(run, chunk);
       chunk = [];
+      if (!(await inFlight)) return false;
+      inFlight = this.commitPlan(run, plan);
+      // Awaited at the next flush; marked handled now so a failure is not reported as unhandled meanwhile.
+      inFlight.catch(() => undefined);
       return true;
     };
 
-    for await (const event of this.readTemplateCsv(this.batches.readFile(batch.id), this.settings)) {
-      if (event.type === 'header') {
-        templateColumns = event.templateColumnCount;
-        fixFileColumns = event.templateColumnCount + event.ignoredTrailingColumns;
+    try {
+      for await (const event of this.readTemplateCsv(this.batches.readFile(batch.id), this.settings)) {
+        if (event.type === 'header') {
+          templateColumns = event.templateColumnCount;
+          fixFileColumns = event.templateColumnCount + event.ignoredTrailingColumns;
+        }
+        if (event.type === 'rejected') {
+          // The upload check read this same file whole; only a change to the reader itself can land here.
+          if (!(await inFlight)) return false;
+          await this.batches.reject(batch.id, batch.leaseOwner, event.reason, this.clock.now());
+          return true;
+        }
+        if (event.type !== 'record') continue;
+        seen += 1;
+        const record = { lineNumber: event.lineNumber, cells: templateCells(event.cells) };
+        if (seen <= batch.recordsProcessed) {
+          // Settled before a restart: only remember what duplicate detection and the Site Admin advice need.
+          const checked = checkUploadedRow(record, uploader);
+          if (checked.ok && !run.firstLineByEmail.has(checked.value.email.normalized)) run.firstLineByEmail.set(checked.value.email.normalized, record.lineNumber);
+          if (checked.ok && checked.value.role.code === 'SITE_ADMIN') run.siteAdminRows += 1;
+          continue;
+        }
+        chunk.push(record);
+        if (chunk.length >= this.settings.chunkRows && !(await flush())) return false;
       }
-      if (event.type === 'rejected') {
-        // The upload check read this same file whole; only a change to the reader itself can land here.
-        await this.batches.reject(batch.id, batch.leaseOwner, event.reason, this.clock.now());
-        return true;
-      }
-      if (event.type !== 'record') continue;
-      seen += 1;
-      if (seen <= counts.recordsProcessed) {
-        // Already settled before a restart: only remember its email, for duplicate detection.
-        const checked = checkUploadedRow({ lineNumber: event.lineNumber, cells: templateCells(event.cells) }, uploader);
-        if (checked.ok && !firstLineByEmail.has(checked.value.email.normalized)) firstLineByEmail.set(checked.value.email.normalized, event.lineNumber);
-        continue;
-      }
-      chunk.push({ lineNumber: event.lineNumber, cells: templateCells(event.cells) });
-      if (chunk.length >= this.settings.chunkRows && !(await settle())) return false;
+      if (chunk.length > 0 && !(await flush())) return false;
+      if (!(await inFlight)) return false;
+    } catch (error) {
+      // A chunk may still be on its way to the database: let it land (or fail) before the lease is released.
+      await inFlight.catch(() => undefined);
+      throw error;
     }
-    if (chunk.length > 0 && !(await settle())) return false;
-    const email = completionEmail(uploaderEmail, batch.fileName, site.name, counts, batch.dryRun);
-    return this.batches.complete(batch.id, batch.leaseOwner, this.clock.now(), email);
+
+    const now = this.clock.now();
+    const warning =
+      run.siteAdminRows > 0 ? siteAdminRecommendation((await this.accounts.countActiveSiteAdmins(site.id, now)) + (batch.dryRun ? run.plannedSiteAdmins : 0), site.name) : null;
+    const email = completionEmail(uploaderEmail, batch.fileName, site.name, run.committed, batch.dryRun);
+    return this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : []);
   }
 
-  /** Returns the batch's warnings after the chunk, or null when the lease was lost to another worker. */
-  private async settleChunk(
-    batch: ClaimedBatch,
-    site: SchoolSite,
-    uploader: Actor,
-    records: UploadedRecord[],
-    firstLineByEmail: Map<string, number>,
-    counts: BatchCounts,
-    warnings: Warning[],
-  ): Promise<Warning[] | null> {
+  /** Decides every row of a chunk against the file so far and the accounts that exist; writes nothing. */
+  private async planChunk(run: BatchRun, records: UploadedRecord[]): Promise<ChunkPlan> {
+    const now = this.clock.now();
+    const failures: RowFailure[] = [];
+    const candidates: RowCandidate[] = [];
+    for (const record of records) {
+      const checked = checkUploadedRow(record, run.uploader);
+      if (checked.ok) candidates.push(checked.value);
+      else failures.push(checked.error);
+    }
+    const found = await this.batches.findExisting(candidates.map((candidate) => candidate.email.normalized), now);
+    const existing = new Map(found.map((account) => [account.emailNormalized, account]));
+    const plan: ChunkPlan = { records, creates: [], recreates: [], failures, skipped: 0 };
+    for (const candidate of candidates) {
+      const key = candidate.email.normalized;
+      const firstLine = run.firstLineByEmail.get(key);
+      if (firstLine === undefined) run.firstLineByEmail.set(key, candidate.lineNumber);
+      if (candidate.role.code === 'SITE_ADMIN') run.siteAdminRows += firstLine === undefined ? 1 : 0;
+      const account = existing.get(key);
+      const outcome = decideRowOutcome(candidate, firstLine, account, run.site.id);
+      if (outcome.kind === 'fail') plan.failures.push(outcome.failure);
+      else if (outcome.kind === 'skip') plan.skipped += 1;
+      else if (outcome.kind === 'create') plan.creates.push(this.newAccountRow(candidate, run.site, now));
+      else plan.recreates.push({ ...this.newAccountRow(candidate, run.site, now), accountId: account!.id });
+    }
+    plan.failures.sort((a, b) => a.lineNumber - b.lineNumber);
+    return plan;
+  }
+
+  /** Commits a planned chunk with the batch's progress; false when another worker has taken the batch over. */
+  private async commitPlan(run: BatchRun, planned: ChunkPlan): Promise<boolean> {
+    let plan = planned;
     for (let attempt = 1; ; attempt += 1) {
       const now = this.clock.now();
-      const failures = [];
-      const candidates: RowCandidate[] = [];
-      const chunkFirstLines = new Map<string, number>();
-      for (const record of records) {
-        const checked = checkUploadedRow(record, uploader);
-        if (!checked.ok) failures.push(checked.error);
-        else candidates.push(checked.value);
-      }
-      const existing = new Map((await this.batches.findExisting(candidates.map((row) => row.email.normalized), now)).map((account) => [account.emailNormalized, account]));
-      const creates: NewAccountRow[] = [];
-      const recreates: ChunkWrites['recreates'] = [];
-      let skipped = 0;
-      for (const candidate of candidates) {
-        const key = candidate.email.normalized;
-        const firstLine = firstLineByEmail.get(key) ?? chunkFirstLines.get(key);
-        if (firstLine === undefined) chunkFirstLines.set(key, candidate.lineNumber);
-        const found = existing.get(key);
-        const outcome = decideRowOutcome(candidate, firstLine, found, site.id);
-        if (outcome.kind === 'fail') failures.push(outcome.failure);
-        else if (outcome.kind === 'skip') skipped += 1;
-        else if (outcome.kind === 'create') creates.push(this.newAccountRow(candidate, site, now));
-        else recreates.push({ ...this.newAccountRow(candidate, site, now), accountId: found!.id });
-      }
-      const createdNow = creates.length + recreates.length;
+      const created = plan.creates.length + plan.recreates.length;
       const countsAfter: BatchCounts = {
-        recordsProcessed: counts.recordsProcessed + records.length,
-        recordsCreated: counts.recordsCreated + createdNow,
-        recordsSkipped: counts.recordsSkipped + skipped,
-        recordsFailed: counts.recordsFailed + failures.length,
+        recordsProcessed: run.committed.recordsProcessed + plan.records.length,
+        recordsCreated: run.committed.recordsCreated + created,
+        recordsSkipped: run.committed.recordsSkipped + plan.skipped,
+        recordsFailed: run.committed.recordsFailed + plan.failures.length,
       };
-      const siteAdminsAdded = [...creates, ...recreates].filter((row) => row.roleCode === 'SITE_ADMIN').length;
-      let warningsAfter = warnings;
-      if (siteAdminsAdded > 0) {
-        const warning = siteAdminRecommendation((await this.accounts.countActiveSiteAdmins(site.id, now)) + siteAdminsAdded, site.name);
-        if (warning) warningsAfter = [...warnings.filter((existingWarning) => existingWarning.code !== warning.code), warning];
-      }
       const result = await this.batches.commitChunk({
-        batchId: batch.id,
-        leaseOwner: batch.leaseOwner,
+        batchId: run.batch.id,
+        leaseOwner: run.batch.leaseOwner,
         leaseExpiresAt: new Date(now.getTime() + this.settings.leaseMs),
-        districtId: site.districtId,
-        schoolSiteId: site.id,
-        createdByAccountId: uploader.accountId,
+        districtId: run.site.districtId,
+        schoolSiteId: run.site.id,
+        createdByAccountId: run.uploader.accountId,
         now,
-        creates: batch.dryRun ? [] : creates,
-        recreates: batch.dryRun ? [] : recreates,
-        failures: failures.sort((a, b) => a.lineNumber - b.lineNumber),
+        creates: run.batch.dryRun ? [] : plan.creates,
+        recreates: run.batch.dryRun ? [] : plan.recreates,
+        failures: plan.failures,
         countsAfter,
-        warnings: warningsAfter,
       });
-      if (result === 'lease-lost') return null;
-      if (result === 'email-race' && attempt < MAX_RACE_RETRIES) continue;
-      if (result === 'email-race') throw new Error(`Batch ${batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
-      for (const [key, line] of chunkFirstLines) if (!firstLineByEmail.has(key)) firstLineByEmail.set(key, line);
-      Object.assign(counts, countsAfter);
-      return warningsAfter;
+      if (result === 'lease-lost') return false;
+      if (result === 'committed') {
+        run.committed = countsAfter;
+        run.plannedSiteAdmins += [...plan.creates, ...plan.recreates].filter((row) => row.roleCode === 'SITE_ADMIN').length;
+        return true;
+      }
+      // Someone created one of these emails between our look-up and our insert: look again.
+      if (attempt >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
+      plan = await this.planChunk({ ...run, firstLineByEmail: new Map(run.firstLineByEmail), siteAdminRows: 0 }, plan.records);
     }
   }
 
@@ -195,4 +217,23 @@ export class ProcessUploadBatch {
       }),
     };
   }
+}
+
+interface BatchRun {
+  batch: ClaimedBatch;
+  site: SchoolSite;
+  uploader: Actor;
+  /** Counts as committed in the database: the next chunk's progress is written on top of these. */
+  committed: BatchCounts;
+  firstLineByEmail: Map<string, number>;
+  siteAdminRows: number;
+  plannedSiteAdmins: number;
+}
+
+interface ChunkPlan {
+  records: UploadedRecord[];
+  creates: NewAccountRow[];
+  recreates: (NewAccountRow & { accountId: number })[];
+  failures: RowFailure[];
+  skipped: number;
 }

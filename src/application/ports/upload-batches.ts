@@ -66,7 +66,6 @@ export interface ChunkWrites {
   recreates: (NewAccountRow & { accountId: number })[];
   failures: RowFailure[];
   countsAfter: BatchCounts;
-  warnings: Warning[];
 }
 
 export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race';
@@ -87,7 +86,7 @@ export interface UploadBatchStore {
   readFile(batchId: number): AsyncIterable<Buffer>;
   findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]>;
   commitChunk(writes: ChunkWrites): Promise<ChunkCommit>;
-  complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage): Promise<boolean>;
+  complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean>;
   reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean>;
   /** Lets any worker (this one included) take the batch up again at once, from its last committed chunk. */
   releaseLease(batchId: number, leaseOwner: string): Promise<void>;

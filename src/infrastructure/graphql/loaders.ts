@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../application/ports/clock';
 import type { TypeOrmSchoolSiteRepository } from '../persistence/typeorm-school-site-repository';
-import type { TypeOrmEducatorAccountRepository } from '../persistence/typeorm-educator-account-repository';
+import { countActiveSiteAdmins, type TypeOrmEducatorAccountRepository } from '../persistence/typeorm-educator-account-repository';
 import type { Loaders } from './context';
 
 /** One query per kind of thing a response mentions, however many rows reference it (no N+1). */
@@ -20,13 +20,7 @@ export const createLoaders = (sites: TypeOrmSchoolSiteRepository, accounts: Type
     return ids.map((id) => found.find((district) => district.id === id) ?? null);
   }),
   siteAdminCounts: new DataLoader(async (siteIds) => {
-    const rows: { school_site_id: number; admins: number }[] = await dataSource.query(
-      `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account_site m JOIN educator_account a ON a.id = m.account_id
-       WHERE m.school_site_id IN (${siteIds.map(() => '?').join(',')}) AND a.role_code = 'SITE_ADMIN'
-         AND (a.registered_at IS NOT NULL OR a.registration_deadline >= ?)
-       GROUP BY m.school_site_id`,
-      [...siteIds, clock.now().getTime()],
-    );
-    return siteIds.map((id) => Number(rows.find((row) => Number(row.school_site_id) === id)?.admins ?? 0));
+    const counts = await countActiveSiteAdmins(dataSource.manager, [...siteIds], clock.now());
+    return siteIds.map((id) => counts.get(id) ?? 0);
   }),
 });

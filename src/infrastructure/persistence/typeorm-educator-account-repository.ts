@@ -84,13 +84,7 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
   }
 
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
-    return this.manager
-      .createQueryBuilder(EducatorAccountSiteRecord, 'membership')
-      .innerJoin(EducatorAccountRecord, 'account', 'account.id = membership.accountId')
-      .where('membership.schoolSiteId = :schoolSiteId', { schoolSiteId })
-      .andWhere("account.roleCode = 'SITE_ADMIN'")
-      .andWhere('(account.registeredAt IS NOT NULL OR account.registrationDeadline >= :now)', { now: now.getTime() })
-      .getCount();
+    return (await countActiveSiteAdmins(this.manager, [schoolSiteId], now)).get(schoolSiteId) ?? 0;
   }
 
   async listBySite(schoolSiteId: number, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
@@ -118,3 +112,16 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
     );
   }
 }
+
+/** Site Admins whose invitation has not expired, per site; starts from the (few) Site Admins, by the role index. */
+export const countActiveSiteAdmins = async (manager: EntityManager, schoolSiteIds: number[], now: Date): Promise<Map<number, number>> => {
+  if (schoolSiteIds.length === 0) return new Map();
+  const rows: { school_site_id: number; admins: number }[] = await manager.query(
+    `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id
+     WHERE a.role_code = 'SITE_ADMIN' AND m.school_site_id IN (${schoolSiteIds.map(() => '?').join(',')})
+       AND (a.registered_at IS NOT NULL OR a.registration_deadline >= ?)
+     GROUP BY m.school_site_id`,
+    [...schoolSiteIds, now.getTime()],
+  );
+  return new Map(rows.map((row) => [Number(row.school_site_id), Number(row.admins)]));
+};

@@ -201,9 +201,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         const counts = writes.countsAfter;
         // The fence comes first: it also locks the batch row until the chunk's rows are in.
         const fenced = await runner.query(
-          `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, warnings = ?, lease_expires_at = ?
+          `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, lease_expires_at = ?
            WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'`,
-          [counts.recordsProcessed, counts.recordsCreated, counts.recordsSkipped, counts.recordsFailed, JSON.stringify(writes.warnings), writes.leaseExpiresAt.getTime(), writes.batchId, writes.leaseOwner],
+          [counts.recordsProcessed, counts.recordsCreated, counts.recordsSkipped, counts.recordsFailed, writes.leaseExpiresAt.getTime(), writes.batchId, writes.leaseOwner],
           true,
         );
         if (fenced.affected !== 1) throw new LeaseLost();
@@ -269,13 +269,13 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     );
   }
 
-  async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage): Promise<boolean> {
+  async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const runner = manager.queryRunner!;
         const done = await runner.query(
-          "UPDATE upload_batch SET status = 'COMPLETED', end_time = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-          [now.getTime(), batchId, leaseOwner],
+          "UPDATE upload_batch SET status = 'COMPLETED', end_time = ?, warnings = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+          [now.getTime(), JSON.stringify(warnings), batchId, leaseOwner],
           true,
         );
         if (done.affected !== 1) throw new LeaseLost();

@@ -20,6 +20,7 @@ export class SchoolSiteRecord {
 }
 
 @Entity('educator_account')
+@Index('ix_educator_account_role', ['roleCode', 'id'])
 export class EducatorAccountRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) email: string;
