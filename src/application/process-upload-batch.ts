@@ -6,6 +6,7 @@ import type { EducatorAccountRepository } from '../domain/educator/educator-acco
 import { registrationDeadlineFor } from '../domain/educator/educator-account';
 import { completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
+import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { checkUploadedRow, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
@@ -69,7 +70,7 @@ export class ProcessUploadBatch {
       site,
       uploader,
       committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
-      firstLineByEmail: new Map(),
+      firstLineByEmail: new FirstLinesByEmail(),
       siteAdminRows: 0,
       plannedSiteAdmins: 0,
     };
@@ -110,7 +111,7 @@ export class ProcessUploadBatch {
         if (seen <= batch.recordsProcessed) {
           // Settled before a restart: only remember what duplicate detection and the Site Admin advice need.
           const checked = checkUploadedRow(record, uploader);
-          if (checked.ok && !run.firstLineByEmail.has(checked.value.email.normalized)) run.firstLineByEmail.set(checked.value.email.normalized, record.lineNumber);
+          if (checked.ok) run.firstLineByEmail.remember(checked.value.email.normalized, record.lineNumber);
           if (checked.ok && checked.value.role.code === 'SITE_ADMIN') run.siteAdminRows += 1;
           continue;
         }
@@ -148,7 +149,7 @@ export class ProcessUploadBatch {
     for (const candidate of candidates) {
       const key = candidate.email.normalized;
       const firstLine = run.firstLineByEmail.get(key);
-      if (firstLine === undefined) run.firstLineByEmail.set(key, candidate.lineNumber);
+      if (firstLine === undefined) run.firstLineByEmail.remember(key, candidate.lineNumber);
       if (candidate.role.code === 'SITE_ADMIN') run.siteAdminRows += firstLine === undefined ? 1 : 0;
       const account = existing.get(key);
       const outcome = decideRowOutcome(candidate, firstLine, account, run.site.id);
@@ -194,7 +195,8 @@ export class ProcessUploadBatch {
       }
       // Someone created one of these emails between our look-up and our insert: look again.
       if (attempt >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
-      plan = await this.planChunk({ ...run, firstLineByEmail: new Map(run.firstLineByEmail), siteAdminRows: 0 }, plan.records);
+      // The chunk's emails are already remembered with their own lines, so planning it again changes nothing there.
+      plan = await this.planChunk({ ...run, siteAdminRows: 0 }, plan.records);
     }
   }
 
@@ -225,7 +227,7 @@ interface BatchRun {
   uploader: Actor;
   /** Counts as committed in the database: the next chunk's progress is written on top of these. */
   committed: BatchCounts;
-  firstLineByEmail: Map<string, number>;
+  firstLineByEmail: FirstLinesByEmail;
   siteAdminRows: number;
   plannedSiteAdmins: number;
 }
