@@ -7,9 +7,6 @@ export interface BackgroundWork {
 const POLL_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 
-// A file still arriving after this long was abandoned by a client or a process that died.
-const ABANDONED_UPLOAD_MS = 60 * 60_000;
-
 /** Loops that run beside the API (or alone in `npm run worker`): upload batches, email delivery, cleanup. */
 export const startBackgroundWork = (application: Application): BackgroundWork => {
   let running = true;
@@ -33,7 +30,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     loop('Upload processing', () => application.uploadWorker.execute()),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', async () => {
-      await application.uploads.discardAbandoned(new Date(application.clock.now().getTime() - ABANDONED_UPLOAD_MS));
+      await application.uploads.discardAbandoned(application.clock.now());
       await new Promise((resolve) => setTimeout(resolve, 60_000 - POLL_MS));
       return 0;
     }),

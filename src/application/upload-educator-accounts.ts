@@ -30,6 +30,14 @@ export class UploadTooLarge extends Error {}
 // Chunks stay far below MariaDB's 16 MB max_allowed_packet.
 const STORED_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * A file still arriving is invisible, and is thrown away when nothing has arrived for this long: the
+ * client went away, or the process receiving it died. Arriving bytes push the limit on, so a slow
+ * connection is never cut off by this.
+ */
+export const RECEIVING_WINDOW_MS = 10 * 60_000;
+const HEARTBEAT_MS = 30_000;
+
 // A limit under 1 MB (a test, or a cautious deployment) must not read as "larger than 0 MB".
 const megabytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`);
 
@@ -61,7 +69,14 @@ export class UploadEducatorAccounts {
     }
 
     const now = this.clock.now();
-    const batchId = await this.batches.openBatch({ schoolSiteId: site.id, uploadedByAccountId: actor.accountId, fileName: request.fileName, dryRun: request.dryRun, now });
+    const batchId = await this.batches.openBatch({
+      schoolSiteId: site.id,
+      uploadedByAccountId: actor.accountId,
+      fileName: request.fileName,
+      dryRun: request.dryRun,
+      now,
+      receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS),
+    });
     try {
       const received = await this.receive(batchId, request.file);
       if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now());
@@ -78,8 +93,9 @@ export class UploadEducatorAccounts {
 
   /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template. */
   private async receive(batchId: number, file: AsyncIterable<Buffer>): Promise<{ bytes: number; dataRows: number; rejection: string | null }> {
-    const { batches, limits } = this;
+    const { batches, limits, clock } = this;
     let bytes = 0;
+    let lastHeartbeat = clock.now().getTime();
     let tooLarge = false;
     async function* storing(): AsyncGenerator<Buffer> {
       let pending: Buffer[] = [];
@@ -94,6 +110,11 @@ export class UploadEducatorAccounts {
           }
           pending.push(piece);
           pendingBytes += piece.length;
+          const now = clock.now().getTime();
+          if (now - lastHeartbeat >= HEARTBEAT_MS) {
+            await batches.stillReceiving(batchId, new Date(now + RECEIVING_WINDOW_MS));
+            lastHeartbeat = now;
+          }
           if (pendingBytes >= STORED_CHUNK_BYTES) {
             await batches.appendFileChunk(batchId, seq++, Buffer.concat(pending));
             pending = [];

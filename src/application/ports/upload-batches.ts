@@ -29,6 +29,7 @@ export interface NewBatch {
   fileName: string;
   dryRun: boolean;
   now: Date;
+  receivingUntil: Date;
 }
 
 /** A batch a worker holds the lease on; every write it makes is fenced by that lease. */
@@ -73,13 +74,15 @@ export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race';
 export interface UploadBatchStore {
   openBatch(batch: NewBatch): Promise<number>;
   appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void>;
+  /** Bytes are still arriving: keep the half-received file until then. */
+  stillReceiving(batchId: number, until: Date): Promise<void>;
   markQueued(batchId: number, byteSize: number, totalRows: number): Promise<void>;
   /** Rejected files keep their log entry (with the reason) but not their bytes. */
   markRejected(batchId: number, byteSize: number, reason: string, now: Date): Promise<void>;
   /** A file that never arrived whole leaves nothing behind. */
   discard(batchId: number): Promise<void>;
-  /** Files left half-received by a process that died. */
-  discardAbandoned(olderThan: Date): Promise<number>;
+  /** Files left half-received by a client that went away or a process that died. */
+  discardAbandoned(now: Date): Promise<number>;
   countWaiting(schoolSiteId: number): Promise<number>;
 
   claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null>;

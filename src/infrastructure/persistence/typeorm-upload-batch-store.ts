@@ -92,9 +92,14 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       startTime: null,
       endTime: null,
       leaseOwner: null,
-      leaseExpiresAt: null,
+      // While RECEIVING, the lease is the file's arrival deadline (see discardAbandoned).
+      leaseExpiresAt: batch.receivingUntil.getTime(),
     });
     return Number(result.identifiers[0].id);
+  }
+
+  async stillReceiving(batchId: number, until: Date): Promise<void> {
+    await this.dataSource.query("UPDATE upload_batch SET lease_expires_at = ? WHERE id = ? AND status = 'RECEIVING'", [until.getTime(), batchId]);
   }
 
   async appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void> {
@@ -102,13 +107,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   async markQueued(batchId: number, byteSize: number, totalRows: number): Promise<void> {
-    await this.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ? WHERE id = ? AND status = 'RECEIVING'", [byteSize, totalRows, batchId]);
+    await this.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
+      byteSize,
+      totalRows,
+      batchId,
+    ]);
   }
 
   async markRejected(batchId: number, byteSize: number, reason: string, now: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
-      await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ? WHERE id = ?", [
+      await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ?, lease_expires_at = NULL WHERE id = ?", [
         byteSize,
         reason,
         now.getTime(),
@@ -125,8 +134,8 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     });
   }
 
-  async discardAbandoned(olderThan: Date): Promise<number> {
-    const abandoned: Row[] = await this.dataSource.query("SELECT id FROM upload_batch WHERE status = 'RECEIVING' AND created_at < ?", [olderThan.getTime()]);
+  async discardAbandoned(now: Date): Promise<number> {
+    const abandoned: Row[] = await this.dataSource.query("SELECT id FROM upload_batch WHERE status = 'RECEIVING' AND lease_expires_at < ?", [now.getTime()]);
     for (const row of abandoned) await this.discard(Number(row.id));
     return abandoned.length;
   }
