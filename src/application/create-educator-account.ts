@@ -22,6 +22,8 @@ export interface CreateEducatorAccountRequest {
   agreementAccepted: boolean;
 }
 
+const SITE_OUT_OF_REACH = 'You are not allowed to create accounts for that school site.';
+
 export type CreateEducatorAccountOutcome = { account: EducatorAccount | null; warnings: Warning[]; userErrors: DomainError[] };
 
 export class CreateEducatorAccount {
@@ -35,9 +37,10 @@ export class CreateEducatorAccount {
   async execute(actor: Actor, request: CreateEducatorAccountRequest): Promise<CreateEducatorAccountOutcome> {
     const knownIds = request.schoolSiteIds.filter((id): id is number => id !== undefined);
     const sites = await this.sites.findByIds(knownIds);
-    if (knownIds.length !== request.schoolSiteIds.length || sites.length !== new Set(knownIds).size) throw new AccessDenied();
+    // One message for a site that does not exist and one outside the actor's reach, so a refusal reveals nothing about other schools.
+    if (knownIds.length !== request.schoolSiteIds.length || sites.length !== new Set(knownIds).size) throw new AccessDenied(SITE_OUT_OF_REACH);
     const decision = decideAccountCreation(actor, request.roleCode, knownIds.map((id) => sites.find((site) => site.id === id)!));
-    if (!decision.ok && decision.error.code === 'FORBIDDEN') throw new AccessDenied(decision.error.message);
+    if (!decision.ok && decision.error.code === 'FORBIDDEN') throw new AccessDenied(SITE_OUT_OF_REACH);
     if (!request.agreementAccepted) {
       return refused(refusal('AGREEMENT_REQUIRED', 'Accept the account creation agreement to create this account.', ['agreementAccepted']));
     }

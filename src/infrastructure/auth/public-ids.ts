@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, type Cipher, type Decipher } from 'node:crypto';
 
 export type PublicIdKind = 'district' | 'site' | 'account' | 'batch' | 'cursor';
 
@@ -10,18 +10,21 @@ const KINDS: readonly PublicIdKind[] = ['district', 'site', 'account', 'batch', 
  * exactly that shape (80 bits of redundancy), so an edited or invented id names nothing.
  */
 export class PublicIds {
-  private readonly key: Buffer;
+  // ECB without padding turns each 16-byte block over independently, so one cipher object serves every call.
+  private readonly cipher: Cipher;
+  private readonly decipher: Decipher;
 
   constructor(secret: string) {
-    this.key = createHash('sha256').update(`public-ids:${secret}`).digest().subarray(0, 16);
+    const key = createHash('sha256').update(`public-ids:${secret}`).digest().subarray(0, 16);
+    this.cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+    this.decipher = createDecipheriv('aes-128-ecb', key, null).setAutoPadding(false);
   }
 
   encode(kind: PublicIdKind, id: number): string {
     const block = Buffer.alloc(16);
     block.writeUInt8(KINDS.indexOf(kind), 0);
     block.writeUIntBE(id, 1, 6);
-    const cipher = createCipheriv('aes-128-ecb', this.key, null).setAutoPadding(false);
-    return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
+    return this.cipher.update(block).toString('base64url');
   }
 
   /** The internal id, or undefined for anything that was not issued by encode() for that kind. */
@@ -29,8 +32,7 @@ export class PublicIds {
     if (!/^[A-Za-z0-9_-]{22}$/.test(publicId)) return undefined;
     const encrypted = Buffer.from(publicId, 'base64url');
     if (encrypted.length !== 16) return undefined;
-    const decipher = createDecipheriv('aes-128-ecb', this.key, null).setAutoPadding(false);
-    const block = Buffer.concat([decipher.update(encrypted), decipher.final()]);
+    const block = this.decipher.update(encrypted);
     if (block.readUInt8(0) !== KINDS.indexOf(kind) || !block.subarray(7).equals(Buffer.alloc(9))) return undefined;
     return block.readUIntBE(1, 6);
   }

@@ -214,12 +214,16 @@ function detectDelimiter(headerLine: string): Delimiter {
 }
 
 function cellCount(line: string, delimiter: Delimiter): number {
-  try {
-    return parseWholeText(line, { delimiter, relaxQuotes: true, relaxColumnCount: true })[0]?.length ?? 0;
-  } catch {
-    // A header the parser cannot split is reported by the real parse, with its line.
-    return 0;
+  // A header cut off at the row limit (after many blank rows) may end inside a quoted cell: closing it keeps the
+  // count honest, where an unparsable line would hand the guess to a delimiter that merely swallowed the quote.
+  for (const candidate of [line, `${line}"`]) {
+    try {
+      return parseWholeText(candidate, { delimiter, relaxQuotes: true, relaxColumnCount: true })[0]?.length ?? 0;
+    } catch {
+      // A header the parser cannot split is reported by the real parse, with its line.
+    }
   }
+  return 0;
 }
 
 interface Head {

@@ -64,7 +64,8 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
 
   async save(account: EducatorAccount): Promise<Result<number, DomainError>> {
     try {
-      const saved = await this.manager.transaction(async (manager) => {
+      const inTransaction = this.manager.queryRunner?.isTransactionActive === true;
+      const write = async (manager: EntityManager): Promise<number> => {
         const record = await manager.save(EducatorAccountRecord, accountToRecord(account));
         // Only a re-created account has memberships to replace; deleting none would still take gap locks that deadlock concurrent creations.
         if (account.id !== null) await manager.delete(EducatorAccountSiteRecord, { accountId: record.id! });
@@ -75,7 +76,9 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
           );
         }
         return record.id!;
-      });
+      };
+      // Inside a unit of work the account is already in its transaction; a nested one would only add savepoints.
+      const saved = inTransaction ? await write(this.manager) : await this.manager.transaction(write);
       return ok(saved);
     } catch (error) {
       if (isUniqueViolation(error)) return fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));

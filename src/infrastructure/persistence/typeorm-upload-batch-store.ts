@@ -67,6 +67,8 @@ const placeholders = (rows: number, columns: number): string => {
  * worker's lease so that a worker that lost its lease can never write a row twice.
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
+  private consecutiveIds: Promise<boolean> | undefined;
+
   constructor(private readonly dataSource: DataSource) {}
 
   private get mysql(): boolean {
@@ -230,12 +232,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private async insertAccounts(runner: QueryRunner, writes: ChunkWrites): Promise<void> {
     const now = writes.now.getTime();
     const deadline = registrationDeadlineFor(writes.now).getTime();
+    const memberships: number[] = [];
     if (writes.creates.length > 0) {
-      await runner.query(
+      const inserted = await runner.query(
         `INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, registration_code_hash, created_by_account_id, source_batch_id)
          VALUES ${placeholders(writes.creates.length, 11)}`,
         writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, row.registrationCodeHash, writes.createdByAccountId, writes.batchId]),
+        true,
       );
+      const firstId = await this.firstInsertedId(runner, inserted.raw, writes.creates.length);
+      if (firstId !== null) writes.creates.forEach((_, index) => memberships.push(firstId + index));
+      else await this.insertMembershipsByEmail(runner, writes.schoolSiteId, writes.creates.map((row) => row.emailNormalized));
     }
     for (const row of writes.recreates) {
       await runner.query(
@@ -244,14 +251,40 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, row.registrationCodeHash, writes.createdByAccountId, writes.batchId, row.accountId],
       );
       await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [row.accountId]);
+      memberships.push(row.accountId);
     }
-    const all = [...writes.creates, ...writes.recreates];
-    if (all.length === 0) return;
+    if (memberships.length > 0) {
+      await runner.query(
+        `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${placeholders(memberships.length, 2)}`,
+        memberships.flatMap((accountId) => [accountId, writes.schoolSiteId]),
+      );
+    }
+    await this.insertEmails(runner, [...writes.creates, ...writes.recreates].map((row) => row.invitation), writes.now);
+  }
+
+  /**
+   * The id of the first row of a multi-row INSERT, when the rows are known to have consecutive ids:
+   * always on SQLite (one writer; the last id is reported), and on MySQL/MariaDB when InnoDB hands out
+   * a consecutive block per statement (innodb_autoinc_lock_mode 0 or 1, increment 1). Otherwise null,
+   * and memberships are found by email instead.
+   */
+  private async firstInsertedId(runner: QueryRunner, raw: unknown, rows: number): Promise<number | null> {
+    if (!this.mysql) return Number(raw) - rows + 1;
+    this.consecutiveIds ??= runner
+      .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step')
+      .then(([settings]: Row[]) => Number(settings.lock_mode) <= 1 && Number(settings.step) === 1)
+      .catch((error: unknown) => {
+        this.consecutiveIds = undefined;
+        throw error;
+      });
+    return (await this.consecutiveIds) ? Number((raw as { insertId: number }).insertId) : null;
+  }
+
+  private async insertMembershipsByEmail(runner: QueryRunner, schoolSiteId: number, emailsNormalized: string[]): Promise<void> {
     await runner.query(
-      `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized IN (${all.map(() => '?').join(',')})`,
-      [writes.schoolSiteId, ...all.map((row) => row.emailNormalized)],
+      `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized IN (${emailsNormalized.map(() => '?').join(',')})`,
+      [schoolSiteId, ...emailsNormalized],
     );
-    await this.insertEmails(runner, all.map((row) => row.invitation), writes.now);
   }
 
   private async insertEmails(runner: QueryRunner, emails: EmailMessage[], now: Date): Promise<void> {
@@ -336,13 +369,14 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   async listFailures(batchId: number, first: number, afterLine: number | null): Promise<Page<StoredFailure>> {
-    const [total]: Row[] = await this.dataSource.query('SELECT COUNT(*) AS total FROM upload_failure WHERE batch_id = ?', [batchId]);
+    // Failures are written in the same transaction as the batch's count of them: no need to count 100,000 rows per page.
+    const [total]: Row[] = await this.dataSource.query('SELECT records_failed AS total FROM upload_batch WHERE id = ?', [batchId]);
     const rows: Row[] = await this.dataSource.query(
       `SELECT batch_id, line_number, code, reason, role_as_written, email, original_cells FROM upload_failure
        WHERE batch_id = ? AND line_number > ? ORDER BY line_number LIMIT ?`,
       [batchId, afterLine ?? 0, first + 1],
     );
-    return { nodes: rows.slice(0, first).map(toFailure), hasNextPage: rows.length > first, totalCount: Number(total.total) };
+    return { nodes: rows.slice(0, first).map(toFailure), hasNextPage: rows.length > first, totalCount: Number(total?.total ?? 0) };
   }
 
   async *streamFailures(batchId: number): AsyncIterable<StoredFailure> {

@@ -36,7 +36,8 @@ export class AccountResolver {
   }
 
   @Query(() => [RoleType])
-  roles(): RoleType[] {
+  roles(@Ctx() context: RequestContext): RoleType[] {
+    viewerOf(context);
     return ROLES.map(RoleType.from);
   }
 

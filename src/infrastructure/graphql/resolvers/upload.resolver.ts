@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { IsOptional, MaxLength } from 'class-validator';
 import type { FileUpload } from 'graphql-upload-ts';
@@ -46,6 +47,20 @@ async function* contentsOf(file: FileUpload): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * graphql-upload-ts rejects the file's promise with a 4xx error when the request does not carry the file its map
+ * names, or carries a file part beyond the one allowed: the client's request is wrong, not our service.
+ */
+async function receivedFile(file: Promise<FileUpload>): Promise<FileUpload> {
+  try {
+    return await file;
+  } catch (error) {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
+    throw new GraphQLError('Send exactly one file per request, in the multipart part that "map" names for input.file.', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+}
+
 @Resolver(() => UploadBatchType)
 export class UploadResolver {
   constructor(
@@ -87,7 +102,7 @@ export class UploadResolver {
     @Ctx() context: RequestContext,
   ): Promise<UploadEducatorAccountsPayload> {
     const { actor } = viewerOf(context);
-    const file = await input.file;
+    const file = await receivedFile(input.file);
     const outcome = await this.upload.execute(actor, {
       schoolSiteId: context.publicIds.decode('site', input.schoolSiteId),
       fileName: cleanFileName(file.filename ?? ''),

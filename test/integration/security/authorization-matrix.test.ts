@@ -1,0 +1,506 @@
+import { expect } from 'chai';
+import { buildSchema, type GraphQLSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ROLE_CODES } from '../../../src/domain/role/role';
+import { SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
+import { FIX_FILE_HEADER, TEMPLATE_HEADER, csvFile, parseCsv } from '../../support/csv-fixtures';
+import { describeOnEachDatabase } from '../../support/databases';
+import { UPLOAD_MUTATION, startTestServer, type TestServer } from '../../support/test-server';
+import { BATCH_FIELDS, FAILURE_FIELDS, MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createOtherDistrict, download, readBatch, siteIdsByName, uploadFile, type Batch } from '../uploads/upload-kit';
+import { ACTORS, AUTHORIZATION_MATRIX, SCOPES, cellsOf, type ActorName, type Cell, type Outcome, type Scope } from './authorization-matrix';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+/** The root Query and Mutation fields of a schema, as "Query.me", "Mutation.signIn", … */
+const rootFieldsOf = (schema: GraphQLSchema): string[] =>
+  [schema.getQueryType(), schema.getMutationType()].flatMap((type) => (type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [])).sort();
+
+const matrixFields = (root: 'Query' | 'Mutation'): string[] => Object.keys(AUTHORIZATION_MATRIX[root]).map((field) => `${root}.${field}`);
+
+interface RouterLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: RouterLayer[] };
+  rawPath?: string;
+}
+
+/** "METHOD /path" for every route of an Express app, mounted routers included. */
+const httpRoutesOf = (stack: RouterLayer[], prefix = ''): string[] =>
+  stack.flatMap((layer) => {
+    if (layer.route) {
+      const route = layer.route;
+      return Object.keys(route.methods)
+        .filter((method) => route.methods[method])
+        .map((method) => `${method.toUpperCase()} ${prefix}${route.path}`);
+    }
+    if (layer.handle?.stack) return httpRoutesOf(layer.handle.stack, layer.rawPath && layer.rawPath !== '/' ? `${prefix}${layer.rawPath}` : prefix);
+    return [];
+  });
+
+describe('The authorization matrix covers every entry point (deny by default)', () => {
+  it('when schema.graphql has a root Query or Mutation field, then the matrix names it, and the matrix names nothing else', () => {
+    const schema = buildSchema(readFileSync(resolve(ROOT, 'schema.graphql'), 'utf8'));
+
+    expect([...matrixFields('Query'), ...matrixFields('Mutation')].sort()).to.deep.equal(rootFieldsOf(schema));
+  });
+
+  it('when the matrix is read, then every guarded operation names every actor, and every scoped one every scope', () => {
+    for (const root of ['Query', 'Mutation', 'HTTP'] as const) {
+      for (const [operation, entry] of Object.entries(AUTHORIZATION_MATRIX[root])) {
+        if (entry.access === 'public') continue;
+        expect(Object.keys(entry.cases), `${root}.${operation}`).to.not.have.length(0);
+        for (const row of Object.values(entry.cases)) {
+          expect(Object.keys(row).sort(), `${root}.${operation}`).to.deep.equal([...ACTORS].sort());
+          for (const outcome of Object.values(row) as unknown[]) {
+            if (entry.scoped) expect(Object.keys(outcome as object).sort(), `${root}.${operation}`).to.deep.equal([...SCOPES].sort());
+            else expect(outcome, `${root}.${operation}`).to.be.a('string');
+          }
+        }
+      }
+    }
+  });
+});
+
+interface Site {
+  id: string;
+  name: string;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  data?: any;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  headers?: Headers;
+}
+
+const TABLES = ['educator_account', 'educator_account_site', 'agreement_acceptance', 'outbox_message', 'upload_batch', 'upload_file_chunk', 'upload_failure'] as const;
+type Counts = Record<(typeof TABLES)[number], number>;
+
+const ROLE_OF: Record<Exclude<ActorName, 'anonymous'>, string> = {
+  educator: 'EDUCATOR',
+  counselor: 'COUNSELOR',
+  siteAdmin: 'SITE_ADMIN',
+  districtAdmin: 'DISTRICT_ADMIN',
+  otherDistrictAdmin: 'DISTRICT_ADMIN',
+};
+
+const ACTOR_LABEL: Record<ActorName, string> = {
+  anonymous: 'someone who is not signed in asks',
+  educator: 'an Educator asks',
+  counselor: 'a Counselor asks',
+  siteAdmin: 'the Site Admin asks',
+  districtAdmin: 'the District Admin asks',
+  otherDistrictAdmin: "another district's District Admin asks",
+};
+
+const SCOPE_LABEL: Record<Scope, string> = {
+  ownSite: 'about their own site',
+  otherSiteInDistrict: 'about another site of their district',
+  otherDistrict: 'about a site of another district',
+};
+
+const OUTCOME_LABEL: Record<Outcome | 'public', string> = {
+  allowed: 'it is allowed and answers exactly that',
+  absent: "the scope's item is not in the answer",
+  empty: 'the answer is an empty list',
+  null: 'it reads as null, exactly like an id that names nothing',
+  UNAUTHENTICATED: 'UNAUTHENTICATED and nothing is written',
+  FORBIDDEN: 'FORBIDDEN and nothing is written',
+  '401': 'HTTP 401',
+  '404': 'HTTP 404, exactly like an id that names nothing',
+  public: 'it answers on its own terms and writes nothing',
+};
+
+/** Nobody has a site of their own: their scopes are named from the demo district's side. */
+const ANONYMOUS_SCOPE_LABEL: Record<Scope, string> = {
+  ownSite: `about ${PARTNER_HIGH}`,
+  otherSiteInDistrict: `about ${MIDDLE_SCHOOL}`,
+  otherDistrict: 'about a site of another district',
+};
+
+const titleOf = (cell: Cell): string => {
+  const scope = cell.scope ? ` ${(cell.actor === 'anonymous' ? ANONYMOUS_SCOPE_LABEL : SCOPE_LABEL)[cell.scope]}` : '';
+  return `when ${ACTOR_LABEL[cell.actor]}${scope}, then ${OUTCOME_LABEL[cell.expected]}`;
+};
+
+const errorCodes = (answer: Answer): (string | undefined)[] => (answer.errors ?? []).map((error) => error.extensions?.code);
+
+/** One good row (line 2) and two failing rows (lines 3 and 4) per site, with emails unique to the site. */
+const fileWithFailures = (slug: string): string =>
+  csvFile([
+    { firstName: 'Good', lastName: 'Row', email: `good@${slug}.example.org`, role: 'Educator' },
+    { firstName: 'Bad', lastName: 'Email', email: 'not-an-email', role: 'Educator' },
+    { firstName: 'Bad', lastName: 'Role', email: `role@${slug}.example.org`, role: 'Principal' },
+  ]);
+
+describeOnEachDatabase('Authorization matrix: every operation × actor × scope', (database) => {
+  let server: TestServer;
+  const token: Partial<Record<ActorName, string>> = {};
+  const email: Partial<Record<ActorName, string>> = {};
+  const site: Record<'partnerHigh' | 'middleSchool' | 'otherHigh' | 'otherMiddle', Site> = {} as never;
+  /** Each site's batch as its uploader read it. */
+  const batchAt = new Map<string, Batch>();
+  /** Well-formed, correctly sealed ids that name no row. */
+  const nowhere = { site: '', batch: '' };
+
+  const siteFor = (actor: ActorName, scope: Scope): Site => {
+    if (actor === 'otherDistrictAdmin') return { ownSite: site.otherHigh, otherSiteInDistrict: site.otherMiddle, otherDistrict: site.partnerHigh }[scope];
+    return { ownSite: site.partnerHigh, otherSiteInDistrict: site.middleSchool, otherDistrict: site.otherHigh }[scope];
+  };
+
+  /** The sites where the same case is allowed for this actor: what a list may show them. */
+  const reachOf = (cell: Cell): Site[] => {
+    const entry = AUTHORIZATION_MATRIX[cell.root][cell.operation];
+    if (entry.access === 'public' || !entry.scoped) return [];
+    const row = entry.cases[cell.caseName!][cell.actor];
+    return SCOPES.filter((scope) => row[scope] === 'allowed').map((scope) => siteFor(cell.actor, scope));
+  };
+
+  const batchFor = (cell: Cell): Batch => batchAt.get(siteFor(cell.actor, cell.scope!).name)!;
+  const internalSiteId = (publicId: string): number => server.application.publicIds.decode('site', publicId)!;
+
+  const counts = async (): Promise<Counts> => {
+    const result = {} as Counts;
+    for (const table of TABLES) result[table] = await countRows(server, table);
+    return result;
+  };
+
+  const graphql = (query: string, variables: Record<string, unknown>, actor: ActorName): Promise<Answer> => server.graphql(query, variables, token[actor]);
+
+  /** uploadEducatorAccounts as a browser sends it; no Authorization header at all when nobody is signed in. */
+  const uploadAs = async (actor: ActorName, schoolSiteId: string, content: string): Promise<Answer> => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: UPLOAD_MUTATION('status fileName schoolSite { id name } uploadedBy { email }'), variables: { input: { schoolSiteId, file: null, agreementAccepted: true } } }));
+    form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+    form.append('0', new Blob([content]), 'matrix.csv');
+    const headers: Record<string, string> = { 'apollo-require-preflight': 'true', ...(token[actor] ? { authorization: `Bearer ${token[actor]}` } : {}) };
+    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body: form });
+    const text = await response.text();
+    const body = JSON.parse(text);
+    return { status: response.status, text, data: body.data, errors: body.errors };
+  };
+
+  interface Probe {
+    /** The GraphQL root field the answer lands in; absent for HTTP routes. */
+    field?: string;
+    send(cell: Cell): Promise<Answer>;
+    /** The same request by the same actor about an id that names nothing. */
+    nothing?(cell: Cell): Promise<Answer>;
+    /** Checks of the outcomes that depend on the operation. */
+    allowed?(answer: Answer, cell: Cell): Promise<void> | void;
+    absent?(answer: Answer, cell: Cell): void;
+    empty?(answer: Answer, cell: Cell): void;
+    public?(answer: Answer, cell: Cell): void;
+    /** Rows an allowed call adds. */
+    writes?: Partial<Counts>;
+  }
+
+  const ONE_BATCH = `query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`;
+  const ACCOUNTS = 'query($site: ID!) { educatorAccounts(schoolSiteId: $site) { totalCount nodes { email schoolSites { id } } } }';
+  const BATCHES = 'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id schoolSite { id } } } }';
+  const CREATE = `mutation($input: CreateEducatorAccountInput!) {
+    createEducatorAccount(input: $input) { account { email status role { code } schoolSites { id name } } warnings { code } userErrors { code } }
+  }`;
+  const sortedSites = (sites: Site[]): Site[] => [...sites].sort((a, b) => a.name.localeCompare(b.name));
+  const batchIdsOf = (answer: Answer): string[] => answer.data.uploadBatches.nodes.map((node: { id: string }) => node.id);
+  const everyBatchWithinReach = (answer: Answer, cell: Cell): void => {
+    const reach = reachOf(cell).map((one) => one.id);
+    for (const node of answer.data.uploadBatches.nodes) expect(reach, `batch ${node.id} is within the viewer's reach`).to.include(node.schoolSite.id);
+  };
+  const createInput = (cell: Cell, schoolSiteId: string) => ({
+    firstName: 'Matrix',
+    lastName: 'Cell',
+    email: `${cell.actor}.${cell.scope}@matrix.example.org`,
+    roleCode: 'EDUCATOR',
+    schoolSiteIds: [schoolSiteId],
+    agreementAccepted: true,
+  });
+  const uploadContent = (cell: Cell) => csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}@matrix.example.org`, role: 'Educator' }]);
+
+  const PROBES: Record<string, Probe> = {
+    "Query.me/the viewer's own account": {
+      field: 'me',
+      send: (cell) => graphql('{ me { email role { code } schoolSites { name } } }', {}, cell.actor),
+      allowed(answer, cell) {
+        const sites = cell.actor === 'districtAdmin' || cell.actor === 'otherDistrictAdmin' ? [] : [{ name: PARTNER_HIGH }];
+        expect(answer.data.me).to.deep.equal({ email: email[cell.actor], role: { code: ROLE_OF[cell.actor as Exclude<ActorName, 'anonymous'>] }, schoolSites: sites });
+      },
+    },
+    'Query.roles/the six roles': {
+      field: 'roles',
+      send: (cell) => graphql('{ roles { code } }', {}, cell.actor),
+      allowed(answer) {
+        expect(answer.data.roles.map((role: { code: string }) => role.code)).to.deep.equal([...ROLE_CODES]);
+      },
+    },
+    'Query.educatorAccountTemplate/the header line': {
+      field: 'educatorAccountTemplate',
+      send: (cell) => graphql('{ educatorAccountTemplate { fileName columns content } }', {}, cell.actor),
+      allowed(answer) {
+        expect(answer.data.educatorAccountTemplate).to.deep.equal({ fileName: 'educator-accounts-template.csv', columns: TEMPLATE_HEADER, content: `${TEMPLATE_HEADER.join(',')}\r\n` });
+      },
+    },
+    "Query.schoolSites/whether the scope's site is listed": {
+      field: 'schoolSites',
+      send: (cell) => graphql('{ schoolSites { id name } }', {}, cell.actor),
+      allowed(answer, cell) {
+        expect(answer.data.schoolSites).to.deep.include(siteFor(cell.actor, cell.scope!));
+        expect(sortedSites(answer.data.schoolSites)).to.deep.equal(sortedSites(reachOf(cell)));
+      },
+      absent(answer, cell) {
+        expect(answer.data.schoolSites.map((one: Site) => one.id)).to.not.include(siteFor(cell.actor, cell.scope!).id);
+        expect(sortedSites(answer.data.schoolSites)).to.deep.equal(sortedSites(reachOf(cell)));
+      },
+      empty(answer) {
+        expect(answer.data.schoolSites).to.deep.equal([]);
+      },
+    },
+    "Query.educatorAccounts/schoolSiteId: the scope's site": {
+      field: 'educatorAccounts',
+      send: (cell) => graphql(ACCOUNTS, { site: siteFor(cell.actor, cell.scope!).id }, cell.actor),
+      nothing: (cell) => graphql(ACCOUNTS, { site: nowhere.site }, cell.actor),
+      async allowed(answer, cell) {
+        const target = siteFor(cell.actor, cell.scope!);
+        const members: { email: string }[] = await server.application.dataSource.query(
+          'SELECT a.email FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id WHERE m.school_site_id = ? ORDER BY a.id',
+          [internalSiteId(target.id)],
+        );
+        const listing = answer.data.educatorAccounts;
+        expect(listing.totalCount).to.equal(members.length);
+        expect(listing.nodes.map((node: { email: string }) => node.email)).to.deep.equal(members.map((member) => member.email));
+        for (const node of listing.nodes) expect(node.schoolSites.map((one: { id: string }) => one.id)).to.include(target.id);
+      },
+    },
+    "Query.uploadBatch/id: the batch of the scope's site": {
+      field: 'uploadBatch',
+      send: (cell) => graphql(ONE_BATCH, { id: batchFor(cell).id }, cell.actor),
+      nothing: (cell) => graphql(ONE_BATCH, { id: nowhere.batch }, cell.actor),
+      allowed(answer, cell) {
+        expect(answer.data.uploadBatch).to.deep.equal(batchFor(cell));
+      },
+    },
+    "Query.uploadBatches/schoolSiteId: the scope's site": {
+      field: 'uploadBatches',
+      send: (cell) => graphql(BATCHES, { site: siteFor(cell.actor, cell.scope!).id }, cell.actor),
+      nothing: (cell) => graphql(BATCHES, { site: nowhere.site }, cell.actor),
+      allowed(answer, cell) {
+        const target = siteFor(cell.actor, cell.scope!);
+        expect(batchIdsOf(answer)).to.include(batchFor(cell).id);
+        expect(answer.data.uploadBatches.totalCount).to.equal(answer.data.uploadBatches.nodes.length);
+        for (const node of answer.data.uploadBatches.nodes) expect(node.schoolSite.id).to.equal(target.id);
+      },
+    },
+    "Query.uploadBatches/schoolSiteId omitted: whether the scope's batch is listed": {
+      field: 'uploadBatches',
+      send: (cell) => graphql(BATCHES, {}, cell.actor),
+      allowed(answer, cell) {
+        expect(batchIdsOf(answer)).to.include(batchFor(cell).id);
+        everyBatchWithinReach(answer, cell);
+      },
+      absent(answer, cell) {
+        expect(batchIdsOf(answer)).to.not.include(batchFor(cell).id);
+        everyBatchWithinReach(answer, cell);
+      },
+    },
+    "Mutation.createEducatorAccount/an Educator at the scope's site": {
+      field: 'createEducatorAccount',
+      send: (cell) => graphql(CREATE, { input: createInput(cell, siteFor(cell.actor, cell.scope!).id) }, cell.actor),
+      nothing: (cell) => graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email: `nowhere.${cell.actor}.${cell.scope}@matrix.example.org` } }, cell.actor),
+      allowed(answer, cell) {
+        expect(answer.data.createEducatorAccount).to.deep.equal({
+          account: { email: `${cell.actor}.${cell.scope}@matrix.example.org`, status: 'PENDING_REGISTRATION', role: { code: 'EDUCATOR' }, schoolSites: [siteFor(cell.actor, cell.scope!)] },
+          warnings: [],
+          userErrors: [],
+        });
+      },
+      writes: { educator_account: 1, educator_account_site: 1, agreement_acceptance: 1, outbox_message: 1 },
+    },
+    "Mutation.uploadEducatorAccounts/a file for the scope's site": {
+      field: 'uploadEducatorAccounts',
+      send: (cell) => uploadAs(cell.actor, siteFor(cell.actor, cell.scope!).id, uploadContent(cell)),
+      nothing: (cell) => uploadAs(cell.actor, nowhere.site, uploadContent(cell)),
+      allowed(answer, cell) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.uploadEducatorAccounts).to.deep.equal({
+          batch: { status: 'QUEUED', fileName: 'matrix.csv', schoolSite: siteFor(cell.actor, cell.scope!), uploadedBy: { email: email[cell.actor] } },
+          userErrors: [],
+        });
+      },
+      writes: { upload_batch: 1, upload_file_chunk: 1, agreement_acceptance: 1 },
+    },
+    'Mutation.signIn': {
+      field: 'signIn',
+      send: (cell) => graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } }, cell.actor),
+      public(answer) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.signIn).to.deep.equal({ token: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });
+      },
+    },
+    'Mutation.registerAccount': {
+      field: 'registerAccount',
+      send: (cell) =>
+        graphql(
+          'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { id } userErrors { code } } }',
+          { input: { email: `nobody.${cell.actor}@matrix.example.org`, registrationCode: 'AAAA-BBBB-CCCC', password: 'a long enough password', educationalInterestAccepted: true } },
+          cell.actor,
+        ),
+      public(answer) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.registerAccount).to.deep.equal({ account: null, userErrors: [{ code: 'INVALID_CODE' }] });
+      },
+    },
+    'HTTP.GET /healthz': {
+      send: (cell) => download(server, '/healthz', token[cell.actor]),
+      public(answer) {
+        expect(answer.status).to.equal(200);
+        expect(JSON.parse(answer.text)).to.deep.equal({ ok: true });
+      },
+    },
+    'HTTP.GET /templates/educator-accounts.csv/the template file': {
+      send: (cell) => download(server, '/templates/educator-accounts.csv', token[cell.actor]),
+      allowed(answer) {
+        expect(answer.status).to.equal(200);
+        expect(answer.headers!.get('content-type')).to.match(/^text\/csv/);
+        expect(answer.headers!.get('content-disposition')).to.equal('attachment; filename="educator-accounts-template.csv"');
+        expect(answer.text).to.equal(`${TEMPLATE_HEADER.join(',')}\r\n`);
+      },
+    },
+    "HTTP.GET /upload-batches/:id/failures.csv/the fix file of the scope's batch": {
+      send: (cell) => download(server, `/upload-batches/${batchFor(cell).id}/failures.csv`, token[cell.actor]),
+      nothing: (cell) => download(server, `/upload-batches/${nowhere.batch}/failures.csv`, token[cell.actor]),
+      allowed(answer, cell) {
+        const batch = batchFor(cell);
+        const reasonOf = (line: number) => batch.failures.nodes.find((failure) => failure.lineNumber === line)!.reason;
+        expect(answer.status).to.equal(200);
+        expect(answer.text.startsWith('\uFEFF')).to.equal(true);
+        expect(parseCsv(answer.text.slice(1))).to.deep.equal([
+          FIX_FILE_HEADER,
+          ['Bad', 'Email', 'not-an-email', 'Educator', '3', reasonOf(3)],
+          ['Bad', 'Role', batch.failures.nodes[1].email, 'Principal', '4', reasonOf(4)],
+        ]);
+      },
+    },
+  };
+
+  const probeKey = (cell: Cell): string => `${cell.root}.${cell.operation}${cell.caseName === null ? '' : `/${cell.caseName}`}`;
+
+  before(async function () {
+    this.timeout(120_000);
+    server = await startTestServer(database);
+    const demoSites = await siteIdsByName(server);
+    site.partnerHigh = { id: demoSites[PARTNER_HIGH], name: PARTNER_HIGH };
+    site.middleSchool = { id: demoSites[MIDDLE_SCHOOL], name: MIDDLE_SCHOOL };
+
+    const other = await createOtherDistrict(server);
+    const otherHigh = await server.application.dataSource.getRepository(SchoolSiteRecord).findOneByOrFail({ id: internalSiteId(other.siteId) });
+    const otherMiddle = await server.application.dataSource.getRepository(SchoolSiteRecord).save({ name: 'Other Middle', districtId: otherHigh.districtId, createdAt: otherHigh.createdAt });
+    site.otherHigh = { id: other.siteId, name: otherHigh.name };
+    site.otherMiddle = { id: server.application.publicIds.encode('site', otherMiddle.id), name: otherMiddle.name };
+    nowhere.site = server.application.publicIds.encode('site', 987_654_321);
+    nowhere.batch = server.application.publicIds.encode('batch', 987_654_321);
+
+    email.siteAdmin = server.demo.siteAdminEmail;
+    email.districtAdmin = server.demo.districtAdminEmail;
+    email.otherDistrictAdmin = other.adminEmail;
+    for (const actor of ['siteAdmin', 'districtAdmin', 'otherDistrictAdmin'] as const) token[actor] = await server.signIn(email[actor]!);
+
+    // The Educator and the Counselor are invited by the Site Admin and register with the emailed code, as people do.
+    for (const [actor, roleCode] of [['educator', 'EDUCATOR'], ['counselor', 'COUNSELOR']] as const) {
+      email[actor] = `${actor}@demo-partner-high.example.org`;
+      const created = await server.graphql(CREATE, { input: { firstName: 'Matrix', lastName: actor, email: email[actor], roleCode, schoolSiteIds: [site.partnerHigh.id], agreementAccepted: true } }, token.siteAdmin);
+      expect(created.data?.createEducatorAccount.userErrors, created.text).to.deep.equal([]);
+      const invitation = (await server.deliveredEmails()).map((eml) => eml.replace(/=\r?\n/g, '')).find((eml) => eml.includes(email[actor]!))!;
+      const code = /Registration code: ([A-Z0-9-]+)/.exec(invitation)![1];
+      const password = `${actor} has a long password`;
+      const registered = await server.graphql(
+        'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { status } userErrors { code } } }',
+        { input: { email: email[actor], registrationCode: code, password, educationalInterestAccepted: true } },
+      );
+      expect(registered.data?.registerAccount, registered.text).to.deep.equal({ account: { status: 'ACTIVE' }, userErrors: [] });
+      token[actor] = await server.signIn(email[actor]!, password);
+    }
+
+    const uploads: [Site, ActorName, string][] = [
+      [site.partnerHigh, 'siteAdmin', 'partner-high'],
+      [site.middleSchool, 'districtAdmin', 'middle-school'],
+      [site.otherHigh, 'otherDistrictAdmin', 'other-high'],
+      [site.otherMiddle, 'otherDistrictAdmin', 'other-middle'],
+    ];
+    const ids: [Site, ActorName, string][] = [];
+    for (const [target, uploader, slug] of uploads) ids.push([target, uploader, (await uploadFile(server, token[uploader]!, { schoolSiteId: target.id, content: fileWithFailures(slug), fileName: `${slug}.csv` })).id]);
+    await server.processUploads();
+    for (const [target, uploader, id] of ids) {
+      const batch = await readBatch(server, token[uploader]!, id);
+      expect(batch, target.name).to.deep.include({ status: 'COMPLETED', recordsCreated: 1, recordsFailed: 2, schoolSite: target });
+      expect(batch.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([
+        [3, 'INVALID_EMAIL'],
+        [4, 'UNKNOWN_ROLE'],
+      ]);
+      batchAt.set(target.name, batch);
+    }
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it("when the running server's schema and HTTP routes are listed, then the matrix names exactly those entry points", () => {
+    expect([...matrixFields('Query'), ...matrixFields('Mutation')].sort()).to.deep.equal(rootFieldsOf(server.application.schema));
+    const app = server.application.app as unknown as { router: { stack: RouterLayer[] } };
+    expect([...new Set(httpRoutesOf(app.router.stack))].sort()).to.deep.equal(Object.keys(AUTHORIZATION_MATRIX.HTTP).sort());
+  });
+
+  const grouped = new Map<string, Cell[]>();
+  for (const cell of cellsOf(AUTHORIZATION_MATRIX)) grouped.set(probeKey(cell), [...(grouped.get(probeKey(cell)) ?? []), cell]);
+
+  for (const [key, cells] of grouped) {
+    describe(key, () => {
+      for (const cell of cells) {
+        it(titleOf(cell), async () => {
+          const probe = PROBES[key];
+          expect(probe, `a probe for ${key}`).to.not.equal(undefined);
+          const before = await counts();
+
+          const answer = await probe.send(cell);
+          const forNothing = ['null', 'FORBIDDEN', '404'].includes(cell.expected) && probe.nothing ? await probe.nothing(cell) : null;
+
+          switch (cell.expected) {
+            case 'UNAUTHENTICATED':
+            case 'FORBIDDEN':
+              expect(errorCodes(answer), answer.text).to.deep.equal([cell.expected]);
+              expect(answer.data?.[probe.field!] ?? null, answer.text).to.equal(null);
+              break;
+            case 'null':
+              expect(answer.errors, answer.text).to.equal(undefined);
+              expect(answer.data[probe.field!]).to.equal(null);
+              break;
+            case '401':
+              expect(answer.status).to.equal(401);
+              expect(answer.text).to.not.contain('First Name');
+              break;
+            case '404':
+              expect(answer.status).to.equal(404);
+              break;
+            case 'public':
+            case 'allowed':
+            case 'absent':
+            case 'empty': {
+              const check = probe[cell.expected];
+              expect(check, `${key} has a check for ${cell.expected}`).to.be.a('function');
+              if (probe.field) expect(answer.errors, answer.text).to.equal(undefined);
+              await check!.call(probe, answer, cell);
+              break;
+            }
+          }
+          if (forNothing) {
+            expect(answer.status, 'the same status as for an id that names nothing').to.equal(forNothing.status);
+            expect(answer.text, 'the same body as for an id that names nothing').to.equal(forNothing.text);
+          }
+          const expectedCounts = { ...before };
+          if (cell.expected === 'allowed') for (const [table, added] of Object.entries(probe.writes ?? {})) expectedCounts[table as keyof Counts] += added;
+          expect(await counts()).to.deep.equal(expectedCounts);
+        });
+      }
+    });
+  }
+});

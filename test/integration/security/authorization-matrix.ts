@@ -1,0 +1,216 @@
+/**
+ * Who may do what, and where: every root Query and Mutation field of the schema and every HTTP route,
+ * for every kind of viewer, at every scope the operation has. authorization-matrix.test.ts turns each
+ * cell into one test against the real server, and fails when the schema or the HTTP app has an entry
+ * point this matrix does not name (deny by default: a new field is refused until someone decides here).
+ */
+
+export const ACTORS = ['anonymous', 'educator', 'counselor', 'siteAdmin', 'districtAdmin', 'otherDistrictAdmin'] as const;
+export type ActorName = (typeof ACTORS)[number];
+
+/**
+ * Where the site the request is about lies, seen from the actor. For the demo district's people (and for
+ * anonymous) that is Demo Partner High, Demo Middle School and a site of a second district; for the
+ * second district's District Admin it is their own two sites and Demo Partner High.
+ */
+export const SCOPES = ['ownSite', 'otherSiteInDistrict', 'otherDistrict'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export type Outcome =
+  /** Answered with exactly what was asked; for a mutation, written. */
+  | 'allowed'
+  /** A list is answered, without the scope's item in it. */
+  | 'absent'
+  /** A list is answered, and it is empty. */
+  | 'empty'
+  /** Reads as absent: null and no error, the same answer as for an id that names nothing. */
+  | 'null'
+  /** GraphQL errors; nothing is written, and FORBIDDEN reads the same as for an id that names nothing. */
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  /** HTTP statuses; a 404 body is the same as for an id that names nothing. */
+  | '401'
+  | '404';
+
+export type PerScope = Readonly<Record<Scope, Outcome>>;
+
+/** How the operation is called in one case (the test holds one probe per case name). */
+export type UnscopedCases = Readonly<Record<string, Readonly<Record<ActorName, Outcome>>>>;
+export type ScopedCases = Readonly<Record<string, Readonly<Record<ActorName, PerScope>>>>;
+
+export type Entry =
+  /** Anyone may call it, signed in or not; it answers on its own terms (e.g. INVALID_CREDENTIALS). */
+  | { readonly access: 'public' }
+  | { readonly access: 'guarded'; readonly scoped: false; readonly cases: UnscopedCases }
+  | { readonly access: 'guarded'; readonly scoped: true; readonly cases: ScopedCases };
+
+export interface AuthorizationMatrix {
+  readonly Query: Readonly<Record<string, Entry>>;
+  readonly Mutation: Readonly<Record<string, Entry>>;
+  /** "METHOD /path" as the Express app registers it. */
+  readonly HTTP: Readonly<Record<string, Entry>>;
+}
+
+const everywhere = (outcome: Outcome): PerScope => ({ ownSite: outcome, otherSiteInDistrict: outcome, otherDistrict: outcome });
+/** A Site Admin's reach: their own site only. */
+const ownSiteOnly = (elsewhere: Outcome): PerScope => ({ ownSite: 'allowed', otherSiteInDistrict: elsewhere, otherDistrict: elsewhere });
+/** A District Admin's reach: every site of their district, none of another. */
+const ownDistrictOnly = (elsewhere: Outcome): PerScope => ({ ownSite: 'allowed', otherSiteInDistrict: 'allowed', otherDistrict: elsewhere });
+
+const everyoneSignedIn: Readonly<Record<ActorName, Outcome>> = {
+  anonymous: 'UNAUTHENTICATED',
+  educator: 'allowed',
+  counselor: 'allowed',
+  siteAdmin: 'allowed',
+  districtAdmin: 'allowed',
+  otherDistrictAdmin: 'allowed',
+};
+
+export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
+  Query: {
+    me: { access: 'guarded', scoped: false, cases: { "the viewer's own account": everyoneSignedIn } },
+    roles: { access: 'guarded', scoped: false, cases: { 'the six roles': everyoneSignedIn } },
+    educatorAccountTemplate: { access: 'guarded', scoped: false, cases: { 'the header line': everyoneSignedIn } },
+    schoolSites: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "whether the scope's site is listed": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('empty'),
+          counselor: everywhere('empty'),
+          siteAdmin: ownSiteOnly('absent'),
+          districtAdmin: ownDistrictOnly('absent'),
+          otherDistrictAdmin: ownDistrictOnly('absent'),
+        },
+      },
+    },
+    educatorAccounts: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "schoolSiteId: the scope's site": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('FORBIDDEN'),
+          districtAdmin: ownDistrictOnly('FORBIDDEN'),
+          otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
+        },
+      },
+    },
+    uploadBatch: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "id: the batch of the scope's site": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('null'),
+          counselor: everywhere('null'),
+          siteAdmin: ownSiteOnly('null'),
+          districtAdmin: ownDistrictOnly('null'),
+          otherDistrictAdmin: ownDistrictOnly('null'),
+        },
+      },
+    },
+    uploadBatches: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "schoolSiteId: the scope's site": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('FORBIDDEN'),
+          districtAdmin: ownDistrictOnly('FORBIDDEN'),
+          otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
+        },
+        "schoolSiteId omitted: whether the scope's batch is listed": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('absent'),
+          districtAdmin: ownDistrictOnly('absent'),
+          otherDistrictAdmin: ownDistrictOnly('absent'),
+        },
+      },
+    },
+  },
+  Mutation: {
+    signIn: { access: 'public' },
+    registerAccount: { access: 'public' },
+    createEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "an Educator at the scope's site": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('FORBIDDEN'),
+          districtAdmin: ownDistrictOnly('FORBIDDEN'),
+          otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
+        },
+      },
+    },
+    uploadEducatorAccounts: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "a file for the scope's site": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('FORBIDDEN'),
+          districtAdmin: ownDistrictOnly('FORBIDDEN'),
+          otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
+        },
+      },
+    },
+  },
+  HTTP: {
+    'GET /healthz': { access: 'public' },
+    'GET /templates/educator-accounts.csv': {
+      access: 'guarded',
+      scoped: false,
+      cases: { 'the template file': { ...everyoneSignedIn, anonymous: '401' } },
+    },
+    'GET /upload-batches/:id/failures.csv': {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "the fix file of the scope's batch": {
+          anonymous: everywhere('401'),
+          educator: everywhere('404'),
+          counselor: everywhere('404'),
+          siteAdmin: ownSiteOnly('404'),
+          districtAdmin: ownDistrictOnly('404'),
+          otherDistrictAdmin: ownDistrictOnly('404'),
+        },
+      },
+    },
+  },
+};
+
+/** Every cell of the matrix, in order, for generating one test each. */
+export interface Cell {
+  root: keyof AuthorizationMatrix;
+  operation: string;
+  caseName: string | null;
+  actor: ActorName;
+  scope: Scope | null;
+  expected: Outcome | 'public';
+}
+
+export const cellsOf = (matrix: AuthorizationMatrix = AUTHORIZATION_MATRIX): Cell[] =>
+  (['Query', 'Mutation', 'HTTP'] as const).flatMap((root) =>
+    Object.entries(matrix[root]).flatMap(([operation, entry]): Cell[] => {
+      if (entry.access === 'public') return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, expected: 'public' }));
+      if (!entry.scoped) {
+        return Object.entries(entry.cases).flatMap(([caseName, row]) => ACTORS.map((actor): Cell => ({ root, operation, caseName, actor, scope: null, expected: row[actor] })));
+      }
+      return Object.entries(entry.cases).flatMap(([caseName, row]) =>
+        ACTORS.flatMap((actor) => SCOPES.map((scope): Cell => ({ root, operation, caseName, actor, scope, expected: row[actor][scope] }))),
+      );
+    }),
+  );
