@@ -1,0 +1,167 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import mysql from 'mysql2/promise';
+
+export type Db = 'sqlite' | 'mariadb';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+export const BENCH_DATABASE = 'bench_educators';
+const JWT_SECRET = 'bench-secret-0123456789-abcdefghij-klmnop';
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+let serverBuild = join(REPO_ROOT, 'dist', 'src');
+
+/**
+ * Others rebuild dist/ while a long run goes on; every server of one run must run the same code, so the run
+ * copies the build it started with and spawns servers from the copy (packages still resolve from node_modules).
+ */
+export const snapshotServerBuild = (dataDir: string): void => {
+  const copy = join(dataDir, 'server-build', 'src');
+  rmSync(join(dataDir, 'server-build'), { recursive: true, force: true });
+  cpSync(join(REPO_ROOT, 'dist', 'src'), copy, { recursive: true });
+  serverBuild = copy;
+};
+
+let serverLogging = false;
+/** `--server-log`: let the server write its JSON log lines (to bench/.data/logs/), e.g. to see why requests failed. */
+export const logServers = (on: boolean): void => {
+  serverLogging = on;
+};
+
+const serverEnv = (port: number, databaseUrl: string, dataDir: string): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: serverLogging ? '' : 'silent',
+    MAIL_DELIVERY: 'off',
+    MAIL_OUTBOX_DIR: join(dataDir, 'outbox'),
+    MAX_UPLOAD_ROWS: '1100000',
+    MAX_UPLOAD_BYTES: '200000000',
+    JWT_SECRET,
+  };
+  delete env.NODE_ENV;
+  delete env.NODE_OPTIONS;
+  return env;
+};
+
+/** A fresh, empty database with the demo district: a new SQLite file, or `bench_educators` dropped and recreated. */
+export const freshDatabase = async (db: Db, dataDir: string): Promise<string> => {
+  let databaseUrl: string;
+  if (db === 'sqlite') {
+    const dir = join(dataDir, 'sqlite');
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true });
+    databaseUrl = `sqlite:${join(dir, `bench-${Date.now()}.sqlite`)}`;
+  } else {
+    const connection = await mysql.createConnection(MARIADB);
+    try {
+      await connection.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE}`);
+      await connection.query(`CREATE DATABASE ${BENCH_DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    } finally {
+      await connection.end();
+    }
+    databaseUrl = `mysql://${MARIADB.user}@${MARIADB.host}:${MARIADB.port}/${BENCH_DATABASE}`;
+  }
+  // The same CLI a developer runs: migrations, then the demo district (the server would seed SQLite itself; MariaDB it does not).
+  execFileSync(process.execPath, [join(serverBuild, 'cli', 'seed-demo.js')], { cwd: REPO_ROOT, env: serverEnv(4000, databaseUrl, dataDir), stdio: 'pipe' });
+  return databaseUrl;
+};
+
+export interface ServerProcess {
+  pid: number;
+  url: string;
+  databaseUrl: string;
+  logPath: string;
+  /** Graceful stop (SIGTERM); SIGKILL after `graceMs`. Resolves with how long the process took to exit. */
+  stop(graceMs: number): Promise<number>;
+}
+
+export interface StartOptions {
+  cpuProfDir?: string;
+}
+
+/** The production build as a separate process, exactly as `npm start` runs it after the build. */
+export const startServer = async (databaseUrl: string, dataDir: string, label: string, options: StartOptions = {}): Promise<ServerProcess> => {
+  const port = await freePort();
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logPath = join(logDir, `${label}.log`);
+  const log = openSync(logPath, 'w');
+  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'main.js')], { cwd: REPO_ROOT, env: serverEnv(port, databaseUrl, dataDir), stdio: ['ignore', log, log] });
+  closeSync(log);
+  let exited = false;
+  const exit = new Promise<void>((resolveExit) => child.once('exit', () => ((exited = true), resolveExit())));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`The server exited while starting; see ${logPath}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The server did not answer /healthz within 60 s; see ${logPath}`);
+    }
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+  return {
+    pid: child.pid!,
+    url,
+    databaseUrl,
+    logPath,
+    stop: async (graceMs) => {
+      if (exited) return 0;
+      const started = Date.now();
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+      return Date.now() - started;
+    },
+  };
+};
+
+/** Figures from /proc/<pid>/status, in MB: VmHWM is the peak resident set since the process started. */
+export const memoryOf = (pid: number): { rssMb: number; peakRssMb: number } => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+};
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** User + system CPU seconds a process has used so far. */
+export const cpuSecondsOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime); after the command name, they are at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+};
+
+export const findProcess = (command: string): number | undefined => {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+};
