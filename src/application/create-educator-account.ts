@@ -1,5 +1,5 @@
 import { EducatorAccount } from '../domain/educator/educator-account';
-import { invitationEmail } from '../domain/educator/invitation';
+import { queuedInvitation } from '../domain/educator/invitation';
 import { decideAccountCreation } from '../domain/role/account-creation-policy';
 import { roleOf, type RoleCode } from '../domain/role/role';
 import { siteAdminRecommendation, type Warning } from '../domain/school/site-admin-recommendation';
@@ -75,7 +75,7 @@ export class CreateEducatorAccount {
         subjectAccountId: saved.value,
       });
       await stores.enqueueEmail(
-        invitationEmail({ to: account.email.value, firstName: account.snapshot.firstName, roleName: role.name, placeName, registrationCode, registrationDeadline: account.registrationDeadline }),
+        queuedInvitation({ to: account.email.value, firstName: account.snapshot.firstName, roleName: role.name, placeName, registrationCode, registrationDeadline: account.registrationDeadline }),
         now,
       );
       const warning = role.code === 'SITE_ADMIN' ? siteAdminRecommendation(await stores.accounts.countActiveSiteAdmins(knownIds[0], now), sites[0].name) : null;

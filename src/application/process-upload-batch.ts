@@ -1,4 +1,3 @@
-import { invitationEmail } from '../domain/educator/invitation';
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
 import { siteAdminRecommendation } from '../domain/school/site-admin-recommendation';
 import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
@@ -209,14 +208,14 @@ export class ProcessUploadBatch {
       emailNormalized: candidate.email.normalized,
       roleCode: candidate.role.code,
       registrationCodeHash: this.codes.hash(registrationCode),
-      invitation: invitationEmail({
+      invitation: {
         to: candidate.email.value,
         firstName: candidate.firstName,
         roleName: candidate.role.name,
         placeName: site.name,
         registrationCode,
         registrationDeadline: registrationDeadlineFor(now),
-      }),
+      },
     };
   }
 }

@@ -1,6 +1,6 @@
 import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
-import type { EmailMessage } from '../../src/domain/educator/invitation';
+import { renderQueuedEmail, type EmailMessage } from '../../src/domain/educator/invitation';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domain/school/school-site';
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
@@ -136,8 +136,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
     try {
       return await work({
         accounts: this.accounts,
-        enqueueEmail: async (message, now) => {
-          this.emails.push({ message, queuedAt: now });
+        enqueueEmail: async (email, now) => {
+          this.emails.push({ message: renderQueuedEmail(email), queuedAt: now });
         },
         recordAgreement: async (acceptance) => {
           this.agreements.push(acceptance);

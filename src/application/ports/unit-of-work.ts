@@ -1,5 +1,5 @@
 import type { EducatorAccountRepository } from '../../domain/educator/educator-account-repository';
-import type { EmailMessage } from '../../domain/educator/invitation';
+import type { QueuedEmail } from '../../domain/educator/invitation';
 
 export interface AgreementAcceptance {
   acceptedByAccountId: number;
@@ -13,7 +13,7 @@ export interface AgreementAcceptance {
 /** Writes that must land together or not at all: an account, its invitation and the agreement that allowed it. */
 export interface TransactionalStores {
   accounts: EducatorAccountRepository;
-  enqueueEmail(message: EmailMessage, now: Date): Promise<void>;
+  enqueueEmail(email: QueuedEmail, now: Date): Promise<void>;
   recordAgreement(acceptance: AgreementAcceptance): Promise<void>;
 }
 

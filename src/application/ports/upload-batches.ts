@@ -1,4 +1,4 @@
-import type { EmailMessage } from '../../domain/educator/invitation';
+import type { EmailMessage, InvitationDetails } from '../../domain/educator/invitation';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { BatchCounts, UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
 import type { RowFailure } from '../../domain/upload-batch/upload-row';
@@ -44,7 +44,7 @@ export interface NewAccountRow {
   emailNormalized: string;
   roleCode: string;
   registrationCodeHash: string;
-  invitation: EmailMessage;
+  invitation: InvitationDetails;
 }
 
 export interface ExistingAccount {

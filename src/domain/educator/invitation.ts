@@ -17,9 +17,11 @@ export interface InvitationDetails {
 
 const formatDay = (date: Date): string => date.toISOString().slice(0, 10);
 
+export const INVITATION_SUBJECT = 'Your educator account is ready to register';
+
 export const invitationEmail = (details: InvitationDetails): EmailMessage => ({
   to: details.to,
-  subject: 'Your educator account is ready to register',
+  subject: INVITATION_SUBJECT,
   text: [
     `Hello ${details.firstName},`,
     '',
@@ -32,3 +34,17 @@ export const invitationEmail = (details: InvitationDetails): EmailMessage => ({
     'To register, choose a password of at least 12 characters and confirm the educational interest attestation.',
   ].join('\r\n'),
 });
+
+/**
+ * What the outbox keeps until a message is sent: a finished message, or an invitation's details,
+ * rendered only when it is sent. A 300,000-row upload then stores a few dozen bytes per account
+ * instead of a whole email.
+ */
+export type QueuedEmail = { template: 'invitation'; details: InvitationDetails } | { template: null; message: EmailMessage };
+
+export const queuedInvitation = (details: InvitationDetails): QueuedEmail => ({ template: 'invitation', details });
+export const queuedMessage = (message: EmailMessage): QueuedEmail => ({ template: null, message });
+
+export const renderQueuedEmail = (queued: QueuedEmail): EmailMessage => (queued.template === 'invitation' ? invitationEmail(queued.details) : queued.message);
+
+export const recipientOf = (queued: QueuedEmail): string => (queued.template === 'invitation' ? queued.details.to : queued.message.to);

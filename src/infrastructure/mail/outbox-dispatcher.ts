@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../application/ports/clock';
+import { renderQueuedEmail, type EmailMessage } from '../../domain/educator/invitation';
 import { OutboxMessageRecord } from '../persistence/records/records';
+
+const renderOutboxRow = (row: OutboxMessageRecord): EmailMessage => {
+  if (row.template !== 'invitation') return { to: row.recipient, subject: row.subject, text: row.body };
+  const details = JSON.parse(row.body) as { registrationDeadline: string };
+  return renderQueuedEmail({ template: 'invitation', details: { ...JSON.parse(row.body), registrationDeadline: new Date(details.registrationDeadline) } });
+};
 
 export interface MailDelivery {
   deliver(message: { id: number; to: string; subject: string; text: string }): Promise<string>;
@@ -81,7 +88,7 @@ export class OutboxDispatcher {
         .execute();
       if (claimed.affected !== 1) continue;
       try {
-        const where = await this.delivery.deliver({ id: message.id, to: message.recipient, subject: message.subject, text: message.body });
+        const where = await this.delivery.deliver({ id: message.id, ...renderOutboxRow(message) });
         await repository.update({ id: message.id }, { status: 'SENT', sentAt: this.clock.now().getTime(), attempts: message.attempts + 1, lastError: null });
         this.log('Email delivered', { outboxId: message.id, to: message.recipient, where });
         delivered += 1;

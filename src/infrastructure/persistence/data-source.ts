@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { CreateSchema1764000000000 } from './migrations/1764000000000-create-schema';
 import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-index-accounts-by-role';
+import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
 import { ALL_RECORDS } from './records/records';
 
 export const DEFAULT_SQLITE_FILE = './var/educators.sqlite';
@@ -17,7 +18,7 @@ export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.option
  * selects the embedded SQLite file, so a newcomer needs no database server.
  */
 export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOptions => {
-  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000, IndexAccountsByRole1764000000001], synchronize: false, logging: false as const };
+  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000, IndexAccountsByRole1764000000001, OutboxTemplates1764000000002], synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {
     const url = new URL(databaseUrl);
     return {

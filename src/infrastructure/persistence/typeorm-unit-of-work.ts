@@ -1,14 +1,16 @@
 import type { DataSource } from 'typeorm';
-import type { EmailMessage } from '../../domain/educator/invitation';
+import { INVITATION_SUBJECT, recipientOf, type QueuedEmail } from '../../domain/educator/invitation';
 import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../application/ports/unit-of-work';
 import { AgreementAcceptanceRecord, OutboxMessageRecord } from './records/records';
 import { TypeOrmEducatorAccountRepository } from './typeorm-educator-account-repository';
 import { retryTransient } from './database-errors';
 
-export const outboxRow = (message: EmailMessage, now: Date): Omit<OutboxMessageRecord, 'id'> => ({
-  recipient: message.to,
-  subject: message.subject,
-  body: message.text,
+/** An invitation keeps only its details (rendered when sent); any other message keeps its text. */
+export const outboxRow = (email: QueuedEmail, now: Date): Omit<OutboxMessageRecord, 'id'> => ({
+  recipient: recipientOf(email),
+  template: email.template,
+  subject: email.template === 'invitation' ? INVITATION_SUBJECT : email.message.subject,
+  body: email.template === 'invitation' ? JSON.stringify(email.details) : email.message.text,
   status: 'PENDING',
   attempts: 0,
   createdAt: now.getTime(),
@@ -38,8 +40,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return this.dataSource.transaction((manager) =>
       work({
         accounts: new TypeOrmEducatorAccountRepository(manager),
-        enqueueEmail: async (message, now) => {
-          await manager.insert(OutboxMessageRecord, outboxRow(message, now));
+        enqueueEmail: async (email, now) => {
+          await manager.insert(OutboxMessageRecord, outboxRow(email, now));
         },
         recordAgreement: async (acceptance) => {
           await manager.insert(AgreementAcceptanceRecord, agreementRow(acceptance));

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { EmailMessage } from '../../domain/educator/invitation';
+import { queuedInvitation, queuedMessage, type EmailMessage, type QueuedEmail } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { RowFailure, RowFailureCode } from '../../domain/upload-batch/upload-row';
@@ -17,6 +17,7 @@ import type {
 import { dialectOf } from './data-source';
 import { isUniqueViolation, retryTransient } from './database-errors';
 import { UploadBatchRecord } from './records/records';
+import { outboxRow } from './typeorm-unit-of-work';
 
 type Row = Record<string, unknown>;
 
@@ -259,7 +260,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         memberships.flatMap((accountId) => [accountId, writes.schoolSiteId]),
       );
     }
-    await this.insertEmails(runner, [...writes.creates, ...writes.recreates].map((row) => row.invitation), writes.now);
+    await this.insertEmails(runner, [...writes.creates, ...writes.recreates].map((row) => queuedInvitation(row.invitation)), writes.now);
   }
 
   /**
@@ -287,11 +288,12 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     );
   }
 
-  private async insertEmails(runner: QueryRunner, emails: EmailMessage[], now: Date): Promise<void> {
+  private async insertEmails(runner: QueryRunner, emails: QueuedEmail[], now: Date): Promise<void> {
     if (emails.length === 0) return;
+    const rows = emails.map((email) => outboxRow(email, now));
     await runner.query(
-      `INSERT INTO outbox_message (recipient, subject, body, status, attempts, created_at, next_attempt_at) VALUES ${placeholders(emails.length, 7)}`,
-      emails.flatMap((email) => [email.to, email.subject, email.text, 'PENDING', 0, now.getTime(), now.getTime()]),
+      `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at) VALUES ${placeholders(rows.length, 8)}`,
+      rows.flatMap((row) => [row.recipient, row.template, row.subject, row.body, row.status, row.attempts, row.createdAt, row.nextAttemptAt]),
     );
   }
 
@@ -321,7 +323,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
           true,
         );
         if (done.affected !== 1) throw new LeaseLost();
-        await this.insertEmails(runner, [completionEmail], now);
+        await this.insertEmails(runner, [queuedMessage(completionEmail)], now);
         // Every row is settled and recorded: the stored file has done its job.
         await runner.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
         return true;

@@ -63,6 +63,7 @@ export class AgreementAcceptanceRecord {
 export class OutboxMessageRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) recipient: string;
+  @Column({ type: 'varchar', length: 20, nullable: true }) template: 'invitation' | null;
   @Column({ type: 'varchar', length: 300 }) subject: string;
   @Column({ type: 'text' }) body: string;
   @Column({ type: 'varchar', length: 10 }) status: string;
