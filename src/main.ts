@@ -2,6 +2,7 @@ import { buildApplication } from './composition-root';
 import { loadConfig } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
+import { runProcess, stopOnSignal } from './process-lifecycle';
 
 const main = async (): Promise<void> => {
   const config = loadConfig();
@@ -18,17 +19,11 @@ const main = async (): Promise<void> => {
   const server = application.app.listen(config.port, () => {
     console.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.worker ? ' (with the upload worker)' : ''}`);
   });
-  const shutdown = async (): Promise<void> => {
+  stopOnSignal(async () => {
     server.close();
     await background?.stop();
     await application.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  });
 };
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runProcess(main);

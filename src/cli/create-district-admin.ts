@@ -5,6 +5,7 @@ import { checkPasswordStrength, registrationDeadlineFor } from '../domain/educat
 import { EmailAddress } from '../domain/educator/email-address';
 import { checkPersonName } from '../domain/educator/person-name';
 import { DistrictRecord, EducatorAccountRecord, SchoolSiteRecord } from '../infrastructure/persistence/records/records';
+import { runProcess } from '../process-lifecycle';
 
 const USAGE = `Creates a district (if new), its school sites, and its first District Admin, already registered.
 npm run admin:create -- --district "Name" --site "School A" --site "School B" \\
@@ -66,7 +67,4 @@ const createDistrictAdmin = async (): Promise<void> => {
   }
 };
 
-createDistrictAdmin().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runProcess(createDistrictAdmin);

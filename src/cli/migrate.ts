@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createDataSource } from '../infrastructure/persistence/data-source';
+import { runProcess } from '../process-lifecycle';
 
 const migrate = async (): Promise<void> => {
   const dataSource = createDataSource(process.env.DATABASE_URL);
@@ -9,7 +10,4 @@ const migrate = async (): Promise<void> => {
   await dataSource.destroy();
 };
 
-migrate().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runProcess(migrate);

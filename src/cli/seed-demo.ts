@@ -1,6 +1,7 @@
 import { buildApplication } from '../composition-root';
 import { loadConfig } from '../config';
 import { printDemoSignIn, seedDemoDistrict } from './demo-district';
+import { runProcess } from '../process-lifecycle';
 
 const seed = async (): Promise<void> => {
   const config = loadConfig();
@@ -12,7 +13,4 @@ const seed = async (): Promise<void> => {
   await application.close();
 };
 
-seed().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runProcess(seed);
