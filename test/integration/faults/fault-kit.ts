@@ -1,0 +1,310 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
+import { DEMO_PASSWORD } from '../../../src/config';
+import { PublicIds } from '../../../src/infrastructure/auth/public-ids';
+import { UPLOAD_MUTATION, type GraphQLResponse } from '../../support/test-server';
+
+export { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL };
+export const INVITATION_SUBJECT = 'Your educator account is ready to register';
+
+const REPOSITORY_ROOT = resolve(__dirname, '../../../..');
+const SCRIPTS = resolve(__dirname, '../../../src');
+const JWT_SECRET = 'faults-suite-secret-that-is-long-enough-0123456789';
+
+/**
+ * These suites kill real processes and real MariaDB connections, which SQLite has no equivalent of:
+ * without TEST_DATABASE_URL (a SQLite-only run) the suite is not defined at all, rather than skipped.
+ */
+export const describeAgainstMariaDb = (title: string, suite: () => void): void => {
+  if (process.env.TEST_DATABASE_URL) describe(`${title} [MariaDB, real processes]`, suite);
+};
+
+export const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Polls until `check` returns a value; the deadline only guards against a hung process, it is not what is tested. */
+export const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, deadlineMs: number, intervalMs = 20): Promise<T> => {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > giveUpAt) throw new Error(`Gave up waiting for ${what}`);
+    await pause(intervalMs);
+  }
+};
+
+const freePort = (): Promise<number> =>
+  new Promise((done, fail) => {
+    const probe = createServer();
+    probe.on('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  /** Everything the process wrote (its JSON log lines included), for failure messages and log assertions. */
+  output: string[];
+  exited: Promise<NodeJS.Signals | number | null>;
+  /** Sends the signal and waits for the process to end. */
+  stop(signal?: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
+}
+
+export interface Api extends Service {
+  url: string;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  signIn(email: string): Promise<string>;
+  upload(token: string, options: { schoolSiteId: string; content: string | Buffer; fileName?: string }): Promise<GraphQLResponse>;
+}
+
+export interface BatchState {
+  status: string;
+  totalRows: number | null;
+  processed: number;
+  created: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface FaultEnvironment {
+  databaseName: string;
+  databaseUrl: string;
+  publicIds: PublicIds;
+  /** The test's own connections to the database; their thread ids are spared by killDatabaseConnections. */
+  pool: Pool;
+  rows<T = Record<string, any>>(sql: string, parameters?: unknown[]): Promise<T[]>;
+  count(fromWhere: string, parameters?: unknown[]): Promise<number>;
+  batch(batchId: number): Promise<BatchState>;
+  /** `node dist/src/main.js` with WORKER=off on a free port, once it listens. */
+  startApi(env?: Record<string, string>): Promise<Api>;
+  /** `node dist/src/worker-main.js`: upload processing and abandoned-upload cleanup, no email delivery. */
+  startWorker(env?: Record<string, string>): Service;
+  /** KILLs every connection to this database but the test's own; returns how many it killed. */
+  killDatabaseConnections(): Promise<number>;
+  /** Everything the suite's processes wrote, for a failure message. */
+  outputOfAll(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * A database of its own (faults_<pid>_<name>) on the server TEST_DATABASE_URL names, migrated and seeded with
+ * the demo district by `node dist/src/cli/seed-demo.js`, plus helpers to run the service's real processes on it.
+ */
+export const openFaultEnvironment = async (name: string): Promise<FaultEnvironment> => {
+  const server = new URL(process.env.TEST_DATABASE_URL!);
+  const databaseName = `faults_${process.pid}_${name}`;
+  const connection: PoolOptions = {
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+    supportBigNumbers: true,
+    connectionLimit: 4,
+  };
+  const admin = createPool({ ...connection, connectionLimit: 1 });
+  await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+  await admin.query(`CREATE DATABASE \`${databaseName}\` CHARACTER SET utf8mb4`);
+  const databaseUrl = `mysql://${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/${databaseName}`;
+  const outboxDir = mkdtempSync(join(tmpdir(), 'faults-outbox-'));
+  // The API keeps each arriving multipart file in a temporary file; a killed API cannot remove its own, so they go here and are removed with the suite.
+  const processTmpDir = mkdtempSync(join(tmpdir(), 'faults-tmp-'));
+  const services: Service[] = [];
+
+  const run = (script: string, serviceName: string, env: Record<string, string>): Service => {
+    const child = spawn(process.execPath, [join(SCRIPTS, script)], {
+      cwd: REPOSITORY_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        JWT_SECRET,
+        // Log lines are kept (not printed) so that a failure can show what the process went through.
+        LOG_LEVEL: 'info',
+        MAIL_DELIVERY: 'off',
+        MAIL_OUTBOX_DIR: outboxDir,
+        TMPDIR: processTmpDir,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
+    child.stderr!.on('data', (data: Buffer) => output.push(data.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((done) => child.once('exit', (code, signal) => done(signal ?? code)));
+    const service: Service = {
+      name: serviceName,
+      child,
+      output,
+      exited,
+      stop: async (signal = 'SIGTERM') => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        return exited;
+      },
+    };
+    services.push(service);
+    return service;
+  };
+
+  const seed = run('cli/seed-demo.js', 'seed', {});
+  const seeded = await seed.exited;
+  if (seeded !== 0) {
+    await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+    await admin.end();
+    throw new Error(`Seeding ${databaseName} failed (${seeded}):\n${seed.output.join('')}`);
+  }
+
+  const pool = createPool({ ...connection, database: databaseName });
+  const ownThreadIds = new Set<number>();
+  pool.on('connection', (poolConnection) => ownThreadIds.add((poolConnection as unknown as { threadId: number }).threadId));
+  const rows = async <T>(sql: string, parameters: unknown[] = []): Promise<T[]> => (await pool.query(sql, parameters))[0] as T[];
+  const publicIds = new PublicIds(`${JWT_SECRET}:public-ids`);
+
+  const environment: FaultEnvironment = {
+    databaseName,
+    databaseUrl,
+    publicIds,
+    pool,
+    rows,
+    async count(fromWhere, parameters = []) {
+      const [row] = await rows<{ n: number }>(`SELECT COUNT(*) AS n FROM ${fromWhere}`, parameters);
+      return Number(row.n);
+    },
+    async batch(batchId) {
+      const [row] = await rows<Record<string, unknown>>(
+        'SELECT status, total_rows, records_processed, records_created, records_skipped, records_failed FROM upload_batch WHERE id = ?',
+        [batchId],
+      );
+      if (!row) throw new Error(`Batch ${batchId} does not exist`);
+      return {
+        status: String(row.status),
+        totalRows: row.total_rows === null ? null : Number(row.total_rows),
+        processed: Number(row.records_processed),
+        created: Number(row.records_created),
+        skipped: Number(row.records_skipped),
+        failed: Number(row.records_failed),
+      };
+    },
+    async startApi(env = {}) {
+      const port = await freePort();
+      const service = run('main.js', `api:${port}`, { PORT: String(port), WORKER: 'off', ...env });
+      await waitFor(
+        `the API on port ${port} to listen`,
+        async () => {
+          if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`The API exited early:\n${service.output.join('')}`);
+          return service.output.join('').includes('GraphQL ready') ? true : undefined;
+        },
+        30_000,
+        25,
+      );
+      const url = `http://127.0.0.1:${port}`;
+      const answer = async (response: Response): Promise<GraphQLResponse> => {
+        const text = await response.text();
+        let body: { data?: unknown; errors?: GraphQLResponse['errors'] } = {};
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not JSON: the status and the text say what happened.
+        }
+        return { status: response.status, data: body.data, errors: body.errors, text };
+      };
+      const api: Api = {
+        ...service,
+        url,
+        async graphql(query, variables = {}, token) {
+          return answer(
+            await fetch(`${url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+              body: JSON.stringify({ query, variables }),
+            }),
+          );
+        },
+        async signIn(email) {
+          const response = await api.graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', {
+            input: { username: email, password: DEMO_PASSWORD },
+          });
+          const token = response.data?.signIn?.token;
+          if (!token) throw new Error(`Sign-in as ${email} failed: ${response.text}`);
+          return token;
+        },
+        async upload(token, options) {
+          const form = new FormData();
+          form.append(
+            'operations',
+            JSON.stringify({
+              query: UPLOAD_MUTATION('id status totalRows rejectionReason'),
+              variables: { input: { schoolSiteId: options.schoolSiteId, file: null, agreementAccepted: true } },
+            }),
+          );
+          form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+          form.append('0', new Blob([options.content]), options.fileName ?? 'educators.csv');
+          return answer(await fetch(`${url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form }));
+        },
+      };
+      return api;
+    },
+    startWorker(env = {}) {
+      return run('worker-main.js', `worker:${services.length}`, env);
+    },
+    async killDatabaseConnections() {
+      const victims = await rows<{ id: number }>('SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()', [databaseName]);
+      let killed = 0;
+      for (const { id } of victims) {
+        if (ownThreadIds.has(Number(id))) continue;
+        // A connection may have ended by itself in between: "Unknown thread id" is fine.
+        await pool.query(`KILL ${Number(id)}`).then(
+          () => (killed += 1),
+          () => undefined,
+        );
+      }
+      return killed;
+    },
+    outputOfAll() {
+      return services.map((service) => `--- ${service.name}\n${service.output.join('')}`).join('\n');
+    },
+    async close() {
+      await Promise.all(services.map((service) => service.stop('SIGKILL')));
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+      await admin.end();
+      rmSync(outboxDir, { recursive: true, force: true });
+      rmSync(processTmpDir, { recursive: true, force: true });
+    },
+  };
+  return environment;
+};
+
+/** Site ids as the API names them, by site name, as the District Admin sees them. */
+export const siteIdsByName = async (api: Api, districtAdminToken: string): Promise<Record<string, string>> => {
+  const response = await api.graphql<{ schoolSites: { id: string; name: string }[] }>('{ schoolSites { id name } }', {}, districtAdminToken);
+  if (!response.data) throw new Error(response.text);
+  return Object.fromEntries(response.data.schoolSites.map((site) => [site.name, site.id]));
+};
+
+/** Every email (as written) that has an invitation in the outbox, with how many it has. */
+export const invitationsByRecipient = async (environment: FaultEnvironment): Promise<Map<string, number>> => {
+  const invitations = await environment.rows<{ recipient: string; n: number }>('SELECT recipient, COUNT(*) AS n FROM outbox_message WHERE subject = ? GROUP BY recipient', [
+    INVITATION_SUBJECT,
+  ]);
+  return new Map(invitations.map((row) => [row.recipient, Number(row.n)]));
+};
+
+/** Accounts created from an upload or by an admin (the seeded admins are neither) whose invitation count is not exactly one. */
+export const accountsWithoutExactlyOneInvitation = async (environment: FaultEnvironment): Promise<string[]> => {
+  const invitations = await invitationsByRecipient(environment);
+  const accounts = await environment.rows<{ email: string }>('SELECT email FROM educator_account WHERE created_by_account_id IS NOT NULL');
+  const wrong = accounts.filter((account) => invitations.get(account.email) !== 1).map((account) => `${account.email}: ${invitations.get(account.email) ?? 0}`);
+  const accountEmails = new Set(accounts.map((account) => account.email));
+  const invitedWithoutAccount = [...invitations.keys()].filter((recipient) => !accountEmails.has(recipient));
+  return [...wrong, ...invitedWithoutAccount.map((recipient) => `${recipient}: invited, no account`)];
+};
+
+/** Normalized emails held by more than one account (the unique key should make this impossible). */
+export const duplicateAccounts = (environment: FaultEnvironment): Promise<unknown[]> =>
+  environment.rows('SELECT email_normalized, COUNT(*) AS n FROM educator_account GROUP BY email_normalized HAVING COUNT(*) > 1');
