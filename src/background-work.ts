@@ -1,18 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Application } from './composition-root';
 
 export interface BackgroundWork {
+  /** Ends the loops: pauses are cut short and a batch in progress stops after its current chunk. */
   stop(): Promise<void>;
 }
 
 const POLL_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
+const CLEANUP_EVERY_MS = 60_000;
 
 /** Loops that run beside the API (or alone in `npm run worker`): upload batches, email delivery, cleanup. */
 export const startBackgroundWork = (application: Application): BackgroundWork => {
-  let running = true;
-  const loop = async (name: string, step: () => Promise<number>): Promise<void> => {
+  const stopping = new AbortController();
+  const pause = (ms: number): Promise<void> => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
+
+  const loop = async (name: string, step: () => Promise<number>, idleMs = POLL_MS): Promise<void> => {
     let failuresInARow = 0;
-    while (running) {
+    while (!stopping.signal.aborted) {
       let done = 0;
       try {
         done = await step();
@@ -22,22 +27,18 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
         application.log(`${name} failed; retrying`, { failuresInARow, error: error instanceof Error ? error.stack : String(error) });
       }
       // Back off while the database is unreachable, up to half a minute between tries.
-      const pause = failuresInARow > 0 ? Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failuresInARow) : done === 0 ? POLL_MS : 0;
-      if (pause > 0 && running) await new Promise((resolve) => setTimeout(resolve, pause));
+      const wait = failuresInARow > 0 ? Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failuresInARow) : done === 0 ? idleMs : 0;
+      if (wait > 0) await pause(wait);
     }
   };
   const loops = [
-    loop('Upload processing', () => application.uploadWorker.execute()),
+    loop('Upload processing', () => application.uploadWorker.execute(stopping.signal)),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
-    loop('Abandoned upload cleanup', async () => {
-      await application.uploads.discardAbandoned(application.clock.now());
-      await new Promise((resolve) => setTimeout(resolve, 60_000 - POLL_MS));
-      return 0;
-    }),
+    loop('Abandoned upload cleanup', () => application.uploads.discardAbandoned(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
   return {
     stop: async () => {
-      running = false;
+      stopping.abort();
       await Promise.all(loops);
     },
   };

@@ -102,7 +102,6 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         new UploadEducatorAccounts(
           sites,
           uploads,
-          unitOfWork,
           readTemplateCsv,
           { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
           clock,

@@ -3,9 +3,11 @@ import { loadConfig } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
 import { runProcess, stopOnSignal } from './process-lifecycle';
+import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
 
 const main = async (): Promise<void> => {
   const config = loadConfig();
+  useOwnUploadTempDir();
   const application = await buildApplication(config);
   if (config.production) {
     if (await demoPasswordInUse(application.dataSource, application.passwords)) {

@@ -38,7 +38,7 @@ export class ProcessUploadBatch {
   ) {}
 
   /** Processes one batch if one is waiting; returns how many batches it finished (0 or 1). */
-  async execute(): Promise<number> {
+  async execute(stopping?: AbortSignal): Promise<number> {
     const batch = await this.batches.claimNext(this.settings.workerId, this.clock.now(), this.settings.leaseMs);
     if (!batch) return 0;
     const site = (await this.sites.findById(batch.schoolSiteId))!;
@@ -52,7 +52,7 @@ export class ProcessUploadBatch {
       return 1;
     }
     try {
-      return (await this.processRows(batch, site, actor, uploader!.email.value)) ? 1 : 0;
+      return (await this.processRows(batch, site, actor, uploader!.email.value, stopping)) ? 1 : 0;
     } catch (error) {
       await this.batches.releaseLease(batch.id, batch.leaseOwner).catch(() => undefined);
       throw error;
@@ -63,7 +63,7 @@ export class ProcessUploadBatch {
    * Two stages overlap: while one chunk's transaction is in the database, the next chunk is parsed,
    * checked and looked up. Chunks still commit strictly one after another, in file order.
    */
-  private async processRows(batch: ClaimedBatch, site: SchoolSite, uploader: Actor, uploaderEmail: string): Promise<boolean> {
+  private async processRows(batch: ClaimedBatch, site: SchoolSite, uploader: Actor, uploaderEmail: string, stopping?: AbortSignal): Promise<boolean> {
     const run: BatchRun = {
       batch,
       site,
@@ -115,7 +115,13 @@ export class ProcessUploadBatch {
           continue;
         }
         chunk.push(record);
-        if (chunk.length >= this.settings.chunkRows && !(await flush())) return false;
+        if (chunk.length < this.settings.chunkRows) continue;
+        if (stopping?.aborted) {
+          // Shutting down: the committed chunks stand, and the next worker resumes right after them.
+          if (await inFlight) await this.batches.releaseLease(batch.id, batch.leaseOwner);
+          return false;
+        }
+        if (!(await flush())) return false;
       }
       if (chunk.length > 0 && !(await flush())) return false;
       if (!(await inFlight)) return false;
@@ -184,6 +190,7 @@ export class ProcessUploadBatch {
         creates: run.batch.dryRun ? [] : plan.creates,
         recreates: run.batch.dryRun ? [] : plan.recreates,
         failures: plan.failures,
+        recordsProcessedBefore: run.committed.recordsProcessed,
         countsAfter,
       });
       if (result === 'lease-lost') return false;

@@ -7,7 +7,6 @@ import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
 import type { Clock } from './ports/clock';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
-import type { UnitOfWork } from './ports/unit-of-work';
 
 export interface UploadRequest {
   schoolSiteId: number | undefined;
@@ -50,7 +49,6 @@ export class UploadEducatorAccounts {
   constructor(
     private readonly sites: SchoolSiteRepository,
     private readonly batches: UploadBatchStore,
-    private readonly unitOfWork: UnitOfWork,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly limits: UploadLimits,
     private readonly clock: Clock,
@@ -77,17 +75,15 @@ export class UploadEducatorAccounts {
       now,
       receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS),
     });
+    const agreement = { acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION' as const, version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId };
     try {
       const received = await this.receive(batchId, request.file);
-      if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now());
-      else await this.batches.markQueued(batchId, received.bytes, received.dataRows);
+      if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement);
+      else await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement);
     } catch (error) {
       await this.batches.discard(batchId);
       throw error;
     }
-    await this.unitOfWork.run((stores) =>
-      stores.recordAgreement({ acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION', version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId }),
-    );
     return { batch: await this.batches.findBatch(batchId), userErrors: [] };
   }
 

@@ -3,6 +3,7 @@ import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { BatchCounts, UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
 import type { RowFailure } from '../../domain/upload-batch/upload-row';
 import type { Page } from './account-directory';
+import type { AgreementAcceptance } from './unit-of-work';
 
 export interface UploadBatchView extends BatchCounts {
   id: number;
@@ -66,6 +67,7 @@ export interface ChunkWrites {
   creates: NewAccountRow[];
   recreates: (NewAccountRow & { accountId: number })[];
   failures: RowFailure[];
+  recordsProcessedBefore: number;
   countsAfter: BatchCounts;
 }
 
@@ -76,9 +78,10 @@ export interface UploadBatchStore {
   appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void>;
   /** Bytes are still arriving: keep the half-received file until then. */
   stillReceiving(batchId: number, until: Date): Promise<void>;
-  markQueued(batchId: number, byteSize: number, totalRows: number): Promise<void>;
-  /** Rejected files keep their log entry (with the reason) but not their bytes. */
-  markRejected(batchId: number, byteSize: number, reason: string, now: Date): Promise<void>;
+  /** Queues the stored file together with the agreement that allowed it: never one without the other. */
+  markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void>;
+  /** Rejected files keep their log entry (with the reason and the agreement) but not their bytes. */
+  markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void>;
   /** A file that never arrived whole leaves nothing behind. */
   discard(batchId: number): Promise<void>;
   /** Files left half-received by a client that went away or a process that died. */

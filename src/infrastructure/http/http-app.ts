@@ -48,6 +48,8 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
     formatError: formatError(deps.log),
     csrfPrevention: true,
+    // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
+    stopOnTerminationSignals: false,
     validationRules: armor.validationRules,
     plugins: [...armor.plugins, deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
   });

@@ -4,6 +4,7 @@ import { registrationDeadlineFor } from '../../domain/educator/educator-account'
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { RowFailure, RowFailureCode } from '../../domain/upload-batch/upload-row';
 import type { Page } from '../../application/ports/account-directory';
+import type { AgreementAcceptance } from '../../application/ports/unit-of-work';
 import type {
   ChunkCommit,
   ChunkWrites,
@@ -16,8 +17,8 @@ import type {
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
 import { isUniqueViolation, retryTransient } from './database-errors';
-import { UploadBatchRecord } from './records/records';
-import { outboxRow } from './typeorm-unit-of-work';
+import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
+import { agreementRow, outboxRow } from './typeorm-unit-of-work';
 
 type Row = Record<string, unknown>;
 
@@ -109,15 +110,18 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     await this.dataSource.query('INSERT INTO upload_file_chunk (batch_id, seq, data) VALUES (?, ?, ?)', [batchId, seq, bytes]);
   }
 
-  async markQueued(batchId: number, byteSize: number, totalRows: number): Promise<void> {
-    await this.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
-      byteSize,
-      totalRows,
-      batchId,
-    ]);
+  async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
+        byteSize,
+        totalRows,
+        batchId,
+      ]);
+      await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
+    });
   }
 
-  async markRejected(batchId: number, byteSize: number, reason: string, now: Date): Promise<void> {
+  async markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
       await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ?, lease_expires_at = NULL WHERE id = ?", [
@@ -127,6 +131,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         now.getTime(),
         batchId,
       ]);
+      await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
     });
   }
 
@@ -148,7 +153,16 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     return Number(row.waiting);
   }
 
-  async claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
+  /** The worker's reads: a dropped connection or a deadlock costs a retry, not the batch attempt. */
+  private query(sql: string, parameters: unknown[]): Promise<Row[]> {
+    return retryTransient(() => this.dataSource.query(sql, parameters));
+  }
+
+  claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
+    return retryTransient(() => this.claim(leaseOwner, now, leaseMs));
+  }
+
+  private async claim(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
     // Oldest first; a site's batches run one at a time in upload order, so a batch waits while an earlier one of its site is unfinished.
     const candidates = `SELECT id FROM upload_batch b
       WHERE b.status IN ('QUEUED', 'PROCESSING') AND (b.lease_expires_at IS NULL OR b.lease_expires_at < ?)
@@ -172,7 +186,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   async *readFile(batchId: number): AsyncIterable<Buffer> {
     // One chunk in memory at a time, however large the file.
     for (let seq = 0; ; seq += 1) {
-      const [row]: Row[] = await this.dataSource.query('SELECT data FROM upload_file_chunk WHERE batch_id = ? AND seq = ?', [batchId, seq]);
+      const [row]: Row[] = await this.query('SELECT data FROM upload_file_chunk WHERE batch_id = ? AND seq = ?', [batchId, seq]);
       if (!row) return;
       yield Buffer.from(row.data as Uint8Array);
     }
@@ -180,7 +194,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
 
   async findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]> {
     if (emailsNormalized.length === 0) return [];
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await this.query(
       `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, m.school_site_id
        FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
        WHERE a.email_normalized IN (${emailsNormalized.map(() => '?').join(',')})`,
@@ -214,11 +228,25 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         // The fence comes first: it also locks the batch row until the chunk's rows are in.
         const fenced = await runner.query(
           `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, lease_expires_at = ?
-           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'`,
-          [counts.recordsProcessed, counts.recordsCreated, counts.recordsSkipped, counts.recordsFailed, writes.leaseExpiresAt.getTime(), writes.batchId, writes.leaseOwner],
+           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' AND records_processed = ?`,
+          [
+            counts.recordsProcessed,
+            counts.recordsCreated,
+            counts.recordsSkipped,
+            counts.recordsFailed,
+            writes.leaseExpiresAt.getTime(),
+            writes.batchId,
+            writes.leaseOwner,
+            writes.recordsProcessedBefore,
+          ],
           true,
         );
-        if (fenced.affected !== 1) throw new LeaseLost();
+        if (fenced.affected !== 1) {
+          // A connection lost during COMMIT hides whether it landed: if this chunk's progress is there, it did.
+          const [batch]: Row[] = await runner.query('SELECT lease_owner, records_processed FROM upload_batch WHERE id = ?', [writes.batchId]);
+          if (batch?.lease_owner === writes.leaseOwner && Number(batch.records_processed) === counts.recordsProcessed) return 'committed' as const;
+          throw new LeaseLost();
+        }
         await this.insertAccounts(runner, writes);
         await this.insertFailures(runner, writes.batchId, writes.failures);
         return 'committed' as const;

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -129,7 +131,11 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
     expect(left.status).to.equal('RECEIVING');
     expect(await environment.count('upload_file_chunk WHERE batch_id = ?', [receiving.id])).to.be.at.least(receiving.chunks);
 
+    const uploadFolders = join(environment.temporaryDirectory, 'educator-uploads');
+    expect(readdirSync(join(uploadFolders, String(api.child.pid))).some((name) => name.startsWith('capacitor-')), 'the killed API left its buffered file').to.equal(true);
     const restarted = await environment.startApi();
+    // The restarted API removes the buffered files of API processes that are gone.
+    expect(readdirSync(uploadFolders)).to.deep.equal([String(restarted.child.pid)]);
     expect(await visibleBatches(restarted)).to.deep.equal({ totalCount: 0, nodes: [] });
     const uploadBatch = await restarted.graphql('query($id: ID!) { uploadBatch(id: $id) { id } }', { id: environment.publicIds.encode('batch', receiving.id) }, token);
     expect(uploadBatch.data).to.deep.equal({ uploadBatch: null });
@@ -193,6 +199,9 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
         expect(Number(batch.total_rows)).to.equal(rows);
         const [stored] = await environment.rows<{ bytes: number }>('SELECT SUM(LENGTH(data)) AS bytes FROM upload_file_chunk WHERE batch_id = ?', [batch.id]);
         expect(Number(stored.bytes)).to.equal(Number(batch.byte_size));
+        // Queued only together with the agreement that allowed it.
+        const [agreements] = await environment.rows<{ n: number }>('SELECT COUNT(*) AS n FROM agreement_acceptance WHERE upload_batch_id = ?', [batch.id]);
+        expect(Number(agreements.n), `agreement of batch ${batch.id}`).to.equal(1);
       }
     }
     const queuedIds = batches.filter((batch) => batch.status === 'QUEUED').map((batch) => environment.publicIds.encode('batch', Number(batch.id)));

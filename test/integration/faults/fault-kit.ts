@@ -88,6 +88,8 @@ export interface FaultEnvironment {
   startWorker(env?: Record<string, string>): Service;
   /** KILLs every connection to this database but the test's own; returns how many it killed. */
   killDatabaseConnections(): Promise<number>;
+  /** The TMPDIR the suite's processes run with. */
+  temporaryDirectory: string;
   /** Everything the suite's processes wrote, for a failure message. */
   outputOfAll(): string;
   close(): Promise<void>;
@@ -265,6 +267,7 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
       }
       return killed;
     },
+    temporaryDirectory: processTmpDir,
     outputOfAll() {
       return services.map((service) => `--- ${service.name}\n${service.output.join('')}`).join('\n');
     },

@@ -1,0 +1,31 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * graphql-upload-ts buffers each arriving file in a temporary file under os.tmpdir() and removes it when the
+ * request ends, which a killed process never reaches. Each API process therefore buffers in a folder of its
+ * own, and removes the folders of processes that are gone, so no staff data outlives a crash on disk.
+ */
+export const useOwnUploadTempDir = (): string => {
+  const root = join(tmpdir(), 'educator-uploads');
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const entry of readdirSync(root)) {
+    const pid = Number(entry);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)) rmSync(join(root, entry), { recursive: true, force: true });
+  }
+  const own = join(root, String(process.pid));
+  mkdirSync(own, { recursive: true, mode: 0o700 });
+  // os.tmpdir() reads TMPDIR on every call, and graphql-upload-ts calls it for each file.
+  process.env.TMPDIR = own;
+  return own;
+};
