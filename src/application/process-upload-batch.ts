@@ -6,7 +6,7 @@ import { registrationDeadlineFor } from '../domain/educator/educator-account';
 import { completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
-import { checkUploadedRow, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
+import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
 import type { RegistrationCodes } from './ports/registration-codes';
@@ -150,7 +150,7 @@ export class ProcessUploadBatch {
     }
     const found = await this.batches.findExisting(candidates.map((candidate) => candidate.email.normalized), now);
     const existing = new Map(found.map((account) => [account.emailNormalized, account]));
-    const plan: ChunkPlan = { records, creates: [], recreates: [], failures, skipped: 0 };
+    const plan: ChunkPlan = { records, creates: [], recreates: [], creating: [], failures, skipped: 0 };
     for (const candidate of candidates) {
       const key = candidate.email.normalized;
       const firstLine = run.firstLineByEmail.get(key);
@@ -162,6 +162,7 @@ export class ProcessUploadBatch {
       else if (outcome.kind === 'skip') plan.skipped += 1;
       else if (outcome.kind === 'create') plan.creates.push(this.newAccountRow(candidate, run.site, now));
       else plan.recreates.push({ ...this.newAccountRow(candidate, run.site, now), accountId: account!.id });
+      if (outcome.kind === 'create' || outcome.kind === 'recreate') plan.creating.push(candidate);
     }
     plan.failures.sort((a, b) => a.lineNumber - b.lineNumber);
     return plan;
@@ -198,6 +199,12 @@ export class ProcessUploadBatch {
         run.committed = countsAfter;
         run.plannedSiteAdmins += [...plan.creates, ...plan.recreates].filter((row) => row.roleCode === 'SITE_ADMIN').length;
         return true;
+      }
+      if (result === 'contended') {
+        // Failing the rows that needed new accounts writes far less; if even that cannot land, the batch is retried later.
+        if (plan.creating.length === 0) throw new Error(`Batch ${run.batch.id}: the database stayed too busy to record a chunk; will retry the chunk later.`);
+        plan = { ...plan, creates: [], recreates: [], creating: [], failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber) };
+        continue;
       }
       // Someone created one of these emails between our look-up and our insert: look again.
       if (attempt >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
@@ -242,6 +249,8 @@ interface ChunkPlan {
   records: UploadedRecord[];
   creates: NewAccountRow[];
   recreates: (NewAccountRow & { accountId: number })[];
+  /** The rows behind creates and recreates, in case they must be reported instead. */
+  creating: RowCandidate[];
   failures: RowFailure[];
   skipped: number;
 }

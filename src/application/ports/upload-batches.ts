@@ -71,7 +71,8 @@ export interface ChunkWrites {
   countsAfter: BatchCounts;
 }
 
-export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race';
+/** 'contended': deadlocks, lock timeouts or dropped connections outlasted every retry; nothing was written. */
+export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race' | 'contended';
 
 export interface UploadBatchStore {
   openBatch(batch: NewBatch): Promise<number>;

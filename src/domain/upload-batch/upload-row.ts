@@ -31,7 +31,7 @@ export type RowFailureCode =
   | 'ROLE_NOT_ALLOWED'
   | 'DUPLICATE_IN_FILE'
   | 'EMAIL_TAKEN'
-  | 'UPLOADER_NOT_ALLOWED';
+  | 'DATABASE_BUSY';
 
 export interface RowFailure {
   lineNumber: number;
@@ -122,3 +122,15 @@ export const decideRowOutcome = (
   if (existing.schoolSiteIds.length === 1 && existing.schoolSiteIds[0] === batchSiteId) return { kind: 'skip' };
   return { kind: 'fail', failure: failure(record, 'EMAIL_TAKEN', 'Email has already been taken') };
 };
+
+/**
+ * After every retry the database still refused the chunk (locks held by other work, or a connection that
+ * kept dropping): its new accounts are reported rather than the whole batch failing. Uploading the same
+ * file again creates exactly these rows, since the others are skipped.
+ */
+export const databaseBusyFailure = (candidate: RowCandidate): RowFailure =>
+  failure(
+    { lineNumber: candidate.lineNumber, cells: candidate.cells },
+    'DATABASE_BUSY',
+    'The system was too busy to create this account just now. Upload the same file again later: this row will be created and rows already created are skipped.',
+  );

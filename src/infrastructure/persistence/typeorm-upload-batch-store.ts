@@ -16,7 +16,7 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
-import { isUniqueViolation, retryTransient } from './database-errors';
+import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, outboxRow } from './typeorm-unit-of-work';
 
@@ -216,8 +216,13 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   /** A chunk that still meets deadlocks or lock timeouts after a few tries is left for the batch's next attempt. */
-  commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
-    return retryTransient(() => this.writeChunk(writes));
+  async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    try {
+      return await retryTransient(() => this.writeChunk(writes));
+    } catch (error) {
+      if (isTransientDatabaseError(error)) return 'contended';
+      throw error;
+    }
   }
 
   private async writeChunk(writes: ChunkWrites): Promise<ChunkCommit> {

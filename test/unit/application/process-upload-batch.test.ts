@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { ProcessUploadBatch } from '../../../src/application/process-upload-batch';
+import type { TemplateCsvEvent } from '../../../src/application/ports/template-csv';
+import type { ChunkCommit, ChunkWrites, ClaimedBatch, ExistingAccount, UploadBatchStore } from '../../../src/application/ports/upload-batches';
+import type { EmailMessage } from '../../../src/domain/educator/invitation';
+import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
+import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
+import { FakeRegistrationCodes, FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
+
+const ROWS = [
+  ['Ana', 'Li', 'ana@example.org', 'Educator'],
+  ['Bo', 'Ng', 'not-an-email', 'Educator'],
+  ['Cy', 'Ro', 'cy@example.org', 'Counselor'],
+  ['Di', 'Xu', 'di@example.org', 'Educator'],
+];
+
+/** Plays the store's part with scripted answers to commitChunk, recording every chunk that was written. */
+class ScriptedStore {
+  readonly written: ChunkWrites[] = [];
+  completed: { counts?: ChunkWrites['countsAfter']; warnings: Warning[] } | null = null;
+  released = 0;
+
+  constructor(
+    private readonly batch: ClaimedBatch,
+    private readonly answers: ChunkCommit[],
+  ) {}
+
+  async claimNext(): Promise<ClaimedBatch | null> {
+    return this.completed ? null : this.batch;
+  }
+  async *readFile(): AsyncIterable<Buffer> {}
+  async findExisting(): Promise<ExistingAccount[]> {
+    return [];
+  }
+  async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    const answer = this.answers.shift() ?? 'committed';
+    if (answer === 'committed') this.written.push(writes);
+    return answer;
+  }
+  async complete(_batchId: number, _owner: string, _now: Date, _email: EmailMessage, warnings: Warning[]): Promise<boolean> {
+    this.completed = { counts: this.written.at(-1)?.countsAfter, warnings };
+    return true;
+  }
+  async releaseLease(): Promise<void> {
+    this.released += 1;
+  }
+}
+
+async function* templateEvents(): AsyncGenerator<TemplateCsvEvent> {
+  yield { type: 'header', templateColumnCount: 4, ignoredTrailingColumns: 0, delimiter: ',', encoding: 'utf-8' };
+  for (const [index, cells] of ROWS.entries()) yield { type: 'record', lineNumber: index + 2, cells };
+}
+
+const batch: ClaimedBatch = {
+  id: 7,
+  fileName: 'staff.csv',
+  schoolSiteId: NORTH_HIGH.id,
+  uploadedByAccountId: 1,
+  status: 'PROCESSING',
+  dryRun: false,
+  totalRows: ROWS.length,
+  createdAt: new Date('2026-09-01T08:00:00Z'),
+  startTime: new Date('2026-09-01T08:00:00Z'),
+  endTime: null,
+  rejectionReason: null,
+  warnings: [],
+  recordsProcessed: 0,
+  recordsCreated: 0,
+  recordsSkipped: 0,
+  recordsFailed: 0,
+  leaseOwner: 'worker-1',
+};
+
+const workerWith = async (store: ScriptedStore): Promise<ProcessUploadBatch> => {
+  const accounts = new InMemoryEducatorAccountRepository();
+  await accounts.save(anEducator().withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
+  const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
+  const settings = { workerId: 'worker-1', chunkRows: 1000, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
+  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, new FakeRegistrationCodes(), templateEvents, settings, new FixedClock());
+};
+
+describe('ProcessUploadBatch', () => {
+  it('when a chunk commits, then its rows are settled once with counts that add up to the rows read', async () => {
+    const store = new ScriptedStore(batch, []);
+
+    expect(await (await workerWith(store)).execute()).to.equal(1);
+
+    expect(store.written).to.have.length(1);
+    expect(store.written[0].creates.map((row) => row.email)).to.deep.equal(['ana@example.org', 'cy@example.org', 'di@example.org']);
+    expect(store.written[0].failures.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([[3, 'INVALID_EMAIL']]);
+    expect(store.completed?.counts).to.deep.equal({ recordsProcessed: 4, recordsCreated: 3, recordsSkipped: 0, recordsFailed: 1 });
+  });
+
+  it('when the database stays locked through every retry, then the rows that needed accounts fail as DATABASE_BUSY instead of the batch failing', async () => {
+    const store = new ScriptedStore(batch, ['contended']);
+
+    expect(await (await workerWith(store)).execute()).to.equal(1);
+
+    expect(store.written).to.have.length(1);
+    expect(store.written[0].creates).to.deep.equal([]);
+    expect(store.written[0].failures.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([
+      [2, 'DATABASE_BUSY'],
+      [3, 'INVALID_EMAIL'],
+      [4, 'DATABASE_BUSY'],
+      [5, 'DATABASE_BUSY'],
+    ]);
+    expect(store.written[0].failures[0].reason).to.contain('Upload the same file again');
+    expect(store.completed?.counts).to.deep.equal({ recordsProcessed: 4, recordsCreated: 0, recordsSkipped: 0, recordsFailed: 4 });
+  });
+
+  it('when even recording the failures cannot land, then nothing is counted and the batch is handed back for a later attempt', async () => {
+    const store = new ScriptedStore(batch, ['contended', 'contended']);
+
+    const attempt = await (await workerWith(store)).execute().then(
+      () => null,
+      (error: Error) => error,
+    );
+
+    expect(attempt?.message).to.contain('too busy');
+    expect(store.written).to.deep.equal([]);
+    expect(store.completed).to.equal(null);
+    expect(store.released).to.equal(1);
+  });
+
+  it('when another worker took the batch over, then this one stops without completing it', async () => {
+    const store = new ScriptedStore(batch, ['lease-lost']);
+
+    expect(await (await workerWith(store)).execute()).to.equal(0);
+
+    expect(store.completed).to.equal(null);
+  });
+});
