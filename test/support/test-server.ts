@@ -10,26 +10,9 @@ import { MovableClock } from '../../src/infrastructure/clock/system-clock';
 import { createLog } from '../../src/infrastructure/logging';
 import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
 import type { TestDatabase } from './databases';
+import { postGraphQL, signInAt, uploadTo, UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions } from './graphql-client';
 
-export interface GraphQLResponse<T = any> {
-  status: number;
-  data?: T;
-  errors?: { message: string; extensions?: { code?: string; [key: string]: unknown }; path?: string[] }[];
-  text: string;
-}
-
-export interface UploadOptions {
-  schoolSiteId: string;
-  content: string | Buffer;
-  fileName?: string;
-  agreementAccepted?: boolean;
-  dryRun?: boolean;
-  /** Fields to select from the payload's batch. */
-  select?: string;
-}
-
-export const UPLOAD_MUTATION = (select: string) =>
-  `mutation($input: UploadEducatorAccountsInput!) { uploadEducatorAccounts(input: $input) { batch { ${select} } userErrors { code message field } } }`;
+export { UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions };
 
 export interface TestServer {
   url: string;
@@ -92,37 +75,14 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
       for (const file of readdirSync(outboxDir)) rmSync(join(outboxDir, file));
       test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
     },
-    async graphql(query, variables = {}, token) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      const body = JSON.parse(text);
-      return { status: response.status, data: body.data, errors: body.errors, text };
+    graphql(query, variables = {}, token) {
+      return postGraphQL(url, query, variables, token);
     },
-    async signIn(email, password = test.demo.password) {
-      const response = await test.graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: email, password } });
-      const token = response.data?.signIn?.token;
-      if (!token) throw new Error(`Sign-in as ${email} failed: ${response.text}`);
-      return token;
+    signIn(email, password = test.demo.password) {
+      return signInAt(url, email, password);
     },
-    async upload(token, options) {
-      const form = new FormData();
-      form.append(
-        'operations',
-        JSON.stringify({
-          query: UPLOAD_MUTATION(options.select ?? 'id status totalRows rejectionReason recordsProcessed'),
-          variables: { input: { schoolSiteId: options.schoolSiteId, file: null, agreementAccepted: options.agreementAccepted ?? true, dryRun: options.dryRun ?? false } },
-        }),
-      );
-      form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
-      form.append('0', new Blob([options.content]), options.fileName ?? 'educators.csv');
-      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form });
-      const text = await response.text();
-      const body = JSON.parse(text);
-      return { status: response.status, data: body.data, errors: body.errors, text };
+    upload(token, options) {
+      return uploadTo(url, token, options);
     },
     async processUploads() {
       let processed = 0;

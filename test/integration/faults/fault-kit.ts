@@ -7,7 +7,7 @@ import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
 import { DEMO_PASSWORD } from '../../../src/config';
 import { PublicIds } from '../../../src/infrastructure/auth/public-ids';
-import { UPLOAD_MUTATION, type GraphQLResponse } from '../../support/test-server';
+import { postGraphQL, signInAt, uploadTo, type GraphQLResponse } from '../../support/graphql-client';
 
 export { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL };
 export const INVITATION_SUBJECT = 'Your educator account is ready to register';
@@ -205,49 +205,12 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
         25,
       );
       const url = `http://127.0.0.1:${port}`;
-      const answer = async (response: Response): Promise<GraphQLResponse> => {
-        const text = await response.text();
-        let body: { data?: unknown; errors?: GraphQLResponse['errors'] } = {};
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // Not JSON: the status and the text say what happened.
-        }
-        return { status: response.status, data: body.data, errors: body.errors, text };
-      };
       const api: Api = {
         ...service,
         url,
-        async graphql(query, variables = {}, token) {
-          return answer(
-            await fetch(`${url}/graphql`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-              body: JSON.stringify({ query, variables }),
-            }),
-          );
-        },
-        async signIn(email) {
-          const response = await api.graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', {
-            input: { username: email, password: DEMO_PASSWORD },
-          });
-          const token = response.data?.signIn?.token;
-          if (!token) throw new Error(`Sign-in as ${email} failed: ${response.text}`);
-          return token;
-        },
-        async upload(token, options) {
-          const form = new FormData();
-          form.append(
-            'operations',
-            JSON.stringify({
-              query: UPLOAD_MUTATION('id status totalRows rejectionReason'),
-              variables: { input: { schoolSiteId: options.schoolSiteId, file: null, agreementAccepted: true } },
-            }),
-          );
-          form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
-          form.append('0', new Blob([options.content]), options.fileName ?? 'educators.csv');
-          return answer(await fetch(`${url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form }));
-        },
+        graphql: (query, variables = {}, token) => postGraphQL(url, query, variables, token),
+        signIn: (email) => signInAt(url, email, DEMO_PASSWORD),
+        upload: (token, options) => uploadTo(url, token, { select: 'id status totalRows rejectionReason', ...options }),
       };
       return api;
     },
