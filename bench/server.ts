@@ -3,6 +3,8 @@ import { closeSync, cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSy
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import mysql from 'mysql2/promise';
+import { BENCH_PASSWORD } from './client';
+import { openSql } from './sql';
 
 export type Db = 'sqlite' | 'mariadb';
 
@@ -52,7 +54,8 @@ const serverEnv = (port: number, databaseUrl: string, dataDir: string): NodeJS.P
     MAX_UPLOAD_BYTES: '200000000',
     JWT_SECRET,
   };
-  delete env.NODE_ENV;
+  // As deployed: production mode (graphql-js skips its development checks; the server refuses demo passwords).
+  env.NODE_ENV = 'production';
   delete env.NODE_OPTIONS;
   return env;
 };
@@ -76,8 +79,20 @@ export const freshDatabase = async (db: Db, dataDir: string): Promise<string> =>
     databaseUrl = `mysql://${MARIADB.user}@${MARIADB.host}:${MARIADB.port}/${BENCH_DATABASE}`;
   }
   // The same CLI a developer runs: migrations, then the demo district (the server would seed SQLite itself; MariaDB it does not).
-  execFileSync(process.execPath, [join(serverBuild, 'cli', 'seed-demo.js')], { cwd: REPO_ROOT, env: serverEnv(4000, databaseUrl, dataDir), stdio: 'pipe' });
+  execFileSync(process.execPath, [join(serverBuild, 'cli', 'seed-demo.js')], { cwd: REPO_ROOT, env: { ...serverEnv(4000, databaseUrl, dataDir), NODE_ENV: 'development' }, stdio: 'pipe' });
+  await replaceDemoPasswords(databaseUrl);
   return databaseUrl;
+};
+
+/** A production server refuses to start while a demo account has the demo password: the seeded accounts get the benchmark's. */
+const replaceDemoPasswords = async (databaseUrl: string): Promise<void> => {
+  const { Argon2PasswordHasher } = require(join(serverBuild, 'infrastructure', 'auth', 'argon2-password-hasher.js')) as typeof import('../src/infrastructure/auth/argon2-password-hasher');
+  const sql = await openSql(databaseUrl);
+  try {
+    await sql.query('UPDATE educator_account SET password_hash = ? WHERE password_hash IS NOT NULL', [await new Argon2PasswordHasher().hash(BENCH_PASSWORD)]);
+  } finally {
+    await sql.close();
+  }
 };
 
 export interface ServerProcess {
