@@ -54,11 +54,11 @@ const seedTakenAccounts = async (sql: Sql, count: number): Promise<void> => {
   const rows: Value[][] = [];
   for (let k = 1; k <= count; k += 1) {
     const email = takenEmail(k);
-    rows.push([email, email, 'Taken', `Account ${k}`, 'EDUCATOR', Number(site.district_id), now, now + 60 * 86_400_000, now, null, null, null, null]);
+    rows.push([email, email, 'Taken', `Account ${k}`, 'EDUCATOR', Number(site.district_id), now, now + 60 * 86_400_000, now, null, null, null]);
   }
   await sql.insertMany(
     'educator_account',
-    ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'registered_at', 'password_hash', 'registration_code_hash', 'created_by_account_id', 'source_batch_id'],
+    ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'registered_at', 'password_hash', 'created_by_account_id', 'source_batch_id'],
     rows,
   );
   await sql.query("INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized LIKE '%@demo-middle-school.example.org'", [Number(site.id)]);

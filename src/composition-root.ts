@@ -89,7 +89,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, codes, clock),
+        new CreateEducatorAccount(sites, unitOfWork, clock),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -125,13 +125,12 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     uploads,
     sites,
     accounts,
-    codes,
     readTemplateCsv,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
     clock,
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
-  const outbox = new OutboxDispatcher(dataSource, delivery, clock, log);
+  const outbox = new OutboxDispatcher(dataSource, delivery, codes, clock, log);
 
   return {
     config,

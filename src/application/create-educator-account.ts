@@ -9,7 +9,6 @@ import { refusal, type DomainError } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
 import { SINGLE_CREATION_AGREEMENT_VERSION } from './agreements';
 import type { Clock } from './ports/clock';
-import type { RegistrationCodes } from './ports/registration-codes';
 import type { UnitOfWork } from './ports/unit-of-work';
 
 export interface CreateEducatorAccountRequest {
@@ -30,7 +29,6 @@ export class CreateEducatorAccount {
   constructor(
     private readonly sites: SchoolSiteRepository,
     private readonly unitOfWork: UnitOfWork,
-    private readonly codes: RegistrationCodes,
     private readonly clock: Clock,
   ) {}
 
@@ -47,12 +45,10 @@ export class CreateEducatorAccount {
     if (!decision.ok) return refused(decision.error);
 
     const now = this.clock.now();
-    const registrationCode = this.codes.generate();
     const created = EducatorAccount.create({
       ...request,
       schoolSiteIds: knownIds,
       districtId: actor.districtId,
-      registrationCodeHash: this.codes.hash(registrationCode),
       createdByAccountId: actor.accountId,
       now,
     });
@@ -74,10 +70,7 @@ export class CreateEducatorAccount {
         acceptedAt: now,
         subjectAccountId: saved.value,
       });
-      await stores.enqueueEmail(
-        queuedInvitation({ to: account.email.value, firstName: account.snapshot.firstName, roleName: role.name, placeName, registrationCode, registrationDeadline: account.registrationDeadline }),
-        now,
-      );
+      await stores.enqueueEmail(queuedInvitation({ accountId: saved.value, to: account.email.value, placeName }), now);
       const warning = role.code === 'SITE_ADMIN' ? siteAdminRecommendation(await stores.accounts.countActiveSiteAdmins(knownIds[0], now), sites[0].name) : null;
       return { account: EducatorAccount.restore({ ...toSave.value.snapshot, id: saved.value }), warnings: warning ? [warning] : [], userErrors: [] };
     });

@@ -2,14 +2,12 @@ import { manages, mayCreateAccounts } from '../domain/role/account-creation-poli
 import { siteAdminRecommendation } from '../domain/school/site-admin-recommendation';
 import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
-import { registrationDeadlineFor } from '../domain/educator/educator-account';
 import { completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
-import type { RegistrationCodes } from './ports/registration-codes';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { ClaimedBatch, NewAccountRow, UploadBatchStore } from './ports/upload-batches';
 
@@ -31,7 +29,6 @@ export class ProcessUploadBatch {
     private readonly batches: UploadBatchStore,
     private readonly sites: SchoolSiteRepository,
     private readonly accounts: EducatorAccountRepository,
-    private readonly codes: RegistrationCodes,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly settings: WorkerSettings,
     private readonly clock: Clock,
@@ -160,8 +157,8 @@ export class ProcessUploadBatch {
       const outcome = decideRowOutcome(candidate, firstLine, account, run.site.id);
       if (outcome.kind === 'fail') plan.failures.push(outcome.failure);
       else if (outcome.kind === 'skip') plan.skipped += 1;
-      else if (outcome.kind === 'create') plan.creates.push(this.newAccountRow(candidate, run.site, now));
-      else plan.recreates.push({ ...this.newAccountRow(candidate, run.site, now), accountId: account!.id });
+      else if (outcome.kind === 'create') plan.creates.push(newAccountRow(candidate));
+      else plan.recreates.push({ ...newAccountRow(candidate), accountId: account!.id });
       if (outcome.kind === 'create' || outcome.kind === 'recreate') plan.creating.push(candidate);
     }
     plan.failures.sort((a, b) => a.lineNumber - b.lineNumber);
@@ -186,6 +183,7 @@ export class ProcessUploadBatch {
         leaseExpiresAt: new Date(now.getTime() + this.settings.leaseMs),
         districtId: run.site.districtId,
         schoolSiteId: run.site.id,
+        placeName: run.site.name,
         createdByAccountId: run.uploader.accountId,
         now,
         creates: run.batch.dryRun ? [] : plan.creates,
@@ -212,27 +210,15 @@ export class ProcessUploadBatch {
       plan = await this.planChunk({ ...run, siteAdminRows: 0 }, plan.records);
     }
   }
-
-  private newAccountRow(candidate: RowCandidate, site: SchoolSite, now: Date): NewAccountRow {
-    const registrationCode = this.codes.generate();
-    return {
-      firstName: candidate.firstName,
-      lastName: candidate.lastName,
-      email: candidate.email.value,
-      emailNormalized: candidate.email.normalized,
-      roleCode: candidate.role.code,
-      registrationCodeHash: this.codes.hash(registrationCode),
-      invitation: {
-        to: candidate.email.value,
-        firstName: candidate.firstName,
-        roleName: candidate.role.name,
-        placeName: site.name,
-        registrationCode,
-        registrationDeadline: registrationDeadlineFor(now),
-      },
-    };
-  }
 }
+
+const newAccountRow = (candidate: RowCandidate): NewAccountRow => ({
+  firstName: candidate.firstName,
+  lastName: candidate.lastName,
+  email: candidate.email.value,
+  emailNormalized: candidate.email.normalized,
+  roleCode: candidate.role.code,
+});
 
 interface BatchRun {
   batch: ClaimedBatch;

@@ -41,8 +41,7 @@ export class RegisterAccount {
       return refused(refusal('TOO_MANY_ATTEMPTS', 'Too many wrong registration codes. Wait 15 minutes and try again.', ['registrationCode']));
     }
     const account = await this.accounts.findByEmail(attempt.account);
-    const storedHash = account?.registrationCodeHash;
-    if (!account || !storedHash || !this.codes.matches(request.registrationCode, storedHash)) {
+    if (!account || !this.codes.matches(request.registrationCode, { id: account.id!, createdAt: account.createdAt })) {
       await this.throttle.recordFailure(attempt, now);
       return refused(invalidCode);
     }

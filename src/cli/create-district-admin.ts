@@ -56,7 +56,6 @@ const createDistrictAdmin = async (): Promise<void> => {
         registrationDeadline: registrationDeadlineFor(new Date(now)).getTime(),
         registeredAt: now,
         passwordHash,
-        registrationCodeHash: null,
         createdByAccountId: null,
         sourceBatchId: null,
       });

@@ -38,7 +38,6 @@ export const seedDemoDistrict = async (dataSource: DataSource, passwords: Passwo
       registrationDeadline: registrationDeadlineFor(now).getTime(),
       registeredAt: now.getTime(),
       passwordHash,
-      registrationCodeHash: null,
       createdByAccountId: null,
       sourceBatchId: null,
     });

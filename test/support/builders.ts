@@ -61,7 +61,6 @@ class EducatorBuilder {
       registrationDeadline: registrationDeadlineFor(createdAt),
       registeredAt: null,
       passwordHash: null,
-      registrationCodeHash: null,
       createdByAccountId: null,
     };
   }
@@ -97,13 +96,13 @@ class EducatorBuilder {
     return this;
   }
 
-  pendingWithCodeHash(registrationCodeHash: string): this {
-    this.state = { ...this.state, registeredAt: null, passwordHash: null, registrationCodeHash };
+  pending(): this {
+    this.state = { ...this.state, registeredAt: null, passwordHash: null };
     return this;
   }
 
   registered(passwordHash: string, at?: Date | string): this {
-    this.state = { ...this.state, registeredAt: new Date(at ?? this.state.createdAt), passwordHash, registrationCodeHash: null };
+    this.state = { ...this.state, registeredAt: new Date(at ?? this.state.createdAt), passwordHash };
     return this;
   }
 

@@ -1,13 +1,13 @@
 import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
-import { renderQueuedEmail, type EmailMessage } from '../../src/domain/educator/invitation';
+import type { QueuedEmail } from '../../src/domain/educator/invitation';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domain/school/school-site';
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
 import type { Clock } from '../../src/application/ports/clock';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
-import type { RegistrationCodes } from '../../src/application/ports/registration-codes';
+import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenIssuer } from '../../src/application/ports/token-issuer';
 import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../src/application/ports/unit-of-work';
 
@@ -124,7 +124,7 @@ export class InMemorySchoolSiteRepository implements SchoolSiteRepository {
 
 /** All-or-nothing like the real one: a work that throws leaves accounts, emails and agreements as they were. */
 export class InMemoryUnitOfWork implements UnitOfWork {
-  readonly emails: { message: EmailMessage; queuedAt: Date }[] = [];
+  readonly emails: { queued: QueuedEmail; queuedAt: Date }[] = [];
   readonly agreements: AgreementAcceptance[] = [];
 
   constructor(readonly accounts: InMemoryEducatorAccountRepository) {}
@@ -137,7 +137,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
       return await work({
         accounts: this.accounts,
         enqueueEmail: async (email, now) => {
-          this.emails.push({ message: renderQueuedEmail(email), queuedAt: now });
+          this.emails.push({ queued: email, queuedAt: now });
         },
         recordAgreement: async (acceptance) => {
           this.agreements.push(acceptance);
@@ -200,28 +200,15 @@ export class FakePasswordHasher implements PasswordHasher {
   }
 }
 
-/** Predictable codes CODE-0000-0001, CODE-0000-0002, …; matching ignores case, spaces and dashes like the real one. */
+/** Predictable codes CODE-<id>-<second of creation>; matching ignores case, spaces and dashes like the real one. */
 export class FakeRegistrationCodes implements RegistrationCodes {
-  readonly generated: string[] = [];
-
-  generate(): string {
-    const code = `CODE-0000-${String(this.generated.length + 1).padStart(4, '0')}`;
-    this.generated.push(code);
-    return code;
+  codeFor(holder: CodeHolder): string {
+    return `CODE-${String(holder.id).padStart(4, '0')}-${String(Math.floor(holder.createdAt.getTime() / 1000) % 10_000).padStart(4, '0')}`;
   }
 
-  hash(code: string): string {
-    return `code-hash(${code.toUpperCase().replace(/[^A-Z0-9]/g, '')})`;
-  }
-
-  matches(code: string, storedHash: string): boolean {
-    return this.hash(code) === storedHash;
-  }
-
-  get last(): string {
-    const code = this.generated.at(-1);
-    if (!code) throw new Error('No registration code was generated');
-    return code;
+  matches(code: string, holder: CodeHolder): boolean {
+    const canonical = (typed: string): string => typed.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    return canonical(code) === canonical(this.codeFor(holder));
   }
 }
 

@@ -1,6 +1,11 @@
+/** The account a code belongs to, as created: creating it again (after it expired) gives it a new code. */
+export interface CodeHolder {
+  id: number;
+  createdAt: Date;
+}
+
 export interface RegistrationCodes {
-  generate(): string;
-  /** Deterministic keyed hash: the code itself is never stored. */
-  hash(code: string): string;
-  matches(code: string, storedHash: string): boolean;
+  /** Derived from the account with a server secret when the invitation is sent: no code is ever stored. */
+  codeFor(holder: CodeHolder): string;
+  matches(code: string, holder: CodeHolder): boolean;
 }

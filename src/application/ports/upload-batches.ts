@@ -1,4 +1,4 @@
-import type { EmailMessage, InvitationDetails } from '../../domain/educator/invitation';
+import type { EmailMessage } from '../../domain/educator/invitation';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { BatchCounts, UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
 import type { RowFailure } from '../../domain/upload-batch/upload-row';
@@ -44,8 +44,6 @@ export interface NewAccountRow {
   email: string;
   emailNormalized: string;
   roleCode: string;
-  registrationCodeHash: string;
-  invitation: InvitationDetails;
 }
 
 export interface ExistingAccount {
@@ -62,6 +60,8 @@ export interface ChunkWrites {
   leaseExpiresAt: Date;
   districtId: number;
   schoolSiteId: number;
+  /** Named in the invitations: the site the file was uploaded for. */
+  placeName: string;
   createdByAccountId: number;
   now: Date;
   creates: NewAccountRow[];

@@ -22,7 +22,6 @@ export interface EducatorAccountState {
   registrationDeadline: Date;
   registeredAt: Date | null;
   passwordHash: string | null;
-  registrationCodeHash: string | null;
   createdByAccountId: number | null;
 }
 
@@ -33,7 +32,6 @@ export interface NewAccountDetails {
   roleCode: RoleCode;
   districtId: number;
   schoolSiteIds: number[];
-  registrationCodeHash: string;
   createdByAccountId: number | null;
   now: Date;
 }
@@ -62,7 +60,6 @@ export class EducatorAccount {
         registrationDeadline: registrationDeadlineFor(details.now),
         registeredAt: null,
         passwordHash: null,
-        registrationCodeHash: details.registrationCodeHash,
         createdByAccountId: details.createdByAccountId,
       }),
     );
@@ -90,8 +87,8 @@ export class EducatorAccount {
   get passwordHash(): string | null {
     return this.state.passwordHash;
   }
-  get registrationCodeHash(): string | null {
-    return this.state.registrationCodeHash;
+  get createdAt(): Date {
+    return this.state.createdAt;
   }
   get registrationDeadline(): Date {
     return this.state.registrationDeadline;
@@ -114,7 +111,7 @@ export class EducatorAccount {
     return ok(new EducatorAccount({ ...replacement.state, id: this.state.id }));
   }
 
-  /** Codes are compared by hash by the caller; this guards the account's own rules. */
+  /** The caller checks the code (derived from the account, see RegistrationCodes); this guards the account's own rules. */
   register(passwordHash: string, now: Date): Result<void, DomainError> {
     const status = this.status(now);
     if (status === 'ACTIVE') return fail(refusal('INVALID_CODE', 'That registration code is not valid or was already used.', ['registrationCode']));
@@ -127,7 +124,7 @@ export class EducatorAccount {
         ),
       );
     }
-    this.state = { ...this.state, registeredAt: now, passwordHash, registrationCodeHash: null };
+    this.state = { ...this.state, registeredAt: now, passwordHash };
     return ok(undefined);
   }
 

@@ -35,16 +35,21 @@ export const invitationEmail = (details: InvitationDetails): EmailMessage => ({
   ].join('\r\n'),
 });
 
-/**
- * What the outbox keeps until a message is sent: a finished message, or an invitation's details,
- * rendered only when it is sent. A 300,000-row upload then stores a few dozen bytes per account
- * instead of a whole email.
- */
-export type QueuedEmail = { template: 'invitation'; details: InvitationDetails } | { template: null; message: EmailMessage };
+/** Whom an invitation goes to and the place it names; everything else is read from the account when it is sent. */
+export interface QueuedInvitation {
+  accountId: number;
+  to: string;
+  placeName: string;
+}
 
-export const queuedInvitation = (details: InvitationDetails): QueuedEmail => ({ template: 'invitation', details });
+/**
+ * What the outbox keeps until a message is sent: a finished message, or an invitation, rendered only when
+ * it is sent (its code is derived then). A 300,000-row upload then stores a few dozen bytes per account
+ * instead of a whole email, and no registration code ever rests in the database.
+ */
+export type QueuedEmail = { template: 'invitation'; invitation: QueuedInvitation } | { template: null; message: EmailMessage };
+
+export const queuedInvitation = (invitation: QueuedInvitation): QueuedEmail => ({ template: 'invitation', invitation });
 export const queuedMessage = (message: EmailMessage): QueuedEmail => ({ template: null, message });
 
-export const renderQueuedEmail = (queued: QueuedEmail): EmailMessage => (queued.template === 'invitation' ? invitationEmail(queued.details) : queued.message);
-
-export const recipientOf = (queued: QueuedEmail): string => (queued.template === 'invitation' ? queued.details.to : queued.message.to);
+export const recipientOf = (queued: QueuedEmail): string => (queued.template === 'invitation' ? queued.invitation.to : queued.message.to);

@@ -1,16 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { Clock } from '../../application/ports/clock';
-import { renderQueuedEmail, type EmailMessage } from '../../domain/educator/invitation';
-import { OutboxMessageRecord } from '../persistence/records/records';
-
-const renderOutboxRow = (row: OutboxMessageRecord): EmailMessage => {
-  if (row.template !== 'invitation') return { to: row.recipient, subject: row.subject, text: row.body };
-  const details = JSON.parse(row.body) as { registrationDeadline: string };
-  return renderQueuedEmail({ template: 'invitation', details: { ...JSON.parse(row.body), registrationDeadline: new Date(details.registrationDeadline) } });
-};
+import type { RegistrationCodes } from '../../application/ports/registration-codes';
+import { invitationEmail, type EmailMessage } from '../../domain/educator/invitation';
+import { roleOf, type RoleCode } from '../../domain/role/role';
+import { EducatorAccountRecord, OutboxMessageRecord } from '../persistence/records/records';
 
 export interface MailDelivery {
   deliver(message: { id: number; to: string; subject: string; text: string }): Promise<string>;
@@ -64,6 +60,7 @@ export class OutboxDispatcher {
   constructor(
     private readonly dataSource: DataSource,
     private readonly delivery: MailDelivery,
+    private readonly codes: RegistrationCodes,
     private readonly clock: Clock,
     private readonly log: (message: string, details: Record<string, unknown>) => void,
   ) {}
@@ -78,6 +75,7 @@ export class OutboxDispatcher {
       .orderBy('message.id', 'ASC')
       .limit(limit)
       .getMany();
+    const invited = await this.invitedAccounts(due);
     let delivered = 0;
     for (const message of due) {
       const claimed = await repository
@@ -88,7 +86,7 @@ export class OutboxDispatcher {
         .execute();
       if (claimed.affected !== 1) continue;
       try {
-        const where = await this.delivery.deliver({ id: message.id, ...renderOutboxRow(message) });
+        const where = await this.delivery.deliver({ id: message.id, ...this.render(message, invited) });
         await repository.update({ id: message.id }, { status: 'SENT', sentAt: this.clock.now().getTime(), attempts: message.attempts + 1, lastError: null });
         this.log('Email delivered', { outboxId: message.id, to: message.recipient, where });
         delivered += 1;
@@ -103,5 +101,28 @@ export class OutboxDispatcher {
       }
     }
     return delivered;
+  }
+
+  private async invitedAccounts(messages: OutboxMessageRecord[]): Promise<Map<number, EducatorAccountRecord>> {
+    const ids = messages.flatMap((message) => (message.template === 'invitation' && message.accountId !== null ? [message.accountId] : []));
+    if (ids.length === 0) return new Map();
+    const accounts = await this.dataSource.getRepository(EducatorAccountRecord).findBy({ id: In(ids) });
+    return new Map(accounts.map((account) => [account.id, account]));
+  }
+
+  /** An invitation is written from the account as it stands now, with the code derived from it. */
+  private render(message: OutboxMessageRecord, invited: Map<number, EducatorAccountRecord>): EmailMessage {
+    if (message.template !== 'invitation') return { to: message.recipient, subject: message.subject, text: message.body };
+    const account = message.accountId === null ? undefined : invited.get(message.accountId);
+    if (!account) throw new Error(`The invited account ${message.accountId} no longer exists`);
+    const createdAt = new Date(Number(account.createdAt));
+    return invitationEmail({
+      to: account.email,
+      firstName: account.firstName,
+      roleName: roleOf(account.roleCode as RoleCode).name,
+      placeName: (JSON.parse(message.body) as { placeName: string }).placeName,
+      registrationCode: this.codes.codeFor({ id: account.id, createdAt }),
+      registrationDeadline: new Date(Number(account.registrationDeadline)),
+    });
   }
 }

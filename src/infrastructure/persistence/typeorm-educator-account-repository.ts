@@ -21,7 +21,6 @@ export const accountToDomain = (record: EducatorAccountRecord, schoolSiteIds: nu
     registrationDeadline: new Date(Number(record.registrationDeadline)),
     registeredAt: record.registeredAt === null ? null : new Date(Number(record.registeredAt)),
     passwordHash: record.passwordHash,
-    registrationCodeHash: record.registrationCodeHash,
     createdByAccountId: record.createdByAccountId,
   });
 
@@ -39,7 +38,6 @@ const accountToRecord = (account: EducatorAccount): Partial<EducatorAccountRecor
     registrationDeadline: state.registrationDeadline.getTime(),
     registeredAt: state.registeredAt?.getTime() ?? null,
     passwordHash: state.passwordHash,
-    registrationCodeHash: state.registrationCodeHash,
     createdByAccountId: state.createdByAccountId,
   };
 };

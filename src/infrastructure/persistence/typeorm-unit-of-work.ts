@@ -1,16 +1,20 @@
 import type { DataSource } from 'typeorm';
 import { INVITATION_SUBJECT, recipientOf, type QueuedEmail } from '../../domain/educator/invitation';
+
+/** An invitation's outbox body: the one detail that is not on the account. */
+export const invitationBody = (placeName: string): string => JSON.stringify({ placeName });
 import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../application/ports/unit-of-work';
 import { AgreementAcceptanceRecord, OutboxMessageRecord } from './records/records';
 import { TypeOrmEducatorAccountRepository } from './typeorm-educator-account-repository';
 import { retryTransient } from './database-errors';
 
-/** An invitation keeps only its details (rendered when sent); any other message keeps its text. */
+/** An invitation keeps its account and the place it names (rendered when sent); any other message keeps its text. */
 export const outboxRow = (email: QueuedEmail, now: Date): Omit<OutboxMessageRecord, 'id'> => ({
   recipient: recipientOf(email),
   template: email.template,
   subject: email.template === 'invitation' ? INVITATION_SUBJECT : email.message.subject,
-  body: email.template === 'invitation' ? JSON.stringify(email.details) : email.message.text,
+  body: email.template === 'invitation' ? invitationBody(email.invitation.placeName) : email.message.text,
+  accountId: email.template === 'invitation' ? email.invitation.accountId : null,
   status: 'PENDING',
   attempts: 0,
   createdAt: now.getTime(),

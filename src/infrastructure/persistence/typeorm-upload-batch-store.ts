@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { queuedInvitation, queuedMessage, type EmailMessage, type QueuedEmail } from '../../domain/educator/invitation';
+import { INVITATION_SUBJECT, queuedMessage, type EmailMessage, type QueuedEmail } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { RowFailure, RowFailureCode } from '../../domain/upload-batch/upload-row';
@@ -18,7 +18,7 @@ import type {
 import { dialectOf } from './data-source';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
-import { agreementRow, outboxRow } from './typeorm-unit-of-work';
+import { agreementRow, invitationBody, outboxRow } from './typeorm-unit-of-work';
 
 type Row = Record<string, unknown>;
 
@@ -59,6 +59,12 @@ const toFailure = (row: Row): StoredFailure => ({
   cells: JSON.parse(String(row.original_cells)) as string[],
 });
 
+/** Which of a chunk's accounts were just written, as a WHERE clause over educator_account. */
+interface AccountSelection {
+  where: string;
+  params: number[] | string[];
+}
+
 const placeholders = (rows: number, columns: number): string => {
   const one = `(${new Array(columns).fill('?').join(',')})`;
   return new Array(rows).fill(one).join(',');
@@ -70,6 +76,7 @@ const placeholders = (rows: number, columns: number): string => {
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private consecutiveIds: Promise<boolean> | undefined;
+  private readonly queuedListeners: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -110,6 +117,11 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     await this.dataSource.query('INSERT INTO upload_file_chunk (batch_id, seq, data) VALUES (?, ?, ?)', [batchId, seq, bytes]);
   }
 
+  /** Called after this process has queued a batch, so that a worker in the same process need not wait for its next poll. */
+  onQueued(listener: () => void): void {
+    this.queuedListeners.push(listener);
+  }
+
   async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
@@ -119,6 +131,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       ]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
     });
+    for (const listener of this.queuedListeners) listener();
   }
 
   async markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void> {
@@ -263,44 +276,52 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     }
   }
 
+  /**
+   * Accounts go in as one multi-row INSERT; their memberships and invitations are then copied from the
+   * inserted rows by the database itself (INSERT … SELECT), so nothing is sent twice over the wire.
+   */
   private async insertAccounts(runner: QueryRunner, writes: ChunkWrites): Promise<void> {
     const now = writes.now.getTime();
     const deadline = registrationDeadlineFor(writes.now).getTime();
-    const memberships: number[] = [];
+    const written: AccountSelection[] = [];
     if (writes.creates.length > 0) {
       const inserted = await runner.query(
-        `INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, registration_code_hash, created_by_account_id, source_batch_id)
-         VALUES ${placeholders(writes.creates.length, 11)}`,
-        writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, row.registrationCodeHash, writes.createdByAccountId, writes.batchId]),
+        `INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, created_by_account_id, source_batch_id)
+         VALUES ${placeholders(writes.creates.length, 10)}`,
+        writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId]),
         true,
       );
       const firstId = await this.firstInsertedId(runner, inserted.raw, writes.creates.length);
-      if (firstId !== null) writes.creates.forEach((_, index) => memberships.push(firstId + index));
-      else await this.insertMembershipsByEmail(runner, writes.schoolSiteId, writes.creates.map((row) => row.emailNormalized));
+      written.push(
+        firstId !== null
+          ? { where: 'id BETWEEN ? AND ?', params: [firstId, firstId + writes.creates.length - 1] }
+          : { where: `email_normalized IN (${writes.creates.map(() => '?').join(',')})`, params: writes.creates.map((row) => row.emailNormalized) },
+      );
     }
     for (const row of writes.recreates) {
       await runner.query(
         `UPDATE educator_account SET email = ?, first_name = ?, last_name = ?, role_code = ?, district_id = ?, created_at = ?, registration_deadline = ?,
-           registered_at = NULL, password_hash = NULL, registration_code_hash = ?, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
-        [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, row.registrationCodeHash, writes.createdByAccountId, writes.batchId, row.accountId],
+           registered_at = NULL, password_hash = NULL, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
+        [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId, row.accountId],
       );
       await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [row.accountId]);
-      memberships.push(row.accountId);
     }
-    if (memberships.length > 0) {
+    if (writes.recreates.length > 0) written.push({ where: `id IN (${writes.recreates.map(() => '?').join(',')})`, params: writes.recreates.map((row) => row.accountId) });
+    for (const accounts of written) {
+      await runner.query(`INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE ${accounts.where}`, [writes.schoolSiteId, ...accounts.params]);
       await runner.query(
-        `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${placeholders(memberships.length, 2)}`,
-        memberships.flatMap((accountId) => [accountId, writes.schoolSiteId]),
+        `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at, account_id)
+         SELECT email, 'invitation', ?, ?, 'PENDING', 0, ?, ?, id FROM educator_account WHERE ${accounts.where}`,
+        [INVITATION_SUBJECT, invitationBody(writes.placeName), now, now, ...accounts.params],
       );
     }
-    await this.insertEmails(runner, [...writes.creates, ...writes.recreates].map((row) => queuedInvitation(row.invitation)), writes.now);
   }
 
   /**
    * The id of the first row of a multi-row INSERT, when the rows are known to have consecutive ids:
    * always on SQLite (one writer; the last id is reported), and on MySQL/MariaDB when InnoDB hands out
    * a consecutive block per statement (innodb_autoinc_lock_mode 0 or 1, increment 1). Otherwise null,
-   * and memberships are found by email instead.
+   * and the rows are found by email instead.
    */
   private async firstInsertedId(runner: QueryRunner, raw: unknown, rows: number): Promise<number | null> {
     if (!this.mysql) return Number(raw) - rows + 1;
@@ -314,19 +335,12 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     return (await this.consecutiveIds) ? Number((raw as { insertId: number }).insertId) : null;
   }
 
-  private async insertMembershipsByEmail(runner: QueryRunner, schoolSiteId: number, emailsNormalized: string[]): Promise<void> {
-    await runner.query(
-      `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized IN (${emailsNormalized.map(() => '?').join(',')})`,
-      [schoolSiteId, ...emailsNormalized],
-    );
-  }
-
   private async insertEmails(runner: QueryRunner, emails: QueuedEmail[], now: Date): Promise<void> {
     if (emails.length === 0) return;
     const rows = emails.map((email) => outboxRow(email, now));
     await runner.query(
-      `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at) VALUES ${placeholders(rows.length, 8)}`,
-      rows.flatMap((row) => [row.recipient, row.template, row.subject, row.body, row.status, row.attempts, row.createdAt, row.nextAttemptAt]),
+      `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at, account_id) VALUES ${placeholders(rows.length, 9)}`,
+      rows.flatMap((row) => [row.recipient, row.template, row.subject, row.body, row.status, row.attempts, row.createdAt, row.nextAttemptAt, row.accountId]),
     );
   }
 

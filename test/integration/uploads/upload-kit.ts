@@ -110,7 +110,6 @@ export const createOtherDistrict = async (server: TestServer): Promise<{ adminEm
       registrationDeadline: now + 60 * 24 * 3600 * 1000,
       registeredAt: now,
       passwordHash,
-      registrationCodeHash: null,
       createdByAccountId: null,
       sourceBatchId: null,
     });

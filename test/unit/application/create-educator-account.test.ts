@@ -14,7 +14,6 @@ import {
   SOUTH_MIDDLE,
 } from '../../support/builders';
 import {
-  FakeRegistrationCodes,
   FixedClock,
   InMemoryEducatorAccountRepository,
   InMemorySchoolSiteRepository,
@@ -27,7 +26,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 describe('CreateEducatorAccount', () => {
   let accounts: InMemoryEducatorAccountRepository;
   let unitOfWork: InMemoryUnitOfWork;
-  let codes: FakeRegistrationCodes;
   let clock: FixedClock;
   let createAccount: CreateEducatorAccount;
   const districtAdmin: Actor = anActor().withAccountId(1).districtAdminOf(DISTRICT_ONE.id).build();
@@ -36,7 +34,6 @@ describe('CreateEducatorAccount', () => {
   beforeEach(() => {
     accounts = new InMemoryEducatorAccountRepository();
     unitOfWork = new InMemoryUnitOfWork(accounts);
-    codes = new FakeRegistrationCodes();
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
     const sites = new InMemorySchoolSiteRepository()
       .addDistrict(DISTRICT_ONE)
@@ -44,8 +41,13 @@ describe('CreateEducatorAccount', () => {
       .addSite(NORTH_HIGH)
       .addSite(SOUTH_MIDDLE)
       .addSite(HILLCREST_ELEMENTARY);
-    createAccount = new CreateEducatorAccount(sites, unitOfWork, codes, clock);
+    createAccount = new CreateEducatorAccount(sites, unitOfWork, clock);
   });
+
+  const placeNamed = (index: number): string => {
+    const { queued } = unitOfWork.emails[index];
+    return queued.template === 'invitation' ? queued.invitation.placeName : '';
+  };
 
   const expectNothingWritten = () => {
     expect(accounts.count(), 'accounts').to.equal(0);
@@ -79,25 +81,21 @@ describe('CreateEducatorAccount', () => {
     ]);
   });
 
-  it('when an account is created, then the registration code is stored only as its hash and mailed in the clear', async () => {
+  it('when an account is created, then one invitation is queued for the new account, naming its site', async () => {
     await createAccount.execute(districtAdmin, aCreationRequest().build());
 
     const [stored] = accounts.all();
-    expect(stored.registrationCodeHash).to.equal(codes.hash(codes.last));
-    expect(stored.registrationCodeHash).not.to.contain(codes.last);
-    expect(unitOfWork.emails).to.have.length(1);
-    const { message } = unitOfWork.emails[0];
-    expect(message.to).to.equal('ben.okafor@example.org');
-    expect(message.text.split('\r\n')).to.include(`Registration code: ${codes.last}`);
-    expect(message.text).to.contain('2026-10-31');
-    expect(message.text).to.contain('as Educator at North High');
+    expect(unitOfWork.emails.map((email) => email.queued)).to.deep.equal([
+      { template: 'invitation', invitation: { accountId: stored.id, to: 'ben.okafor@example.org', placeName: 'North High' } },
+    ]);
+    expect(unitOfWork.emails[0].queuedAt).to.deep.equal(clock.now());
   });
 
   it('when a Multi-Site Counselor is created, then the invitation names every site', async () => {
     await createAccount.execute(districtAdmin, aCreationRequest().forRole('MULTI_SITE_COUNSELOR', [SOUTH_MIDDLE, NORTH_HIGH]).build());
 
     expect(accounts.all()[0].schoolSiteIds).to.deep.equal([SOUTH_MIDDLE.id, NORTH_HIGH.id]);
-    expect(unitOfWork.emails[0].message.text).to.contain('as Multi-Site Counselor at North High, South Middle');
+    expect(placeNamed(0)).to.equal('North High, South Middle');
   });
 
   it('when a District Admin account is created, then it has no site and the invitation names the district', async () => {
@@ -105,7 +103,7 @@ describe('CreateEducatorAccount', () => {
 
     expect(outcome.userErrors).to.deep.equal([]);
     expect(accounts.all()[0].schoolSiteIds).to.deep.equal([]);
-    expect(unitOfWork.emails[0].message.text).to.contain(`as District Admin at ${DISTRICT_ONE.name}`);
+    expect(placeNamed(0)).to.equal(DISTRICT_ONE.name);
   });
 
   it('when the agreement is not accepted, then AGREEMENT_REQUIRED and nothing is written', async () => {
@@ -113,7 +111,6 @@ describe('CreateEducatorAccount', () => {
 
     expect(outcome.account).to.equal(null);
     expect(outcome.userErrors.map((error) => [error.code, error.field])).to.deep.equal([['AGREEMENT_REQUIRED', ['agreementAccepted']]]);
-    expect(codes.generated).to.have.length(0);
     expectNothingWritten();
   });
 
@@ -183,7 +180,7 @@ describe('CreateEducatorAccount', () => {
   });
 
   it('when the email belongs to a pending account, in another case and with spaces, then EMAIL_TAKEN and nothing more is written', async () => {
-    await accounts.save(anEducator().withEmail('ben.okafor@example.org').createdAt(clock.now()).pendingWithCodeHash('h').build());
+    await accounts.save(anEducator().withEmail('ben.okafor@example.org').createdAt(clock.now()).pending().build());
 
     const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('  BEN.Okafor@EXAMPLE.org ').build());
 
@@ -205,7 +202,7 @@ describe('CreateEducatorAccount', () => {
 
   it('when the email belongs to an expired account, then the same row is re-created with a new deadline, role, sites and code', async () => {
     const expiredCreation = new Date(clock.now().getTime() - 61 * DAY_MS);
-    const saved = await accounts.save(anEducator().withEmail('ben.okafor@example.org').withRole('COUNSELOR', [SOUTH_MIDDLE]).createdAt(expiredCreation).pendingWithCodeHash('old').build());
+    const saved = await accounts.save(anEducator().withEmail('ben.okafor@example.org').withRole('COUNSELOR', [SOUTH_MIDDLE]).createdAt(expiredCreation).pending().build());
     const expiredId = saved.ok ? saved.value : -1;
 
     const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('Ben.Okafor@example.org').forRole('EDUCATOR', [NORTH_HIGH]).build());
@@ -217,7 +214,7 @@ describe('CreateEducatorAccount', () => {
     expect(stored.id).to.equal(expiredId);
     expect(stored.roleCode).to.equal('EDUCATOR');
     expect(stored.schoolSiteIds).to.deep.equal([NORTH_HIGH.id]);
-    expect(stored.registrationCodeHash).to.equal(codes.hash(codes.last));
+    expect(stored.createdAt).to.deep.equal(clock.now());
     expect(stored.registrationDeadline.getTime()).to.equal(clock.now().getTime() + 60 * DAY_MS);
     expect(unitOfWork.emails).to.have.length(1);
     expect(unitOfWork.agreements.map((agreement) => agreement.subjectAccountId)).to.deep.equal([expiredId]);
@@ -234,7 +231,7 @@ describe('CreateEducatorAccount', () => {
 
   it('when a site already has two Site Admins and a third is created, then it succeeds with a SITE_ADMIN_RECOMMENDATION naming 3', async () => {
     await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
-    await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(clock.now()).pendingWithCodeHash('h').build());
+    await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(clock.now()).pending().build());
 
     const outcome = await createAccount.execute(siteAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
 
@@ -248,8 +245,8 @@ describe('CreateEducatorAccount', () => {
 
   it('when the other Site Admins of the site have expired, then they do not count toward the warning', async () => {
     const longAgo = new Date(clock.now().getTime() - 90 * DAY_MS);
-    await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(longAgo).pendingWithCodeHash('h1').build());
-    await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(longAgo).pendingWithCodeHash('h2').build());
+    await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(longAgo).pending().build());
+    await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).createdAt(longAgo).pending().build());
 
     const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
 

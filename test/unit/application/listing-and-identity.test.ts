@@ -107,7 +107,7 @@ describe('IdentifyActor', () => {
   });
 
   it('when the token names an account that never registered, then nobody is signed in', async () => {
-    const saved = await accounts.save(anEducator().createdAt(clock.now()).pendingWithCodeHash('h').build());
+    const saved = await accounts.save(anEducator().createdAt(clock.now()).pending().build());
     expect(await identify.execute(`token-for-${saved.ok ? saved.value : -1}`)).to.equal(null);
   });
 });

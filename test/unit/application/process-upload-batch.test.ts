@@ -5,7 +5,7 @@ import type { ChunkCommit, ChunkWrites, ClaimedBatch, ExistingAccount, UploadBat
 import type { EmailMessage } from '../../../src/domain/educator/invitation';
 import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
 import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
-import { FakeRegistrationCodes, FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
+import { FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
 
 const ROWS = [
   ['Ana', 'Li', 'ana@example.org', 'Educator'],
@@ -76,7 +76,7 @@ const workerWith = async (store: ScriptedStore): Promise<ProcessUploadBatch> => 
   await accounts.save(anEducator().withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
   const settings = { workerId: 'worker-1', chunkRows: 1000, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
-  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, new FakeRegistrationCodes(), templateEvents, settings, new FixedClock());
+  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, templateEvents, settings, new FixedClock());
 };
 
 describe('ProcessUploadBatch', () => {

@@ -28,7 +28,7 @@ describe('SignIn', () => {
     signIn = new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock);
     const saved = await accounts.save(anEducator().withEmail('Ana.Lopez@example.org').createdAt(clock.now()).registered(await passwords.hash(PASSWORD)).build());
     activeId = saved.ok ? saved.value : -1;
-    await accounts.save(anEducator().withEmail('pending@example.org').createdAt(clock.now()).pendingWithCodeHash('h').build());
+    await accounts.save(anEducator().withEmail('pending@example.org').createdAt(clock.now()).pending().build());
   });
 
   it('when the password is right, then a token for the account is issued', async () => {

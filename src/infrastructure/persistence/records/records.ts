@@ -35,7 +35,6 @@ export class EducatorAccountRecord {
   @Column({ ...epochMs, name: 'registration_deadline' }) registrationDeadline: number;
   @Column({ ...epochMs, name: 'registered_at', nullable: true }) registeredAt: number | null;
   @Column({ type: 'varchar', length: 200, name: 'password_hash', nullable: true }) passwordHash: string | null;
-  @Column({ type: 'varchar', length: 100, name: 'registration_code_hash', nullable: true }) registrationCodeHash: string | null;
   @Column({ type: 'int', name: 'created_by_account_id', nullable: true }) createdByAccountId: number | null;
   @Column({ type: 'int', name: 'source_batch_id', nullable: true }) sourceBatchId: number | null;
 }
@@ -72,6 +71,7 @@ export class OutboxMessageRecord {
   @Column({ ...epochMs, name: 'next_attempt_at' }) nextAttemptAt: number;
   @Column({ ...epochMs, name: 'sent_at', nullable: true }) sentAt: number | null;
   @Column({ type: 'varchar', length: 500, name: 'last_error', nullable: true }) lastError: string | null;
+  @Column({ type: 'int', name: 'account_id', nullable: true }) accountId: number | null;
 }
 
 @Entity('throttle_counter')

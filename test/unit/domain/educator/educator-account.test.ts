@@ -20,7 +20,6 @@ const details = (overrides: Partial<NewAccountDetails> = {}): NewAccountDetails 
   roleCode: 'EDUCATOR',
   districtId: DISTRICT_ONE.id,
   schoolSiteIds: [NORTH_HIGH.id],
-  registrationCodeHash: 'code-hash',
   createdByAccountId: 7,
   now: CREATED,
   ...overrides,
@@ -50,7 +49,6 @@ describe('EducatorAccount', () => {
       expect(state.email.normalized).to.equal('ana.lopez@example.org');
       expect(state.roleCode).to.equal('EDUCATOR');
       expect(state.schoolSiteIds).to.deep.equal([NORTH_HIGH.id]);
-      expect(state.registrationCodeHash).to.equal('code-hash');
       expect(state.createdByAccountId).to.equal(7);
       expect(state.passwordHash).to.equal(null);
       expect(state.registeredAt).to.equal(null);
@@ -115,12 +113,11 @@ describe('EducatorAccount', () => {
   });
 
   describe('register', () => {
-    it('when pending, then it becomes ACTIVE with the password hash and forgets the registration code', () => {
+    it('when pending, then it becomes ACTIVE with the password hash', () => {
       const account = created();
       const result = account.register('password-hash', at(1));
       expect(result).to.deep.equal({ ok: true, value: undefined });
       expect(account.passwordHash).to.equal('password-hash');
-      expect(account.registrationCodeHash).to.equal(null);
       expect(account.snapshot.registeredAt?.toISOString()).to.equal(at(1).toISOString());
     });
 
@@ -147,17 +144,17 @@ describe('EducatorAccount', () => {
       expect(result.error.message).to.match(/create your account again/);
       expect(account.status(at(61))).to.equal('EXPIRED');
       expect(account.passwordHash).to.equal(null);
-      expect(account.registrationCodeHash).to.equal('code-hash');
+      expect(account.snapshot.registeredAt).to.equal(null);
     });
   });
 
   describe('recreateFrom', () => {
     const replacementAt = at(70);
     const replacement = () =>
-      created({ roleCode: 'COUNSELOR', schoolSiteIds: [SOUTH_MIDDLE.id], firstName: 'Ana B.', registrationCodeHash: 'new-code-hash', now: replacementAt, createdByAccountId: 8 });
+      created({ roleCode: 'COUNSELOR', schoolSiteIds: [SOUTH_MIDDLE.id], firstName: 'Ana B.', now: replacementAt, createdByAccountId: 8 });
 
-    it('when the existing account expired, then the replacement keeps the row id and takes the new role, sites, deadline and code', () => {
-      const expired = anEducator().withId(42).createdAt(CREATED).pendingWithCodeHash('old-code-hash').build();
+    it('when the existing account expired, then the replacement keeps the row id and takes the new role, sites, creation time (so a new code) and deadline', () => {
+      const expired = anEducator().withId(42).createdAt(CREATED).pending().build();
       const result = expired.recreateFrom(replacement(), replacementAt);
       expect(result.ok).to.equal(true);
       if (!result.ok) return;
@@ -166,14 +163,13 @@ describe('EducatorAccount', () => {
       expect(state.roleCode).to.equal('COUNSELOR');
       expect(state.schoolSiteIds).to.deep.equal([SOUTH_MIDDLE.id]);
       expect(state.firstName).to.equal('Ana B.');
-      expect(state.registrationCodeHash).to.equal('new-code-hash');
       expect(state.createdAt.toISOString()).to.equal(replacementAt.toISOString());
       expect(state.registrationDeadline.toISOString()).to.equal(new Date(replacementAt.getTime() + 60 * DAY_MS).toISOString());
       expect(result.value.status(replacementAt)).to.equal('PENDING_REGISTRATION');
     });
 
     it('when the existing account is still pending, then EMAIL_TAKEN', () => {
-      const pending = anEducator().withId(42).createdAt(at(30)).pendingWithCodeHash('old-code-hash').build();
+      const pending = anEducator().withId(42).createdAt(at(30)).pending().build();
       const result = pending.recreateFrom(replacement(), replacementAt);
       expect(!result.ok && [result.error.code, result.error.field]).to.deep.equal(['EMAIL_TAKEN', ['email']]);
     });

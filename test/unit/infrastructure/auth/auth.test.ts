@@ -35,22 +35,34 @@ describe('tokens, codes and public ids', () => {
 
   describe('registration codes', () => {
     const codes = new HmacRegistrationCodes(SECRET);
+    const account = { id: 42, createdAt: new Date('2026-09-01T08:00:00.000Z') };
 
-    it('when a code is generated, then it has 12 unambiguous characters in groups of four', () => {
-      const code = codes.generate();
+    it('when a code is derived, then it has 12 unambiguous characters in groups of four, and the same account gives the same code', () => {
+      const code = codes.codeFor(account);
       expect(code).to.match(/^[A-HJKMNP-TV-Z2-9]{4}-[A-HJKMNP-TV-Z2-9]{4}-[A-HJKMNP-TV-Z2-9]{4}$/);
+      expect(codes.codeFor({ ...account })).to.equal(code);
     });
 
-    it('when the code is retyped in lower case without dashes, then it still matches its hash, and another code does not', () => {
-      const code = codes.generate();
-      const hash = codes.hash(code);
-      expect(hash).to.not.contain(code.replace(/-/g, ''));
-      expect(codes.matches(code.toLowerCase().replace(/-/g, ' '), hash)).to.equal(true);
-      expect(codes.matches('AAAA-BBBB-CCCC', hash)).to.equal(false);
+    it('when the code is retyped in lower case without dashes, then it still matches its account, and not another account or another code', () => {
+      const code = codes.codeFor(account);
+      expect(codes.matches(code.toLowerCase().replace(/-/g, ' '), account)).to.equal(true);
+      expect(codes.matches(code, { id: 43, createdAt: account.createdAt })).to.equal(false);
+      expect(codes.matches('AAAA-BBBB-CCCC', account)).to.equal(false);
+      expect(codes.matches('', account)).to.equal(false);
     });
 
-    it('when a thousand codes are made, then none repeats', () => {
-      expect(new Set(Array.from({ length: 1000 }, () => codes.generate())).size).to.equal(1000);
+    it('when the account is created again (a new creation time), then its code changes', () => {
+      expect(codes.codeFor({ id: 42, createdAt: new Date(account.createdAt.getTime() + 1) })).not.to.equal(codes.codeFor(account));
+    });
+
+    it('when another server secret derives the code, then it differs', () => {
+      expect(new HmacRegistrationCodes(`${SECRET}-other`).codeFor(account)).not.to.equal(codes.codeFor(account));
+    });
+
+    it('when ten thousand accounts get codes, then none repeats and every letter of the alphabet is used', () => {
+      const all = Array.from({ length: 10_000 }, (_, id) => codes.codeFor({ id, createdAt: account.createdAt }));
+      expect(new Set(all).size).to.equal(10_000);
+      expect(new Set(all.join('').replace(/-/g, '')).size).to.equal(30);
     });
   });
 
