@@ -15,7 +15,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
   const stopping = new AbortController();
   const pause = (ms: number): Promise<void> => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
 
-  const loop = async (name: string, step: () => Promise<number>, idleMs = POLL_MS): Promise<void> => {
+  const loop = async (name: string, step: () => Promise<number>, idleMs = POLL_MS, wakeUp?: WakeUp): Promise<void> => {
     let failuresInARow = 0;
     while (!stopping.signal.aborted) {
       let done = 0;
@@ -28,11 +28,14 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
       }
       // Back off while the database is unreachable, up to half a minute between tries.
       const wait = failuresInARow > 0 ? Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failuresInARow) : done === 0 ? idleMs : 0;
-      if (wait > 0) await pause(wait);
+      if (wait > 0) await (wakeUp && failuresInARow === 0 ? wakeUp.sleep(wait, stopping.signal) : pause(wait));
     }
   };
+  // A file queued by this process is picked up at once rather than at the next poll.
+  const batchQueued = new WakeUp();
+  application.uploads.onQueued(() => batchQueued.signal());
   const loops = [
-    loop('Upload processing', () => application.uploadWorker.execute(stopping.signal)),
+    loop('Upload processing', () => application.uploadWorker.execute(stopping.signal), POLL_MS, batchQueued),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', () => application.uploads.discardAbandoned(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
@@ -43,3 +46,24 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     },
   };
 };
+
+/** A pause that a signal cuts short; a signal that comes while nobody sleeps ends the next pause at once. */
+export class WakeUp {
+  private signalled = false;
+  private wake: (() => void) | undefined;
+
+  signal(): void {
+    this.signalled = true;
+    this.wake?.();
+  }
+
+  async sleep(ms: number, stopping: AbortSignal): Promise<void> {
+    if (!this.signalled) {
+      const woken = new AbortController();
+      this.wake = () => woken.abort();
+      await sleep(ms, undefined, { signal: AbortSignal.any([stopping, woken.signal]) }).catch(() => undefined);
+      this.wake = undefined;
+    }
+    this.signalled = false;
+  }
+}
