@@ -16,6 +16,7 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
+import { isLocalInfileRefused, loadDataLocal, type LoadableValue } from './mysql-load-data';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, invitationBody, outboxRow } from './typeorm-unit-of-work';
@@ -24,6 +25,17 @@ type Row = Record<string, unknown>;
 
 /** Another worker took the batch over (this one stalled past its lease): roll back, write nothing. */
 class LeaseLost extends Error {}
+
+/** One of a chunk's new emails was taken by someone else since the look-up: roll back and plan the chunk again. */
+class EmailTakenMeanwhile extends Error {}
+
+/** What MySQL/MariaDB allow, read once: consecutive auto-increment ids per statement, and LOAD DATA LOCAL. */
+interface ServerSettings {
+  consecutiveIds: boolean;
+  localInfile: boolean;
+}
+
+const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
 const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
@@ -70,12 +82,14 @@ const placeholders = (rows: number, columns: number): string => {
   return new Array(rows).fill(one).join(',');
 };
 
+const insertNewAccountsSql = (rows: number): string => `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES ${placeholders(rows, NEW_ACCOUNT_COLUMNS.length)}`;
+
 /**
  * The bulk path in plain SQL: multi-row inserts per chunk, one transaction per chunk, fenced by the
  * worker's lease so that a worker that lost its lease can never write a row twice.
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
-  private consecutiveIds: Promise<boolean> | undefined;
+  private settings: Promise<ServerSettings> | undefined;
   private readonly queuedListeners: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
@@ -271,7 +285,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       });
     } catch (error) {
       if (error instanceof LeaseLost) return 'lease-lost';
-      if (isUniqueViolation(error)) return 'email-race';
+      if (isUniqueViolation(error) || error instanceof EmailTakenMeanwhile) return 'email-race';
       throw error;
     }
   }
@@ -285,13 +299,8 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     const deadline = registrationDeadlineFor(writes.now).getTime();
     const written: AccountSelection[] = [];
     if (writes.creates.length > 0) {
-      const inserted = await runner.query(
-        `INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, created_by_account_id, source_batch_id)
-         VALUES ${placeholders(writes.creates.length, 10)}`,
-        writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId]),
-        true,
-      );
-      const firstId = await this.firstInsertedId(runner, inserted.raw, writes.creates.length);
+      const rows = writes.creates.map((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId]);
+      const firstId = await this.insertNewAccounts(runner, rows);
       written.push(
         firstId !== null
           ? { where: 'id BETWEEN ? AND ?', params: [firstId, firstId + writes.creates.length - 1] }
@@ -318,21 +327,42 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   /**
-   * The id of the first row of a multi-row INSERT, when the rows are known to have consecutive ids:
-   * always on SQLite (one writer; the last id is reported), and on MySQL/MariaDB when InnoDB hands out
-   * a consecutive block per statement (innodb_autoinc_lock_mode 0 or 1, increment 1). Otherwise null,
-   * and the rows are found by email instead.
+   * Inserts a chunk's new accounts in one statement and returns the first one's id when the ids are known to
+   * be consecutive: always on SQLite (one writer), and on MySQL/MariaDB when InnoDB hands out one block per
+   * statement (innodb_autoinc_lock_mode 0 or 1, increment 1). Otherwise null, and the rows are found by email.
    */
-  private async firstInsertedId(runner: QueryRunner, raw: unknown, rows: number): Promise<number | null> {
-    if (!this.mysql) return Number(raw) - rows + 1;
-    this.consecutiveIds ??= runner
-      .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step')
-      .then(([settings]: Row[]) => Number(settings.lock_mode) <= 1 && Number(settings.step) === 1)
+  private async insertNewAccounts(runner: QueryRunner, rows: LoadableValue[][]): Promise<number | null> {
+    if (!this.mysql) {
+      const inserted = await runner.query(insertNewAccountsSql(rows.length), rows.flat(), true);
+      return Number(inserted.raw) - rows.length + 1;
+    }
+    const server = await this.serverSettings(runner);
+    if (server.localInfile) {
+      try {
+        const loaded = await loadDataLocal(runner, 'educator_account', NEW_ACCOUNT_COLUMNS, rows);
+        // A skipped row means its email was taken since the look-up; anything else the server changed is a bug to stop on.
+        if (loaded.affectedRows !== rows.length) throw new EmailTakenMeanwhile();
+        if (loaded.warningStatus !== 0) throw new Error(`LOAD DATA changed ${loaded.warningStatus} value(s) of a chunk's accounts; nothing was written.`);
+        const [{ first }]: Row[] = await runner.query('SELECT LAST_INSERT_ID() AS first');
+        return server.consecutiveIds ? Number(first) : null;
+      } catch (error) {
+        if (!isLocalInfileRefused(error)) throw error;
+        this.settings = Promise.resolve({ ...server, localInfile: false });
+      }
+    }
+    const inserted = await runner.query(insertNewAccountsSql(rows.length), rows.flat(), true);
+    return server.consecutiveIds ? Number((inserted.raw as { insertId: number }).insertId) : null;
+  }
+
+  private serverSettings(runner: QueryRunner): Promise<ServerSettings> {
+    this.settings ??= runner
+      .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step, @@local_infile AS local_infile')
+      .then(([settings]: Row[]) => ({ consecutiveIds: Number(settings.lock_mode) <= 1 && Number(settings.step) === 1, localInfile: Number(settings.local_infile) === 1 }))
       .catch((error: unknown) => {
-        this.consecutiveIds = undefined;
+        this.settings = undefined;
         throw error;
       });
-    return (await this.consecutiveIds) ? Number((raw as { insertId: number }).insertId) : null;
+    return this.settings;
   }
 
   private async insertEmails(runner: QueryRunner, emails: QueuedEmail[], now: Date): Promise<void> {

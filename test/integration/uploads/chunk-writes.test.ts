@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { DataSource } from 'typeorm';
+import type { ChunkWrites, NewAccountRow, UploadBatchStore } from '../../../src/application/ports/upload-batches';
+import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
+import { dataSourceOptions } from '../../../src/infrastructure/persistence/data-source';
+import { TypeOrmUploadBatchStore } from '../../../src/infrastructure/persistence/typeorm-upload-batch-store';
+import { describeOnEachDatabase } from '../../support/databases';
+import { startTestServer, type TestServer } from '../../support/test-server';
+
+const account = (n: number): NewAccountRow => ({
+  firstName: `Zoë ${n}`,
+  lastName: "O'Brien\\Tab",
+  email: `Chunk.Person${n}@Example.org`,
+  emailNormalized: `chunk.person${n}@example.org`,
+  roleCode: 'EDUCATOR',
+});
+
+describeOnEachDatabase("A worker's chunk written in one transaction", (database) => {
+  let server: TestServer;
+  let siteId: number;
+  let uploaderId: number;
+
+  before(async () => {
+    server = await startTestServer(database);
+  });
+  beforeEach(async () => {
+    await server.reset();
+    siteId = server.demo.siteIds[0];
+    [{ id: uploaderId }] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [server.demo.siteAdminEmail]);
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const claimBatch = async (store: UploadBatchStore): Promise<{ batchId: number; leaseOwner: string }> => {
+    const now = server.clock.now();
+    const batchId = await store.openBatch({ schoolSiteId: siteId, uploadedByAccountId: uploaderId, fileName: 'chunk.csv', dryRun: false, now, receivingUntil: new Date(now.getTime() + 60_000) });
+    await store.markQueued(batchId, 100, 3, { acceptedByAccountId: uploaderId, agreement: 'BULK_ACCOUNT_CREATION', version: 'test', acceptedAt: now, uploadBatchId: batchId });
+    const claimed = await store.claimNext('chunk-test-worker', now, 30_000);
+    return { batchId: claimed!.id, leaseOwner: claimed!.leaseOwner };
+  };
+
+  const chunkOf = (batch: { batchId: number; leaseOwner: string }, creates: NewAccountRow[]): ChunkWrites => ({
+    ...batch,
+    leaseExpiresAt: new Date(server.clock.now().getTime() + 30_000),
+    districtId: server.demo.districtId,
+    schoolSiteId: siteId,
+    placeName: 'Demo Partner High',
+    createdByAccountId: uploaderId,
+    now: server.clock.now(),
+    creates,
+    recreates: [],
+    failures: [],
+    recordsProcessedBefore: 0,
+    countsAfter: { recordsProcessed: creates.length, recordsCreated: creates.length, recordsSkipped: 0, recordsFailed: 0 },
+  });
+
+  const written = (emails: string[]) =>
+    server.application.dataSource.query(
+      `SELECT a.id, a.email, a.first_name, a.last_name, a.source_batch_id, m.school_site_id, o.account_id AS invited, o.recipient, o.subject, o.body
+       FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id LEFT JOIN outbox_message o ON o.account_id = a.id
+       WHERE a.email_normalized IN (${emails.map(() => '?').join(',')}) ORDER BY a.id`,
+      emails,
+    );
+
+  const expectWritten = async (batchId: number, rows: NewAccountRow[]): Promise<void> => {
+    const found = await written(rows.map((row) => row.emailNormalized));
+    expect(found.map((row: Record<string, unknown>) => [row.email, row.first_name, row.last_name, Number(row.source_batch_id), Number(row.school_site_id), row.recipient, row.subject, row.body])).to.deep.equal(
+      rows.map((row) => [row.email, row.firstName, row.lastName, batchId, siteId, row.email, INVITATION_SUBJECT, JSON.stringify({ placeName: 'Demo Partner High' })]),
+    );
+    for (const row of found) expect(Number(row.invited)).to.equal(Number(row.id));
+  };
+
+  it('when a chunk of new accounts is committed, then each account, its site membership and its invitation (pointing at it) are written exactly', async () => {
+    const store = server.application.uploads;
+    const batch = await claimBatch(store);
+    const rows = [account(1), account(2), account(3)];
+
+    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+
+    await expectWritten(batch.batchId, rows);
+    const [progress] = await server.application.dataSource.query('SELECT records_processed, records_created FROM upload_batch WHERE id = ?', [batch.batchId]);
+    expect([Number(progress.records_processed), Number(progress.records_created)]).to.deep.equal([3, 3]);
+  });
+
+  it('when one email of the chunk was taken since the look-up, then the chunk reports the race and writes nothing at all', async () => {
+    const store = server.application.uploads;
+    const batch = await claimBatch(store);
+    const rows = [account(1), account(2), account(3)];
+    const outboxBefore = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message');
+    await server.application.dataSource.query(
+      "INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline) VALUES (?, ?, 'Taken', 'Meanwhile', 'EDUCATOR', ?, 0, 0)",
+      [rows[1].email, rows[1].emailNormalized, server.demo.districtId],
+    );
+
+    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('email-race');
+
+    expect((await written(rows.map((row) => row.emailNormalized))).map((row: Record<string, unknown>) => row.email)).to.deep.equal([rows[1].email]);
+    expect(await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message')).to.deep.equal(outboxBefore);
+    const [progress] = await server.application.dataSource.query('SELECT records_processed FROM upload_batch WHERE id = ?', [batch.batchId]);
+    expect(Number(progress.records_processed)).to.equal(0);
+  });
+
+  if (database.label === 'MySQL') {
+    it('when the database client may not send LOAD DATA LOCAL files (as MySQL 8 ships), then the chunk is written with INSERTs instead, just as exactly', async () => {
+      const options = dataSourceOptions(database.url());
+      const refusingLocalFiles = new DataSource({ ...options, extra: { ...(options as { extra?: object }).extra, flags: ['-LOCAL_FILES'] } } as typeof options);
+      await refusingLocalFiles.initialize();
+      try {
+        const store = new TypeOrmUploadBatchStore(refusingLocalFiles);
+        const batch = await claimBatch(store);
+        const rows = [account(1), account(2), account(3)];
+
+        expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+
+        await expectWritten(batch.batchId, rows);
+        // Later chunks go straight to INSERTs, and still land.
+        const next = { ...chunkOf(batch, [account(4)]), recordsProcessedBefore: 3, countsAfter: { recordsProcessed: 4, recordsCreated: 4, recordsSkipped: 0, recordsFailed: 0 } };
+        expect(await store.commitChunk(next)).to.equal('committed');
+        await expectWritten(batch.batchId, [account(4)]);
+      } finally {
+        await refusingLocalFiles.destroy();
+      }
+    });
+  }
+});
