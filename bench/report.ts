@@ -43,7 +43,7 @@ export const collectEnvironment = async (dbs: Db[]): Promise<Environment> => {
   } catch {
     environment.Code = 'not a git checkout';
   }
-  environment.Packages = ['typeorm', 'mysql2', 'csv-parse', '@apollo/server', 'express', 'autocannon'].map((name) => `${name} ${packageVersion(name)}`).join(', ');
+  environment.Packages = ['typeorm', 'mysql2', '@apollo/server', 'express', 'autocannon'].map((name) => `${name} ${packageVersion(name)}`).join(', ');
   return environment;
 };
 

@@ -1,12 +1,9 @@
-import { pipeline, Readable } from 'node:stream';
-import { CsvError, Parser } from 'csv-parse';
-import { parse as parseWholeText } from 'csv-parse/sync';
 import type { CsvLimits, CsvRejectionCode, TemplateCsvEvent } from '../../application/ports/template-csv';
 import { compareHeader } from '../../domain/upload-batch/template-header';
+import { cellsInLine, CsvRecordReader, type CsvDelimiter, type CsvFailure } from './csv-records';
 
 export type { CsvLimits, CsvRejectionCode, TemplateCsvEvent };
 
-type Delimiter = ',' | ';' | '\t';
 type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be';
 type Rejection = Extract<TemplateCsvEvent, { type: 'rejected' }>;
 
@@ -25,7 +22,6 @@ const formatCount = (count: number): string => new Intl.NumberFormat('en-US').fo
 export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array>, limits: CsvLimits): AsyncGenerator<TemplateCsvEvent> {
   const upload = new UploadedText(source);
   const text = upload.utf8Chunks();
-  let parsing: { parser: RecordsBeforeFailure; settled: Promise<unknown> } | undefined;
   try {
     const head = await readUntilHeaderLine(text, limits.maxRowBytes);
     if (upload.rejection) {
@@ -37,85 +33,42 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
       return;
     }
     const delimiter = detectDelimiter(head.headerLine ?? '');
-    const parser = new RecordsBeforeFailure({
-      delimiter,
-      recordDelimiter: ['\r\n', '\n', '\r'],
-      relaxColumnCount: true,
-      maxRecordSize: limits.maxRowBytes,
-    });
-    const settled = new Promise((resolve) => pipeline(Readable.from(resumeAfter(head.bytes, text)), parser, resolve));
-    parsing = { parser, settled };
-    yield* templateEvents(parser, upload, delimiter, limits);
-  } finally {
-    if (parsing) {
-      parsing.parser.destroy();
-      await parsing.settled;
+    // Records are turned into events here, not in a generator of their own: each async generator a record passes
+    // through adds about half the time its parsing takes.
+    const records = new CsvRecordReader(delimiter, limits.maxRowBytes);
+    let headerFound = false;
+    let dataRows = 0;
+    for await (const batch of records.batches(resumeAfter(head.bytes, text))) {
+      if (upload.rejection) break;
+      for (const { line, cells } of batch) {
+        if (isBlank(cells)) continue;
+        if (!headerFound) {
+          const header = compareHeader(cells);
+          if (!header.ok) {
+            yield rejected('TEMPLATE_CHANGED', header.error.reason);
+            return;
+          }
+          headerFound = true;
+          yield { type: 'header', ...header.value, delimiter, encoding: upload.encoding };
+          continue;
+        }
+        dataRows += 1;
+        if (dataRows > limits.maxDataRows) {
+          yield rejected('TOO_MANY_ROWS', `The file has more than ${formatCount(limits.maxDataRows)} educators; split it into smaller files of at most ${formatCount(limits.maxDataRows)} educators each and upload them one at a time.`);
+          return;
+        }
+        yield { type: 'record', lineNumber: line, cells };
+      }
     }
-    // The pipeline settles before its source has finished closing; the caller is owed a closed upload on return.
+    // Text cut short at an encoding problem can look malformed to the parser: the encoding is the problem to report.
+    if (upload.rejection) yield upload.rejection;
+    else if (records.failure) yield rejectionForParseFailure(records.failure, limits);
+    else if (!headerFound) yield emptyFile();
+    else if (dataRows === 0) yield rejected('HEADER_ONLY', 'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.');
+  } finally {
+    // Reading may stop before the end (a rejection, or the caller breaking off): the upload is closed either way.
     await text.return(undefined);
   }
-}
-
-/**
- * csv-parse reports a malformed file by failing the stream, which throws away records it had already parsed from the
- * same chunk. Every record before the failure is needed to number the failing line, so the failure is kept aside,
- * the records end normally, and the upload stops being read (the write is never acknowledged) until the reader closes.
- */
-class RecordsBeforeFailure extends Parser {
-  failure: CsvError | undefined;
-
-  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    super._transform(chunk, encoding, (error?: Error | null) => {
-      if (!(error instanceof CsvError)) return callback(error);
-      this.failure = error;
-      this.push(null);
-    });
-  }
-
-  override _flush(callback: (error?: Error | null) => void): void {
-    super._flush((error?: Error | null) => {
-      if (!(error instanceof CsvError)) return callback(error);
-      this.failure = error;
-      callback();
-    });
-  }
-}
-
-async function* templateEvents(
-  parser: RecordsBeforeFailure,
-  upload: UploadedText,
-  delimiter: Delimiter,
-  limits: CsvLimits,
-): AsyncGenerator<TemplateCsvEvent> {
-  const position = new RecordPosition();
-  let headerFound = false;
-  let dataRows = 0;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    if (upload.rejection) break;
-    const lineNumber = position.take(cells);
-    if (isBlank(cells)) continue;
-    if (!headerFound) {
-      const header = compareHeader(cells);
-      if (!header.ok) {
-        yield rejected('TEMPLATE_CHANGED', header.error.reason);
-        return;
-      }
-      headerFound = true;
-      yield { type: 'header', ...header.value, delimiter, encoding: upload.encoding };
-      continue;
-    }
-    dataRows += 1;
-    if (dataRows > limits.maxDataRows) {
-      yield rejected('TOO_MANY_ROWS', `The file has more than ${formatCount(limits.maxDataRows)} educators; split it into smaller files of at most ${formatCount(limits.maxDataRows)} educators each and upload them one at a time.`);
-      return;
-    }
-    yield { type: 'record', lineNumber, cells };
-  }
-  // Text cut short at an encoding problem can look malformed to the parser: the encoding is the problem to report.
-  if (upload.rejection) yield upload.rejection;
-  else if (parser.failure) yield rejectionForParseError(parser.failure, position, limits);
-  else if (!headerFound) yield emptyFile();
-  else if (dataRows === 0) yield rejected('HEADER_ONLY', 'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.');
 }
 
 function emptyFile(): Rejection {
@@ -126,104 +79,46 @@ function isBlank(cells: string[]): boolean {
   return cells.every((cell) => cell.trim() === '');
 }
 
-/**
- * Physical line numbers, counted from the records themselves: outside quotes every line end ends a record, so a
- * record spans one line plus the line ends inside its quoted cells. csv-parse's own `lines` count cannot be used
- * for this because it counts the CR and the LF of a quoted CRLF as two lines.
- */
-class RecordPosition {
-  private nextLine = 1;
-  private quotedCrLfPairs = 0;
-
-  take(cells: string[]): number {
-    const line = this.nextLine;
-    let lineEnds = 0;
-    for (const cell of cells) {
-      const ends = lineEndsInCell(cell);
-      lineEnds += ends.total;
-      this.quotedCrLfPairs += ends.crLfPairs;
-    }
-    this.nextLine = line + 1 + lineEnds;
-    return line;
-  }
-
-  /** The line where the record that the parser was still reading begins. */
-  get pendingLine(): number {
-    return this.nextLine;
-  }
-
-  /** True when the record the parser gave up on had already passed a line end, which only an open quote allows. */
-  pendingRecordCrossedLineEnd(parserLines: number): boolean {
-    return parserLines > this.nextLine + this.quotedCrLfPairs;
-  }
-}
-
-function lineEndsInCell(cell: string): { total: number; crLfPairs: number } {
-  let total = 0;
-  let crLfPairs = 0;
-  for (let at = cell.indexOf('\r'); at !== -1; at = cell.indexOf('\r', at + 1)) total += 1;
-  for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) {
-    if (at > 0 && cell[at - 1] === '\r') crLfPairs += 1;
-    else total += 1;
-  }
-  return { total, crLfPairs };
-}
-
-function rejectionForParseError(error: CsvError, position: RecordPosition, limits: CsvLimits): Rejection {
-  const line = position.pendingLine;
+function rejectionForParseFailure(failure: CsvFailure, limits: CsvLimits): Rejection {
+  const line = failure.line;
   const neverClosed = rejected(
     'UNTERMINATED_QUOTE',
     `A quotation mark opened on line ${line} is never closed, so the lines after it would be read as one cell. Add the closing quotation mark on line ${line} (or remove the opening one) and upload the file again.`,
   );
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
+  switch (failure.code) {
+    case 'QUOTE_NEVER_CLOSED':
       return neverClosed;
-    case 'CSV_MAX_RECORD_SIZE':
-      if (typeof error.lines === 'number' && position.pendingRecordCrossedLineEnd(error.lines)) return neverClosed;
+    case 'RECORD_TOO_LARGE':
+      // Outside quotes every line end ends a record, so a record that grew past one had an open quote swallowing lines.
+      if (failure.crossedLineEnd) return neverClosed;
       return rejected(
         'ROW_TOO_LARGE',
         `The row on line ${line} is longer than ${formatCount(limits.maxRowBytes)} bytes, far more than one educator needs. Remove the extra text from line ${line} and upload the file again.`,
       );
-    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'TEXT_AFTER_CLOSING_QUOTE':
       return rejected(
         'UNTERMINATED_QUOTE',
         `A quotation mark opened on line ${line} is closed before the end of its cell. A cell that starts with a quotation mark must also end with one, and a quotation mark inside it must be typed twice (""). Fix line ${line} and upload the file again.`,
       );
-    case 'INVALID_OPENING_QUOTE':
+    case 'QUOTE_INSIDE_UNQUOTED_CELL':
       return rejected(
         'UNTERMINATED_QUOTE',
         `Line ${line} has a quotation mark in the middle of a cell. Remove it, or put the whole cell in quotation marks and type the quotation mark inside it twice (""), then upload the file again.`,
       );
-    default:
-      // The options used rule out every other parse error; one arriving means this reader is wrong.
-      throw error;
   }
 }
 
-function detectDelimiter(headerLine: string): Delimiter {
-  let best: Delimiter = ',';
-  let mostCells = cellCount(headerLine, best);
+function detectDelimiter(headerLine: string): CsvDelimiter {
+  let best: CsvDelimiter = ',';
+  let mostCells = cellsInLine(headerLine, best);
   for (const candidate of [';', '\t'] as const) {
-    const cells = cellCount(headerLine, candidate);
+    const cells = cellsInLine(headerLine, candidate);
     if (cells > mostCells) {
       best = candidate;
       mostCells = cells;
     }
   }
   return best;
-}
-
-function cellCount(line: string, delimiter: Delimiter): number {
-  // A header cut off at the row limit (after many blank rows) may end inside a quoted cell: closing it keeps the
-  // count honest, where an unparsable line would hand the guess to a delimiter that merely swallowed the quote.
-  for (const candidate of [line, `${line}"`]) {
-    try {
-      return parseWholeText(candidate, { delimiter, relaxQuotes: true, relaxColumnCount: true })[0]?.length ?? 0;
-    } catch {
-      // A header the parser cannot split is reported by the real parse, with its line.
-    }
-  }
-  return 0;
 }
 
 interface Head {
