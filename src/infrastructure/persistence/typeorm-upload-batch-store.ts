@@ -16,7 +16,6 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
-import { isLocalInfileRefused, loadDataLocal, type LoadableValue } from './mysql-load-data';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, invitationBody, outboxRow } from './typeorm-unit-of-work';
@@ -25,15 +24,6 @@ type Row = Record<string, unknown>;
 
 /** Another worker took the batch over (this one stalled past its lease): roll back, write nothing. */
 class LeaseLost extends Error {}
-
-/** One of a chunk's new emails was taken by someone else since the look-up: roll back and plan the chunk again. */
-class EmailTakenMeanwhile extends Error {}
-
-/** What MySQL/MariaDB allow, read once: consecutive auto-increment ids per statement, and LOAD DATA LOCAL. */
-interface ServerSettings {
-  consecutiveIds: boolean;
-  localInfile: boolean;
-}
 
 const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
@@ -82,14 +72,12 @@ const placeholders = (rows: number, columns: number): string => {
   return new Array(rows).fill(one).join(',');
 };
 
-const insertNewAccountsSql = (rows: number): string => `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES ${placeholders(rows, NEW_ACCOUNT_COLUMNS.length)}`;
-
 /**
  * The bulk path in plain SQL: multi-row inserts per chunk, one transaction per chunk, fenced by the
  * worker's lease so that a worker that lost its lease can never write a row twice.
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
-  private settings: Promise<ServerSettings> | undefined;
+  private consecutiveIds: Promise<boolean> | undefined;
   private readonly queuedListeners: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
@@ -285,7 +273,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       });
     } catch (error) {
       if (error instanceof LeaseLost) return 'lease-lost';
-      if (isUniqueViolation(error) || error instanceof EmailTakenMeanwhile) return 'email-race';
+      if (isUniqueViolation(error)) return 'email-race';
       throw error;
     }
   }
@@ -331,38 +319,21 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
    * be consecutive: always on SQLite (one writer), and on MySQL/MariaDB when InnoDB hands out one block per
    * statement (innodb_autoinc_lock_mode 0 or 1, increment 1). Otherwise null, and the rows are found by email.
    */
-  private async insertNewAccounts(runner: QueryRunner, rows: LoadableValue[][]): Promise<number | null> {
-    if (!this.mysql) {
-      const inserted = await runner.query(insertNewAccountsSql(rows.length), rows.flat(), true);
-      return Number(inserted.raw) - rows.length + 1;
-    }
-    const server = await this.serverSettings(runner);
-    if (server.localInfile) {
-      try {
-        const loaded = await loadDataLocal(runner, 'educator_account', NEW_ACCOUNT_COLUMNS, rows);
-        // A skipped row means its email was taken since the look-up; anything else the server changed is a bug to stop on.
-        if (loaded.affectedRows !== rows.length) throw new EmailTakenMeanwhile();
-        if (loaded.warningStatus !== 0) throw new Error(`LOAD DATA changed ${loaded.warningStatus} value(s) of a chunk's accounts; nothing was written.`);
-        const [{ first }]: Row[] = await runner.query('SELECT LAST_INSERT_ID() AS first');
-        return server.consecutiveIds ? Number(first) : null;
-      } catch (error) {
-        if (!isLocalInfileRefused(error)) throw error;
-        this.settings = Promise.resolve({ ...server, localInfile: false });
-      }
-    }
-    const inserted = await runner.query(insertNewAccountsSql(rows.length), rows.flat(), true);
-    return server.consecutiveIds ? Number((inserted.raw as { insertId: number }).insertId) : null;
-  }
-
-  private serverSettings(runner: QueryRunner): Promise<ServerSettings> {
-    this.settings ??= runner
-      .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step, @@local_infile AS local_infile')
-      .then(([settings]: Row[]) => ({ consecutiveIds: Number(settings.lock_mode) <= 1 && Number(settings.step) === 1, localInfile: Number(settings.local_infile) === 1 }))
+  private async insertNewAccounts(runner: QueryRunner, rows: (string | number)[][]): Promise<number | null> {
+    const inserted = await runner.query(
+      `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES ${placeholders(rows.length, NEW_ACCOUNT_COLUMNS.length)}`,
+      rows.flat(),
+      true,
+    );
+    if (!this.mysql) return Number(inserted.raw) - rows.length + 1;
+    this.consecutiveIds ??= runner
+      .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step')
+      .then(([settings]: Row[]) => Number(settings.lock_mode) <= 1 && Number(settings.step) === 1)
       .catch((error: unknown) => {
-        this.settings = undefined;
+        this.consecutiveIds = undefined;
         throw error;
       });
-    return this.settings;
+    return (await this.consecutiveIds) ? Number((inserted.raw as { insertId: number }).insertId) : null;
   }
 
   private async insertEmails(runner: QueryRunner, emails: QueuedEmail[], now: Date): Promise<void> {

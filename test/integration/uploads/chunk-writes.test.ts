@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import { DataSource } from 'typeorm';
 import type { ChunkWrites, NewAccountRow, UploadBatchStore } from '../../../src/application/ports/upload-batches';
 import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
-import { dataSourceOptions } from '../../../src/infrastructure/persistence/data-source';
-import { TypeOrmUploadBatchStore } from '../../../src/infrastructure/persistence/typeorm-upload-batch-store';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
@@ -100,27 +97,4 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     const [progress] = await server.application.dataSource.query('SELECT records_processed FROM upload_batch WHERE id = ?', [batch.batchId]);
     expect(Number(progress.records_processed)).to.equal(0);
   });
-
-  if (database.label === 'MySQL') {
-    it('when the database client may not send LOAD DATA LOCAL files (as MySQL 8 ships), then the chunk is written with INSERTs instead, just as exactly', async () => {
-      const options = dataSourceOptions(database.url());
-      const refusingLocalFiles = new DataSource({ ...options, extra: { ...(options as { extra?: object }).extra, flags: ['-LOCAL_FILES'] } } as typeof options);
-      await refusingLocalFiles.initialize();
-      try {
-        const store = new TypeOrmUploadBatchStore(refusingLocalFiles);
-        const batch = await claimBatch(store);
-        const rows = [account(1), account(2), account(3)];
-
-        expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
-
-        await expectWritten(batch.batchId, rows);
-        // Later chunks go straight to INSERTs, and still land.
-        const next = { ...chunkOf(batch, [account(4)]), recordsProcessedBefore: 3, countsAfter: { recordsProcessed: 4, recordsCreated: 4, recordsSkipped: 0, recordsFailed: 0 } };
-        expect(await store.commitChunk(next)).to.equal('committed');
-        await expectWritten(batch.batchId, [account(4)]);
-      } finally {
-        await refusingLocalFiles.destroy();
-      }
-    });
-  }
 });
