@@ -97,6 +97,14 @@ export class UploadEducatorAccounts {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
       let seq = 0;
+      // One stored chunk may be on its way to the database while the next megabyte is read and checked.
+      let inFlight: Promise<void> = Promise.resolve();
+      const store = async (chunk: Buffer): Promise<void> => {
+        await inFlight;
+        inFlight = batches.appendFileChunk(batchId, seq++, chunk);
+        // Awaited before the next chunk and at the end; marked handled meanwhile.
+        inFlight.catch(() => undefined);
+      };
       try {
         for await (const piece of file) {
           bytes += piece.length;
@@ -112,18 +120,20 @@ export class UploadEducatorAccounts {
             lastHeartbeat = now;
           }
           if (pendingBytes >= STORED_CHUNK_BYTES) {
-            await batches.appendFileChunk(batchId, seq++, Buffer.concat(pending));
+            await store(Buffer.concat(pending));
             pending = [];
             pendingBytes = 0;
           }
           yield piece;
         }
+        if (pendingBytes > 0) await store(Buffer.concat(pending));
       } catch (error) {
         if (!(error instanceof UploadTooLarge)) throw error;
         tooLarge = true;
-        return;
+      } finally {
+        // Whatever ends the reading, no chunk may land after the batch is rejected or discarded.
+        await inFlight;
       }
-      if (pendingBytes > 0) await batches.appendFileChunk(batchId, seq, Buffer.concat(pending));
     }
     let dataRows = 0;
     let rejection: string | null = null;
