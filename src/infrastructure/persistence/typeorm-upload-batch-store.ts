@@ -220,7 +220,8 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     for (let seq = 0; ; seq += 1) {
       const [row]: Row[] = await this.query('SELECT data FROM upload_file_chunk WHERE batch_id = ? AND seq = ?', [batchId, seq]);
       if (!row) return;
-      yield Buffer.from(row.data as Uint8Array);
+      // Drivers hand back a Buffer already; copying each megabyte again would only make garbage.
+      yield Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data as Uint8Array);
     }
   }
 
