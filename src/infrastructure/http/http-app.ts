@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -51,12 +51,19 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
     stopOnTerminationSignals: false,
     validationRules: armor.validationRules,
-    plugins: [...armor.plugins, deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+    plugins: [
+      ...armor.plugins,
+      // Its willResolveField made Apollo wrap every field's resolver, for nothing but the `no-store` header set below.
+      ApolloServerPluginCacheControlDisabled(),
+      deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  // Every answer about staff is `no-store`, so no cache ever revalidates it: hashing each body for an ETag is wasted.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
@@ -64,6 +71,11 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
   if (deps.routes) app.use(deps.routes);
   app.use(
     '/graphql',
+    (_request: Request, response: express.Response, next: express.NextFunction) => {
+      // Staff data must stay out of browser and proxy caches.
+      response.setHeader('cache-control', 'no-store');
+      next();
+    },
     graphqlUploadExpress({ maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 }),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {

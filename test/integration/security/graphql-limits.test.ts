@@ -75,6 +75,18 @@ describeOnEachDatabase('GraphQL resource limits and CSRF prevention', (database)
     expect(codesOf(response)).to.not.contain('INTERNAL_SERVER_ERROR');
   });
 
+  it('when GraphQL answers, with data, with an error or to a malformed body, then no cache may keep the answer', async () => {
+    const post = (body: string, authorization?: string) =>
+      fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body });
+    const answers = [
+      await post(JSON.stringify({ query: '{ me { email } }' }), `Bearer ${token}`),
+      await post(JSON.stringify({ query: '{ me { email } }' })),
+      await post('{ "query": '),
+    ];
+    expect(answers.map((answer) => answer.status)).to.deep.equal([200, 200, 400]);
+    expect(answers.map((answer) => answer.headers.get('cache-control'))).to.deep.equal(['no-store', 'no-store', 'no-store']);
+  });
+
   it('when a field name is misspelled outside production, then the answer may suggest the right one', async () => {
     expect((await server.graphql('{ rolez { code } }', {}, token)).text).to.contain('Did you mean');
   });
