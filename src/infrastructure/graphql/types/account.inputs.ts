@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { EducatorAccountType } from './account.types';
-import { UserError, WarningType } from './common.types';
+import { plainFields, UserError, WarningType } from './common.types';
 import { RoleCodeEnum } from './enums';
 
 // Shape limits only (BAD_USER_INPUT); the business rules on these values answer as userErrors.
@@ -13,7 +13,7 @@ export class SignInInput {
   @Field(() => String) @MaxLength(GENEROUS) password: string;
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class SignInPayload {
   @Field(() => String, { nullable: true }) token: string | null;
   @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
@@ -30,7 +30,7 @@ export class CreateEducatorAccountInput {
   @Field(() => Boolean) agreementAccepted: boolean;
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class CreateEducatorAccountPayload {
   @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
   @Field(() => [WarningType]) warnings: WarningType[];
@@ -45,7 +45,7 @@ export class RegisterAccountInput {
   @Field(() => Boolean) educationalInterestAccepted: boolean;
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class RegisterAccountPayload {
   @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
   @Field(() => [UserError]) userErrors: UserError[];

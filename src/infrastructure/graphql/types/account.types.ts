@@ -3,9 +3,9 @@ import type { EducatorAccount } from '../../../domain/educator/educator-account'
 import type { Role } from '../../../domain/role/role';
 import type { District, SchoolSite } from '../../../domain/school/school-site';
 import { AccountStatusEnum, RoleCodeEnum, RoleScopeEnum } from './enums';
-import { PageInfo } from './common.types';
+import { PageInfo, plainFields } from './common.types';
 
-@ObjectType('Role')
+@ObjectType('Role', plainFields)
 export class RoleType {
   @Field(() => RoleCodeEnum) code: RoleCodeEnum;
   @Field(() => String) name: string;
@@ -17,7 +17,7 @@ export class RoleType {
   }
 }
 
-@ObjectType('District')
+@ObjectType('District', plainFields)
 export class DistrictType {
   @Field(() => ID) id: string;
   @Field(() => String) name: string;
@@ -27,7 +27,7 @@ export class DistrictType {
   }
 }
 
-@ObjectType('SchoolSite')
+@ObjectType('SchoolSite', plainFields)
 export class SchoolSiteType {
   @Field(() => ID) id: string;
   @Field(() => String) name: string;
@@ -40,7 +40,7 @@ export class SchoolSiteType {
   }
 }
 
-@ObjectType('EducatorAccount')
+@ObjectType('EducatorAccount', plainFields)
 export class EducatorAccountType {
   @Field(() => ID) id: string;
   @Field(() => String) firstName: string;
@@ -71,7 +71,7 @@ export class EducatorAccountType {
   }
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class EducatorAccountConnection {
   @Field(() => [EducatorAccountType]) nodes: EducatorAccountType[];
   @Field(() => PageInfo) pageInfo: PageInfo;

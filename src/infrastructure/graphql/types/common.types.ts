@@ -1,8 +1,15 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, type ObjectTypeOptions } from 'type-graphql';
 import type { DomainError } from '../../../domain/shared/result';
 import type { Warning } from '../../../domain/school/site-admin-recommendation';
 
-@ObjectType()
+/**
+ * Our object types are plain data, with no per-field middleware or authorization: graphql-js reads each field
+ * itself instead of calling one type-graphql wrapper per field of every row (a log page has over a thousand).
+ * Fields with a @FieldResolver are unaffected.
+ */
+export const plainFields: ObjectTypeOptions = { simpleResolvers: true };
+
+@ObjectType(plainFields)
 export class UserError {
   @Field(() => String) code: string;
   @Field(() => String) message: string;
@@ -13,7 +20,7 @@ export class UserError {
   }
 }
 
-@ObjectType('Warning')
+@ObjectType('Warning', plainFields)
 export class WarningType {
   @Field(() => String) code: string;
   @Field(() => String) message: string;
@@ -23,7 +30,7 @@ export class WarningType {
   }
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class PageInfo {
   @Field(() => Boolean) hasNextPage: boolean;
   @Field(() => String, { nullable: true }) endCursor: string | null;

@@ -3,7 +3,7 @@ import { GraphQLUpload, type FileUpload } from 'graphql-upload-ts';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { StoredFailure, UploadBatchView } from '../../../application/ports/upload-batches';
 import { failureMessage } from '../../../domain/upload-batch/upload-row';
-import { PageInfo, UserError, WarningType } from './common.types';
+import { PageInfo, plainFields, UserError, WarningType } from './common.types';
 import { UploadBatchStatusEnum } from './enums';
 
 @InputType()
@@ -17,7 +17,7 @@ export class UploadEducatorAccountsInput {
   dryRun?: boolean | null;
 }
 
-@ObjectType('UploadFailure')
+@ObjectType('UploadFailure', plainFields)
 export class UploadFailureType {
   @Field(() => Int, { description: 'Physical line in the file; the header is line 1.' }) lineNumber: number;
   @Field(() => String) schoolName: string;
@@ -42,14 +42,14 @@ export class UploadFailureType {
   }
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class UploadFailureConnection {
   @Field(() => [UploadFailureType]) nodes: UploadFailureType[];
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int) totalCount: number;
 }
 
-@ObjectType('UploadBatch')
+@ObjectType('UploadBatch', plainFields)
 export class UploadBatchType {
   @Field(() => ID) id: string;
   @Field(() => String) fileName: string;
@@ -78,20 +78,20 @@ export class UploadBatchType {
   }
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class UploadBatchConnection {
   @Field(() => [UploadBatchType]) nodes: UploadBatchType[];
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int) totalCount: number;
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class UploadEducatorAccountsPayload {
   @Field(() => UploadBatchType, { nullable: true }) batch: UploadBatchType | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
-@ObjectType()
+@ObjectType(plainFields)
 export class CsvTemplate {
   @Field(() => String) fileName: string;
   @Field(() => [String]) columns: string[];
