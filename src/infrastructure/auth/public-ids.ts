@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, createHash, type Cipher, type Deciphe
 export type PublicIdKind = 'district' | 'site' | 'account' | 'batch' | 'cursor';
 
 const KINDS: readonly PublicIdKind[] = ['district', 'site', 'account', 'batch', 'cursor'];
+const RECENTLY_ENCODED_LIMIT = 10_000;
 
 /**
  * Internal keys ascend (fast inserts) but must not be guessable or countable from outside: a public id
@@ -13,6 +14,8 @@ export class PublicIds {
   // ECB without padding turns each 16-byte block over independently, so one cipher object serves every call.
   private readonly cipher: Cipher;
   private readonly decipher: Decipher;
+  // A log page names ~150 ids, mostly the same few sites and uploaders again: remember recent ones instead of encrypting each again.
+  private readonly recentlyEncoded = new Map<number, string>();
 
   constructor(secret: string) {
     const key = createHash('sha256').update(`public-ids:${secret}`).digest().subarray(0, 16);
@@ -21,10 +24,18 @@ export class PublicIds {
   }
 
   encode(kind: PublicIdKind, id: number): string {
-    const block = Buffer.alloc(16);
-    block.writeUInt8(KINDS.indexOf(kind), 0);
-    block.writeUIntBE(id, 1, 6);
-    return this.cipher.update(block).toString('base64url');
+    // id < 2^48 (six bytes below), so kind and id fit one safe integer.
+    const key = KINDS.indexOf(kind) * 2 ** 48 + id;
+    let publicId = this.recentlyEncoded.get(key);
+    if (publicId === undefined) {
+      const block = Buffer.alloc(16);
+      block.writeUInt8(KINDS.indexOf(kind), 0);
+      block.writeUIntBE(id, 1, 6);
+      publicId = this.cipher.update(block).toString('base64url');
+      if (this.recentlyEncoded.size >= RECENTLY_ENCODED_LIMIT) this.recentlyEncoded.clear();
+      this.recentlyEncoded.set(key, publicId);
+    }
+    return publicId;
   }
 
   /** The internal id, or undefined for anything that was not issued by encode() for that kind. */

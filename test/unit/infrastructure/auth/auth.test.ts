@@ -84,6 +84,16 @@ describe('tokens, codes and public ids', () => {
       expect(new PublicIds('another-secret').decode('site', publicId)).to.equal(undefined);
     });
 
+    it('when an id is encoded again, long after thousands of others, then it is the same id, and other kinds of the same number differ', () => {
+      const first = ids.encode('batch', 42);
+      const others = Array.from({ length: 25_000 }, (_, index) => ids.encode(index % 2 ? 'site' : 'batch', index + 100));
+      expect(new Set(others).size).to.equal(others.length);
+      expect(ids.encode('batch', 42)).to.equal(first);
+      expect(new PublicIds(SECRET).encode('batch', 42)).to.equal(first);
+      expect(ids.encode('site', 42)).to.not.equal(first);
+      expect(others.every((publicId, index) => ids.decode(index % 2 ? 'site' : 'batch', publicId) === index + 100)).to.equal(true);
+    });
+
     it('when neighbouring ids are encoded, then nothing in them reveals the number or its order', () => {
       const first = Buffer.from(ids.encode('account', 1000), 'base64url');
       const next = Buffer.from(ids.encode('account', 1001), 'base64url');
