@@ -1,79 +1,105 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { EducatorAccount } from '../../domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../domain/educator/educator-account-repository';
 import { EmailAddress } from '../../domain/educator/email-address';
 import type { RoleCode } from '../../domain/role/role';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
-import { EducatorAccountRecord, EducatorAccountSiteRecord } from './records/records';
 import { isUniqueViolation } from './database-errors';
+import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
 
-export const accountToDomain = (record: EducatorAccountRecord, schoolSiteIds: number[]): EducatorAccount =>
+const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
   EducatorAccount.restore({
-    id: record.id,
-    firstName: record.firstName,
-    lastName: record.lastName,
-    email: EmailAddress.restore(record.email),
-    roleCode: record.roleCode as RoleCode,
-    districtId: record.districtId,
+    id: Number(row.id),
+    firstName: String(row.first_name),
+    lastName: String(row.last_name),
+    email: EmailAddress.restore(String(row.email)),
+    roleCode: row.role_code as RoleCode,
+    districtId: Number(row.district_id),
     schoolSiteIds,
-    createdAt: new Date(Number(record.createdAt)),
-    registrationDeadline: new Date(Number(record.registrationDeadline)),
-    registeredAt: record.registeredAt === null ? null : new Date(Number(record.registeredAt)),
-    passwordHash: record.passwordHash,
-    createdByAccountId: record.createdByAccountId,
+    createdAt: new Date(Number(row.created_at)),
+    registrationDeadline: new Date(Number(row.registration_deadline)),
+    registeredAt: optionalDate(row.registered_at),
+    passwordHash: (row.password_hash as string | null) ?? null,
+    createdByAccountId: row.created_by_account_id === null ? null : Number(row.created_by_account_id),
   });
 
-const accountToRecord = (account: EducatorAccount): Partial<EducatorAccountRecord> => {
+// source_batch_id is the bulk path's to write; a single creation leaves it as it was.
+const WRITTEN_COLUMNS = [
+  'email',
+  'email_normalized',
+  'first_name',
+  'last_name',
+  'role_code',
+  'district_id',
+  'created_at',
+  'registration_deadline',
+  'registered_at',
+  'password_hash',
+  'created_by_account_id',
+] as const;
+
+const writtenValues = (account: EducatorAccount): unknown[] => {
   const state = account.snapshot;
-  return {
-    ...(state.id !== null ? { id: state.id } : {}),
-    email: state.email.value,
-    emailNormalized: state.email.normalized,
-    firstName: state.firstName,
-    lastName: state.lastName,
-    roleCode: state.roleCode,
-    districtId: state.districtId,
-    createdAt: state.createdAt.getTime(),
-    registrationDeadline: state.registrationDeadline.getTime(),
-    registeredAt: state.registeredAt?.getTime() ?? null,
-    passwordHash: state.passwordHash,
-    createdByAccountId: state.createdByAccountId,
-  };
+  return [
+    state.email.value,
+    state.email.normalized,
+    state.firstName,
+    state.lastName,
+    state.roleCode,
+    state.districtId,
+    state.createdAt.getTime(),
+    state.registrationDeadline.getTime(),
+    state.registeredAt?.getTime() ?? null,
+    state.passwordHash,
+    state.createdByAccountId,
+  ];
 };
 
+const INSERT_ACCOUNT = `INSERT INTO educator_account (${WRITTEN_COLUMNS.join(', ')}) VALUES (${parameterList(WRITTEN_COLUMNS.length)})`;
+const UPDATE_ACCOUNT = `UPDATE educator_account SET ${WRITTEN_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`;
+
+/**
+ * Plain SQL rather than TypeORM's entity manager: an account is read on every request (the viewer), and building
+ * and mapping a query through the query builder cost more than running it.
+ */
 export class TypeOrmEducatorAccountRepository implements EducatorAccountRepository, AccountDirectory {
   constructor(private readonly manager: EntityManager) {}
 
   async findById(id: number): Promise<EducatorAccount | null> {
-    const record = await this.manager.findOneBy(EducatorAccountRecord, { id });
-    return record ? (await this.withSites([record]))[0] : null;
+    return (await this.findWhere('a.id = ?', [id]))[0] ?? null;
   }
 
   async findByIds(ids: number[]): Promise<EducatorAccount[]> {
     if (ids.length === 0) return [];
-    return this.withSites(await this.manager.findBy(EducatorAccountRecord, { id: In(ids) }));
+    return this.findWhere(`a.id IN (${parameterList(ids.length)})`, ids);
   }
 
   async findByEmail(normalizedEmail: string): Promise<EducatorAccount | null> {
-    const record = await this.manager.findOneBy(EducatorAccountRecord, { emailNormalized: normalizedEmail });
-    return record ? (await this.withSites([record]))[0] : null;
+    return (await this.findWhere('a.email_normalized = ?', [normalizedEmail]))[0] ?? null;
   }
 
   async save(account: EducatorAccount): Promise<Result<number, DomainError>> {
     try {
       const inTransaction = this.manager.queryRunner?.isTransactionActive === true;
       const write = async (manager: EntityManager): Promise<number> => {
-        const record = await manager.save(EducatorAccountRecord, accountToRecord(account));
-        // Only a re-created account has memberships to replace; deleting none would still take gap locks that deadlock concurrent creations.
-        if (account.id !== null) await manager.delete(EducatorAccountSiteRecord, { accountId: record.id! });
-        if (account.schoolSiteIds.length > 0) {
-          await manager.insert(
-            EducatorAccountSiteRecord,
-            account.schoolSiteIds.map((schoolSiteId) => ({ accountId: record.id!, schoolSiteId })),
+        const runner = manager.queryRunner!;
+        let id = account.id;
+        if (id === null) {
+          id = insertedId((await runner.query(INSERT_ACCOUNT, writtenValues(account), true)).raw);
+        } else {
+          await runner.query(UPDATE_ACCOUNT, [...writtenValues(account), id]);
+          // Only a re-created account has memberships to replace; deleting none would still take gap locks that deadlock concurrent creations.
+          await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [id]);
+        }
+        const siteIds = account.schoolSiteIds;
+        if (siteIds.length > 0) {
+          await runner.query(
+            `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${siteIds.map(() => '(?, ?)').join(', ')}`,
+            siteIds.flatMap((schoolSiteId) => [id, schoolSiteId]),
           );
         }
-        return record.id!;
+        return id;
       };
       // Inside a unit of work the account is already in its transaction; a nested one would only add savepoints.
       const saved = inTransaction ? await write(this.manager) : await this.manager.transaction(write);
@@ -89,28 +115,35 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
   }
 
   async listBySite(schoolSiteId: number, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
-    const page = this.manager
-      .createQueryBuilder(EducatorAccountSiteRecord, 'membership')
-      .where('membership.schoolSiteId = :schoolSiteId', { schoolSiteId });
-    const totalCount = await page.clone().getCount();
-    if (afterId !== null) page.andWhere('membership.accountId > :afterId', { afterId });
-    const memberships = await page.orderBy('membership.accountId', 'ASC').limit(first + 1).getMany();
-    const ids = memberships.slice(0, first).map((membership) => membership.accountId);
-    const records = ids.length ? await this.manager.findBy(EducatorAccountRecord, { id: In(ids) }) : [];
-    const accounts = await this.withSites(records.sort((a, b) => a.id - b.id));
-    return { nodes: accounts, hasNextPage: memberships.length > first, totalCount };
+    const [total]: Row[] = await this.manager.query('SELECT COUNT(*) AS total FROM educator_account_site WHERE school_site_id = ?', [schoolSiteId]);
+    const memberships: Row[] = await this.manager.query(
+      'SELECT account_id FROM educator_account_site WHERE school_site_id = ? AND account_id > ? ORDER BY account_id LIMIT ?',
+      [schoolSiteId, afterId ?? 0, first + 1],
+    );
+    const accounts = await this.findByIds(memberships.slice(0, first).map((membership) => Number(membership.account_id)));
+    return { nodes: accounts, hasNextPage: memberships.length > first, totalCount: Number(total.total) };
   }
 
-  /** One query for the sites of a whole page of accounts, never one per account. */
-  private async withSites(records: EducatorAccountRecord[]): Promise<EducatorAccount[]> {
-    if (records.length === 0) return [];
-    const memberships = await this.manager.findBy(EducatorAccountSiteRecord, { accountId: In(records.map((record) => record.id)) });
-    return records.map((record) =>
-      accountToDomain(
-        record,
-        memberships.filter((membership) => membership.accountId === record.id).map((membership) => membership.schoolSiteId).sort((a, b) => a - b),
-      ),
+  /** Accounts in id order with their sites, in one statement: a row per membership, or one with no site. */
+  private async findWhere(condition: string, parameters: unknown[]): Promise<EducatorAccount[]> {
+    const rows: Row[] = await this.manager.query(
+      `SELECT a.id, a.email, a.first_name, a.last_name, a.role_code, a.district_id, a.created_at, a.registration_deadline, a.registered_at,
+              a.password_hash, a.created_by_account_id, m.school_site_id
+       FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
+       WHERE ${condition} ORDER BY a.id, m.school_site_id`,
+      parameters,
     );
+    const accounts: EducatorAccount[] = [];
+    let siteIds: number[] = [];
+    rows.forEach((row, index) => {
+      if (row.school_site_id !== null) siteIds.push(Number(row.school_site_id));
+      const lastOfAccount = index === rows.length - 1 || Number(rows[index + 1].id) !== Number(row.id);
+      if (lastOfAccount) {
+        accounts.push(accountFromRow(row, siteIds));
+        siteIds = [];
+      }
+    });
+    return accounts;
   }
 }
 
@@ -119,7 +152,7 @@ export const countActiveSiteAdmins = async (manager: EntityManager, schoolSiteId
   if (schoolSiteIds.length === 0) return new Map();
   const rows: { school_site_id: number; admins: number }[] = await manager.query(
     `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id
-     WHERE a.role_code = 'SITE_ADMIN' AND m.school_site_id IN (${schoolSiteIds.map(() => '?').join(',')})
+     WHERE a.role_code = 'SITE_ADMIN' AND m.school_site_id IN (${parameterList(schoolSiteIds.length)})
        AND (a.registered_at IS NOT NULL OR a.registration_deadline >= ?)
      GROUP BY m.school_site_id`,
     [...schoolSiteIds, now.getTime()],

@@ -1,33 +1,37 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../domain/school/school-site';
-import { DistrictRecord, SchoolSiteRecord } from './records/records';
+import { parameterList, type Row } from './plain-sql';
 
-const toDomain = (record: SchoolSiteRecord): SchoolSite => ({ id: record.id, name: record.name, districtId: record.districtId });
+const siteFromRow = (row: Row): SchoolSite => ({ id: Number(row.id), name: String(row.name), districtId: Number(row.district_id) });
+const districtFromRow = (row: Row): District => ({ id: Number(row.id), name: String(row.name) });
 
+/** Plain SQL: sites are looked up on most requests (scope checks, the log's "Belongs To"). */
 export class TypeOrmSchoolSiteRepository implements SchoolSiteRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async findById(id: number): Promise<SchoolSite | null> {
-    const record = await this.manager.findOneBy(SchoolSiteRecord, { id });
-    return record ? toDomain(record) : null;
+    const [row]: Row[] = await this.manager.query('SELECT id, name, district_id FROM school_site WHERE id = ?', [id]);
+    return row ? siteFromRow(row) : null;
   }
 
   async findDistrict(id: number): Promise<District | null> {
-    const record = await this.manager.findOneBy(DistrictRecord, { id });
-    return record ? { id: record.id, name: record.name } : null;
+    return (await this.findDistricts([id]))[0] ?? null;
   }
 
   async findDistricts(ids: number[]): Promise<District[]> {
     if (ids.length === 0) return [];
-    return (await this.manager.findBy(DistrictRecord, { id: In(ids) })).map((record) => ({ id: record.id, name: record.name }));
+    const rows: Row[] = await this.manager.query(`SELECT id, name FROM district WHERE id IN (${parameterList(ids.length)})`, ids);
+    return rows.map(districtFromRow);
   }
 
   async listForDistrict(districtId: number): Promise<SchoolSite[]> {
-    return (await this.manager.find(SchoolSiteRecord, { where: { districtId }, order: { name: 'ASC' } })).map(toDomain);
+    const rows: Row[] = await this.manager.query('SELECT id, name, district_id FROM school_site WHERE district_id = ? ORDER BY name', [districtId]);
+    return rows.map(siteFromRow);
   }
 
   async findByIds(ids: number[]): Promise<SchoolSite[]> {
     if (ids.length === 0) return [];
-    return (await this.manager.find(SchoolSiteRecord, { where: { id: In(ids) }, order: { name: 'ASC' } })).map(toDomain);
+    const rows: Row[] = await this.manager.query(`SELECT id, name, district_id FROM school_site WHERE id IN (${parameterList(ids.length)}) ORDER BY name`, ids);
+    return rows.map(siteFromRow);
   }
 }

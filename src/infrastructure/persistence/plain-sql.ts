@@ -1,0 +1,11 @@
+/** What the hot paths need to write plain SQL that runs unchanged on both drivers (better-sqlite3, mysql2). */
+
+export type Row = Record<string, unknown>;
+
+/** `?, ?, ?` for an IN list or one VALUES tuple of `count` values. */
+export const parameterList = (count: number): string => new Array(count).fill('?').join(', ');
+
+/** MySQL reports a new row's id in the statement's result header; better-sqlite3 as the statement's last row id. */
+export const insertedId = (raw: unknown): number => Number(typeof raw === 'object' && raw !== null ? (raw as { insertId: number }).insertId : raw);
+
+export const optionalDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
