@@ -4,9 +4,10 @@ import { INVITATION_SUBJECT, recipientOf, type QueuedEmail } from '../../domain/
 /** An invitation's outbox body: the one detail that is not on the account. */
 export const invitationBody = (placeName: string): string => JSON.stringify({ placeName });
 import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../application/ports/unit-of-work';
-import { AgreementAcceptanceRecord, OutboxMessageRecord } from './records/records';
+import type { AgreementAcceptanceRecord, OutboxMessageRecord } from './records/records';
 import { TypeOrmEducatorAccountRepository } from './typeorm-educator-account-repository';
 import { retryTransient } from './database-errors';
+import { parameterList } from './plain-sql';
 
 /** An invitation keeps its account and the place it names (rendered when sent); any other message keeps its text. */
 export const outboxRow = (email: QueuedEmail, now: Date): Omit<OutboxMessageRecord, 'id'> => ({
@@ -32,6 +33,9 @@ export const agreementRow = (acceptance: AgreementAcceptance): Omit<AgreementAcc
   uploadBatchId: acceptance.uploadBatchId ?? null,
 });
 
+const INSERT_OUTBOX_MESSAGE = `INSERT INTO outbox_message (recipient, template, subject, body, account_id, status, attempts, created_at, next_attempt_at) VALUES (${parameterList(9)})`;
+const INSERT_AGREEMENT = `INSERT INTO agreement_acceptance (accepted_by_account_id, agreement, version, accepted_at, subject_account_id, upload_batch_id) VALUES (${parameterList(6)})`;
+
 export class TypeOrmUnitOfWork implements UnitOfWork {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -40,15 +44,18 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return retryTransient(() => this.attempt(work));
   }
 
+  // Plain INSERTs: TypeORM's insert builder cost more CPU than the statements themselves on every single creation.
   private attempt<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) =>
       work({
         accounts: new TypeOrmEducatorAccountRepository(manager),
         enqueueEmail: async (email, now) => {
-          await manager.insert(OutboxMessageRecord, outboxRow(email, now));
+          const row = outboxRow(email, now);
+          await manager.query(INSERT_OUTBOX_MESSAGE, [row.recipient, row.template, row.subject, row.body, row.accountId, row.status, row.attempts, row.createdAt, row.nextAttemptAt]);
         },
         recordAgreement: async (acceptance) => {
-          await manager.insert(AgreementAcceptanceRecord, agreementRow(acceptance));
+          const row = agreementRow(acceptance);
+          await manager.query(INSERT_AGREEMENT, [row.acceptedByAccountId, row.agreement, row.version, row.acceptedAt, row.subjectAccountId, row.uploadBatchId]);
         },
       }),
     );
