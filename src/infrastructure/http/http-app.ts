@@ -79,12 +79,13 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     graphqlUploadExpress({ maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 }),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        viewer: await deps.identifyActor.execute(bearerToken(req)),
-        clientAddress: req.ip ?? 'unknown',
-        publicIds: deps.publicIds,
-        loaders: deps.createLoaders(),
-      }),
+      context: async ({ req }) => {
+        const viewer = await deps.identifyActor.execute(bearerToken(req));
+        const loaders = deps.createLoaders();
+        // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
+        if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
+        return { viewer, clientAddress: req.ip ?? 'unknown', publicIds: deps.publicIds, loaders };
+      },
     }),
   );
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
