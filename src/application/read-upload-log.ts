@@ -1,10 +1,16 @@
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
-import type { SchoolSiteRepository } from '../domain/school/school-site';
+import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import { AccessDenied } from './access-denied';
 import { pageSize } from './list-educator-accounts';
 import type { Page } from './ports/account-directory';
 import type { StoredFailure, UploadBatchStore, UploadBatchView } from './ports/upload-batches';
+
+/** A batch the viewer may see, with the site it belongs to (read for the scope check, and shown with the batch). */
+export interface VisibleBatch {
+  batch: UploadBatchView;
+  site: SchoolSite;
+}
 
 /**
  * The upload log: batches newest first and each batch's failed rows by line. A batch outside the
@@ -27,12 +33,12 @@ export class ReadUploadLog {
     return this.batches.listBatches([site.id], actor.districtId, size, afterId);
   }
 
-  async findBatch(actor: Actor, batchId: number | undefined): Promise<UploadBatchView | null> {
+  async findBatch(actor: Actor, batchId: number | undefined): Promise<VisibleBatch | null> {
     if (batchId === undefined || !mayCreateAccounts(actor)) return null;
     const batch = await this.batches.findBatch(batchId);
     if (!batch) return null;
     const site = await this.sites.findById(batch.schoolSiteId);
-    return site && manages(actor, site) ? batch : null;
+    return site && manages(actor, site) ? { batch, site } : null;
   }
 
   /** Only for a batch this viewer was already allowed to see (the GraphQL parent, or findBatch). */

@@ -31,7 +31,7 @@ export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUplo
   router.get('/upload-batches/:id/failures.csv', async (request, response) => {
     const found = await viewer(request, response);
     if (!found) return;
-    const batch = await uploadLog.findBatch(found.actor, publicIds.decode('batch', String(request.params.id)));
+    const batch = (await uploadLog.findBatch(found.actor, publicIds.decode('batch', String(request.params.id))))?.batch;
     if (!batch) {
       response.status(404).json({ error: 'No such upload.' });
       return;

@@ -18,7 +18,7 @@ import {
 } from '../types/account.inputs';
 import { DistrictType, EducatorAccountConnection, EducatorAccountType, RoleType, SchoolSiteType } from '../types/account.types';
 import { UserError, WarningType } from '../types/common.types';
-import { decodeCursor, encodeCursor, presentSites } from './presenters';
+import { decodeCursor, encodeCursor, presentAccount, presentSites } from './presenters';
 
 @Resolver(() => EducatorAccountType)
 export class AccountResolver {
@@ -97,6 +97,6 @@ export class AccountResolver {
   }
 
   private present(account: EducatorAccount, context: RequestContext): EducatorAccountType {
-    return EducatorAccountType.from(account, context.publicIds.encode('account', account.id!), this.clock.now());
+    return presentAccount(context, account, this.clock.now());
   }
 }

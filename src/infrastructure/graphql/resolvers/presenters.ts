@@ -1,6 +1,9 @@
+import type DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
+import type { EducatorAccount } from '../../../domain/educator/educator-account';
+import type { SchoolSite } from '../../../domain/school/school-site';
 import type { RequestContext } from '../context';
-import { SchoolSiteType } from '../types/account.types';
+import { EducatorAccountType, SchoolSiteType } from '../types/account.types';
 
 export const encodeCursor = (context: RequestContext, id: number): string => context.publicIds.encode('cursor', id);
 
@@ -12,7 +15,19 @@ export const decodeCursor = (context: RequestContext, cursor: string | null | un
   return id;
 };
 
+export const presentSite = (context: RequestContext, site: SchoolSite): SchoolSiteType => SchoolSiteType.from(site, context.publicIds.encode('site', site.id));
+
 export const presentSites = async (context: RequestContext, siteIds: number[]): Promise<SchoolSiteType[]> => {
   const sites = await context.loaders.sites.loadMany(siteIds);
-  return sites.flatMap((site) => (site && !(site instanceof Error) ? [SchoolSiteType.from(site, context.publicIds.encode('site', site.id))] : []));
+  return sites.flatMap((site) => (site && !(site instanceof Error) ? [presentSite(context, site)] : []));
+};
+
+export const presentAccount = (context: RequestContext, account: EducatorAccount, now: Date): EducatorAccountType =>
+  EducatorAccountType.from(account, context.publicIds.encode('account', account.id!), now);
+
+/** Everything several rows refer to, loaded in one batch and answered by key (a key that names nothing is absent). */
+export const loadEach = async <V>(loader: DataLoader<number, V | null>, keys: number[]): Promise<Map<number, V>> => {
+  const distinct = [...new Set(keys)];
+  const values = await Promise.all(distinct.map((key) => loader.load(key)));
+  return new Map(distinct.flatMap((key, index) => (values[index] === null ? [] : [[key, values[index]] as [number, V]])));
 };

@@ -9,7 +9,7 @@ import { TEMPLATE_COLUMNS, TEMPLATE_FILE_NAME, templateContent } from '../../../
 import { cleanFileName } from '../../../domain/upload-batch/upload-batch';
 import { viewerOf, type RequestContext } from '../context';
 import { PageArgs } from '../types/account.inputs';
-import { EducatorAccountType, SchoolSiteType } from '../types/account.types';
+import { EducatorAccountType } from '../types/account.types';
 import { UserError } from '../types/common.types';
 import {
   CsvTemplate,
@@ -20,7 +20,7 @@ import {
   UploadFailureConnection,
   UploadFailureType,
 } from '../types/upload.types';
-import { decodeCursor, encodeCursor } from './presenters';
+import { decodeCursor, encodeCursor, loadEach, presentAccount, presentSite } from './presenters';
 
 @ArgsType()
 class UploadBatchesArgs extends PageArgs {
@@ -80,9 +80,22 @@ export class UploadResolver {
     const { actor } = viewerOf(context);
     const siteId = args.schoolSiteId ? context.publicIds.decode('site', args.schoolSiteId) : null;
     const page = await this.log.listBatches(actor, siteId, args.first, decodeCursor(context, args.after));
+    // The log shows each row's site and uploader: both are loaded for the whole page here, so that no row awaits a promise per field.
+    const [sites, uploaders] = await Promise.all([
+      loadEach(context.loaders.sites, page.nodes.map((batch) => batch.schoolSiteId)),
+      loadEach(context.loaders.accounts, page.nodes.map((batch) => batch.uploadedByAccountId)),
+    ]);
+    const now = this.clock.now();
     const last = page.nodes.at(-1);
     return {
-      nodes: page.nodes.map((batch) => UploadBatchType.from(batch, context.publicIds.encode('batch', batch.id))),
+      nodes: page.nodes.map((batch) =>
+        UploadBatchType.from(
+          batch,
+          context.publicIds.encode('batch', batch.id),
+          presentSite(context, sites.get(batch.schoolSiteId)!),
+          presentAccount(context, uploaders.get(batch.uploadedByAccountId)!, now),
+        ),
+      ),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.id) : null },
       totalCount: page.totalCount,
     };
@@ -90,8 +103,8 @@ export class UploadResolver {
 
   @Query(() => UploadBatchType, { nullable: true, description: 'null when the batch does not exist or is outside the viewer\'s scope.' })
   async uploadBatch(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): Promise<UploadBatchType | null> {
-    const batch = await this.log.findBatch(viewerOf(context).actor, context.publicIds.decode('batch', id));
-    return batch && UploadBatchType.from(batch, id);
+    const found = await this.log.findBatch(viewerOf(context).actor, context.publicIds.decode('batch', id));
+    return found && UploadBatchType.from(found.batch, id, presentSite(context, found.site));
   }
 
   @Mutation(() => UploadEducatorAccountsPayload, {
@@ -110,31 +123,29 @@ export class UploadResolver {
       agreementAccepted: input.agreementAccepted,
       dryRun: input.dryRun ?? false,
     });
+    const stored = outcome.batch;
+    const site = stored && (await context.loaders.sites.load(stored.schoolSiteId))!;
     return {
-      batch: outcome.batch && UploadBatchType.from(outcome.batch, context.publicIds.encode('batch', outcome.batch.id)),
+      batch: stored && UploadBatchType.from(stored, context.publicIds.encode('batch', stored.id), presentSite(context, site!)),
       userErrors: outcome.userErrors.map(UserError.from),
     };
   }
 
-  @FieldResolver(() => SchoolSiteType, { description: '"Belongs To" in the log.' })
-  async schoolSite(@Root() batch: UploadBatchType, @Ctx() context: RequestContext): Promise<SchoolSiteType> {
-    const site = await context.loaders.sites.load(batch.view.schoolSiteId);
-    return SchoolSiteType.from(site!, context.publicIds.encode('site', site!.id));
+  @FieldResolver(() => EducatorAccountType)
+  uploadedBy(@Root() batch: UploadBatchType, @Ctx() context: RequestContext): EducatorAccountType | Promise<EducatorAccountType> {
+    return batch.uploader ?? this.loadUploader(batch, context);
   }
 
-  @FieldResolver(() => EducatorAccountType)
-  async uploadedBy(@Root() batch: UploadBatchType, @Ctx() context: RequestContext): Promise<EducatorAccountType> {
-    const account = await context.loaders.accounts.load(batch.view.uploadedByAccountId);
-    return EducatorAccountType.from(account!, context.publicIds.encode('account', account!.id!), this.clock.now());
+  private async loadUploader(batch: UploadBatchType, context: RequestContext): Promise<EducatorAccountType> {
+    return presentAccount(context, (await context.loaders.accounts.load(batch.view.uploadedByAccountId))!, this.clock.now());
   }
 
   @FieldResolver(() => UploadFailureConnection, { description: 'Failed rows in line order.' })
   async failures(@Root() batch: UploadBatchType, @Args(() => PageArgs) args: PageArgs, @Ctx() context: RequestContext): Promise<UploadFailureConnection> {
     const page = await this.log.listFailures(batch.view, args.first, decodeCursor(context, args.after));
-    const site = await context.loaders.sites.load(batch.view.schoolSiteId);
     const last = page.nodes.at(-1);
     return {
-      nodes: page.nodes.map((failure) => UploadFailureType.from(failure, site!.name, batch.fileName)),
+      nodes: page.nodes.map((failure) => UploadFailureType.from(failure, batch.schoolSite.name, batch.fileName)),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.lineNumber) : null },
       totalCount: page.totalCount,
     };

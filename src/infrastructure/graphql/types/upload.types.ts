@@ -3,6 +3,7 @@ import { GraphQLUpload, type FileUpload } from 'graphql-upload-ts';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { StoredFailure, UploadBatchView } from '../../../application/ports/upload-batches';
 import { failureMessage } from '../../../domain/upload-batch/upload-row';
+import { EducatorAccountType, SchoolSiteType } from './account.types';
 import { PageInfo, plainFields, UserError, WarningType } from './common.types';
 import { UploadBatchStatusEnum } from './enums';
 
@@ -65,15 +66,21 @@ export class UploadBatchType {
   @Field(() => Int) recordsFailed: number;
   @Field(() => String, { nullable: true }) rejectionReason: string | null;
   @Field(() => [WarningType]) warnings: WarningType[];
+  // Every resolver that answers a batch already holds its site (the scope check read it): no promise per row for it.
+  @Field(() => SchoolSiteType, { description: '"Belongs To" in the log.' }) schoolSite: SchoolSiteType;
   view: UploadBatchView;
+  /** uploadedBy when the resolver loaded the uploaders of a whole page at once; otherwise UploadResolver loads it. */
+  uploader?: EducatorAccountType;
 
-  static from(view: UploadBatchView, publicId: string): UploadBatchType {
+  static from(view: UploadBatchView, publicId: string, schoolSite: SchoolSiteType, uploader?: EducatorAccountType): UploadBatchType {
     return Object.assign(new UploadBatchType(), {
       ...view,
       id: publicId,
       status: view.status as UploadBatchStatusEnum,
       warnings: view.warnings.map(WarningType.from),
+      schoolSite,
       view,
+      uploader,
     });
   }
 }
