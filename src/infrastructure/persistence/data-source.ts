@@ -34,6 +34,9 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
       timezone: 'Z',
       supportBigNumbers: true,
       bigNumberStrings: false,
+      // mysql2's promise API otherwise captures a stack trace for every statement, only to decorate errors, which
+      // TypeORM wraps again anyway: 4-8% of the server's CPU under load.
+      trace: false,
       extra: { connectionLimit: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
     };
   }
