@@ -100,6 +100,7 @@ export interface UploadBatchStore {
 
   findBatch(batchId: number): Promise<UploadBatchView | null>;
   listBatches(schoolSiteIds: number[] | 'all-in-district', districtId: number, first: number, afterId: number | null): Promise<Page<UploadBatchView>>;
-  listFailures(batchId: number, first: number, afterLine: number | null): Promise<Page<StoredFailure>>;
+  /** A page of failures; how many there are in all is the batch's own count. */
+  listFailures(batchId: number, first: number, afterLine: number | null): Promise<Omit<Page<StoredFailure>, 'totalCount'>>;
   streamFailures(batchId: number): AsyncIterable<StoredFailure>;
 }

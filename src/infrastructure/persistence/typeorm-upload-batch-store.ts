@@ -16,11 +16,11 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import { dialectOf } from './data-source';
+import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, invitationBody, outboxRow } from './typeorm-unit-of-work';
 
-type Row = Record<string, unknown>;
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
 interface PreparedStatements {
@@ -35,7 +35,6 @@ const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_na
 const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
 
-const optionalDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
 
 const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
@@ -72,10 +71,7 @@ interface AccountSelection {
   params: number[] | string[];
 }
 
-const placeholders = (rows: number, columns: number): string => {
-  const one = `(${new Array(columns).fill('?').join(',')})`;
-  return new Array(rows).fill(one).join(',');
-};
+const placeholders = (rows: number, columns: number): string => new Array(rows).fill(`(${parameterList(columns)})`).join(',');
 
 /**
  * The bulk path in plain SQL: multi-row inserts per chunk, one transaction per chunk, fenced by the
@@ -230,7 +226,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     const rows: Row[] = await this.query(
       `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, m.school_site_id
        FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
-       WHERE a.email_normalized IN (${emailsNormalized.map(() => '?').join(',')})`,
+       WHERE a.email_normalized IN (${parameterList(emailsNormalized.length)})`,
       emailsNormalized,
     );
     const accounts = new Map<number, ExistingAccount>();
@@ -310,7 +306,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       written.push(
         firstId !== null
           ? { where: 'id BETWEEN ? AND ?', params: [firstId, firstId + writes.creates.length - 1] }
-          : { where: `email_normalized IN (${writes.creates.map(() => '?').join(',')})`, params: writes.creates.map((row) => row.emailNormalized) },
+          : { where: `email_normalized IN (${parameterList(writes.creates.length)})`, params: writes.creates.map((row) => row.emailNormalized) },
       );
     }
     for (const row of writes.recreates) {
@@ -321,7 +317,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       );
       await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [row.accountId]);
     }
-    if (writes.recreates.length > 0) written.push({ where: `id IN (${writes.recreates.map(() => '?').join(',')})`, params: writes.recreates.map((row) => row.accountId) });
+    if (writes.recreates.length > 0) written.push({ where: `id IN (${parameterList(writes.recreates.length)})`, params: writes.recreates.map((row) => row.accountId) });
     for (const accounts of written) {
       await runner.query(`INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE ${accounts.where}`, [writes.schoolSiteId, ...accounts.params]);
       await runner.query(
@@ -343,7 +339,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       rows.flat(),
       true,
     );
-    if (!this.mysql) return Number(inserted.raw) - rows.length + 1;
+    if (!this.mysql) return insertedId(inserted.raw) - rows.length + 1;
     this.consecutiveIds ??= runner
       .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step')
       .then(([settings]: Row[]) => Number(settings.lock_mode) <= 1 && Number(settings.step) === 1)
@@ -351,7 +347,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         this.consecutiveIds = undefined;
         throw error;
       });
-    return (await this.consecutiveIds) ? Number((inserted.raw as { insertId: number }).insertId) : null;
+    return (await this.consecutiveIds) ? insertedId(inserted.raw) : null;
   }
 
   private async insertEmails(runner: QueryRunner, emails: QueuedEmail[], now: Date): Promise<void> {
@@ -426,7 +422,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     const scope =
       schoolSiteIds === 'all-in-district'
         ? { sql: 'school_site_id IN (SELECT id FROM school_site WHERE district_id = ?)', params: [districtId] }
-        : { sql: schoolSiteIds.length ? `school_site_id IN (${schoolSiteIds.map(() => '?').join(',')})` : '1 = 0', params: schoolSiteIds };
+        : { sql: schoolSiteIds.length ? `school_site_id IN (${parameterList(schoolSiteIds.length)})` : '1 = 0', params: schoolSiteIds };
     const visible = `${scope.sql} AND status <> 'RECEIVING'`;
     const [total]: Row[] = await this.dataSource.query(`SELECT COUNT(*) AS total FROM upload_batch WHERE ${visible}`, scope.params);
     const rows: Row[] = await this.dataSource.query(
@@ -436,15 +432,13 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     return { nodes: rows.slice(0, first).map(toView), hasNextPage: rows.length > first, totalCount: Number(total.total) };
   }
 
-  async listFailures(batchId: number, first: number, afterLine: number | null): Promise<Page<StoredFailure>> {
-    // Failures are written in the same transaction as the batch's count of them: no need to count 100,000 rows per page.
-    const [total]: Row[] = await this.dataSource.query('SELECT records_failed AS total FROM upload_batch WHERE id = ?', [batchId]);
+  async listFailures(batchId: number, first: number, afterLine: number | null): Promise<Omit<Page<StoredFailure>, 'totalCount'>> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT batch_id, line_number, code, reason, role_as_written, email, original_cells FROM upload_failure
        WHERE batch_id = ? AND line_number > ? ORDER BY line_number LIMIT ?`,
       [batchId, afterLine ?? 0, first + 1],
     );
-    return { nodes: rows.slice(0, first).map(toFailure), hasNextPage: rows.length > first, totalCount: Number(total?.total ?? 0) };
+    return { nodes: rows.slice(0, first).map(toFailure), hasNextPage: rows.length > first };
   }
 
   async *streamFailures(batchId: number): AsyncIterable<StoredFailure> {
