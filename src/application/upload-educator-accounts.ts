@@ -76,15 +76,20 @@ export class UploadEducatorAccounts {
       receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS),
     });
     const agreement = { acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION' as const, version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId };
+    let queued = false;
     try {
       const received = await this.receive(batchId, request.file);
       if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement);
       else await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement);
+      queued = !received.rejection;
     } catch (error) {
       await this.batches.discard(batchId);
       throw error;
     }
-    return { batch: await this.batches.findBatch(batchId), userErrors: [] };
+    const batch = await this.batches.findBatch(batchId);
+    // Only once this request has read what it answers: a worker in the same process (on SQLite, one writer) would otherwise hold the answer up.
+    if (queued) this.batches.announceQueued();
+    return { batch, userErrors: [] };
   }
 
   /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template. */

@@ -81,6 +81,8 @@ export interface UploadBatchStore {
   stillReceiving(batchId: number, until: Date): Promise<void>;
   /** Queues the stored file together with the agreement that allowed it: never one without the other. */
   markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void>;
+  /** A batch was queued: a worker running in this process may start at once instead of at its next poll. */
+  announceQueued(): void;
   /** Rejected files keep their log entry (with the reason and the agreement) but not their bytes. */
   markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void>;
   /** A file that never arrived whole leaves nothing behind. */

@@ -1,11 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(work);
+    // better-sqlite3 answers synchronously: without a turn of the event loop between holders, a worker's chain of
+    // statements runs as one unbroken stream of promise callbacks, and HTTP answers (the upload's own included) wait
+    // until the whole batch is done.
+    const result = this.tail.then(() => nextTurnOfEventLoop()).then(work);
     this.tail = result.catch(() => undefined);
     return result;
   }

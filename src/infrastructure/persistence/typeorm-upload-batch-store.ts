@@ -132,9 +132,13 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     }
   }
 
-  /** Called after this process has queued a batch, so that a worker in the same process need not wait for its next poll. */
+  /** Called when this process has queued a batch, so that a worker in the same process need not wait for its next poll. */
   onQueued(listener: () => void): void {
     this.queuedListeners.push(listener);
+  }
+
+  announceQueued(): void {
+    for (const listener of this.queuedListeners) listener();
   }
 
   async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void> {
@@ -146,7 +150,6 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       ]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
     });
-    for (const listener of this.queuedListeners) listener();
   }
 
   async markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void> {
