@@ -66,7 +66,7 @@ export class ProcessUploadBatch {
       site,
       uploader,
       committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
-      firstLineByEmail: new FirstLinesByEmail(),
+      firstLineByEmail: new FirstLinesByEmail(batch.totalRows ?? 0),
       siteAdminRows: 0,
       plannedSiteAdmins: 0,
     };

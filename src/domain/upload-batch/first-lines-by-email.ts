@@ -6,10 +6,19 @@
  * of about n²/2⁶⁵ (one in ten million files of a million rows); that row would be reported as a duplicate, never lost.
  */
 export class FirstLinesByEmail {
-  private high = new Uint32Array(1024);
-  private low = new Uint32Array(1024);
-  private lines = new Uint32Array(1024);
+  private high: Uint32Array;
+  private low: Uint32Array;
+  private lines: Uint32Array;
   private count = 0;
+
+  /** Sized for the emails expected (a batch knows its row count), so a large file never pays for growing copies. */
+  constructor(expectedEmails = 0) {
+    let capacity = 1024;
+    while (capacity < expectedEmails * 2) capacity *= 2;
+    this.high = new Uint32Array(capacity);
+    this.low = new Uint32Array(capacity);
+    this.lines = new Uint32Array(capacity);
+  }
 
   get size(): number {
     return this.count;

@@ -20,4 +20,15 @@ describe('first lines by email', () => {
     }
     expect(lines.get('teacher.200000@district.example.org')).to.equal(undefined);
   });
+
+  it('when it is sized for fewer emails than arrive (or for none), then it still grows and keeps every line', () => {
+    for (const expected of [0, 10, 50_000]) {
+      const lines = new FirstLinesByEmail(expected);
+      for (let index = 0; index < 100_000; index += 1) lines.remember(`counselor.${index}@district.example.org`, index + 2);
+      expect(lines.size, `sized for ${expected}`).to.equal(100_000);
+      for (let index = 0; index < 100_000; index += 1) {
+        if (lines.get(`counselor.${index}@district.example.org`) !== index + 2) throw new Error(`line of counselor.${index} lost when sized for ${expected}`);
+      }
+    }
+  });
 });
