@@ -144,11 +144,7 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
     // instead, and a real worker process (whose cleanup loop runs discardAbandoned as it starts) does the rest.
     await environment.rows('UPDATE upload_batch SET lease_expires_at = ? WHERE id = ?', [Date.now() - 1000, receiving.id]);
     const worker = environment.startWorker();
-    await waitFor('the cleanup to discard the abandoned file', async () => ((await environment.count('upload_batch WHERE id = ?', [receiving.id])) === 0 ? true : undefined), 30_000, 50).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-      },
-    );
+    await environment.waitFor('the cleanup to discard the abandoned file', async () => ((await environment.count('upload_batch WHERE id = ?', [receiving.id])) === 0 ? true : undefined), 30_000, 50);
     await worker.stop();
     await restarted.stop();
 
@@ -210,14 +206,12 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
 
     await environment.rows("UPDATE upload_batch SET lease_expires_at = ? WHERE status = 'RECEIVING'", [Date.now() - 1000]);
     const worker = environment.startWorker();
-    await waitFor(
+    await environment.waitFor(
       'the worker to discard the half files and process the queued ones',
       async () => ((await environment.count("upload_batch WHERE status <> 'COMPLETED'")) === 0 ? true : undefined),
       60_000,
       50,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    );
     await worker.stop();
     await api.stop();
 

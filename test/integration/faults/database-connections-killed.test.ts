@@ -8,7 +8,6 @@ import {
   duplicateAccounts,
   openFaultEnvironment,
   siteIdsByName,
-  waitFor,
   type Api,
   type FaultEnvironment,
 } from './fault-kit';
@@ -42,7 +41,7 @@ describeAgainstMariaDb('The database connections dropped while a worker process 
     const worker = environment.startWorker({ UPLOAD_CHUNK_ROWS: '500' });
     const killed: number[] = [];
     for (let round = 1; round <= KILL_ROUNDS; round += 1) {
-      const progress = await waitFor(
+      const progress = await environment.waitFor(
         `round ${round}'s share of the rows`,
         async () => {
           const batch = await environment.batch(batchId);
@@ -50,25 +49,13 @@ describeAgainstMariaDb('The database connections dropped while a worker process 
         },
         90_000,
         5,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-      });
+      );
       expect(progress.status, `round ${round} came before the end of the batch`).to.equal('PROCESSING');
       killed.push(await environment.killDatabaseConnections());
     }
     expect(killed.every((count) => count > 0), `connections killed per round: ${killed.join(', ')}`).to.equal(true);
 
-    const done = await waitFor(
-      'the worker to complete the batch',
-      async () => {
-        const batch = await environment.batch(batchId);
-        return batch.status === 'COMPLETED' ? batch : undefined;
-      },
-      120_000,
-      50,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    const done = await environment.completed(batchId, 'the worker to complete the batch', 120_000);
     await worker.stop();
 
     expect(done).to.deep.equal({ status: 'COMPLETED', totalRows: ROWS, processed: ROWS, created: ROWS, skipped: 0, failed: 0 });

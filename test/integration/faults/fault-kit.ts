@@ -92,6 +92,10 @@ export interface FaultEnvironment {
   temporaryDirectory: string;
   /** Everything the suite's processes wrote, for a failure message. */
   outputOfAll(): string;
+  /** waitFor, giving up with everything the suite's processes wrote. */
+  waitFor<T>(what: string, check: () => Promise<T | undefined>, deadlineMs: number, intervalMs?: number): Promise<T>;
+  /** The batch once it is COMPLETED (given up on, with the processes' output, after deadlineMs). */
+  completed(batchId: number, what: string, deadlineMs: number, intervalMs?: number): Promise<BatchState>;
   close(): Promise<void>;
 }
 
@@ -233,6 +237,22 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
     temporaryDirectory: processTmpDir,
     outputOfAll() {
       return services.map((service) => `--- ${service.name}\n${service.output.join('')}`).join('\n');
+    },
+    waitFor(what, check, deadlineMs, intervalMs) {
+      return waitFor(what, check, deadlineMs, intervalMs).catch((error: Error) => {
+        throw new Error(`${error.message}\n${environment.outputOfAll()}`);
+      });
+    },
+    completed(batchId, what, deadlineMs, intervalMs = 50) {
+      return environment.waitFor(
+        what,
+        async () => {
+          const batch = await environment.batch(batchId);
+          return batch.status === 'COMPLETED' ? batch : undefined;
+        },
+        deadlineMs,
+        intervalMs,
+      );
     },
     async close() {
       await Promise.all(services.map((service) => service.stop('SIGKILL')));

@@ -39,10 +39,7 @@ describeAgainstMariaDb('A worker process asked to stop (SIGTERM) mid-batch', () 
     expect(Number(lease.lease_expires_at)).to.equal(0);
 
     const second = environment.startWorker();
-    const done = await waitFor('the second worker to complete the batch', async () => {
-      const state = await environment.batch(batchId);
-      return state.status === 'COMPLETED' ? state : undefined;
-    }, 90_000);
+    const done = await environment.completed(batchId, 'the second worker to complete the batch', 90_000, 20);
     await second.stop('SIGTERM');
 
     expect(done).to.deep.include({ processed: ROWS, created: ROWS, skipped: 0, failed: 0 });

@@ -66,11 +66,7 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
       await holder.query("SELECT id FROM educator_account WHERE email_normalized >= 'person' FOR UPDATE");
 
       worker = environment.startWorker({ UPLOAD_CHUNK_ROWS: '100' });
-      await waitFor('the worker\'s chunk to wait for the held lock', () => someoneWaitsOn('educator_account'), 30_000, 10).catch(
-        (error: Error) => {
-          throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-        },
-      );
+      await environment.waitFor('the worker\'s chunk to wait for the held lock', () => someoneWaitsOn('educator_account'), 30_000, 10);
       // Now each waits for the other: InnoDB detects the deadlock and rolls the worker's chunk back with 1213,
       // which is the only way this statement can get the batch row while the chunk holds it.
       const [locked] = await holder.query('SELECT id FROM upload_batch WHERE id = ? FOR UPDATE', [batchId]);
@@ -88,17 +84,7 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
       holder.release();
     }
 
-    const done = await waitFor(
-      'the worker to complete the batch',
-      async () => {
-        const batch = await environment.batch(batchId);
-        return batch.status === 'COMPLETED' ? batch : undefined;
-      },
-      60_000,
-      50,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    const done = await environment.completed(batchId, 'the worker to complete the batch', 60_000);
     await worker!.stop();
 
     expect(done).to.deep.equal({ status: 'COMPLETED', totalRows: ROWS, processed: ROWS, created: ROWS, skipped: 0, failed: 0 });

@@ -9,7 +9,6 @@ import {
   duplicateAccounts,
   openFaultEnvironment,
   siteIdsByName,
-  waitFor,
   type Api,
   type FaultEnvironment,
 } from './fault-kit';
@@ -103,17 +102,7 @@ describeAgainstMariaDb('Reading the upload log under load while a worker process
     const reports = await Promise.all(Array.from({ length: CLIENTS }, (_, index) => client(tokens[index % 2], publicId, () => !completed && Date.now() < deadline)));
     await watching;
 
-    const done = await waitFor(
-      'the worker to complete the batch',
-      async () => {
-        const batch = await environment.batch(batchId);
-        return batch.status === 'COMPLETED' ? batch : undefined;
-      },
-      180_000,
-      100,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    const done = await environment.completed(batchId, 'the worker to complete the batch', 180_000, 100);
     await worker.stop();
 
     const problems = reports.flatMap((report) => report.problems);

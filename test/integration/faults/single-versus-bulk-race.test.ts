@@ -7,7 +7,6 @@ import {
   describeAgainstMariaDb,
   openFaultEnvironment,
   siteIdsByName,
-  waitFor,
   type Api,
   type FaultEnvironment,
   type Service,
@@ -82,17 +81,7 @@ describeAgainstMariaDb('createEducatorAccount racing a bulk row for the same ema
         ),
       );
 
-      const batch = await waitFor(
-        `round ${round}'s batch to complete`,
-        async () => {
-          const state = await environment.batch(batchId);
-          return state.status === 'COMPLETED' ? state : undefined;
-        },
-        60_000,
-        50,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-      });
+      const batch = await environment.completed(batchId, `round ${round}'s batch to complete`, 60_000);
 
       const accounts = await environment.rows<{ email_normalized: string; source_batch_id: number | null; school_site_id: number }>(
         `SELECT a.email_normalized, a.source_batch_id, m.school_site_id FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id

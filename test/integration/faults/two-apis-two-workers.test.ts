@@ -7,7 +7,6 @@ import {
   describeAgainstMariaDb,
   openFaultEnvironment,
   siteIdsByName,
-  waitFor,
   type Api,
   type FaultEnvironment,
   type Service,
@@ -81,7 +80,7 @@ describeAgainstMariaDb('Two API processes and two worker processes on one databa
     }
     const batchIds = answers.map((answer) => environment.publicIds.decode('batch', answer.data.uploadEducatorAccounts.batch.id)!);
 
-    const settled = await waitFor(
+    const settled = await environment.waitFor(
       'both workers to complete every batch',
       async () => {
         const states = await Promise.all(batchIds.map((id) => environment.batch(id)));
@@ -89,9 +88,7 @@ describeAgainstMariaDb('Two API processes and two worker processes on one databa
       },
       120_000,
       100,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    );
     await Promise.all(workers.map((worker) => worker.stop()));
 
     const accounts = await environment.rows<{ email_normalized: string; source_batch_id: number; school_site_id: number }>(

@@ -59,7 +59,7 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
     environment.rows('UPDATE upload_batch SET lease_expires_at = 0 WHERE id = ?', [batchId]);
 
   const killWhenPast = async (worker: Service, batchId: number, rows: number) => {
-    const reached = await waitFor(
+    const reached = await environment.waitFor(
       `the worker to settle ${rows} rows`,
       async () => {
         const batch = await environment.batch(batchId);
@@ -67,9 +67,7 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
       },
       90_000,
       5,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    );
     expect(reached.status, 'killed before the batch finished').to.equal('PROCESSING');
     expect(await worker.stop('SIGKILL')).to.equal('SIGKILL');
     const afterKill = await environment.batch(batchId);
@@ -109,17 +107,7 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
     expect(second.processed, 'the second worker resumed after the first one\'s last chunk').to.be.greaterThan(first.processed);
     await expireLease(batchId);
     const last = environment.startWorker({ UPLOAD_CHUNK_ROWS: String(CHUNK_ROWS) });
-    const done = await waitFor(
-      'the third worker to complete the batch',
-      async () => {
-        const batch = await environment.batch(batchId);
-        return batch.status === 'COMPLETED' ? batch : undefined;
-      },
-      120_000,
-      50,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${environment.outputOfAll()}`);
-    });
+    const done = await environment.completed(batchId, 'the third worker to complete the batch', 120_000);
     await last.stop('SIGTERM');
 
     const expected = { duplicate: 0, invalid: 0, taken: 0, skipped: 0, created: 0 };
