@@ -8,6 +8,7 @@ import { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL } from '../../../src/c
 import { DEMO_PASSWORD } from '../../../src/config';
 import { PublicIds } from '../../../src/infrastructure/auth/public-ids';
 import { postGraphQL, signInAt, uploadTo, type GraphQLResponse } from '../../support/graphql-client';
+import { pause, waitFor } from '../../support/polling';
 
 export { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL };
 export const INVITATION_SUBJECT = 'Your educator account is ready to register';
@@ -24,18 +25,7 @@ export const describeAgainstMariaDb = (title: string, suite: () => void): void =
   if (process.env.TEST_DATABASE_URL) describe(`${title} [MariaDB, real processes]`, suite);
 };
 
-export const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Polls until `check` returns a value; the deadline only guards against a hung process, it is not what is tested. */
-export const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, deadlineMs: number, intervalMs = 20): Promise<T> => {
-  const giveUpAt = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > giveUpAt) throw new Error(`Gave up waiting for ${what}`);
-    await pause(intervalMs);
-  }
-};
+export { pause, waitFor };
 
 const freePort = (): Promise<number> =>
   new Promise((done, fail) => {

@@ -7,23 +7,11 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { manyEducatorsCsv } from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, countRows, siteIdsByName, uploadFile } from './upload-kit';
+import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
+import { pause, waitFor } from '../../support/polling';
 
 const ROWS = 20_000;
 const WORKER_SCRIPT = resolve(__dirname, '../../../src/worker-main.js');
-const INVITATION_SUBJECT = 'Your educator account is ready to register';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` returns a value; the deadline only guards against a hung worker, it is not what is tested. */
-const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, deadlineMs: number, intervalMs = 10): Promise<T> => {
-  const giveUpAt = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > giveUpAt) throw new Error(`Gave up waiting for ${what}`);
-    await pause(intervalMs);
-  }
-};
 
 describeOnEachDatabase('A real worker process killed mid-batch and restarted', (database) => {
   let server: TestServer;
@@ -92,6 +80,7 @@ describeOnEachDatabase('A real worker process killed mid-batch and restarted', (
         return row.processed >= ROWS / 5 ? row : undefined;
       },
       30_000,
+      10,
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${workerOutput.join('')}`);
     });
