@@ -87,7 +87,7 @@ export class UploadEducatorAccounts {
       throw error;
     }
     const batch = await this.batches.findBatch(batchId);
-    // Only once this request has read what it answers: a worker in the same process (on SQLite, one writer) would otherwise hold the answer up.
+    // Only once this request has read what it answers, so a worker in the same process does not compete with those reads.
     if (queued) this.batches.announceQueued();
     return { batch, userErrors: [] };
   }

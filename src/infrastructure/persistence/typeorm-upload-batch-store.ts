@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { INVITATION_SUBJECT, queuedMessage, type EmailMessage, type QueuedEmail } from '../../domain/educator/invitation';
+import { INVITATION_SUBJECT, queuedMessage, type EmailMessage } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { RowFailure, RowFailureCode } from '../../domain/upload-batch/upload-row';
@@ -19,7 +19,7 @@ import { dialectOf } from './data-source';
 import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
-import { agreementRow, invitationBody, outboxRow } from './typeorm-unit-of-work';
+import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
 
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
@@ -353,15 +353,6 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     return (await this.consecutiveIds) ? insertedId(inserted.raw) : null;
   }
 
-  private async insertEmails(runner: QueryRunner, emails: QueuedEmail[], now: Date): Promise<void> {
-    if (emails.length === 0) return;
-    const rows = emails.map((email) => outboxRow(email, now));
-    await runner.query(
-      `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at, account_id) VALUES ${placeholders(rows.length, 9)}`,
-      rows.flatMap((row) => [row.recipient, row.template, row.subject, row.body, row.status, row.attempts, row.createdAt, row.nextAttemptAt, row.accountId]),
-    );
-  }
-
   private async insertFailures(runner: QueryRunner, batchId: number, failures: RowFailure[]): Promise<void> {
     if (failures.length === 0) return;
     await runner.query(
@@ -388,7 +379,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
           true,
         );
         if (done.affected !== 1) throw new LeaseLost();
-        await this.insertEmails(runner, [queuedMessage(completionEmail)], now);
+        await insertOutboxMessage((sql, parameters) => runner.query(sql, parameters), queuedMessage(completionEmail), now);
         // Every row is settled and recorded: the stored file has done its job.
         await runner.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
         return true;
