@@ -2,7 +2,7 @@ import { buildApplication } from './composition-root';
 import { loadConfig } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
-import { runProcess, stopOnSignal } from './process-lifecycle';
+import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
 
 const main = async (): Promise<void> => {
@@ -28,4 +28,5 @@ const main = async (): Promise<void> => {
   });
 };
 
+collectOldGarbageEarly();
 runProcess(main);
