@@ -148,6 +148,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     uploads,
     close: async () => {
       await apollo.stop();
+      await uploads.close();
       await dataSource.destroy();
     },
   };

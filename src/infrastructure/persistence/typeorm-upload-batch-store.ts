@@ -1,8 +1,8 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { INVITATION_SUBJECT, queuedMessage, type EmailMessage } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
-import type { RowFailure, RowFailureCode } from '../../domain/upload-batch/upload-row';
+import type { RowFailureCode } from '../../domain/upload-batch/upload-row';
 import type { Page } from '../../application/ports/account-directory';
 import type { AgreementAcceptance } from '../../application/ports/unit-of-work';
 import type {
@@ -15,7 +15,8 @@ import type {
   UploadBatchStore,
   UploadBatchView,
 } from '../../application/ports/upload-batches';
-import { dialectOf } from './data-source';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { dialectOf, openStatementBatchPool } from './data-source';
 import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
@@ -68,10 +69,98 @@ const toFailure = (row: Row): StoredFailure => ({
 /** Which of a chunk's accounts were just written, as a WHERE clause over educator_account. */
 interface AccountSelection {
   where: string;
-  params: number[] | string[];
+  params: (number | string)[];
 }
 
 const placeholders = (rows: number, columns: number): string => new Array(rows).fill(`(${parameterList(columns)})`).join(',');
+
+/** One statement of a chunk's transaction, with its parameters. */
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Moves the batch's progress on, only if this worker still holds the lease and the chunk follows the last one committed. */
+const fenceStatement = (writes: ChunkWrites): Statement => {
+  const counts = writes.countsAfter;
+  return {
+    sql: `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, lease_expires_at = ?
+          WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' AND records_processed = ?`,
+    params: [
+      counts.recordsProcessed,
+      counts.recordsCreated,
+      counts.recordsSkipped,
+      counts.recordsFailed,
+      writes.leaseExpiresAt.getTime(),
+      writes.batchId,
+      writes.leaseOwner,
+      writes.recordsProcessedBefore,
+    ],
+  };
+};
+
+/** New accounts as one multi-row INSERT; expired accounts made new again in place, their old memberships dropped. */
+const accountStatements = (writes: ChunkWrites): { insert: Statement | null; recreate: Statement[] } => {
+  const now = writes.now.getTime();
+  const deadline = registrationDeadlineFor(writes.now).getTime();
+  const insert =
+    writes.creates.length === 0
+      ? null
+      : {
+          sql: `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES ${placeholders(writes.creates.length, NEW_ACCOUNT_COLUMNS.length)}`,
+          params: writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId]),
+        };
+  const recreate = writes.recreates.flatMap((row) => [
+    {
+      sql: `UPDATE educator_account SET email = ?, first_name = ?, last_name = ?, role_code = ?, district_id = ?, created_at = ?, registration_deadline = ?,
+              registered_at = NULL, password_hash = NULL, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
+      params: [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId, row.accountId],
+    },
+    { sql: 'DELETE FROM educator_account_site WHERE account_id = ?', params: [row.accountId] },
+  ]);
+  return { insert, recreate };
+};
+
+const createdByEmail = (writes: ChunkWrites): AccountSelection => ({
+  where: `email_normalized IN (${parameterList(writes.creates.length)})`,
+  params: writes.creates.map((row) => row.emailNormalized),
+});
+
+const recreatedById = (writes: ChunkWrites): AccountSelection => ({
+  where: `id IN (${parameterList(writes.recreates.length)})`,
+  params: writes.recreates.map((row) => row.accountId),
+});
+
+/** Memberships and invitations copied from the accounts just written by the database itself, so nothing is sent twice. */
+const copiedToMembershipsAndInvitations = (writes: ChunkWrites, accounts: AccountSelection): Statement[] => {
+  const now = writes.now.getTime();
+  return [
+    { sql: `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE ${accounts.where}`, params: [writes.schoolSiteId, ...accounts.params] },
+    {
+      sql: `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at, account_id)
+            SELECT email, 'invitation', ?, ?, 'PENDING', 0, ?, ?, id FROM educator_account WHERE ${accounts.where}`,
+      params: [INVITATION_SUBJECT, invitationBody(writes.placeName), now, now, ...accounts.params],
+    },
+  ];
+};
+
+const failureStatements = (writes: ChunkWrites): Statement[] =>
+  writes.failures.length === 0
+    ? []
+    : [
+        {
+          sql: `INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES ${placeholders(writes.failures.length, 7)}`,
+          params: writes.failures.flatMap((failure) => [
+            writes.batchId,
+            failure.lineNumber,
+            failure.code,
+            failure.reason.slice(0, 500),
+            failure.roleAsWritten.slice(0, 200),
+            failure.email?.slice(0, 300) ?? null,
+            JSON.stringify(failure.cells),
+          ]),
+        },
+      ];
 
 /**
  * The bulk path in plain SQL: multi-row inserts per chunk, one transaction per chunk, fenced by the
@@ -79,6 +168,7 @@ const placeholders = (rows: number, columns: number): string => new Array(rows).
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private consecutiveIds: Promise<boolean> | undefined;
+  private statementBatches: Pool | undefined;
   private readonly queuedListeners: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
@@ -257,35 +347,78 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     }
   }
 
-  private async writeChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+  private writeChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    return this.mysql ? this.writeChunkInOneRoundTrip(writes) : this.writeChunkStatementByStatement(writes);
+  }
+
+  /**
+   * MySQL/MariaDB: the whole transaction goes in one query of several statements, and COMMIT follows once the fence
+   * is seen to hold: two round trips a chunk instead of seven, while the next chunk is being planned.
+   */
+  private async writeChunkInOneRoundTrip(writes: ChunkWrites): Promise<ChunkCommit> {
+    this.statementBatches ??= openStatementBatchPool(this.dataSource);
+    const connection = await this.statementBatches.getConnection();
+    let open = false;
+    let released = false;
+    try {
+      const statements: Statement[] = [{ sql: 'START TRANSACTION', params: [] }, fenceStatement(writes)];
+      const accounts = accountStatements(writes);
+      if (accounts.insert) {
+        // LAST_INSERT_ID() is the first of the block InnoDB gave the statement; kept before any later insert can change it.
+        statements.push(accounts.insert, { sql: 'SET @first_new_account_id = LAST_INSERT_ID()', params: [] });
+        const selection: AccountSelection = (await this.idsAreConsecutive(connection))
+          ? { where: 'id BETWEEN @first_new_account_id AND @first_new_account_id + ?', params: [writes.creates.length - 1] }
+          : createdByEmail(writes);
+        statements.push(...copiedToMembershipsAndInvitations(writes, selection));
+      }
+      statements.push(...accounts.recreate);
+      if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
+      statements.push(...failureStatements(writes));
+      open = true;
+      const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+      const fenced = (results as { affectedRows: number }[])[1].affectedRows === 1;
+      await connection.query(fenced ? 'COMMIT' : 'ROLLBACK');
+      open = false;
+      if (fenced) return 'committed';
+      return (await this.landedBefore(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]))) ? 'committed' : 'lease-lost';
+    } catch (error) {
+      // A statement failed part way (a taken email, a deadlock): nothing of the chunk may stay. A connection that
+      // cannot even roll back is closed, which rolls back too.
+      if (open && !(await connection.query('ROLLBACK').then(() => true, () => false))) {
+        connection.destroy();
+        released = true;
+      }
+      if (isUniqueViolation(error)) return 'email-race';
+      throw error;
+    } finally {
+      if (!released) connection.release();
+    }
+  }
+
+  /** SQLite runs in this process: there are no round trips to save, each statement runs on its own. */
+  private async writeChunkStatementByStatement(writes: ChunkWrites): Promise<ChunkCommit> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const runner = manager.queryRunner!;
-        const counts = writes.countsAfter;
-        // The fence comes first: it also locks the batch row until the chunk's rows are in.
-        const fenced = await runner.query(
-          `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, lease_expires_at = ?
-           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' AND records_processed = ?`,
-          [
-            counts.recordsProcessed,
-            counts.recordsCreated,
-            counts.recordsSkipped,
-            counts.recordsFailed,
-            writes.leaseExpiresAt.getTime(),
-            writes.batchId,
-            writes.leaseOwner,
-            writes.recordsProcessedBefore,
-          ],
-          true,
-        );
+        const fence = fenceStatement(writes);
+        const fenced = await runner.query(fence.sql, fence.params, true);
         if (fenced.affected !== 1) {
-          // A connection lost during COMMIT hides whether it landed: if this chunk's progress is there, it did.
-          const [batch]: Row[] = await runner.query('SELECT lease_owner, records_processed FROM upload_batch WHERE id = ?', [writes.batchId]);
-          if (batch?.lease_owner === writes.leaseOwner && Number(batch.records_processed) === counts.recordsProcessed) return 'committed' as const;
+          if (await this.landedBefore(writes, (sql, params) => runner.query(sql, params))) return 'committed' as const;
           throw new LeaseLost();
         }
-        await this.insertAccounts(runner, writes);
-        await this.insertFailures(runner, writes.batchId, writes.failures);
+        const accounts = accountStatements(writes);
+        if (accounts.insert) {
+          const inserted = await runner.query(accounts.insert.sql, accounts.insert.params, true);
+          const lastId = insertedId(inserted.raw);
+          for (const statement of copiedToMembershipsAndInvitations(writes, { where: 'id BETWEEN ? AND ?', params: [lastId - writes.creates.length + 1, lastId] })) {
+            await runner.query(statement.sql, statement.params);
+          }
+        }
+        for (const statement of accounts.recreate) await runner.query(statement.sql, statement.params);
+        if (writes.recreates.length > 0) {
+          for (const statement of copiedToMembershipsAndInvitations(writes, recreatedById(writes))) await runner.query(statement.sql, statement.params);
+        }
+        for (const statement of failureStatements(writes)) await runner.query(statement.sql, statement.params);
         return 'committed' as const;
       });
     } catch (error) {
@@ -295,78 +428,33 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     }
   }
 
-  /**
-   * Accounts go in as one multi-row INSERT; their memberships and invitations are then copied from the
-   * inserted rows by the database itself (INSERT … SELECT), so nothing is sent twice over the wire.
-   */
-  private async insertAccounts(runner: QueryRunner, writes: ChunkWrites): Promise<void> {
-    const now = writes.now.getTime();
-    const deadline = registrationDeadlineFor(writes.now).getTime();
-    const written: AccountSelection[] = [];
-    if (writes.creates.length > 0) {
-      const rows = writes.creates.map((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId]);
-      const firstId = await this.insertNewAccounts(runner, rows);
-      written.push(
-        firstId !== null
-          ? { where: 'id BETWEEN ? AND ?', params: [firstId, firstId + writes.creates.length - 1] }
-          : { where: `email_normalized IN (${parameterList(writes.creates.length)})`, params: writes.creates.map((row) => row.emailNormalized) },
-      );
-    }
-    for (const row of writes.recreates) {
-      await runner.query(
-        `UPDATE educator_account SET email = ?, first_name = ?, last_name = ?, role_code = ?, district_id = ?, created_at = ?, registration_deadline = ?,
-           registered_at = NULL, password_hash = NULL, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
-        [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId, row.accountId],
-      );
-      await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [row.accountId]);
-    }
-    if (writes.recreates.length > 0) written.push({ where: `id IN (${parameterList(writes.recreates.length)})`, params: writes.recreates.map((row) => row.accountId) });
-    for (const accounts of written) {
-      await runner.query(`INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE ${accounts.where}`, [writes.schoolSiteId, ...accounts.params]);
-      await runner.query(
-        `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at, account_id)
-         SELECT email, 'invitation', ?, ?, 'PENDING', 0, ?, ?, id FROM educator_account WHERE ${accounts.where}`,
-        [INVITATION_SUBJECT, invitationBody(writes.placeName), now, now, ...accounts.params],
-      );
-    }
+  /** The fence did not hold. A connection lost during COMMIT hides whether it landed: if this chunk's progress is there, it did. */
+  private async landedBefore(writes: ChunkWrites, query: (sql: string, params: unknown[]) => Promise<Row[]>): Promise<boolean> {
+    const [batch] = await query('SELECT lease_owner, records_processed FROM upload_batch WHERE id = ?', [writes.batchId]);
+    return batch?.lease_owner === writes.leaseOwner && Number(batch.records_processed) === writes.countsAfter.recordsProcessed;
   }
 
   /**
-   * Inserts a chunk's new accounts in one statement and returns the first one's id when the ids are known to
-   * be consecutive: always on SQLite (one writer), and on MySQL/MariaDB when InnoDB hands out one block per
-   * statement (innodb_autoinc_lock_mode 0 or 1, increment 1). Otherwise null, and the rows are found by email.
+   * A multi-row INSERT's ids are one consecutive block when InnoDB hands out one block per statement
+   * (innodb_autoinc_lock_mode 0 or 1, increment 1); otherwise the new accounts are found again by email.
    */
-  private async insertNewAccounts(runner: QueryRunner, rows: (string | number)[][]): Promise<number | null> {
-    const inserted = await runner.query(
-      `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES ${placeholders(rows.length, NEW_ACCOUNT_COLUMNS.length)}`,
-      rows.flat(),
-      true,
-    );
-    if (!this.mysql) return insertedId(inserted.raw) - rows.length + 1;
-    this.consecutiveIds ??= runner
+  private idsAreConsecutive(connection: PoolConnection): Promise<boolean> {
+    this.consecutiveIds ??= connection
       .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step')
-      .then(([settings]: Row[]) => Number(settings.lock_mode) <= 1 && Number(settings.step) === 1)
+      .then(([rows]) => {
+        const [settings] = rows as Row[];
+        return Number(settings.lock_mode) <= 1 && Number(settings.step) === 1;
+      })
       .catch((error: unknown) => {
         this.consecutiveIds = undefined;
         throw error;
       });
-    return (await this.consecutiveIds) ? insertedId(inserted.raw) : null;
+    return this.consecutiveIds;
   }
 
-  private async insertFailures(runner: QueryRunner, batchId: number, failures: RowFailure[]): Promise<void> {
-    if (failures.length === 0) return;
-    await runner.query(
-      `INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES ${placeholders(failures.length, 7)}`,
-      failures.flatMap((failure) => [
-        batchId,
-        failure.lineNumber,
-        failure.code,
-        failure.reason.slice(0, 500),
-        failure.roleAsWritten.slice(0, 200),
-        failure.email?.slice(0, 300) ?? null,
-        JSON.stringify(failure.cells),
-      ]),
-    );
+  async close(): Promise<void> {
+    await this.statementBatches?.end();
+    this.statementBatches = undefined;
   }
 
   async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean> {
