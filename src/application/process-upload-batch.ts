@@ -69,6 +69,8 @@ export class ProcessUploadBatch {
       firstLineByEmail: new FirstLinesByEmail(batch.totalRows ?? 0),
       siteAdminRows: 0,
       plannedSiteAdmins: 0,
+      // A dry run writes no account, so only looking each email up can tell it which rows would collide.
+      lookUpFirst: batch.dryRun,
     };
     let templateColumns = 0;
     let fixFileColumns = 0;
@@ -135,7 +137,11 @@ export class ProcessUploadBatch {
     return this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : []);
   }
 
-  /** Decides every row of a chunk against the file so far and the accounts that exist; writes nothing. */
+  /**
+   * Decides every row of a chunk against the file so far and the accounts that exist; writes nothing. Until a chunk
+   * of the batch meets a taken email, the accounts are not looked up: the unique email index checks every insert
+   * anyway, and a collision rolls the chunk back as an email race, which plans it again with the look-up.
+   */
   private async planChunk(run: BatchRun, records: UploadedRecord[]): Promise<ChunkPlan> {
     const now = this.clock.now();
     const failures: RowFailure[] = [];
@@ -145,7 +151,7 @@ export class ProcessUploadBatch {
       if (checked.ok) candidates.push(checked.value);
       else failures.push(checked.error);
     }
-    const found = await this.batches.findExisting(candidates.map((candidate) => candidate.email.normalized), now);
+    const found = run.lookUpFirst ? await this.batches.findExisting(candidates.map((candidate) => candidate.email.normalized), now) : [];
     const existing = new Map(found.map((account) => [account.emailNormalized, account]));
     const plan: ChunkPlan = { records, creates: [], recreates: [], creating: [], failures, skipped: 0 };
     for (const candidate of candidates) {
@@ -204,8 +210,10 @@ export class ProcessUploadBatch {
         plan = { ...plan, creates: [], recreates: [], creating: [], failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber) };
         continue;
       }
-      // Someone created one of these emails between our look-up and our insert: look again.
+      // One of these emails has an account: it had one all along (this file has such rows, so every later chunk is
+      // looked up first) or someone created it since our look-up. Either way, plan the chunk again against the database.
       if (attempt >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
+      run.lookUpFirst = true;
       // The chunk's emails are already remembered with their own lines, so planning it again changes nothing there.
       plan = await this.planChunk({ ...run, siteAdminRows: 0 }, plan.records);
     }
@@ -229,6 +237,8 @@ interface BatchRun {
   firstLineByEmail: FirstLinesByEmail;
   siteAdminRows: number;
   plannedSiteAdmins: number;
+  /** Whether chunks are planned against the accounts that exist, or first tried as if none did. */
+  lookUpFirst: boolean;
 }
 
 interface ChunkPlan {

@@ -96,6 +96,8 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     const commitChunk = store.commitChunk.bind(store);
     store.commitChunk = async (writes: ChunkWrites) => {
       const result = await commitChunk(writes);
+      // A chunk that meets a taken email is planned again and committed on a second call.
+      if (result !== 'committed') return result;
       const seen = await readBatch(server, siteAdmin, id);
       progress.push([seen.status, seen.recordsProcessed]);
       return result;

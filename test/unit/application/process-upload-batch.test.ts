@@ -29,10 +29,17 @@ class ScriptedStore {
     return this.completed ? null : this.batch;
   }
   async *readFile(): AsyncIterable<Buffer> {}
-  async findExisting(): Promise<ExistingAccount[]> {
-    return [];
+  /** The emails each look-up asked for, in order. */
+  readonly lookedUp: string[][] = [];
+  /** Emails that already have an account: a chunk that inserts one of them meets the unique index. */
+  readonly taken = new Map<string, ExistingAccount>();
+
+  async findExisting(emails: string[]): Promise<ExistingAccount[]> {
+    this.lookedUp.push(emails);
+    return emails.flatMap((email) => this.taken.get(email) ?? []);
   }
   async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    if (writes.creates.some((row) => this.taken.has(row.emailNormalized))) return 'email-race';
     const answer = this.answers.shift() ?? 'committed';
     if (answer === 'committed') this.written.push(writes);
     return answer;
@@ -71,11 +78,11 @@ const batch: ClaimedBatch = {
   leaseOwner: 'worker-1',
 };
 
-const workerWith = async (store: ScriptedStore): Promise<ProcessUploadBatch> => {
+const workerWith = async (store: ScriptedStore, chunkRows = 1000): Promise<ProcessUploadBatch> => {
   const accounts = new InMemoryEducatorAccountRepository();
   await accounts.save(anEducator().withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
-  const settings = { workerId: 'worker-1', chunkRows: 1000, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
+  const settings = { workerId: 'worker-1', chunkRows, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
   return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, templateEvents, settings, new FixedClock());
 };
 
@@ -120,6 +127,36 @@ describe('ProcessUploadBatch', () => {
     expect(store.written).to.deep.equal([]);
     expect(store.completed).to.equal(null);
     expect(store.released).to.equal(1);
+  });
+
+  it('when no email of the file has an account yet, then no chunk is looked up before it is written', async () => {
+    const store = new ScriptedStore(batch, []);
+
+    await (await workerWith(store, 2)).execute();
+
+    expect(store.lookedUp).to.deep.equal([]);
+    expect(store.written.map((chunk) => chunk.creates.map((row) => row.email))).to.deep.equal([['ana@example.org'], ['cy@example.org', 'di@example.org']]);
+  });
+
+  it('when a chunk meets an email that has an account, then that chunk is planned again against the accounts, and so is every later chunk, before writing', async () => {
+    const store = new ScriptedStore(batch, []);
+    store.taken.set('ana@example.org', { id: 40, emailNormalized: 'ana@example.org', expired: false, schoolSiteIds: [NORTH_HIGH.id] });
+
+    await (await workerWith(store, 2)).execute();
+
+    expect(store.lookedUp).to.deep.equal([['ana@example.org'], ['cy@example.org', 'di@example.org']]);
+    expect(store.written.map((chunk) => [chunk.creates.map((row) => row.email), chunk.countsAfter.recordsSkipped])).to.deep.equal([
+      [[], 1],
+      [['cy@example.org', 'di@example.org'], 1],
+    ]);
+  });
+
+  it('when the batch is a dry run, then every chunk is looked up, since nothing it plans is ever inserted', async () => {
+    const store = new ScriptedStore({ ...batch, dryRun: true }, []);
+
+    await (await workerWith(store, 2)).execute();
+
+    expect(store.lookedUp).to.deep.equal([['ana@example.org'], ['cy@example.org', 'di@example.org']]);
   });
 
   it('when another worker took the batch over, then this one stops without completing it', async () => {
