@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
-import { createPool, type Pool } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { CreateSchema1764000000000 } from './migrations/1764000000000-create-schema';
 import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-index-accounts-by-role';
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
@@ -60,13 +60,13 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
 export const createDataSource = (databaseUrl: string | undefined): DataSource => new DataSource(dataSourceOptions(databaseUrl));
 
 /**
- * MySQL/MariaDB: a one-connection pool that accepts several statements per query, for the bulk writer alone, which
- * sends a chunk's whole transaction in one round trip. Every other connection keeps them refused, so that no other
- * query can ever carry a second statement.
+ * MySQL/MariaDB: a connection that accepts several statements per query, for the bulk writer alone, which sends a
+ * chunk's whole transaction in one round trip. Every other connection keeps them refused, so that no other query can
+ * ever carry a second statement.
  */
-export const openStatementBatchPool = (dataSource: DataSource): Pool => {
+export const openStatementBatchConnection = (dataSource: DataSource): Promise<Connection> => {
   const options = dataSource.options as MysqlDataSourceOptions;
-  return createPool({
+  return createConnection({
     host: options.host,
     port: options.port,
     user: options.username,
@@ -78,6 +78,5 @@ export const openStatementBatchPool = (dataSource: DataSource): Pool => {
     bigNumberStrings: options.bigNumberStrings,
     trace: false,
     multipleStatements: true,
-    connectionLimit: 1,
   });
 };

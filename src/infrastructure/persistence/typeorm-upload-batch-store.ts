@@ -15,8 +15,8 @@ import type {
   UploadBatchStore,
   UploadBatchView,
 } from '../../application/ports/upload-batches';
-import type { Pool, PoolConnection } from 'mysql2/promise';
-import { dialectOf, openStatementBatchPool } from './data-source';
+import type { Connection } from 'mysql2/promise';
+import { dialectOf, openStatementBatchConnection } from './data-source';
 import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
@@ -168,7 +168,9 @@ const failureStatements = (writes: ChunkWrites): Statement[] =>
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private consecutiveIds: Promise<boolean> | undefined;
-  private statementBatches: Pool | undefined;
+  /** The bulk writer's own connection (MySQL), kept open between chunks and used by one chunk at a time. */
+  private writer: Promise<Connection> | undefined;
+  private writerTurn: Promise<unknown> = Promise.resolve();
   private readonly queuedListeners: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
@@ -355,11 +357,15 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
    * MySQL/MariaDB: the whole transaction goes in one query of several statements, and COMMIT follows once the fence
    * is seen to hold: two round trips a chunk instead of seven, while the next chunk is being planned.
    */
-  private async writeChunkInOneRoundTrip(writes: ChunkWrites): Promise<ChunkCommit> {
-    this.statementBatches ??= openStatementBatchPool(this.dataSource);
-    const connection = await this.statementBatches.getConnection();
+  private writeChunkInOneRoundTrip(writes: ChunkWrites): Promise<ChunkCommit> {
+    // One chunk at a time: another chunk's START TRANSACTION on this connection would commit this one unchecked.
+    const turn = this.writerTurn.then(async () => this.sendChunk(await this.writerConnection(), writes));
+    this.writerTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendChunk(connection: Connection, writes: ChunkWrites): Promise<ChunkCommit> {
     let open = false;
-    let released = false;
     try {
       const statements: Statement[] = [{ sql: 'START TRANSACTION', params: [] }, fenceStatement(writes)];
       const accounts = accountStatements(writes);
@@ -383,16 +389,37 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       return (await this.landedBefore(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]))) ? 'committed' : 'lease-lost';
     } catch (error) {
       // A statement failed part way (a taken email, a deadlock): nothing of the chunk may stay. A connection that
-      // cannot even roll back is closed, which rolls back too.
+      // cannot even roll back is closed, which rolls back too, and the next chunk opens a new one.
       if (open && !(await connection.query('ROLLBACK').then(() => true, () => false))) {
+        this.writer = undefined;
         connection.destroy();
-        released = true;
       }
       if (isUniqueViolation(error)) return 'email-race';
       throw error;
-    } finally {
-      if (!released) connection.release();
     }
+  }
+
+  /**
+   * Opened at the first chunk and kept: the chunk's statements then leave in the same turn of the event loop as the
+   * commit is asked for, before the worker reads on (a pool hands out connections a turn later, after the next chunk's
+   * 1,000 records). Dropped when it fails, so that the next chunk reconnects.
+   */
+  private writerConnection(): Promise<Connection> {
+    if (!this.writer) {
+      const writer = openStatementBatchConnection(this.dataSource).then((connection) => {
+        const forget = (): void => {
+          if (this.writer === writer) this.writer = undefined;
+        };
+        connection.on('error', forget);
+        connection.on('end', forget);
+        return connection;
+      });
+      writer.catch(() => {
+        if (this.writer === writer) this.writer = undefined;
+      });
+      this.writer = writer;
+    }
+    return this.writer;
   }
 
   /** SQLite runs in this process: there are no round trips to save, each statement runs on its own. */
@@ -438,7 +465,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
    * A multi-row INSERT's ids are one consecutive block when InnoDB hands out one block per statement
    * (innodb_autoinc_lock_mode 0 or 1, increment 1); otherwise the new accounts are found again by email.
    */
-  private idsAreConsecutive(connection: PoolConnection): Promise<boolean> {
+  private idsAreConsecutive(connection: Connection): Promise<boolean> {
     this.consecutiveIds ??= connection
       .query('SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step')
       .then(([rows]) => {
@@ -453,8 +480,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   async close(): Promise<void> {
-    await this.statementBatches?.end();
-    this.statementBatches = undefined;
+    const writer = this.writer;
+    this.writer = undefined;
+    await writer?.then((connection) => connection.end(), () => undefined);
   }
 
   async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean> {
