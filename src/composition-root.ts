@@ -114,6 +114,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const schema = await buildGraphQLSchema(resolvers);
   const { app, apollo } = await createHttpApp({
     config,
+    uploadLogVersions: accounts,
     schema,
     identifyActor,
     publicIds,

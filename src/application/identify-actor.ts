@@ -18,10 +18,18 @@ export class IdentifyActor {
   ) {}
 
   async execute(bearerToken: string | undefined): Promise<Viewer | null> {
-    const accountId = bearerToken ? this.tokens.verify(bearerToken) : null;
-    if (accountId === null) return null;
-    const account = await this.accounts.findById(accountId);
+    const accountId = this.accountIdOf(bearerToken);
+    return accountId === null ? null : this.viewerFrom(await this.accounts.findById(accountId));
+  }
+
+  /** The account a token names, if it is genuine and unexpired; the account itself is then read by the caller. */
+  accountIdOf(bearerToken: string | undefined): number | null {
+    return bearerToken ? this.tokens.verify(bearerToken) : null;
+  }
+
+  /** The viewer an account, read for this request, stands for: only an active account acts. */
+  viewerFrom(account: EducatorAccount | null): Viewer | null {
     if (!account || account.status(this.clock.now()) !== 'ACTIVE') return null;
-    return { account, actor: { accountId, roleCode: account.roleCode, districtId: account.districtId, schoolSiteIds: account.schoolSiteIds } };
+    return { account, actor: { accountId: account.id!, roleCode: account.roleCode, districtId: account.districtId, schoolSiteIds: account.schoolSiteIds } };
   }
 }

@@ -5,7 +5,7 @@ import { TEMPLATE_FILE_NAME, templateContent } from '../../domain/upload-batch/e
 import type { PublicIds } from '../auth/public-ids';
 import { failuresCsv } from '../csv/failures-csv';
 import type { Log } from '../logging';
-import { bearerToken } from './http-app';
+import { bearerToken } from './bearer-token';
 
 const attachment = (response: Response, fileName: string): void => {
   response.setHeader('Content-Type', 'text/csv; charset=utf-8');

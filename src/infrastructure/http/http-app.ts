@@ -11,6 +11,8 @@ import type { IdentifyActor } from '../../application/identify-actor';
 import type { RequestContext, Loaders } from '../graphql/context';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
+import { bearerToken } from './bearer-token';
+import { UploadLogCache, identifiedViewer, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
   config: Config;
@@ -21,14 +23,10 @@ export interface HttpDependencies {
   log: ErrorLogger;
   /** Plain HTTP routes (CSV downloads) mounted before GraphQL. */
   routes?: express.Router;
+  uploadLogVersions: UploadLogVersions;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
-
-export const bearerToken = (request: Request): string | undefined => {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-};
 
 export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> => {
   // Depth, alias, cost and token limits stop one request from doing a thousand requests' work; batched requests stay refused.
@@ -59,6 +57,12 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     ],
   });
   await apollo.start();
+  const uploadLogCache = new UploadLogCache(deps.schema, deps.identifyActor, deps.uploadLogVersions, {
+    maxBytes: 16 * 1024 * 1024,
+    maxAgeMs: 60_000,
+    maxQueries: 500,
+    maxTokens: GRAPHQL_LIMITS.tokens,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -78,9 +82,10 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     },
     graphqlUploadExpress({ maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 }),
     express.json({ limit: '1mb' }),
+    uploadLogCache.middleware,
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const viewer = await deps.identifyActor.execute(bearerToken(req));
+      context: async ({ req, res }) => {
+        const viewer = identifiedViewer(res) ?? (await deps.identifyActor.execute(bearerToken(req)));
         const loaders = deps.createLoaders();
         // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
         if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);

@@ -8,6 +8,7 @@ import { CreateSchema1764000000000 } from './migrations/1764000000000-create-sch
 import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-index-accounts-by-role';
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
 import { DerivedRegistrationCodes1764000000003 } from './migrations/1764000000003-derived-registration-codes';
+import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
 import { ALL_RECORDS } from './records/records';
 
 export const DEFAULT_SQLITE_FILE = './var/educators.sqlite';
@@ -21,7 +22,7 @@ export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.option
  * selects the embedded SQLite file, so a newcomer needs no database server.
  */
 export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOptions => {
-  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000, IndexAccountsByRole1764000000001, OutboxTemplates1764000000002, DerivedRegistrationCodes1764000000003], synchronize: false, logging: false as const };
+  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000, IndexAccountsByRole1764000000001, OutboxTemplates1764000000002, DerivedRegistrationCodes1764000000003, UploadLogVersions1764000000004], synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {
     const url = new URL(databaseUrl);
     return {

@@ -70,6 +70,15 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
     return (await this.findWhere('a.id = ?', [id]))[0] ?? null;
   }
 
+  /**
+   * The account and, in the same statement, its district's upload-log counter (the sum of its sites' counters, which
+   * the upload store moves on with every change the log shows): what the upload log cache needs to answer from memory.
+   */
+  async findByIdWithUploadLogVersion(id: number): Promise<{ account: EducatorAccount | null; uploadLogVersion: number }> {
+    const rows = await this.rowsWhere('a.id = ?', [id], UPLOAD_LOG_VERSION_OF_ACCOUNT_DISTRICT);
+    return { account: accountsOf(rows)[0] ?? null, uploadLogVersion: rows.length > 0 ? Number(rows[0].upload_log_version) : 0 };
+  }
+
   async findByIds(ids: number[]): Promise<EducatorAccount[]> {
     if (ids.length === 0) return [];
     return this.findWhere(`a.id IN (${parameterList(ids.length)})`, ids);
@@ -126,26 +135,37 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
 
   /** Accounts in id order with their sites, in one statement: a row per membership, or one with no site. */
   private async findWhere(condition: string, parameters: unknown[]): Promise<EducatorAccount[]> {
-    const rows: Row[] = await this.manager.query(
+    return accountsOf(await this.rowsWhere(condition, parameters));
+  }
+
+  private rowsWhere(condition: string, parameters: unknown[], extraColumns = ''): Promise<Row[]> {
+    return this.manager.query(
       `SELECT a.id, a.email, a.first_name, a.last_name, a.role_code, a.district_id, a.created_at, a.registration_deadline, a.registered_at,
-              a.password_hash, a.created_by_account_id, m.school_site_id
+              a.password_hash, a.created_by_account_id, m.school_site_id${extraColumns}
        FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
        WHERE ${condition} ORDER BY a.id, m.school_site_id`,
       parameters,
     );
-    const accounts: EducatorAccount[] = [];
-    let siteIds: number[] = [];
-    rows.forEach((row, index) => {
-      if (row.school_site_id !== null) siteIds.push(Number(row.school_site_id));
-      const lastOfAccount = index === rows.length - 1 || Number(rows[index + 1].id) !== Number(row.id);
-      if (lastOfAccount) {
-        accounts.push(accountFromRow(row, siteIds));
-        siteIds = [];
-      }
-    });
-    return accounts;
   }
 }
+
+const UPLOAD_LOG_VERSION_OF_ACCOUNT_DISTRICT = `,
+  (SELECT COALESCE(SUM(v.version), 0) FROM upload_log_version v JOIN school_site s ON s.id = v.school_site_id WHERE s.district_id = a.district_id) AS upload_log_version`;
+
+/** Rows of accounts in id order, a row per membership (or one with no site), as accounts with their sites. */
+const accountsOf = (rows: Row[]): EducatorAccount[] => {
+  const accounts: EducatorAccount[] = [];
+  let siteIds: number[] = [];
+  rows.forEach((row, index) => {
+    if (row.school_site_id !== null) siteIds.push(Number(row.school_site_id));
+    const lastOfAccount = index === rows.length - 1 || Number(rows[index + 1].id) !== Number(row.id);
+    if (lastOfAccount) {
+      accounts.push(accountFromRow(row, siteIds));
+      siteIds = [];
+    }
+  });
+  return accounts;
+};
 
 /** Site Admins whose invitation has not expired, per site; starts from the (few) Site Admins, by the role index. */
 export const countActiveSiteAdmins = async (manager: EntityManager, schoolSiteIds: number[], now: Date): Promise<Map<number, number>> => {

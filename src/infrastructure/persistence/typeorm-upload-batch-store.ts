@@ -74,6 +74,13 @@ interface AccountSelection {
 
 const placeholders = (rows: number, columns: number): string => new Array(rows).fill(`(${parameterList(columns)})`).join(',');
 
+/**
+ * Every change the upload log can show moves its site's counter on, in the same transaction: API processes answer
+ * log and failure pages again from memory only while their district's counters stand still (upload-log-cache.ts;
+ * the accounts repository reads the sum with the viewer's account).
+ */
+const LOG_CHANGED_BY_BATCH = 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)';
+
 /** One statement of a chunk's transaction, with its parameters. */
 interface Statement {
   sql: string;
@@ -144,6 +151,8 @@ const copiedToMembershipsAndInvitations = (writes: ChunkWrites, accounts: Accoun
   ];
 };
 
+const logChangedStatement = (writes: ChunkWrites): Statement => ({ sql: 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = ?', params: [writes.schoolSiteId] });
+
 const failureStatements = (writes: ChunkWrites): Statement[] =>
   writes.failures.length === 0
     ? []
@@ -201,6 +210,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       // While RECEIVING, the lease is the file's arrival deadline (see discardAbandoned).
       leaseExpiresAt: batch.receivingUntil.getTime(),
     });
+    // The site's log counter exists before its first batch can be seen, so that every change after is a plain UPDATE.
+    // It starts from the wall clock, so that a counter made anew (a restored database) cannot repeat an earlier value.
+    await this.dataSource.query(`INSERT ${this.mysql ? 'IGNORE' : 'OR IGNORE'} INTO upload_log_version (school_site_id, version) VALUES (?, ?)`, [batch.schoolSiteId, Date.now()]);
     return Number(result.identifiers[0].id);
   }
 
@@ -240,6 +252,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         totalRows,
         batchId,
       ]);
+      await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
     });
   }
@@ -254,6 +267,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         now.getTime(),
         batchId,
       ]);
+      await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
     });
   }
@@ -301,6 +315,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         true,
       );
       if (claimed.affected !== 1) return null;
+      await manager.query(LOG_CHANGED_BY_BATCH, [candidate.id]);
       const [row]: Row[] = await manager.query(`SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE id = ?`, [candidate.id]);
       return { ...toView(row), leaseOwner };
     });
@@ -379,7 +394,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       }
       statements.push(...accounts.recreate);
       if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
-      statements.push(...failureStatements(writes));
+      statements.push(...failureStatements(writes), logChangedStatement(writes));
       open = true;
       const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
       const fenced = (results as { affectedRows: number }[])[1].affectedRows === 1;
@@ -445,7 +460,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         if (writes.recreates.length > 0) {
           for (const statement of copiedToMembershipsAndInvitations(writes, recreatedById(writes))) await runner.query(statement.sql, statement.params);
         }
-        for (const statement of failureStatements(writes)) await runner.query(statement.sql, statement.params);
+        for (const statement of [...failureStatements(writes), logChangedStatement(writes)]) await runner.query(statement.sql, statement.params);
         return 'committed' as const;
       });
     } catch (error) {
@@ -495,6 +510,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
           true,
         );
         if (done.affected !== 1) throw new LeaseLost();
+        await runner.query(LOG_CHANGED_BY_BATCH, [batchId]);
         await insertOutboxMessage((sql, parameters) => runner.query(sql, parameters), queuedMessage(completionEmail), now);
         // Every row is settled and recorded: the stored file has done its job.
         await runner.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
@@ -514,6 +530,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         true,
       );
       if (rejected.affected !== 1) return false;
+      await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
       return true;
     });

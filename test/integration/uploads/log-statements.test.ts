@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
+import { statementsOf } from '../../support/statements';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 const LOG_PAGE = `query($first: Int) { uploadBatches(first: $first) { totalCount nodes { id fileName
@@ -10,23 +11,6 @@ const BATCHES = 100;
 const SITES = 10;
 const UPLOADERS = 20;
 const FAILURES = 100;
-
-/** Statements one request sends to the database; the background worker is off in tests, so nothing else is counted. */
-const statementsOf = async (server: TestServer, request: () => Promise<unknown>): Promise<number> => {
-  const logger = server.application.dataSource.logger;
-  const logQuery = logger.logQuery;
-  let statements = 0;
-  logger.logQuery = (...args) => {
-    statements += 1;
-    return logQuery.apply(logger, args);
-  };
-  try {
-    await request();
-  } finally {
-    logger.logQuery = logQuery;
-  }
-  return statements;
-};
 
 describeOnEachDatabase('The SQL statements of reading the upload log', (database) => {
   let server: TestServer;

@@ -127,6 +127,13 @@ export class UploadFailureRecord {
   @Column({ type: 'text', name: 'original_cells' }) originalCells: string;
 }
 
+/** Written in plain SQL by the upload store; a record so that the schema knows the table. */
+@Entity('upload_log_version')
+export class UploadLogVersionRecord {
+  @PrimaryColumn({ type: 'int', name: 'school_site_id' }) schoolSiteId: number;
+  @Column({ type: 'bigint', default: 0 }) version: number;
+}
+
 export const ALL_RECORDS = [
   DistrictRecord,
   SchoolSiteRecord,
@@ -138,4 +145,5 @@ export const ALL_RECORDS = [
   UploadBatchRecord,
   UploadFileChunkRecord,
   UploadFailureRecord,
+  UploadLogVersionRecord,
 ];

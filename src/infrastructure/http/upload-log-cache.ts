@@ -1,0 +1,174 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Kind, TypeInfo, parse, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import type { IdentifyActor, Viewer } from '../../application/identify-actor';
+import type { EducatorAccount } from '../../domain/educator/educator-account';
+import { bearerToken } from './bearer-token';
+
+/**
+ * The viewer's account and their district's upload-log counter, read in one statement: each statement costs the API
+ * a loopback write and a wake-up of the database, the larger part of answering from memory.
+ */
+export interface UploadLogVersions {
+  findByIdWithUploadLogVersion(accountId: number): Promise<{ account: EducatorAccount | null; uploadLogVersion: number }>;
+}
+
+/**
+ * The fields an answer may hold and still be kept: each one reads only upload batches and their failures (which move
+ * the log's counter whenever they change), school site names and an uploader's id, email and names (neither of which
+ * any mutation changes). Anything else, e.g. a site's Site Admin count or an account's status (which the clock
+ * changes), makes the request run every time.
+ */
+const KEEPABLE_FIELDS: Record<string, ReadonlySet<string>> = {
+  Query: new Set(['uploadBatches', 'uploadBatch']),
+  UploadBatchConnection: new Set(['nodes', 'pageInfo', 'totalCount']),
+  UploadBatch: new Set(['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped', 'recordsFailed', 'rejectionReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures']),
+  UploadFailureConnection: new Set(['nodes', 'pageInfo', 'totalCount']),
+  UploadFailure: new Set(['lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName']),
+  PageInfo: new Set(['hasNextPage', 'endCursor']),
+  Warning: new Set(['code', 'message']),
+  SchoolSite: new Set(['id', 'name']),
+  EducatorAccount: new Set(['id', 'email', 'firstName', 'lastName']),
+};
+
+export interface UploadLogCacheLimits {
+  /** Bytes of answers kept in all; the least recently used go first. */
+  maxBytes: number;
+  /** A kept answer is not given after this long, whatever the counters say: the bound on a change made behind the service's back, in SQL. */
+  maxAgeMs: number;
+  /** Query texts whose keepability is remembered. */
+  maxQueries: number;
+  /** graphql-js's token limit for parsing, the same as Apollo's. */
+  maxTokens: number;
+}
+
+interface KeptAnswer {
+  version: number;
+  keptAt: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/**
+ * Answers the upload log and failure pages again from memory while nothing they show has changed: a district's
+ * staff poll those pages while files are processed, and building one costs ~2-3 ms of CPU (GraphQL execution, JSON),
+ * which capped the API at a few hundred pages a second. The viewer is identified on every request (a demotion or a
+ * removal takes effect at once) and answers are kept per viewer and per authority, so nobody is ever given another
+ * person's answer. Only answers without errors are kept.
+ */
+export class UploadLogCache {
+  private readonly keepable = new Map<string, boolean>();
+  private readonly answers = new Map<string, KeptAnswer>();
+  private bytes = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly identifyActor: IdentifyActor,
+    private readonly versions: UploadLogVersions,
+    private readonly limits: UploadLogCacheLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Express middleware, after the JSON body parser and before Apollo; leaves the identified viewer in `res.locals`. */
+  readonly middleware = async (request: Request, response: Response, next: NextFunction): Promise<void> => {
+    const body = request.method === 'POST' && request.is('application/json') ? (request.body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | undefined) : undefined;
+    if (!body || typeof body.query !== 'string' || body.extensions !== undefined || !this.isKeepable(body.query)) return next();
+    const accountId = this.identifyActor.accountIdOf(bearerToken(request));
+    if (accountId === null) return next();
+    // Read before the answer is built: a change landing meanwhile can only make the kept answer newer than its counter says.
+    const { account, uploadLogVersion: version } = await this.versions.findByIdWithUploadLogVersion(accountId);
+    const viewer = this.identifyActor.viewerFrom(account);
+    identified(response, viewer);
+    if (!viewer) return next();
+    const { actor } = viewer;
+    const key = JSON.stringify([actor.accountId, actor.roleCode, actor.districtId, actor.schoolSiteIds, request.headers.accept ?? '', body.operationName ?? null, body.variables ?? null, body.query]);
+    const kept = this.answers.get(key);
+    if (kept && kept.version === version && this.now() - kept.keptAt <= this.limits.maxAgeMs) {
+      // Most recently used last, so the oldest is first to go.
+      this.answers.delete(key);
+      this.answers.set(key, kept);
+      response.setHeader('content-type', kept.contentType);
+      response.end(kept.body);
+      return;
+    }
+    this.captureAnswer(response, key, version);
+    next();
+  };
+
+  /** One operation, a query, whose every field is keepable; syntax errors and unknown fields are Apollo's to report. */
+  private isKeepable(query: string): boolean {
+    let keepable = this.keepable.get(query);
+    if (keepable === undefined) {
+      keepable = this.onlyKeepableFields(query);
+      if (this.keepable.size >= this.limits.maxQueries) this.keepable.delete(this.keepable.keys().next().value!);
+      this.keepable.set(query, keepable);
+    }
+    return keepable;
+  }
+
+  private onlyKeepableFields(query: string): boolean {
+    let document;
+    try {
+      document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: true });
+    } catch {
+      return false;
+    }
+    const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    if (operations.length !== 1 || operations[0].operation !== 'query') return false;
+    let keepable = true;
+    const typeInfo = new TypeInfo(this.schema);
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field(field) {
+          const parent = typeInfo.getParentType();
+          if (field.name.value === '__typename') return;
+          if (!parent || !KEEPABLE_FIELDS[parent.name]?.has(field.name.value)) keepable = false;
+        },
+      }),
+    );
+    return keepable;
+  }
+
+  private captureAnswer(response: Response, key: string, version: number): void {
+    const end = response.end.bind(response) as (...args: unknown[]) => Response;
+    response.end = ((...args: unknown[]) => {
+      const [chunk] = args;
+      if (response.statusCode === 200 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) this.keep(key, version, String(response.getHeader('content-type') ?? ''), chunk);
+      return end(...args);
+    }) as Response['end'];
+  }
+
+  private keep(key: string, version: number, contentType: string, chunk: string | Buffer): void {
+    const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    if (body.length > this.limits.maxBytes / 8 || !contentType.includes('json') || hasErrors(body)) return;
+    this.forget(key);
+    this.answers.set(key, { version, keptAt: this.now(), contentType, body });
+    this.bytes += body.length;
+    for (const oldest of this.answers.keys()) {
+      if (this.bytes <= this.limits.maxBytes) break;
+      this.forget(oldest);
+    }
+  }
+
+  private forget(key: string): void {
+    const kept = this.answers.get(key);
+    if (!kept) return;
+    this.bytes -= kept.body.length;
+    this.answers.delete(key);
+  }
+}
+
+const hasErrors = (body: Buffer): boolean => {
+  try {
+    return (JSON.parse(body.toString('utf8')) as { errors?: unknown }).errors !== undefined;
+  } catch {
+    return true;
+  }
+};
+
+/** The viewer this request was identified as, for the GraphQL context, so that a request is identified once. */
+const identified = (response: Response, viewer: Viewer | null): void => {
+  response.locals.viewer = viewer;
+};
+
+export const identifiedViewer = (response: Response): Viewer | null | undefined => response.locals.viewer as Viewer | null | undefined;
