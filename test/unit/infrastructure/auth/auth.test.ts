@@ -24,6 +24,23 @@ describe('tokens, codes and public ids', () => {
       expect(new JwtTokenIssuer(SECRET, 60).verify(`${header}.${payload}.`)).to.equal(null);
     });
 
+    it('when a token verified before has since expired on the same issuer, then it is refused', () => {
+      let now = Date.now();
+      const issuer = new JwtTokenIssuer(SECRET, 60, () => new Date(now));
+      const token = issuer.issue(42);
+      expect(issuer.verify(token)).to.equal(42);
+      now += 59_000;
+      expect(issuer.verify(token)).to.equal(42);
+      now += 2_000;
+      expect(issuer.verify(token)).to.equal(null);
+    });
+
+    it('when a forged token is sent again, then it is refused again', () => {
+      const issuer = new JwtTokenIssuer(SECRET, 60);
+      const forged = new JwtTokenIssuer('another-secret-of-sufficient-length-123456', 60).issue(42);
+      expect([issuer.verify(forged), issuer.verify(forged)]).to.deep.equal([null, null]);
+    });
+
     it('when the lifetime has passed on the clock, then it is refused', () => {
       const issuedAt = Date.now();
       const issuer = new JwtTokenIssuer(SECRET, 60);
