@@ -150,6 +150,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     close: async () => {
       await apollo.stop();
       await uploads.close();
+      await unitOfWork.close();
       await dataSource.destroy();
     },
   };

@@ -1,15 +1,14 @@
 import { EducatorAccount } from '../domain/educator/educator-account';
-import { queuedInvitation } from '../domain/educator/invitation';
 import { decideAccountCreation } from '../domain/role/account-creation-policy';
-import { roleOf, type RoleCode } from '../domain/role/role';
+import type { RoleCode } from '../domain/role/role';
 import { siteAdminRecommendation, type Warning } from '../domain/school/site-admin-recommendation';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
-import { refusal, type DomainError } from '../domain/shared/result';
+import { ok, refusal, type DomainError, type Result } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
 import { SINGLE_CREATION_AGREEMENT_VERSION } from './agreements';
 import type { Clock } from './ports/clock';
-import type { UnitOfWork } from './ports/unit-of-work';
+import type { AccountCreation, UnitOfWork, WrittenCreation } from './ports/unit-of-work';
 
 export interface CreateEducatorAccountRequest {
   firstName: string;
@@ -54,25 +53,32 @@ export class CreateEducatorAccount {
     });
     if (!created.ok) return refused(created.error);
     const account = created.value;
-    const role = roleOf(account.roleCode);
-    const placeName = sites.length > 0 ? sites.map((site) => site.name).join(', ') : (await this.sites.findDistrict(actor.districtId))!.name;
+    const siteAdminSite = account.roleCode === 'SITE_ADMIN' ? sites[0] : null;
+    const creation: AccountCreation = {
+      account,
+      acceptance: { acceptedByAccountId: actor.accountId, agreement: 'SINGLE_ACCOUNT_CREATION', version: SINGLE_CREATION_AGREEMENT_VERSION, acceptedAt: now },
+      invitation: {
+        to: account.email.value,
+        placeName: sites.length > 0 ? sites.map((site) => site.name).join(', ') : (await this.sites.findDistrict(actor.districtId))!.name,
+      },
+      countSiteAdminsOf: siteAdminSite?.id ?? null,
+    };
 
+    // Most emails are new: the account is written straight away, and only an email in use is looked at.
+    const firstTry = await this.unitOfWork.writeCreation(creation);
+    const written = firstTry.ok || firstTry.error.code !== 'EMAIL_TAKEN' ? firstTry : await this.createAgain(creation, now);
+    if (!written.ok) return refused(written.error);
+    const warning = siteAdminSite ? siteAdminRecommendation(written.value.activeSiteAdmins ?? 0, siteAdminSite.name) : null;
+    return { account: EducatorAccount.restore({ ...account.snapshot, id: written.value.accountId }), warnings: warning ? [warning] : [], userErrors: [] };
+  }
+
+  /** An expired account's email is created again in its place; a pending or active one stays EMAIL_TAKEN. */
+  private createAgain(creation: AccountCreation, now: Date): Promise<Result<WrittenCreation, DomainError>> {
     return this.unitOfWork.run(async (stores) => {
-      const existing = await stores.accounts.findByEmail(account.email.normalized);
-      const toSave = existing ? existing.recreateFrom(account, now) : { ok: true as const, value: account };
-      if (!toSave.ok) return refused(toSave.error);
-      const saved = await stores.accounts.save(toSave.value);
-      if (!saved.ok) return refused(saved.error);
-      await stores.recordAgreement({
-        acceptedByAccountId: actor.accountId,
-        agreement: 'SINGLE_ACCOUNT_CREATION',
-        version: SINGLE_CREATION_AGREEMENT_VERSION,
-        acceptedAt: now,
-        subjectAccountId: saved.value,
-      });
-      await stores.enqueueEmail(queuedInvitation({ accountId: saved.value, to: account.email.value, placeName }), now);
-      const warning = role.code === 'SITE_ADMIN' ? siteAdminRecommendation(await stores.accounts.countActiveSiteAdmins(knownIds[0], now), sites[0].name) : null;
-      return { account: EducatorAccount.restore({ ...toSave.value.snapshot, id: saved.value }), warnings: warning ? [warning] : [], userErrors: [] };
+      const existing = await stores.accounts.findByEmail(creation.account.email.normalized);
+      // No account after all: the one in the way was a concurrent creation that rolled back.
+      const replacement = existing ? existing.recreateFrom(creation.account, now) : ok(creation.account);
+      return replacement.ok ? stores.writeCreation({ ...creation, account: replacement.value }) : replacement;
     });
   }
 }

@@ -1,6 +1,6 @@
 import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
-import type { QueuedEmail } from '../../src/domain/educator/invitation';
+import { queuedInvitation, type QueuedEmail } from '../../src/domain/educator/invitation';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domain/school/school-site';
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
@@ -9,7 +9,7 @@ import type { Clock } from '../../src/application/ports/clock';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenIssuer } from '../../src/application/ports/token-issuer';
-import type { AgreementAcceptance, TransactionalStores, UnitOfWork } from '../../src/application/ports/unit-of-work';
+import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../src/application/ports/unit-of-work';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -126,23 +126,36 @@ export class InMemorySchoolSiteRepository implements SchoolSiteRepository {
 export class InMemoryUnitOfWork implements UnitOfWork {
   readonly emails: { queued: QueuedEmail; queuedAt: Date }[] = [];
   readonly agreements: AgreementAcceptance[] = [];
+  /** How many times the use case looked into the database within a transaction (the path for an email in use). */
+  transactions = 0;
 
   constructor(readonly accounts: InMemoryEducatorAccountRepository) {}
 
   async run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
+    this.transactions += 1;
+    return this.allOrNothing(() => work({ accounts: this.accounts, writeCreation: (creation) => this.write(creation) }));
+  }
+
+  writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
+    return this.allOrNothing(() => this.write(creation));
+  }
+
+  private async write(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
+    const saved = await this.accounts.save(creation.account);
+    if (!saved.ok) return saved;
+    const accountId = saved.value;
+    this.agreements.push({ ...creation.acceptance, subjectAccountId: accountId });
+    this.emails.push({ queued: queuedInvitation({ ...creation.invitation, accountId }), queuedAt: creation.acceptance.acceptedAt });
+    const siteId = creation.countSiteAdminsOf;
+    return ok({ accountId, activeSiteAdmins: siteId === null ? null : await this.accounts.countActiveSiteAdmins(siteId, creation.acceptance.acceptedAt) });
+  }
+
+  private async allOrNothing<T>(work: () => Promise<T>): Promise<T> {
     const rowsBefore = this.accounts.snapshotRows();
     const emailsBefore = this.emails.length;
     const agreementsBefore = this.agreements.length;
     try {
-      return await work({
-        accounts: this.accounts,
-        enqueueEmail: async (email, now) => {
-          this.emails.push({ queued: email, queuedAt: now });
-        },
-        recordAgreement: async (acceptance) => {
-          this.agreements.push(acceptance);
-        },
-      });
+      return await work();
     } catch (error) {
       this.accounts.restoreRows(rowsBefore);
       this.emails.length = emailsBefore;

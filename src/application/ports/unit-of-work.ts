@@ -1,5 +1,7 @@
+import type { EducatorAccount } from '../../domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../domain/educator/educator-account-repository';
-import type { QueuedEmail } from '../../domain/educator/invitation';
+import type { QueuedInvitation } from '../../domain/educator/invitation';
+import type { DomainError, Result } from '../../domain/shared/result';
 
 export interface AgreementAcceptance {
   acceptedByAccountId: number;
@@ -10,13 +12,34 @@ export interface AgreementAcceptance {
   uploadBatchId?: number;
 }
 
-/** Writes that must land together or not at all: an account, its invitation and the agreement that allowed it. */
+/** An account an admin creates and what must land with it: the acceptance that allowed it and its invitation, both naming it. */
+export interface AccountCreation {
+  /** New (no id yet), or an expired account written over (its id). */
+  account: EducatorAccount;
+  acceptance: Omit<AgreementAcceptance, 'subjectAccountId' | 'uploadBatchId'>;
+  invitation: Omit<QueuedInvitation, 'accountId'>;
+  /** A Site Admin's site, whose active Site Admins are counted once this one is written (for the recommendation). */
+  countSiteAdminsOf: number | null;
+}
+
+export interface WrittenCreation {
+  accountId: number;
+  /** Null unless `countSiteAdminsOf` named a site. */
+  activeSiteAdmins: number | null;
+}
+
+/** Writes that must land together or not at all. */
 export interface TransactionalStores {
   accounts: EducatorAccountRepository;
-  enqueueEmail(email: QueuedEmail, now: Date): Promise<void>;
-  recordAgreement(acceptance: AgreementAcceptance): Promise<void>;
+  /** EMAIL_TAKEN when a new account's email is already in use. */
+  writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>>;
 }
 
 export interface UnitOfWork {
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T>;
+  /**
+   * `writeCreation` in a transaction of its own: for a new email, the whole creation in one step (on MySQL one
+   * round trip), with nothing to read first. EMAIL_TAKEN when the email is in use, and nothing is written.
+   */
+  writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>>;
 }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
-import { createConnection, type Connection } from 'mysql2/promise';
+import { createConnection, createPool, type Connection, type ConnectionOptions, type Pool } from 'mysql2/promise';
 import { CreateSchema1764000000000 } from './migrations/1764000000000-create-schema';
 import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-index-accounts-by-role';
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
@@ -61,13 +61,14 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
 export const createDataSource = (databaseUrl: string | undefined): DataSource => new DataSource(dataSourceOptions(databaseUrl));
 
 /**
- * MySQL/MariaDB: a connection that accepts several statements per query, for the bulk writer alone, which sends a
- * chunk's whole transaction in one round trip. Every other connection keeps them refused, so that no other query can
- * ever carry a second statement.
+ * MySQL/MariaDB: connections that accept several statements per query, for the two writers that send a whole
+ * transaction in one round trip (the bulk writer's chunks, a single creation). Their statements are built from
+ * constant SQL with every value a parameter; every other connection keeps several statements refused, so that no
+ * other query can ever carry a second statement.
  */
-export const openStatementBatchConnection = (dataSource: DataSource): Promise<Connection> => {
+const statementBatchOptions = (dataSource: DataSource): ConnectionOptions => {
   const options = dataSource.options as MysqlDataSourceOptions;
-  return createConnection({
+  return {
     host: options.host,
     port: options.port,
     user: options.username,
@@ -79,5 +80,11 @@ export const openStatementBatchConnection = (dataSource: DataSource): Promise<Co
     bigNumberStrings: options.bigNumberStrings,
     trace: false,
     multipleStatements: true,
-  });
+  };
 };
+
+export const openStatementBatchConnection = (dataSource: DataSource): Promise<Connection> => createConnection(statementBatchOptions(dataSource));
+
+/** As many connections as the data source's own pool, opened as they are needed. */
+export const openStatementBatchPool = (dataSource: DataSource): Pool =>
+  createPool({ ...statementBatchOptions(dataSource), connectionLimit: (dataSource.options as MysqlDataSourceOptions).extra?.connectionLimit ?? 10 });

@@ -9,3 +9,9 @@ export const parameterList = (count: number): string => new Array(count).fill('?
 export const insertedId = (raw: unknown): number => Number(typeof raw === 'object' && raw !== null ? (raw as { insertId: number }).insertId : raw);
 
 export const optionalDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
+
+/** One statement and its parameters, to run alone or joined with others into one round trip. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}

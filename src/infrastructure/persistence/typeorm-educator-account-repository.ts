@@ -6,7 +6,7 @@ import type { RoleCode } from '../../domain/role/role';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { isUniqueViolation } from './database-errors';
-import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
+import { insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
 
 const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
   EducatorAccount.restore({
@@ -59,6 +59,21 @@ const writtenValues = (account: EducatorAccount): unknown[] => {
 const INSERT_ACCOUNT = `INSERT INTO educator_account (${WRITTEN_COLUMNS.join(', ')}) VALUES (${parameterList(WRITTEN_COLUMNS.length)})`;
 const UPDATE_ACCOUNT = `UPDATE educator_account SET ${WRITTEN_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`;
 
+/** A new account (no id yet): its id comes from the INSERT. */
+export const accountInsert = (account: EducatorAccount): Statement => ({ sql: INSERT_ACCOUNT, params: writtenValues(account) });
+
+/** An account with an id written over, and its memberships dropped for `membershipInserts` to replace. */
+export const accountRewrite = (account: EducatorAccount): Statement[] => [
+  { sql: UPDATE_ACCOUNT, params: [...writtenValues(account), account.id] },
+  // Only a re-created account has memberships to replace; deleting none would still take gap locks that deadlock concurrent creations.
+  { sql: 'DELETE FROM educator_account_site WHERE account_id = ?', params: [account.id] },
+];
+
+export const membershipInserts = (accountId: number, schoolSiteIds: number[]): Statement[] =>
+  schoolSiteIds.length === 0
+    ? []
+    : [{ sql: `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${schoolSiteIds.map(() => '(?, ?)').join(', ')}`, params: schoolSiteIds.flatMap((id) => [accountId, id]) }];
+
 /**
  * Plain SQL rather than TypeORM's entity manager: an account is read on every request (the viewer), and building
  * and mapping a query through the query builder cost more than running it.
@@ -95,19 +110,12 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
         const runner = manager.queryRunner!;
         let id = account.id;
         if (id === null) {
-          id = insertedId((await runner.query(INSERT_ACCOUNT, writtenValues(account), true)).raw);
+          const insert = accountInsert(account);
+          id = insertedId((await runner.query(insert.sql, insert.params, true)).raw);
         } else {
-          await runner.query(UPDATE_ACCOUNT, [...writtenValues(account), id]);
-          // Only a re-created account has memberships to replace; deleting none would still take gap locks that deadlock concurrent creations.
-          await runner.query('DELETE FROM educator_account_site WHERE account_id = ?', [id]);
+          for (const statement of accountRewrite(account)) await runner.query(statement.sql, statement.params);
         }
-        const siteIds = account.schoolSiteIds;
-        if (siteIds.length > 0) {
-          await runner.query(
-            `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${siteIds.map(() => '(?, ?)').join(', ')}`,
-            siteIds.flatMap((schoolSiteId) => [id, schoolSiteId]),
-          );
-        }
+        for (const statement of membershipInserts(id, account.schoolSiteIds)) await runner.query(statement.sql, statement.params);
         return id;
       };
       // Inside a unit of work the account is already in its transaction; a nested one would only add savepoints.
@@ -167,15 +175,19 @@ const accountsOf = (rows: Row[]): EducatorAccount[] => {
   return accounts;
 };
 
-/** Site Admins whose invitation has not expired, per site; starts from the (few) Site Admins, by the role index. */
-export const countActiveSiteAdmins = async (manager: EntityManager, schoolSiteIds: number[], now: Date): Promise<Map<number, number>> => {
-  if (schoolSiteIds.length === 0) return new Map();
-  const rows: { school_site_id: number; admins: number }[] = await manager.query(
-    `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id
+/** Site Admins whose invitation has not expired, per site (rows of school_site_id, admins); starts from the (few) Site Admins, by the role index. */
+export const activeSiteAdminsQuery = (schoolSiteIds: number[], now: Date): Statement => ({
+  sql: `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id
      WHERE a.role_code = 'SITE_ADMIN' AND m.school_site_id IN (${parameterList(schoolSiteIds.length)})
        AND (a.registered_at IS NOT NULL OR a.registration_deadline >= ?)
      GROUP BY m.school_site_id`,
-    [...schoolSiteIds, now.getTime()],
-  );
-  return new Map(rows.map((row) => [Number(row.school_site_id), Number(row.admins)]));
+  params: [...schoolSiteIds, now.getTime()],
+});
+
+export const activeSiteAdminsBySite = (rows: Row[]): Map<number, number> => new Map(rows.map((row) => [Number(row.school_site_id), Number(row.admins)]));
+
+export const countActiveSiteAdmins = async (manager: EntityManager, schoolSiteIds: number[], now: Date): Promise<Map<number, number>> => {
+  if (schoolSiteIds.length === 0) return new Map();
+  const query = activeSiteAdminsQuery(schoolSiteIds, now);
+  return activeSiteAdminsBySite(await manager.query(query.sql, query.params));
 };

@@ -17,7 +17,7 @@ import type {
 } from '../../application/ports/upload-batches';
 import type { Connection } from 'mysql2/promise';
 import { dialectOf, openStatementBatchConnection } from './data-source';
-import { insertedId, optionalDate, parameterList, type Row } from './plain-sql';
+import { insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
@@ -80,12 +80,6 @@ const placeholders = (rows: number, columns: number): string => new Array(rows).
  * the accounts repository reads the sum with the viewer's account).
  */
 const LOG_CHANGED_BY_BATCH = 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)';
-
-/** One statement of a chunk's transaction, with its parameters. */
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
 
 /** Moves the batch's progress on, only if this worker still holds the lease and the chunk follows the last one committed. */
 const fenceStatement = (writes: ChunkWrites): Statement => {

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { AccessDenied } from '../../../src/application/access-denied';
 import { SINGLE_CREATION_AGREEMENT_VERSION } from '../../../src/application/agreements';
 import { CreateEducatorAccount } from '../../../src/application/create-educator-account';
+import type { AccountCreation } from '../../../src/application/ports/unit-of-work';
 import type { Actor } from '../../../src/domain/shared/actor';
+import { fail, refusal } from '../../../src/domain/shared/result';
 import {
   aCreationRequest,
   anActor,
@@ -261,5 +263,44 @@ describe('CreateEducatorAccount', () => {
     const outcome = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).build());
 
     expect(outcome.warnings).to.deep.equal([]);
+  });
+
+  it('when the email is new, then the creation is written straight away, without a transaction that looks the email up first', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(accounts.count()).to.equal(1);
+    expect(unitOfWork.transactions).to.equal(0);
+  });
+
+  it('when the email is in use, then the account holding it is looked at in a transaction of its own', async () => {
+    await accounts.save(anEducator().withEmail('ben.okafor@example.org').createdAt(clock.now()).pending().build());
+
+    await createAccount.execute(districtAdmin, aCreationRequest().build());
+
+    expect(unitOfWork.transactions).to.equal(1);
+  });
+
+  it('when the account in the way is gone by the time it is looked at (a racing creation rolled back), then the account is created after all', async () => {
+    const racing = new (class extends InMemoryUnitOfWork {
+      private raced = false;
+      override writeCreation(creation: AccountCreation) {
+        if (this.raced) return super.writeCreation(creation);
+        this.raced = true;
+        return Promise.resolve(fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email'])));
+      }
+    })(accounts);
+    const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
+
+    const outcome = await new CreateEducatorAccount(sites, racing, clock).execute(districtAdmin, aCreationRequest().build());
+
+    expect(outcome.userErrors).to.deep.equal([]);
+    expect(accounts.count()).to.equal(1);
+    expect(outcome.account?.id).to.equal(accounts.all()[0].id);
+    expect(racing.transactions).to.equal(1);
+    expect(racing.emails.map((email) => email.queued)).to.deep.equal([
+      { template: 'invitation', invitation: { accountId: accounts.all()[0].id, to: 'ben.okafor@example.org', placeName: 'North High' } },
+    ]);
+    expect(racing.agreements.map((agreement) => agreement.subjectAccountId)).to.deep.equal([accounts.all()[0].id]);
   });
 });

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import type { AccountCreation } from '../../../src/application/ports/unit-of-work';
+import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
+import type { SchoolSite } from '../../../src/domain/school/school-site';
+import { AgreementAcceptanceRecord, EducatorAccountRecord, EducatorAccountSiteRecord, OutboxMessageRecord, SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
+import { TypeOrmUnitOfWork } from '../../../src/infrastructure/persistence/typeorm-unit-of-work';
+import { anEducator } from '../../support/builders';
+import { describeOnEachDatabase } from '../../support/databases';
+import { rejectionOf } from '../../support/fakes';
+import { startTestServer, type TestServer } from '../../support/test-server';
+
+const NOW = new Date('2026-09-01T08:00:00.000Z');
+
+describeOnEachDatabase("A single creation's transaction", (database) => {
+  let server: TestServer;
+  let unitOfWork: TypeOrmUnitOfWork;
+  let site: SchoolSite;
+
+  before(async () => {
+    server = await startTestServer(database);
+  });
+  beforeEach(async () => {
+    await server.reset();
+    unitOfWork = new TypeOrmUnitOfWork(server.application.dataSource);
+    const row = await repository(SchoolSiteRecord).findOneByOrFail({ name: 'Demo Partner High' });
+    site = { id: row.id, name: row.name, districtId: row.districtId };
+  });
+  afterEach(async () => {
+    await unitOfWork.close();
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const repository = <T extends object>(record: new () => T) => server.application.dataSource.getRepository(record);
+
+  const creationFor = (email: string, roleCode: 'EDUCATOR' | 'SITE_ADMIN' = 'EDUCATOR'): AccountCreation => ({
+    account: anEducator().withEmail(email).withRole(roleCode, [site]).createdAt(NOW).pending().build(),
+    acceptance: { acceptedByAccountId: 7, agreement: 'SINGLE_ACCOUNT_CREATION', version: '2026-01', acceptedAt: NOW },
+    invitation: { to: email, placeName: site.name },
+    countSiteAdminsOf: roleCode === 'SITE_ADMIN' ? site.id : null,
+  });
+
+  /** Everything a creation writes, for the accounts created here (the demo district's own are left out). */
+  const writtenFor = async (emails: string[]) => {
+    const accounts = (await repository(EducatorAccountRecord).find({ order: { id: 'ASC' } })).filter((account) => emails.includes(account.emailNormalized));
+    const ids = accounts.map((account) => account.id);
+    return {
+      accounts: accounts.map((account) => account.emailNormalized),
+      memberships: (await repository(EducatorAccountSiteRecord).find()).filter((row) => ids.includes(row.accountId)).map((row) => [row.accountId, row.schoolSiteId]),
+      agreements: (await repository(AgreementAcceptanceRecord).find()).filter((row) => ids.includes(row.subjectAccountId!)).map((row) => row.subjectAccountId),
+      invitations: (await repository(OutboxMessageRecord).find()).filter((row) => ids.includes(row.accountId!)).map((row) => row.accountId),
+      ids,
+    };
+  };
+
+  it('when a new email is written, then the account, its membership, its agreement and its invitation are stored, all naming its id', async () => {
+    const written = await unitOfWork.writeCreation(creationFor('new.one@example.org'));
+
+    expect(written.ok && written.value.activeSiteAdmins).to.equal(null);
+    const id = written.ok ? written.value.accountId : -1;
+    const rows = await writtenFor(['new.one@example.org']);
+    expect(rows).to.deep.equal({ accounts: ['new.one@example.org'], memberships: [[id, site.id]], agreements: [id], invitations: [id], ids: [id] });
+    const [agreement] = await repository(AgreementAcceptanceRecord).findBy({ subjectAccountId: id });
+    expect(agreement).to.include({ acceptedByAccountId: 7, agreement: 'SINGLE_ACCOUNT_CREATION', version: '2026-01', acceptedAt: NOW.getTime(), uploadBatchId: null });
+    const [invitation] = await repository(OutboxMessageRecord).findBy({ accountId: id });
+    expect(invitation).to.include({
+      recipient: 'new.one@example.org',
+      template: 'invitation',
+      subject: INVITATION_SUBJECT,
+      body: JSON.stringify({ placeName: 'Demo Partner High' }),
+      status: 'PENDING',
+      attempts: 0,
+      createdAt: NOW.getTime(),
+      nextAttemptAt: NOW.getTime(),
+    });
+  });
+
+  it('when a Site Admin is written, then the count of active Site Admins of the site includes them', async () => {
+    const before = await unitOfWork.writeCreation(creationFor('admin.two@example.org', 'SITE_ADMIN'));
+    const after = await unitOfWork.writeCreation(creationFor('admin.three@example.org', 'SITE_ADMIN'));
+
+    // The demo site has one Site Admin of its own.
+    expect([before.ok && before.value.activeSiteAdmins, after.ok && after.value.activeSiteAdmins]).to.deep.equal([2, 3]);
+  });
+
+  it('when the email is in use, in another case, then EMAIL_TAKEN and nothing of the second creation is written', async () => {
+    await unitOfWork.writeCreation(creationFor('taken@example.org'));
+
+    const second = await unitOfWork.writeCreation(creationFor('TAKEN@example.org'));
+
+    expect(second.ok ? 'written' : second.error.code).to.equal('EMAIL_TAKEN');
+    const rows = await writtenFor(['taken@example.org']);
+    expect([rows.accounts.length, rows.memberships.length, rows.agreements.length, rows.invitations.length]).to.deep.equal([1, 1, 1, 1]);
+  });
+
+  it('when a statement after the account was inserted fails, then nothing of that creation stays, and the next creation commits only its own rows', async () => {
+    const broken = creationFor('broken@example.org');
+    // A NOT NULL column left empty: the agreement's INSERT fails after the account's and its membership's succeeded.
+    const failure = await rejectionOf(unitOfWork.writeCreation({ ...broken, acceptance: { ...broken.acceptance, version: null as unknown as string } }));
+
+    const next = await unitOfWork.writeCreation(creationFor('next@example.org'));
+
+    expect(failure).to.be.instanceOf(Error);
+    expect(next.ok).to.equal(true);
+    const rows = await writtenFor(['broken@example.org', 'next@example.org']);
+    expect(rows.accounts).to.deep.equal(['next@example.org']);
+    expect(rows.memberships).to.deep.equal([[rows.ids[0], site.id]]);
+    expect(await repository(AgreementAcceptanceRecord).count()).to.equal(1);
+    expect(await repository(OutboxMessageRecord).countBy({ recipient: 'broken@example.org' })).to.equal(0);
+  });
+
+  it('when an expired account is written over, then its row keeps its id, its memberships are replaced and a second agreement and invitation name it', async () => {
+    const first = await unitOfWork.writeCreation(creationFor('again@example.org'));
+    const id = first.ok ? first.value.accountId : -1;
+    const otherSite = await repository(SchoolSiteRecord).findOneByOrFail({ name: 'Demo Middle School' });
+    const later = new Date(NOW.getTime() + 61 * 24 * 3600 * 1000);
+    const replacement = anEducator().withId(id).withEmail('again@example.org').withRole('COUNSELOR', [{ id: otherSite.id, name: otherSite.name, districtId: otherSite.districtId }]).createdAt(later).pending().build();
+
+    const again = await unitOfWork.writeCreation({ ...creationFor('again@example.org'), account: replacement });
+
+    expect(again.ok && again.value.accountId).to.equal(id);
+    const rows = await writtenFor(['again@example.org']);
+    expect(rows).to.deep.equal({ accounts: ['again@example.org'], memberships: [[id, otherSite.id]], agreements: [id, id], invitations: [id, id], ids: [id] });
+    expect((await repository(EducatorAccountRecord).findOneByOrFail({ id })).roleCode).to.equal('COUNSELOR');
+  });
+});
