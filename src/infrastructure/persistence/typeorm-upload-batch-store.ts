@@ -145,6 +145,17 @@ const copiedToMembershipsAndInvitations = (writes: ChunkWrites, accounts: Accoun
   ];
 };
 
+/**
+ * Fails the query (MySQL error 1242, "Subquery returns more than 1 row") unless the fence just before moved one row:
+ * without stored programs, that is how a query of several statements stops before its COMMIT.
+ */
+const FENCE_MUST_HOLD: Statement[] = [
+  { sql: 'SET @fence_rows = ROW_COUNT()', params: [] },
+  { sql: 'SELECT (SELECT 1 UNION ALL SELECT 1 FROM DUAL WHERE @fence_rows <> 1) AS fence_holds', params: [] },
+];
+
+const isFenceRefusal = (error: unknown): boolean => (error as { errno?: number } | null)?.errno === 1242;
+
 const logChangedStatement = (writes: ChunkWrites): Statement => ({ sql: 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = ?', params: [writes.schoolSiteId] });
 
 const failureStatements = (writes: ChunkWrites): Statement[] =>
@@ -363,8 +374,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   /**
-   * MySQL/MariaDB: the whole transaction goes in one query of several statements, and COMMIT follows once the fence
-   * is seen to hold: two round trips a chunk instead of seven, while the next chunk is being planned.
+   * MySQL/MariaDB: the whole transaction, COMMIT included, goes in one query of several statements: one round trip a
+   * chunk instead of seven, while the next chunk is being planned. Right after the fence, a statement fails unless the
+   * fence moved exactly the batch's row, so that nothing after it runs (COMMIT included) when the lease is lost.
    */
   private writeChunkInOneRoundTrip(writes: ChunkWrites): Promise<ChunkCommit> {
     // One chunk at a time: another chunk's START TRANSACTION on this connection would commit this one unchecked.
@@ -376,7 +388,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private async sendChunk(connection: Connection, writes: ChunkWrites): Promise<ChunkCommit> {
     let open = false;
     try {
-      const statements: Statement[] = [{ sql: 'START TRANSACTION', params: [] }, fenceStatement(writes)];
+      const statements: Statement[] = [{ sql: 'START TRANSACTION', params: [] }, fenceStatement(writes), ...FENCE_MUST_HOLD];
       const accounts = accountStatements(writes);
       if (accounts.insert) {
         // LAST_INSERT_ID() is the first of the block InnoDB gave the statement; kept before any later insert can change it.
@@ -388,15 +400,15 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       }
       statements.push(...accounts.recreate);
       if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
-      statements.push(...failureStatements(writes), logChangedStatement(writes));
+      statements.push(...failureStatements(writes), logChangedStatement(writes), { sql: 'COMMIT', params: [] });
       open = true;
-      const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
-      const fenced = (results as { affectedRows: number }[])[1].affectedRows === 1;
-      await connection.query(fenced ? 'COMMIT' : 'ROLLBACK');
-      open = false;
-      if (fenced) return 'committed';
-      return (await this.landedBefore(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]))) ? 'committed' : 'lease-lost';
+      await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+      return 'committed';
     } catch (error) {
+      if (open && isFenceRefusal(error)) {
+        await connection.query('ROLLBACK');
+        return (await this.landedBefore(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]))) ? 'committed' : 'lease-lost';
+      }
       // A statement failed part way (a taken email, a deadlock): nothing of the chunk may stay. A connection that
       // cannot even roll back is closed, which rolls back too, and the next chunk opens a new one.
       if (open && !(await connection.query('ROLLBACK').then(() => true, () => false))) {

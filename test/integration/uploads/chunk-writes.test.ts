@@ -97,4 +97,28 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     const [progress] = await server.application.dataSource.query('SELECT records_processed FROM upload_batch WHERE id = ?', [batch.batchId]);
     expect(Number(progress.records_processed)).to.equal(0);
   });
+
+  it('when another worker has taken the batch over, then the chunk reports the lost lease and writes nothing at all', async () => {
+    const store = server.application.uploads;
+    const batch = await claimBatch(store);
+    const rows = [account(1), account(2)];
+    const outboxBefore = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message');
+    await server.application.dataSource.query("UPDATE upload_batch SET lease_owner = 'another-worker' WHERE id = ?", [batch.batchId]);
+
+    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('lease-lost');
+
+    expect(await written(rows.map((row) => row.emailNormalized))).to.deep.equal([]);
+    expect(await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message')).to.deep.equal(outboxBefore);
+  });
+
+  it('when the same chunk is written again after it landed (its answer was lost), then it counts as committed and nothing is written twice', async () => {
+    const store = server.application.uploads;
+    const batch = await claimBatch(store);
+    const rows = [account(1), account(2)];
+    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+
+    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+
+    await expectWritten(batch.batchId, rows);
+  });
 });
