@@ -10,6 +10,7 @@ import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-
 import { DerivedRegistrationCodes1764000000003 } from './migrations/1764000000003-derived-registration-codes';
 import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
 import { ALL_RECORDS } from './records/records';
+import type { Statement } from './plain-sql';
 
 export const DEFAULT_SQLITE_FILE = './var/educators.sqlite';
 
@@ -88,3 +89,19 @@ export const openStatementBatchConnection = (dataSource: DataSource): Promise<Co
 /** As many connections as the data source's own pool, opened as they are needed. */
 export const openStatementBatchPool = (dataSource: DataSource): Pool =>
   createPool({ ...statementBatchOptions(dataSource), connectionLimit: (dataSource.options as MysqlDataSourceOptions).extra?.connectionLimit ?? 10 });
+
+/** Statements sent as one query on a connection from `openStatementBatchConnection`/`Pool`: one round trip; results in order. */
+export const sendAsOneQuery = async (connection: Connection, statements: Statement[]): Promise<unknown[]> => {
+  const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+  return results as unknown as unknown[];
+};
+
+/**
+ * After a statement failed part way through such a query (the rest were not run): rolls back what ran. False when even
+ * that failed: the caller must close the connection, which rolls back too.
+ */
+export const rolledBack = (connection: Connection): Promise<boolean> =>
+  connection.query('ROLLBACK').then(
+    () => true,
+    () => false,
+  );

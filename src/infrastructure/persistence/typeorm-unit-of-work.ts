@@ -13,7 +13,7 @@ import {
   membershipInserts,
   TypeOrmEducatorAccountRepository,
 } from './typeorm-educator-account-repository';
-import { dialectOf, openStatementBatchPool } from './data-source';
+import { dialectOf, openStatementBatchPool, rolledBack, sendAsOneQuery } from './data-source';
 import { isUniqueViolation, retryTransient } from './database-errors';
 import { parameterList, type Row, type Statement } from './plain-sql';
 
@@ -136,8 +136,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     const connection = await this.statementBatches.getConnection();
     let healthy = true;
     try {
-      const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
-      const answers = results as unknown as ({ insertId: number } | Row[])[];
+      const answers = (await sendAsOneQuery(connection, statements)) as ({ insertId: number } | Row[])[];
       const siteId = creation.countSiteAdminsOf;
       return ok({
         accountId: account.id ?? Number((answers[1] as { insertId: number }).insertId),
@@ -146,10 +145,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     } catch (error) {
       // A statement failed part way (a taken email, a deadlock) and the rest were not run: nothing may stay. A
       // connection that cannot even roll back is closed, which rolls back too.
-      healthy = await connection.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
+      healthy = await rolledBack(connection);
       if (isUniqueViolation(error)) return fail(EMAIL_TAKEN);
       throw error;
     } finally {

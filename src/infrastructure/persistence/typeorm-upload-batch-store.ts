@@ -16,7 +16,7 @@ import type {
   UploadBatchView,
 } from '../../application/ports/upload-batches';
 import type { Connection } from 'mysql2/promise';
-import { dialectOf, openStatementBatchConnection } from './data-source';
+import { dialectOf, openStatementBatchConnection, rolledBack, sendAsOneQuery } from './data-source';
 import { insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
@@ -402,7 +402,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
       statements.push(...failureStatements(writes), logChangedStatement(writes), { sql: 'COMMIT', params: [] });
       open = true;
-      await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+      await sendAsOneQuery(connection, statements);
       return 'committed';
     } catch (error) {
       if (open && isFenceRefusal(error)) {
@@ -411,7 +411,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       }
       // A statement failed part way (a taken email, a deadlock): nothing of the chunk may stay. A connection that
       // cannot even roll back is closed, which rolls back too, and the next chunk opens a new one.
-      if (open && !(await connection.query('ROLLBACK').then(() => true, () => false))) {
+      if (open && !(await rolledBack(connection))) {
         this.writer = undefined;
         connection.destroy();
       }
