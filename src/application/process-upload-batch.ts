@@ -57,8 +57,9 @@ export class ProcessUploadBatch {
   }
 
   /**
-   * Two stages overlap: while one chunk's transaction is in the database, the next chunk is parsed,
-   * checked and looked up. Chunks still commit strictly one after another, in file order.
+   * Three stages overlap: while one chunk commits, the next one writes its rows, and the one after is parsed, checked
+   * and looked up. Each chunk lands only right after the one before it (the store fences it on the batch's progress),
+   * so chunks still commit strictly one after another, in file order.
    */
   private async processRows(batch: ClaimedBatch, site: SchoolSite, uploader: Actor, uploaderEmail: string, stopping?: AbortSignal): Promise<boolean> {
     const run: BatchRun = {
@@ -79,15 +80,26 @@ export class ProcessUploadBatch {
       fixFileColumns > templateColumns && cells.length === fixFileColumns ? cells.slice(0, templateColumns).map(restoreNeutralized) : cells;
     let seen = 0;
     let chunk: UploadedRecord[] = [];
-    let inFlight: Promise<boolean> = Promise.resolve(true);
+    let handedOver = batch.recordsProcessed;
+    // The two chunks last handed to the store; each promise says whether its chunk landed.
+    let older: Promise<boolean> = Promise.resolve(true);
+    let newer: Promise<boolean> = Promise.resolve(true);
+    const bothLanded = async (): Promise<boolean> => {
+      const [olderLanded, newerLanded] = await Promise.all([older, newer]);
+      return olderLanded && newerLanded;
+    };
 
     const flush = async (): Promise<boolean> => {
       const plan = await this.planChunk(run, chunk);
       chunk = [];
-      if (!(await inFlight)) return false;
-      inFlight = this.commitPlan(run, plan);
-      // Awaited at the next flush; marked handled now so a failure is not reported as unhandled meanwhile.
-      inFlight.catch(() => undefined);
+      // At most two chunks in the database at once.
+      if (!(await older)) return false;
+      const previous = newer;
+      older = newer;
+      newer = this.commitPlan(run, plan, handedOver, previous);
+      handedOver += plan.records.length;
+      // Awaited later; marked handled now so a failure is not reported as unhandled meanwhile.
+      newer.catch(() => undefined);
       return true;
     };
 
@@ -99,7 +111,7 @@ export class ProcessUploadBatch {
         }
         if (event.type === 'rejected') {
           // The upload check read this same file whole; only a change to the reader itself can land here.
-          if (!(await inFlight)) return false;
+          if (!(await bothLanded())) return false;
           await this.batches.reject(batch.id, batch.leaseOwner, event.reason, this.clock.now());
           return true;
         }
@@ -117,16 +129,16 @@ export class ProcessUploadBatch {
         if (chunk.length < this.settings.chunkRows) continue;
         if (stopping?.aborted) {
           // Shutting down: the committed chunks stand, and the next worker resumes right after them.
-          if (await inFlight) await this.batches.releaseLease(batch.id, batch.leaseOwner);
+          if (await bothLanded()) await this.batches.releaseLease(batch.id, batch.leaseOwner);
           return false;
         }
         if (!(await flush())) return false;
       }
       if (chunk.length > 0 && !(await flush())) return false;
-      if (!(await inFlight)) return false;
+      if (!(await bothLanded())) return false;
     } catch (error) {
-      // A chunk may still be on its way to the database: let it land (or fail) before the lease is released.
-      await inFlight.catch(() => undefined);
+      // Chunks may still be on their way to the database: let them land (or fail) before the lease is released.
+      await Promise.allSettled([older, newer]);
       throw error;
     }
 
@@ -171,17 +183,20 @@ export class ProcessUploadBatch {
     return plan;
   }
 
-  /** Commits a planned chunk with the batch's progress; false when another worker has taken the batch over. */
-  private async commitPlan(run: BatchRun, planned: ChunkPlan): Promise<boolean> {
+  /**
+   * Commits a planned chunk with the batch's progress, right after `previous` (the chunk before it) has landed; false
+   * when another worker has taken the batch over.
+   */
+  private async commitPlan(run: BatchRun, planned: ChunkPlan, recordsProcessedBefore: number, previous: Promise<boolean>): Promise<boolean> {
     let plan = planned;
-    for (let attempt = 1; ; attempt += 1) {
+    let previousSettled = false;
+    for (let raceRetries = 0; ; ) {
       const now = this.clock.now();
-      const created = plan.creates.length + plan.recreates.length;
-      const countsAfter: BatchCounts = {
-        recordsProcessed: run.committed.recordsProcessed + plan.records.length,
-        recordsCreated: run.committed.recordsCreated + created,
-        recordsSkipped: run.committed.recordsSkipped + plan.skipped,
-        recordsFailed: run.committed.recordsFailed + plan.failures.length,
+      const countsAdded: BatchCounts = {
+        recordsProcessed: plan.records.length,
+        recordsCreated: plan.creates.length + plan.recreates.length,
+        recordsSkipped: plan.skipped,
+        recordsFailed: plan.failures.length,
       };
       const result = await this.batches.commitChunk({
         batchId: run.batch.id,
@@ -195,14 +210,21 @@ export class ProcessUploadBatch {
         creates: run.batch.dryRun ? [] : plan.creates,
         recreates: run.batch.dryRun ? [] : plan.recreates,
         failures: plan.failures,
-        recordsProcessedBefore: run.committed.recordsProcessed,
-        countsAfter,
+        recordsProcessedBefore,
+        countsAdded,
       });
       if (result === 'lease-lost') return false;
       if (result === 'committed') {
-        run.committed = countsAfter;
+        run.committed = addCounts(run.committed, countsAdded);
         run.plannedSiteAdmins += [...plan.creates, ...plan.recreates].filter((row) => row.roleCode === 'SITE_ADMIN').length;
         return true;
+      }
+      if (result === 'out-of-turn') {
+        // The chunk before is still on its way, or is being written again: send this one once it has landed.
+        if (previousSettled) throw new Error(`Batch ${run.batch.id}: a chunk's place in the batch was not where it was expected; will retry from the last committed chunk.`);
+        if (!(await previous)) return false;
+        previousSettled = true;
+        continue;
       }
       if (result === 'contended') {
         // Failing the rows that needed new accounts writes far less; if even that cannot land, the batch is retried later.
@@ -212,13 +234,21 @@ export class ProcessUploadBatch {
       }
       // One of these emails has an account: it had one all along (this file has such rows, so every later chunk is
       // looked up first) or someone created it since our look-up. Either way, plan the chunk again against the database.
-      if (attempt >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
+      raceRetries += 1;
+      if (raceRetries >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
       run.lookUpFirst = true;
       // The chunk's emails are already remembered with their own lines, so planning it again changes nothing there.
       plan = await this.planChunk({ ...run, siteAdminRows: 0 }, plan.records);
     }
   }
 }
+
+const addCounts = (a: BatchCounts, b: BatchCounts): BatchCounts => ({
+  recordsProcessed: a.recordsProcessed + b.recordsProcessed,
+  recordsCreated: a.recordsCreated + b.recordsCreated,
+  recordsSkipped: a.recordsSkipped + b.recordsSkipped,
+  recordsFailed: a.recordsFailed + b.recordsFailed,
+});
 
 const newAccountRow = (candidate: RowCandidate): NewAccountRow => ({
   firstName: candidate.firstName,
@@ -232,7 +262,7 @@ interface BatchRun {
   batch: ClaimedBatch;
   site: SchoolSite;
   uploader: Actor;
-  /** Counts as committed in the database: the next chunk's progress is written on top of these. */
+  /** Counts of the chunks committed so far, for the completion email. */
   committed: BatchCounts;
   firstLineByEmail: FirstLinesByEmail;
   siteAdminRows: number;

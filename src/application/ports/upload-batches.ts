@@ -67,12 +67,17 @@ export interface ChunkWrites {
   creates: NewAccountRow[];
   recreates: (NewAccountRow & { accountId: number })[];
   failures: RowFailure[];
+  /** Where the chunk starts: it lands only right after the chunk before it. */
   recordsProcessedBefore: number;
-  countsAfter: BatchCounts;
+  /** This chunk's own counts, added to the batch's. */
+  countsAdded: BatchCounts;
 }
 
-/** 'contended': deadlocks, lock timeouts or dropped connections outlasted every retry; nothing was written. */
-export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race' | 'contended';
+/**
+ * 'contended': deadlocks, lock timeouts or dropped connections outlasted every retry; nothing was written.
+ * 'out-of-turn': the chunk before this one has not landed (yet); nothing was written.
+ */
+export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race' | 'contended' | 'out-of-turn';
 
 export interface UploadBatchStore {
   openBatch(batch: NewBatch): Promise<number>;
@@ -94,6 +99,7 @@ export interface UploadBatchStore {
   claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null>;
   readFile(batchId: number): AsyncIterable<Buffer>;
   findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]>;
+  /** Chunks of a batch may be handed over before the one before them has landed; each lands only after it. */
   commitChunk(writes: ChunkWrites): Promise<ChunkCommit>;
   complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean>;
   reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean>;

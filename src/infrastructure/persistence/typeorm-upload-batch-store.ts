@@ -28,8 +28,12 @@ interface PreparedStatements {
   execute(sql: string, values: unknown[], callback: (error: Error | null) => void): void;
 }
 
-/** Another worker took the batch over (this one stalled past its lease): roll back, write nothing. */
-class LeaseLost extends Error {}
+/** The fence did not hold (another worker took the batch over, or the chunk before has not landed): roll back, write nothing. */
+class FenceRefused extends Error {
+  constructor(readonly outcome: 'lease-lost' | 'out-of-turn') {
+    super(outcome);
+  }
+}
 
 const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
@@ -81,11 +85,15 @@ const placeholders = (rows: number, columns: number): string => new Array(rows).
  */
 const LOG_CHANGED_BY_BATCH = 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)';
 
-/** Moves the batch's progress on, only if this worker still holds the lease and the chunk follows the last one committed. */
+/**
+ * Adds the chunk's counts to the batch's progress, only if this worker still holds the lease and the chunk follows the
+ * last one committed. While another transaction has moved the row (the chunk before, not yet committed), it waits.
+ */
 const fenceStatement = (writes: ChunkWrites): Statement => {
-  const counts = writes.countsAfter;
+  const counts = writes.countsAdded;
   return {
-    sql: `UPDATE upload_batch SET records_processed = ?, records_created = ?, records_skipped = ?, records_failed = ?, lease_expires_at = ?
+    sql: `UPDATE upload_batch SET records_processed = records_processed + ?, records_created = records_created + ?, records_skipped = records_skipped + ?,
+            records_failed = records_failed + ?, lease_expires_at = ?
           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' AND records_processed = ?`,
     params: [
       counts.recordsProcessed,
@@ -182,9 +190,8 @@ const failureStatements = (writes: ChunkWrites): Statement[] =>
  */
 export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private consecutiveIds: Promise<boolean> | undefined;
-  /** The bulk writer's own connection (MySQL), kept open between chunks and used by one chunk at a time. */
-  private writer: Promise<Connection> | undefined;
-  private writerTurn: Promise<unknown> = Promise.resolve();
+  /** The bulk writer's own connections (MySQL): one chunk writes its rows on one while the chunk before commits on the other. */
+  private readonly writers: WriterLane[] = [new WriterLane(), new WriterLane()];
   private readonly queuedListeners: (() => void)[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
@@ -375,20 +382,21 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
 
   /**
    * MySQL/MariaDB: the whole transaction, COMMIT included, goes in one query of several statements: one round trip a
-   * chunk instead of seven, while the next chunk is being planned. Right after the fence, a statement fails unless the
-   * fence moved exactly the batch's row, so that nothing after it runs (COMMIT included) when the lease is lost.
+   * chunk. The chunk's rows are written first and the fence last, so that they are written while the chunk before
+   * still commits on the other connection; the fence then waits for that commit. Right after the fence, a statement
+   * fails unless the fence moved exactly the batch's row, so that nothing after it runs (COMMIT included) when the
+   * lease is lost or the chunk before did not land. READ COMMITTED: copying the accounts just written into
+   * memberships and invitations must not lock the rows after them, which the other chunk may be writing.
    */
   private writeChunkInOneRoundTrip(writes: ChunkWrites): Promise<ChunkCommit> {
-    // One chunk at a time: another chunk's START TRANSACTION on this connection would commit this one unchecked.
-    const turn = this.writerTurn.then(async () => this.sendChunk(await this.writerConnection(), writes));
-    this.writerTurn = turn.catch(() => undefined);
-    return turn;
+    const lane = this.writers.reduce((quietest, other) => (other.waiting < quietest.waiting ? other : quietest));
+    return lane.take(async () => this.sendChunk(lane, await lane.connection(() => openStatementBatchConnection(this.dataSource)), writes));
   }
 
-  private async sendChunk(connection: Connection, writes: ChunkWrites): Promise<ChunkCommit> {
+  private async sendChunk(lane: WriterLane, connection: Connection, writes: ChunkWrites): Promise<ChunkCommit> {
     let open = false;
     try {
-      const statements: Statement[] = [{ sql: 'START TRANSACTION', params: [] }, fenceStatement(writes), ...FENCE_MUST_HOLD];
+      const statements: Statement[] = [{ sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, { sql: 'START TRANSACTION', params: [] }];
       const accounts = accountStatements(writes);
       if (accounts.insert) {
         // LAST_INSERT_ID() is the first of the block InnoDB gave the statement; kept before any later insert can change it.
@@ -400,47 +408,24 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       }
       statements.push(...accounts.recreate);
       if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
-      statements.push(...failureStatements(writes), logChangedStatement(writes), { sql: 'COMMIT', params: [] });
+      statements.push(...failureStatements(writes), fenceStatement(writes), ...FENCE_MUST_HOLD, logChangedStatement(writes), { sql: 'COMMIT', params: [] });
       open = true;
       await sendAsOneQuery(connection, statements);
       return 'committed';
     } catch (error) {
       if (open && isFenceRefusal(error)) {
         await connection.query('ROLLBACK');
-        return (await this.landedBefore(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]))) ? 'committed' : 'lease-lost';
+        return this.whyFenceRefused(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]));
       }
       // A statement failed part way (a taken email, a deadlock): nothing of the chunk may stay. A connection that
-      // cannot even roll back is closed, which rolls back too, and the next chunk opens a new one.
-      if (open && !(await rolledBack(connection))) {
-        this.writer = undefined;
-        connection.destroy();
+      // cannot even roll back is closed, which rolls back too, and the next chunk on this lane opens a new one.
+      if (open && !(await rolledBack(connection))) lane.discard(connection);
+      if (isUniqueViolation(error)) {
+        // The rows come before the fence: a chunk written again after it landed (its answer lost) meets its own accounts.
+        return (await this.whyFenceRefused(writes, (sql, params) => this.query(sql, params))) === 'committed' ? 'committed' : 'email-race';
       }
-      if (isUniqueViolation(error)) return 'email-race';
       throw error;
     }
-  }
-
-  /**
-   * Opened at the first chunk and kept: the chunk's statements then leave in the same turn of the event loop as the
-   * commit is asked for, before the worker reads on (a pool hands out connections a turn later, after the next chunk's
-   * 1,000 records). Dropped when it fails, so that the next chunk reconnects.
-   */
-  private writerConnection(): Promise<Connection> {
-    if (!this.writer) {
-      const writer = openStatementBatchConnection(this.dataSource).then((connection) => {
-        const forget = (): void => {
-          if (this.writer === writer) this.writer = undefined;
-        };
-        connection.on('error', forget);
-        connection.on('end', forget);
-        return connection;
-      });
-      writer.catch(() => {
-        if (this.writer === writer) this.writer = undefined;
-      });
-      this.writer = writer;
-    }
-    return this.writer;
   }
 
   /** SQLite runs in this process: there are no round trips to save, each statement runs on its own. */
@@ -451,8 +436,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         const fence = fenceStatement(writes);
         const fenced = await runner.query(fence.sql, fence.params, true);
         if (fenced.affected !== 1) {
-          if (await this.landedBefore(writes, (sql, params) => runner.query(sql, params))) return 'committed' as const;
-          throw new LeaseLost();
+          const refusal = await this.whyFenceRefused(writes, (sql, params) => runner.query(sql, params));
+          if (refusal === 'committed') return refusal;
+          throw new FenceRefused(refusal);
         }
         const accounts = accountStatements(writes);
         if (accounts.insert) {
@@ -470,16 +456,22 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         return 'committed' as const;
       });
     } catch (error) {
-      if (error instanceof LeaseLost) return 'lease-lost';
+      if (error instanceof FenceRefused) return error.outcome;
       if (isUniqueViolation(error)) return 'email-race';
       throw error;
     }
   }
 
-  /** The fence did not hold. A connection lost during COMMIT hides whether it landed: if this chunk's progress is there, it did. */
-  private async landedBefore(writes: ChunkWrites, query: (sql: string, params: unknown[]) => Promise<Row[]>): Promise<boolean> {
-    const [batch] = await query('SELECT lease_owner, records_processed FROM upload_batch WHERE id = ?', [writes.batchId]);
-    return batch?.lease_owner === writes.leaseOwner && Number(batch.records_processed) === writes.countsAfter.recordsProcessed;
+  /**
+   * The fence did not hold. A connection lost during COMMIT hides whether the chunk landed: if its progress is there,
+   * it did. Progress short of where it starts means the chunk before has not landed (yet).
+   */
+  private async whyFenceRefused(writes: ChunkWrites, query: (sql: string, params: unknown[]) => Promise<Row[]>): Promise<'committed' | 'lease-lost' | 'out-of-turn'> {
+    const [batch] = await query('SELECT lease_owner, status, records_processed FROM upload_batch WHERE id = ?', [writes.batchId]);
+    if (batch?.lease_owner !== writes.leaseOwner || batch.status !== 'PROCESSING') return 'lease-lost';
+    const processed = Number(batch.records_processed);
+    if (processed === writes.recordsProcessedBefore + writes.countsAdded.recordsProcessed) return 'committed';
+    return processed <= writes.recordsProcessedBefore ? 'out-of-turn' : 'lease-lost';
   }
 
   /**
@@ -501,9 +493,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   async close(): Promise<void> {
-    const writer = this.writer;
-    this.writer = undefined;
-    await writer?.then((connection) => connection.end(), () => undefined);
+    await Promise.all(this.writers.map((lane) => lane.close()));
   }
 
   async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean> {
@@ -515,7 +505,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
           [now.getTime(), JSON.stringify(warnings), batchId, leaseOwner],
           true,
         );
-        if (done.affected !== 1) throw new LeaseLost();
+        if (done.affected !== 1) throw new FenceRefused('lease-lost');
         await runner.query(LOG_CHANGED_BY_BATCH, [batchId]);
         await insertOutboxMessage((sql, parameters) => runner.query(sql, parameters), queuedMessage(completionEmail), now);
         // Every row is settled and recorded: the stored file has done its job.
@@ -523,7 +513,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
         return true;
       });
     } catch (error) {
-      if (error instanceof LeaseLost) return false;
+      if (error instanceof FenceRefused) return false;
       throw error;
     }
   }
@@ -582,5 +572,56 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       if (!page.hasNextPage) return;
       afterLine = page.nodes[page.nodes.length - 1].lineNumber;
     }
+  }
+}
+
+/**
+ * One of the bulk writer's connections, opened at its first chunk and kept: a chunk's statements then leave in the same
+ * turn of the event loop as the commit is asked for (a pool hands connections out a turn later, after the worker has
+ * read and planned the next 1,000 records). One chunk at a time on it: another chunk's START TRANSACTION would commit
+ * this one unchecked. Dropped when it fails, so that the next chunk reconnects.
+ */
+class WriterLane {
+  private open: Promise<Connection> | undefined;
+  private turn: Promise<unknown> = Promise.resolve();
+  /** Chunks waiting for or using this lane. */
+  waiting = 0;
+
+  take<T>(work: () => Promise<T>): Promise<T> {
+    this.waiting += 1;
+    const taken = this.turn.then(work).finally(() => {
+      this.waiting -= 1;
+    });
+    this.turn = taken.catch(() => undefined);
+    return taken;
+  }
+
+  connection(openConnection: () => Promise<Connection>): Promise<Connection> {
+    if (!this.open) {
+      const opening = openConnection().then((connection) => {
+        const forget = (): void => {
+          if (this.open === opening) this.open = undefined;
+        };
+        connection.on('error', forget);
+        connection.on('end', forget);
+        return connection;
+      });
+      opening.catch(() => {
+        if (this.open === opening) this.open = undefined;
+      });
+      this.open = opening;
+    }
+    return this.open;
+  }
+
+  discard(connection: Connection): void {
+    this.open = undefined;
+    connection.destroy();
+  }
+
+  async close(): Promise<void> {
+    const open = this.open;
+    this.open = undefined;
+    await open?.then((connection) => connection.end(), () => undefined);
   }
 }

@@ -44,7 +44,7 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
     return waiting.test(status) ? true : undefined;
   };
 
-  it('when another transaction deadlocks with a chunk and then holds the batch row for two seconds, then the chunk is retried inside the worker and the batch completes with every row settled once', async function () {
+  it('when another transaction deadlocks with a chunk and then holds the emails of the chunk for two seconds, then the chunk is retried inside the worker and the batch completes with every row settled once', async function () {
     this.timeout(120_000);
     const token = await api.signIn(DEMO_SITE_ADMIN_EMAIL);
     const siteId = (await siteIdsByName(api, await api.signIn(DEMO_DISTRICT_ADMIN_EMAIL)))['Demo Partner High'];
@@ -61,24 +61,23 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
         `INSERT INTO fault_ballast (filler) VALUES ${new Array(BALLAST_ROWS).fill('(?)').join(',')}`,
         Array.from({ length: BALLAST_ROWS }, (_, index) => `ballast ${index}`),
       );
-      // Next-key locks over every email from "person": the worker's first insert of person…@locked.example.org waits here,
-      // while its transaction already holds the batch row (the lease fence comes first).
-      await holder.query("SELECT id FROM educator_account WHERE email_normalized >= 'person' FOR UPDATE");
+      // Next-key locks over every site membership: the worker's first chunk writes its accounts, then waits here to add
+      // their memberships (its rows come before its lease fence).
+      await holder.query('SELECT account_id FROM educator_account_site FOR UPDATE');
 
       worker = environment.startWorker({ UPLOAD_CHUNK_ROWS: '100' });
-      await environment.waitFor('the worker\'s chunk to wait for the held lock', () => someoneWaitsOn('educator_account'), 30_000, 10);
-      // Now each waits for the other: InnoDB detects the deadlock and rolls the worker's chunk back with 1213,
-      // which is the only way this statement can get the batch row while the chunk holds it.
-      const [locked] = await holder.query('SELECT id FROM upload_batch WHERE id = ? FOR UPDATE', [batchId]);
-      expect(locked).to.have.length(1);
+      await environment.waitFor('the worker\'s chunk to wait for the held lock', () => someoneWaitsOn('educator_account_site'), 30_000, 10);
+      // Now each waits for the other: InnoDB detects the deadlock and rolls the worker's chunk back with 1213, which is
+      // the only way this statement can lock the accounts the chunk has just written.
+      await holder.query("SELECT id FROM educator_account WHERE email_normalized >= 'person' FOR UPDATE");
       const [[{ Status: status }]] = (await holder.query('SHOW ENGINE INNODB STATUS')) as unknown as [[{ Status: string }]];
       const latestDeadlock = /LATEST DETECTED DEADLOCK([\s\S]*?)\n-+\nTRANSACTIONS/.exec(status)?.[1] ?? '';
-      expect(latestDeadlock).to.include(`\`${environment.databaseName}\`.\`educator_account\``);
+      expect(latestDeadlock).to.include(`\`${environment.databaseName}\`.\`educator_account_site\``);
 
-      // The retried chunk now waits for the batch row this transaction holds (a lock wait well under innodb_lock_wait_timeout).
-      await waitFor('the retried chunk to wait for the batch row', () => someoneWaitsOn('upload_batch'), 30_000, 10);
+      // The retried chunk now waits for the emails this transaction holds (a lock wait well under innodb_lock_wait_timeout).
+      await waitFor('the retried chunk to wait for the held emails', () => someoneWaitsOn('educator_account'), 30_000, 10);
       await pause(2000);
-      expect((await environment.batch(batchId)).processed, 'nothing was committed while the batch row was held').to.equal(0);
+      expect((await environment.batch(batchId)).processed, 'nothing was committed while the emails were held').to.equal(0);
     } finally {
       await holder.query('ROLLBACK').catch(() => undefined);
       holder.release();

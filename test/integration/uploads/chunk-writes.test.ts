@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { QueryRunner } from 'typeorm';
 import type { ChunkWrites, NewAccountRow, UploadBatchStore } from '../../../src/application/ports/upload-batches';
 import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
 import { describeOnEachDatabase } from '../../support/databases';
@@ -37,7 +38,7 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     return { batchId: claimed!.id, leaseOwner: claimed!.leaseOwner };
   };
 
-  const chunkOf = (batch: { batchId: number; leaseOwner: string }, creates: NewAccountRow[]): ChunkWrites => ({
+  const chunkOf = (batch: { batchId: number; leaseOwner: string }, creates: NewAccountRow[], recordsProcessedBefore = 0): ChunkWrites => ({
     ...batch,
     leaseExpiresAt: new Date(server.clock.now().getTime() + 30_000),
     districtId: server.demo.districtId,
@@ -48,8 +49,8 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     creates,
     recreates: [],
     failures: [],
-    recordsProcessedBefore: 0,
-    countsAfter: { recordsProcessed: creates.length, recordsCreated: creates.length, recordsSkipped: 0, recordsFailed: 0 },
+    recordsProcessedBefore,
+    countsAdded: { recordsProcessed: creates.length, recordsCreated: creates.length, recordsSkipped: 0, recordsFailed: 0 },
   });
 
   const written = (emails: string[]) =>
@@ -121,4 +122,90 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
 
     await expectWritten(batch.batchId, rows);
   });
+
+  const progressOf = async (batchId: number): Promise<number[]> => {
+    const [progress] = await server.application.dataSource.query('SELECT records_processed, records_created FROM upload_batch WHERE id = ?', [batchId]);
+    return [Number(progress.records_processed), Number(progress.records_created)];
+  };
+
+  it('when a chunk arrives before the chunk before it has landed, then it writes nothing and says so; once that one lands, it lands after it', async () => {
+    const store = server.application.uploads;
+    const batch = await claimBatch(store);
+    const first = [account(1), account(2)];
+    const second = [account(3), account(4), account(5)];
+
+    expect(await store.commitChunk(chunkOf(batch, second, 2))).to.equal('out-of-turn');
+    expect(await written(second.map((row) => row.emailNormalized))).to.deep.equal([]);
+
+    expect(await store.commitChunk(chunkOf(batch, first, 0))).to.equal('committed');
+    expect(await store.commitChunk(chunkOf(batch, second, 2))).to.equal('committed');
+    await expectWritten(batch.batchId, [...first, ...second]);
+    expect(await progressOf(batch.batchId)).to.deep.equal([5, 5]);
+  });
+
+  if (database.label === 'MySQL') {
+    /** Plays the chunk before: its progress is moved but not committed, as while its own COMMIT is on its way. */
+    const chunkBeforeInFlight = async (batchId: number, rows: number) => {
+      const runner = server.application.dataSource.createQueryRunner();
+      await runner.startTransaction();
+      await runner.query('UPDATE upload_batch SET records_processed = records_processed + ?, records_created = records_created + ? WHERE id = ?', [rows, rows, batchId]);
+      return runner;
+    };
+    /** Rolls back what is still open, so that a failed test leaves no lock behind for the next one. */
+    const endTransaction = async (runner: QueryRunner): Promise<void> => {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    };
+    /** The chunk's query has reached its fence, which cannot finish while the chunk before holds the batch's row. */
+    const waitingAtTheFence = async (): Promise<void> => {
+      for (let tries = 0; ; tries += 1) {
+        const [waiting] = await server.application.dataSource.query(
+          "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = 'Updating' AND INFO LIKE 'UPDATE upload_batch SET records_processed = records_processed + %'",
+        );
+        if (Number(waiting.n) > 0) return;
+        if (tries > 400) throw new Error('the chunk never reached its fence');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+
+    it('when a chunk is written while the chunk before it is still committing, then its rows wait at the fence and land right after that commit', async () => {
+      const store = server.application.uploads;
+      const batch = await claimBatch(store);
+      const rows = [account(6), account(7)];
+      const before = await chunkBeforeInFlight(batch.batchId, 4);
+
+      const commit = store.commitChunk(chunkOf(batch, rows, 4));
+      try {
+        await waitingAtTheFence();
+        expect(await written(rows.map((row) => row.emailNormalized))).to.deep.equal([]);
+        await before.commitTransaction();
+      } finally {
+        await endTransaction(before);
+      }
+
+      expect(await commit).to.equal('committed');
+      await expectWritten(batch.batchId, rows);
+      expect(await progressOf(batch.batchId)).to.deep.equal([6, 6]);
+    });
+
+    it('when the chunk before it rolls back, then a chunk waiting at the fence writes nothing and is told it is out of turn', async () => {
+      const store = server.application.uploads;
+      const batch = await claimBatch(store);
+      const rows = [account(8), account(9)];
+      const outboxBefore = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message');
+      const before = await chunkBeforeInFlight(batch.batchId, 4);
+
+      const commit = store.commitChunk(chunkOf(batch, rows, 4));
+      try {
+        await waitingAtTheFence();
+      } finally {
+        await endTransaction(before);
+      }
+
+      expect(await commit).to.equal('out-of-turn');
+      expect(await written(rows.map((row) => row.emailNormalized))).to.deep.equal([]);
+      expect(await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message')).to.deep.equal(outboxBefore);
+      expect(await progressOf(batch.batchId)).to.deep.equal([0, 0]);
+    });
+  }
 });

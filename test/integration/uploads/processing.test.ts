@@ -94,13 +94,20 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     const progress: [string, number][] = [];
     const store = server.application.uploads;
     const commitChunk = store.commitChunk.bind(store);
-    store.commitChunk = async (writes: ChunkWrites) => {
-      const result = await commitChunk(writes);
-      // A chunk that meets a taken email is planned again and committed on a second call.
-      if (result !== 'committed') return result;
-      const seen = await readBatch(server, siteAdmin, id);
-      progress.push([seen.status, seen.recordsProcessed]);
-      return result;
+    // The worker hands a chunk over while the one before commits; here each waits until the progress after the one
+    // before has been read, so that every chunk's progress is seen.
+    let readAfterPrevious: Promise<unknown> = Promise.resolve();
+    store.commitChunk = (writes: ChunkWrites) => {
+      const committed = readAfterPrevious.then(async () => {
+        const result = await commitChunk(writes);
+        // A chunk that meets a taken email is planned again and committed on a second call.
+        if (result !== 'committed') return result;
+        const seen = await readBatch(server, siteAdmin, id);
+        progress.push([seen.status, seen.recordsProcessed]);
+        return result;
+      });
+      readAfterPrevious = committed.catch(() => undefined);
+      return committed;
     };
     try {
       await server.processUploads();

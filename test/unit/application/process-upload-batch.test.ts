@@ -4,6 +4,7 @@ import type { TemplateCsvEvent } from '../../../src/application/ports/template-c
 import type { ChunkCommit, ChunkWrites, ClaimedBatch, ExistingAccount, UploadBatchStore } from '../../../src/application/ports/upload-batches';
 import type { EmailMessage } from '../../../src/domain/educator/invitation';
 import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
+import type { BatchCounts } from '../../../src/domain/upload-batch/upload-batch';
 import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
 import { FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
 
@@ -14,11 +15,22 @@ const ROWS = [
   ['Di', 'Xu', 'di@example.org', 'Educator'],
 ];
 
-/** Plays the store's part with scripted answers to commitChunk, recording every chunk that was written. */
+/**
+ * Plays the store's part with scripted answers to commitChunk, recording every chunk that was written. Like the real
+ * store's fence, a chunk lands only right after the chunk before it.
+ */
 class ScriptedStore {
   readonly written: ChunkWrites[] = [];
-  completed: { counts?: ChunkWrites['countsAfter']; warnings: Warning[] } | null = null;
+  completed: { counts: BatchCounts; warnings: Warning[] } | null = null;
   released = 0;
+  /** Every chunk handed over, with the answer it got. */
+  readonly handedOver: { startingAt: number; answer: ChunkCommit }[] = [];
+  /** While set, a chunk that would land waits for it: the database is still writing it. */
+  landing: Promise<void> | null = null;
+  /** Where each chunk handed over and not landed yet starts. */
+  readonly notLanded = new Set<number>();
+  mostNotLandedAtOnce = 0;
+  private progress: BatchCounts = { recordsProcessed: 0, recordsCreated: 0, recordsSkipped: 0, recordsFailed: 0 };
 
   constructor(
     private readonly batch: ClaimedBatch,
@@ -39,13 +51,32 @@ class ScriptedStore {
     return emails.flatMap((email) => this.taken.get(email) ?? []);
   }
   async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
-    if (writes.creates.some((row) => this.taken.has(row.emailNormalized))) return 'email-race';
-    const answer = this.answers.shift() ?? 'committed';
-    if (answer === 'committed') this.written.push(writes);
+    this.notLanded.add(writes.recordsProcessedBefore);
+    this.mostNotLandedAtOnce = Math.max(this.mostNotLandedAtOnce, this.notLanded.size);
+    const answer = await this.answer(writes);
+    if (answer === 'committed') this.notLanded.delete(writes.recordsProcessedBefore);
+    this.handedOver.push({ startingAt: writes.recordsProcessedBefore, answer });
     return answer;
   }
+  private async answer(writes: ChunkWrites): Promise<ChunkCommit> {
+    if (writes.creates.some((row) => this.taken.has(row.emailNormalized))) return 'email-race';
+    if (writes.recordsProcessedBefore !== this.progress.recordsProcessed) return 'out-of-turn';
+    const answer = this.answers.shift() ?? 'committed';
+    if (answer !== 'committed') return answer;
+    await this.landing;
+    if (writes.recordsProcessedBefore !== this.progress.recordsProcessed) return 'out-of-turn';
+    this.written.push(writes);
+    const added = writes.countsAdded;
+    this.progress = {
+      recordsProcessed: this.progress.recordsProcessed + added.recordsProcessed,
+      recordsCreated: this.progress.recordsCreated + added.recordsCreated,
+      recordsSkipped: this.progress.recordsSkipped + added.recordsSkipped,
+      recordsFailed: this.progress.recordsFailed + added.recordsFailed,
+    };
+    return 'committed';
+  }
   async complete(_batchId: number, _owner: string, _now: Date, _email: EmailMessage, warnings: Warning[]): Promise<boolean> {
-    this.completed = { counts: this.written.at(-1)?.countsAfter, warnings };
+    this.completed = { counts: this.progress, warnings };
     return true;
   }
   async releaseLease(): Promise<void> {
@@ -138,16 +169,16 @@ describe('ProcessUploadBatch', () => {
     expect(store.written.map((chunk) => chunk.creates.map((row) => row.email))).to.deep.equal([['ana@example.org'], ['cy@example.org', 'di@example.org']]);
   });
 
-  it('when a chunk meets an email that has an account, then that chunk is planned again against the accounts, and so is every later chunk, before writing', async () => {
+  it('when a chunk meets an email that has an account, then that chunk is planned again against the accounts, and so is every chunk planned after it, before writing', async () => {
     const store = new ScriptedStore(batch, []);
     store.taken.set('ana@example.org', { id: 40, emailNormalized: 'ana@example.org', expired: false, schoolSiteIds: [NORTH_HIGH.id] });
 
     await (await workerWith(store, 2)).execute();
 
     expect(store.lookedUp).to.deep.equal([['ana@example.org'], ['cy@example.org', 'di@example.org']]);
-    expect(store.written.map((chunk) => [chunk.creates.map((row) => row.email), chunk.countsAfter.recordsSkipped])).to.deep.equal([
+    expect(store.written.map((chunk) => [chunk.creates.map((row) => row.email), chunk.countsAdded.recordsSkipped])).to.deep.equal([
       [[], 1],
-      [['cy@example.org', 'di@example.org'], 1],
+      [['cy@example.org', 'di@example.org'], 0],
     ]);
   });
 
@@ -166,4 +197,65 @@ describe('ProcessUploadBatch', () => {
 
     expect(store.completed).to.equal(null);
   });
+
+  it('when a chunk is handed over while the one before it is still being written, then it lands right after that one, never before', async () => {
+    const store = new ScriptedStore(batch, []);
+    let landed!: () => void;
+    store.landing = new Promise((resolve) => {
+      landed = resolve;
+    });
+
+    const execution = (await workerWith(store, 2)).execute();
+    await until(() => store.handedOver.length === 1);
+    expect(store.handedOver).to.deep.equal([{ startingAt: 2, answer: 'out-of-turn' }]);
+    landed();
+
+    expect(await execution).to.equal(1);
+    expect(store.handedOver).to.deep.equal([
+      { startingAt: 2, answer: 'out-of-turn' },
+      { startingAt: 0, answer: 'committed' },
+      { startingAt: 2, answer: 'committed' },
+    ]);
+    expect(store.written.map((chunk) => chunk.creates.map((row) => row.email))).to.deep.equal([['ana@example.org'], ['cy@example.org', 'di@example.org']]);
+    expect(store.completed?.counts).to.deep.equal({ recordsProcessed: 4, recordsCreated: 3, recordsSkipped: 0, recordsFailed: 1 });
+  });
+
+  it('when chunks are slow to land, then no more than two are handed over and not landed at once', async () => {
+    const store = new ScriptedStore(batch, []);
+    let landed!: () => void;
+    store.landing = new Promise((resolve) => {
+      landed = resolve;
+    });
+
+    const execution = (await workerWith(store, 1)).execute();
+    await until(() => store.notLanded.size === 2);
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect([...store.notLanded]).to.deep.equal([0, 1]);
+    landed();
+
+    expect(await execution).to.equal(1);
+    expect(store.mostNotLandedAtOnce).to.equal(2);
+    expect(store.written.map((chunk) => chunk.recordsProcessedBefore)).to.deep.equal([0, 1, 2, 3]);
+  });
+
+  it('when the chunk before is written again after a taken email, then the chunk after it waits and lands after it with its own counts', async () => {
+    const store = new ScriptedStore(batch, []);
+    store.taken.set('ana@example.org', { id: 40, emailNormalized: 'ana@example.org', expired: false, schoolSiteIds: [NORTH_HIGH.id] });
+
+    expect(await (await workerWith(store, 2)).execute()).to.equal(1);
+
+    expect(store.written.map((chunk) => [chunk.recordsProcessedBefore, chunk.countsAdded])).to.deep.equal([
+      [0, { recordsProcessed: 2, recordsCreated: 0, recordsSkipped: 1, recordsFailed: 1 }],
+      [2, { recordsProcessed: 2, recordsCreated: 2, recordsSkipped: 0, recordsFailed: 0 }],
+    ]);
+    expect(store.completed?.counts).to.deep.equal({ recordsProcessed: 4, recordsCreated: 2, recordsSkipped: 1, recordsFailed: 1 });
+  });
 });
+
+/** Lets the worker run until the condition holds (the scripted store answers within a few turns of the event loop). */
+const until = async (condition: () => boolean): Promise<void> => {
+  for (let turn = 0; !condition(); turn += 1) {
+    if (turn > 1000) throw new Error('the condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
