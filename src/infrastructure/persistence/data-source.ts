@@ -97,11 +97,11 @@ export const sendAsOneQuery = async (connection: Connection, statements: Stateme
 };
 
 /**
- * After a statement failed part way through such a query (the rest were not run): rolls back what ran. False when even
- * that failed: the caller must close the connection, which rolls back too.
+ * After a statement failed part way through such a query (the rest were not run): rolls back what ran, then runs
+ * `cleanUp` if given. False when even that failed: the caller must close the connection, which rolls back too.
  */
-export const rolledBack = (connection: Connection): Promise<boolean> =>
-  connection.query('ROLLBACK').then(
+export const rolledBack = (connection: Connection, cleanUp?: string): Promise<boolean> =>
+  connection.query(cleanUp ? `ROLLBACK; ${cleanUp}` : 'ROLLBACK').then(
     () => true,
     () => false,
   );

@@ -164,6 +164,28 @@ const FENCE_MUST_HOLD: Statement[] = [
 
 const isFenceRefusal = (error: unknown): boolean => (error as { errno?: number } | null)?.errno === 1242;
 
+/**
+ * MySQL named locks, one per place in the batch, order two chunks in flight: a chunk holds the lock of the place it
+ * ends at until it has committed, and the chunk after waits for that lock before its fence. Without them, a chunk that
+ * wrote its rows faster than the one before would reach the fence first, be refused, and be written again. Only the
+ * waiting depends on them: the fence alone decides what lands, so a lock given up after CHUNK_TURN_WAIT_S costs time,
+ * never correctness.
+ */
+const CHUNK_TURN_WAIT_S = 10;
+const chunkTurn = (writes: ChunkWrites, place: number) => ({ name: "CONCAT(DATABASE(), '.upload-', ?, '-at-', ?)", params: [writes.batchId, place] });
+const holdTurnUntilLanded = (writes: ChunkWrites): Statement => {
+  const turn = chunkTurn(writes, writes.recordsProcessedBefore + writes.countsAdded.recordsProcessed);
+  return { sql: `DO GET_LOCK(${turn.name}, ?)`, params: [...turn.params, CHUNK_TURN_WAIT_S] };
+};
+const waitForChunkBefore = (writes: ChunkWrites): Statement[] => {
+  const turn = chunkTurn(writes, writes.recordsProcessedBefore);
+  return [
+    { sql: `DO GET_LOCK(${turn.name}, ?)`, params: [...turn.params, CHUNK_TURN_WAIT_S] },
+    { sql: `DO RELEASE_LOCK(${turn.name})`, params: turn.params },
+  ];
+};
+const RELEASE_TURNS = 'DO RELEASE_ALL_LOCKS()';
+
 const logChangedStatement = (writes: ChunkWrites): Statement => ({ sql: 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = ?', params: [writes.schoolSiteId] });
 
 const failureStatements = (writes: ChunkWrites): Statement[] =>
@@ -383,7 +405,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   /**
    * MySQL/MariaDB: the whole transaction, COMMIT included, goes in one query of several statements: one round trip a
    * chunk. The chunk's rows are written first and the fence last, so that they are written while the chunk before
-   * still commits on the other connection; the fence then waits for that commit. Right after the fence, a statement
+   * still commits on the other connection; the chunk then waits for that commit (chunkTurn). Right after the fence, a statement
    * fails unless the fence moved exactly the batch's row, so that nothing after it runs (COMMIT included) when the
    * lease is lost or the chunk before did not land. READ COMMITTED: copying the accounts just written into
    * memberships and invitations must not lock the rows after them, which the other chunk may be writing.
@@ -396,7 +418,11 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private async sendChunk(lane: WriterLane, connection: Connection, writes: ChunkWrites): Promise<ChunkCommit> {
     let open = false;
     try {
-      const statements: Statement[] = [{ sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, { sql: 'START TRANSACTION', params: [] }];
+      const statements: Statement[] = [
+        holdTurnUntilLanded(writes),
+        { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
+        { sql: 'START TRANSACTION', params: [] },
+      ];
       const accounts = accountStatements(writes);
       if (accounts.insert) {
         // LAST_INSERT_ID() is the first of the block InnoDB gave the statement; kept before any later insert can change it.
@@ -408,18 +434,16 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       }
       statements.push(...accounts.recreate);
       if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
-      statements.push(...failureStatements(writes), fenceStatement(writes), ...FENCE_MUST_HOLD, logChangedStatement(writes), { sql: 'COMMIT', params: [] });
+      statements.push(...failureStatements(writes), ...waitForChunkBefore(writes), fenceStatement(writes), ...FENCE_MUST_HOLD, logChangedStatement(writes));
+      statements.push({ sql: 'COMMIT', params: [] }, { sql: RELEASE_TURNS, params: [] });
       open = true;
       await sendAsOneQuery(connection, statements);
       return 'committed';
     } catch (error) {
-      if (open && isFenceRefusal(error)) {
-        await connection.query('ROLLBACK');
-        return this.whyFenceRefused(writes, (sql, params) => connection.query(sql, params).then(([rows]) => rows as Row[]));
-      }
-      // A statement failed part way (a taken email, a deadlock): nothing of the chunk may stay. A connection that
-      // cannot even roll back is closed, which rolls back too, and the next chunk on this lane opens a new one.
-      if (open && !(await rolledBack(connection))) lane.discard(connection);
+      // A statement failed part way (the fence, a taken email, a deadlock): nothing of the chunk may stay. A connection
+      // that cannot even roll back is closed, which rolls back too, and the next chunk on this lane opens a new one.
+      if (open && !(await rolledBack(connection, RELEASE_TURNS))) lane.discard(connection);
+      if (open && isFenceRefusal(error)) return this.whyFenceRefused(writes, (sql, params) => this.query(sql, params));
       if (isUniqueViolation(error)) {
         // The rows come before the fence: a chunk written again after it landed (its answer lost) meets its own accounts.
         return (await this.whyFenceRefused(writes, (sql, params) => this.query(sql, params))) === 'committed' ? 'committed' : 'email-race';
