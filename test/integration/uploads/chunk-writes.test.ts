@@ -156,14 +156,13 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     };
-    /** The chunk's query has reached its fence, which cannot finish while the chunk before holds the batch's row. */
-    const waitingAtTheFence = async (): Promise<void> => {
+    /** The chunk's query waits in the given state: at its fence ('Updating'), or for the chunk before's turn ('User lock'). */
+    const waitingFor = async (state: 'Updating' | 'User lock'): Promise<void> => {
+      const statement = state === 'Updating' ? 'UPDATE upload_batch SET records_processed = records_processed + %' : 'DO GET_LOCK(%';
       for (let tries = 0; ; tries += 1) {
-        const [waiting] = await server.application.dataSource.query(
-          "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = 'Updating' AND INFO LIKE 'UPDATE upload_batch SET records_processed = records_processed + %'",
-        );
+        const [waiting] = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = ? AND INFO LIKE ?', [state, statement]);
         if (Number(waiting.n) > 0) return;
-        if (tries > 400) throw new Error('the chunk never reached its fence');
+        if (tries > 400) throw new Error(`the chunk never waited in state ${state}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     };
@@ -176,7 +175,7 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
 
       const commit = store.commitChunk(chunkOf(batch, rows, 4));
       try {
-        await waitingAtTheFence();
+        await waitingFor('Updating');
         expect(await written(rows.map((row) => row.emailNormalized))).to.deep.equal([]);
         await before.commitTransaction();
       } finally {
@@ -184,6 +183,28 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
       }
 
       expect(await commit).to.equal('committed');
+      await expectWritten(batch.batchId, rows);
+      expect(await progressOf(batch.batchId)).to.deep.equal([6, 6]);
+    });
+
+    it('when the chunk before it has not reached its own fence yet, then a chunk waits for it to land instead of being refused', async () => {
+      const store = server.application.uploads;
+      const batch = await claimBatch(store);
+      const rows = [account(10), account(11)];
+      // The chunk before (places 0–4) is still writing its rows: it holds its turn and has not moved the batch's row.
+      const before = server.application.dataSource.createQueryRunner();
+      const [held] = await before.query("SELECT GET_LOCK(CONCAT(DATABASE(), '.upload-', ?, '-at-', ?), 0) AS held", [batch.batchId, 4]);
+      expect(Number(held.held)).to.equal(1);
+      try {
+        const commit = store.commitChunk(chunkOf(batch, rows, 4));
+        await waitingFor('User lock');
+        await before.query('UPDATE upload_batch SET records_processed = 4, records_created = 4 WHERE id = ?', [batch.batchId]);
+        await before.query("DO RELEASE_LOCK(CONCAT(DATABASE(), '.upload-', ?, '-at-', ?))", [batch.batchId, 4]);
+
+        expect(await commit).to.equal('committed');
+      } finally {
+        await before.release();
+      }
       await expectWritten(batch.batchId, rows);
       expect(await progressOf(batch.batchId)).to.deep.equal([6, 6]);
     });
@@ -197,7 +218,7 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
 
       const commit = store.commitChunk(chunkOf(batch, rows, 4));
       try {
-        await waitingAtTheFence();
+        await waitingFor('Updating');
       } finally {
         await endTransaction(before);
       }
