@@ -1,9 +1,17 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { buildApplication } from './composition-root';
 import { loadConfig } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
 import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
+
+/** Express 5 hands a failed listen (the port in use) to the callback rather than throwing it. */
+const listen = (app: Express, port: number): Promise<Server> =>
+  new Promise((listening, failed) => {
+    const server = app.listen(port, (error) => (error ? failed(error) : listening(server)));
+  });
 
 const main = async (): Promise<void> => {
   const config = loadConfig();
@@ -17,10 +25,9 @@ const main = async (): Promise<void> => {
     const demo = await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
     if (demo) printDemoSignIn(demo);
   }
+  const server = await listen(application.app, config.port);
   const background = config.worker ? startBackgroundWork(application) : null;
-  const server = application.app.listen(config.port, () => {
-    console.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.worker ? ' (with the upload worker)' : ''}`);
-  });
+  console.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.worker ? ' (with the upload worker)' : ''}`);
   stopOnSignal(async () => {
     server.close();
     await background?.stop();
