@@ -96,7 +96,8 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     const children = childrenOf(api.child.pid!);
     expect(children).to.have.length(2);
     expect(api.output.join('').match(/GraphQL ready/g)).to.have.length(1);
-    const listened = listenLines(api);
+    // Each API process prints its line itself, so it may reach the output just after the primary's.
+    const listened = await environment.waitFor('both API processes to say that they listen', async () => (listenLines(api).length >= 2 ? listenLines(api) : undefined), 30_000, 25);
     expect(listened.map((line) => line.pid).sort(ascending)).to.deep.equal(children);
     expect(listened.filter((line) => line.withUploadWorker)).to.have.length(1);
     expect(readdirSync(uploadFolders).map(Number).sort(ascending)).to.deep.equal(children);
