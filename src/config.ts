@@ -17,16 +17,19 @@ export interface Config {
   maxRowBytes: number;
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
+  apiProcesses: number;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
 const DEVELOPMENT_SECRET = 'development-only-secret-do-not-use-in-production';
 
-const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value <= 0 || value > max) {
+    throw new Error(`${name} must be a positive whole number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got "${raw}"`);
+  }
   return value;
 };
 
@@ -52,5 +55,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxRowBytes: integer(env, 'MAX_ROW_BYTES', 64 * 1024),
     uploadChunkRows: integer(env, 'UPLOAD_CHUNK_ROWS', 1000),
     maxQueuedBatchesPerSite: integer(env, 'MAX_QUEUED_BATCHES_PER_SITE', 10),
+    apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
   };
 };

@@ -1,31 +1,57 @@
-import { buildApplication } from './composition-root';
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { buildApplication, type Application } from './composition-root';
 import { loadConfig } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
+import { superviseApiProcesses } from './api-processes';
 import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
 
-const main = async (): Promise<void> => {
-  const config = loadConfig();
-  useOwnUploadTempDir();
-  const application = await buildApplication(config);
+/** Start-up work done once, before any API process serves (buildApplication has migrated the database). */
+const prepareDatabase = async ({ config, dataSource, passwords, clock }: Application): Promise<void> => {
   if (config.production) {
-    if (await demoPasswordInUse(application.dataSource, application.passwords)) {
+    if (await demoPasswordInUse(dataSource, passwords)) {
       throw new Error('Refusing to start in production while a demo account still has the demo password.');
     }
   } else if (!config.databaseUrl || config.databaseUrl.startsWith('sqlite:')) {
-    const demo = await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
+    const demo = await seedDemoDistrict(dataSource, passwords, clock);
     if (demo) printDemoSignIn(demo);
   }
-  const background = config.worker ? startBackgroundWork(application) : null;
-  const server = application.app.listen(config.port, () => {
-    console.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.worker ? ' (with the upload worker)' : ''}`);
+};
+
+/** Express 5 hands a failed listen (the port in use) to the callback rather than throwing it. */
+const listen = (app: Express, port: number): Promise<Server> =>
+  new Promise((listening, failed) => {
+    const server = app.listen(port, (error) => (error ? failed(error) : listening(server)));
   });
+
+const serve = async (application: Application): Promise<void> => {
+  const { config } = application;
+  const server = await listen(application.app, config.port);
+  const background = config.worker ? startBackgroundWork(application) : null;
+  const withWorker = config.worker ? ' (with the upload worker)' : '';
+  // Under a cluster primary, the primary says once that GraphQL is ready.
+  console.log(cluster.isWorker ? `API process ${process.pid} listening${withWorker}` : `GraphQL ready at http://localhost:${config.port}/graphql${withWorker}`);
   stopOnSignal(async () => {
     server.close();
     await background?.stop();
     await application.close();
   });
+};
+
+const main = async (): Promise<void> => {
+  const config = loadConfig();
+  const primary = cluster.isPrimary && config.apiProcesses > 1;
+  // The primary serves no upload, and its children would inherit the TMPDIR this sets.
+  if (!primary) useOwnUploadTempDir();
+  const application = await buildApplication(config);
+  // An API process under a primary finds this done.
+  if (cluster.isPrimary) await prepareDatabase(application);
+  if (!primary) return serve(application);
+  await application.close();
+  superviseApiProcesses(config, application.log);
 };
 
 collectOldGarbageEarly();

@@ -1,13 +1,22 @@
+import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
 
-/** On SIGINT or SIGTERM: finish what is in hand (the current chunk commits or rolls back), close, exit. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * On SIGINT or SIGTERM: finish what is in hand (the current chunk commits or rolls back), close, exit. A second signal
+ * ends the process at once, for whoever will not wait. An API process under a cluster primary (API_PROCESSES) ignores
+ * it instead: a terminal's Ctrl-C or a service manager may signal every process of the group while the primary passes
+ * the signal on, so one request to stop arrives twice. Asked twice, the primary ends at once, and its children with it.
+ */
 export const stopOnSignal = (stop: () => Promise<void>): void => {
   const shutdown = async (): Promise<void> => {
+    for (const signal of STOP_SIGNALS) process.off(signal, shutdown);
+    if (cluster.isWorker) for (const signal of STOP_SIGNALS) process.on(signal, () => undefined);
     await stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  for (const signal of STOP_SIGNALS) process.on(signal, shutdown);
 };
 
 /** A process that cannot start says why in one line and exits non-zero, without a stack trace. */

@@ -21,7 +21,9 @@ export const useOwnUploadTempDir = (): string => {
   mkdirSync(root, { recursive: true, mode: 0o700 });
   for (const entry of readdirSync(root)) {
     const pid = Number(entry);
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)) rmSync(join(root, entry), { recursive: true, force: true });
+    // Sibling API processes are running, so their folders stay. A folder named after this process was left by an
+    // earlier one that had the same pid: a container starts its processes with the same pids every time.
+    if (Number.isSafeInteger(pid) && (pid === process.pid || !isRunning(pid))) rmSync(join(root, entry), { recursive: true, force: true });
   }
   const own = join(root, String(process.pid));
   mkdirSync(own, { recursive: true, mode: 0o700 });

@@ -24,6 +24,12 @@ describe('production configuration', () => {
     expect(() => loadConfig({ MAX_UPLOAD_ROWS: 'many' })).to.throw('MAX_UPLOAD_ROWS');
   });
 
+  it('when API_PROCESSES is outside 1 to 64, then the service refuses to start and names the variable; unset, it is one process', () => {
+    for (const wrong of ['0', '65', '1.5', 'two']) expect(() => loadConfig({ API_PROCESSES: wrong }), wrong).to.throw('API_PROCESSES must be a positive whole number up to 64');
+    expect(loadConfig({ API_PROCESSES: '64' }).apiProcesses).to.equal(64);
+    expect(loadConfig({}).apiProcesses).to.equal(1);
+  });
+
   it('when a demo account still has the demo password, then production start-up is refused by the check main.ts runs', async () => {
     const application = await buildApplication({ ...loadConfig({}), databaseUrl: 'sqlite::memory:' }, { log: () => undefined });
     try {
@@ -35,23 +41,25 @@ describe('production configuration', () => {
     }
   });
 
-  it('when main.ts starts in production with the demo password in the database, then it exits with the reason', async () => {
-    const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'educators-prod-')), 'db.sqlite')}`;
-    const application = await buildApplication({ ...loadConfig({}), databaseUrl }, { log: () => undefined });
-    await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
-    await application.close();
-    const started = run(process.execPath, ['dist/src/main.js'], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent' },
-      timeout: 20_000,
+  for (const apiProcesses of ['1', '2']) {
+    it(`when main.ts starts in production with the demo password in the database (API_PROCESSES=${apiProcesses}), then it exits with the reason before any API process starts`, async () => {
+      const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'educators-prod-')), 'db.sqlite')}`;
+      const application = await buildApplication({ ...loadConfig({}), databaseUrl }, { log: () => undefined });
+      await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
+      await application.close();
+      const started = run(process.execPath, ['dist/src/main.js'], {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
+        timeout: 20_000,
+      });
+      const failure = await started.then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure?.code).to.equal(1);
+      expect(failure?.stderr.match(/demo password/g), failure?.stderr).to.have.length(1);
     });
-    const failure = await started.then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failure?.code).to.equal(1);
-    expect(failure?.stderr).to.contain('demo password');
-  });
+  }
 });
 
 describeOnEachDatabase('npm run admin:create', (database) => {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
@@ -8,6 +7,7 @@ import { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL } from '../../../src/c
 import { DEMO_PASSWORD } from '../../../src/config';
 import { PublicIds } from '../../../src/infrastructure/auth/public-ids';
 import { postGraphQL, signInAt, uploadTo, type GraphQLResponse } from '../../support/graphql-client';
+import { freePort } from '../../support/free-port';
 import { pause, waitFor } from '../../support/polling';
 
 export { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL };
@@ -26,16 +26,6 @@ export const describeAgainstMariaDb = (title: string, suite: () => void): void =
 };
 
 export { pause, waitFor };
-
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const probe = createServer();
-    probe.on('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
 
 export interface Service {
   name: string;
