@@ -32,6 +32,8 @@ export interface ReadRun {
   /** SQL statements one uploadBatches request issues (MariaDB's Questions counter), by page size. */
   statementsPerLogPage: Record<number, number> | null;
   accountsCreatedUnderLoad: number;
+  /** API_PROCESSES the server ran with. */
+  apiProcesses: number;
   peakRssMb: number;
   /** With --cpu-prof: the server's profile summarised over each scenario's window. */
   profiles: string[];
@@ -42,6 +44,7 @@ export interface ReadOptions {
   cpuProfDir?: string;
   durationS: number;
   connections: number;
+  apiProcesses: number;
   stopGraceMs: number;
 }
 
@@ -178,7 +181,7 @@ const statementsPerRequest = async (sql: Sql, send: (uniqueComment: string) => P
 export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> => {
   const databaseUrl = await freshDatabase(db, options.dataDir);
   const label = `${db}-reads`;
-  const server = await startServer(databaseUrl, options.dataDir, label, { cpuProfDir: options.cpuProfDir });
+  const server = await startServer(databaseUrl, options.dataDir, label, { cpuProfDir: options.cpuProfDir, apiProcesses: options.apiProcesses });
   const sql = await openSql(databaseUrl);
   const windows: [string, Window][] = [];
   let run: ReadRun | undefined;
@@ -249,7 +252,7 @@ export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> =
       }),
     );
     const [after] = await sql.query('SELECT COUNT(*) AS n FROM educator_account');
-    run = { db, loads, statementsPerLogPage, accountsCreatedUnderLoad: Number(after.n) - Number(before.n), peakRssMb: memoryOf(server.pid).peakRssMb, profiles: [] };
+    run = { db, loads, statementsPerLogPage, accountsCreatedUnderLoad: Number(after.n) - Number(before.n), apiProcesses: options.apiProcesses, peakRssMb: memoryOf(server.pid).peakRssMb, profiles: [] };
   } finally {
     await sql.close();
     await server.stop(options.stopGraceMs);

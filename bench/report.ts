@@ -195,7 +195,10 @@ export const renderReport = (input: ReportInput): string => {
         ),
       ),
       '',
-      ...reads.map((read) => `- ${read.db}: ${n(read.accountsCreatedUnderLoad)} accounts created by the creation load; server peak RSS ${n(read.peakRssMb)} MB.`),
+      ...reads.map(
+        (read) =>
+          `- ${read.db}: ${read.apiProcesses} API process${read.apiProcesses > 1 ? 'es (API_PROCESSES)' : ''}; ${n(read.accountsCreatedUnderLoad)} accounts created by the creation load; server peak RSS ${n(read.peakRssMb)} MB${read.apiProcesses > 1 ? ' (the sum of each process\'s peak)' : ''}.`,
+      ),
       ...reads.flatMap((read) => read.loads.flatMap((l) => l.errorSamples.map((sample) => `- ${l.db}, ${l.scenario}, an error answer: \`${sample.replace(/`/g, "'")}\``))),
       '',
     );

@@ -16,6 +16,7 @@ const USAGE = `npm run bench -- [options]
   --skip-ceiling                 do not measure the raw-insert ceiling
   --duration 10                  seconds per load test (default 10)
   --connections 50               concurrent connections per load test (default 50)
+  --api-processes 1              API_PROCESSES of the server under the load tests (default 1; uploads always run with 1)
   --cpu-prof                     run each upload's server under node --cpu-prof and summarise the profile
   --statement-log                MariaDB: time every statement of each upload with the slow query log (global setting,
                                  restored after; slows the run, so use it for the breakdown, not the throughput)
@@ -33,6 +34,7 @@ interface Options {
   ceiling: boolean;
   durationS: number;
   connections: number;
+  apiProcesses: number;
   cpuProf: boolean;
   statementLog: boolean;
   serverLog: boolean;
@@ -45,7 +47,7 @@ const DEFAULT_ROWS: Record<Db, number[]> = { mariadb: [10_000, 100_000, 1_000_00
 const defaultVariants = (rows: number, variants: Variant[]): Variant[] => (rows >= 1_000_000 ? variants.filter((variant) => variant === 'clean') : variants);
 
 const parseOptions = (argv: string[]): Options => {
-  const options: Options = { dbs: ['mariadb', 'sqlite'], rows: null, variants: ['clean', 'bad'], uploads: true, reads: true, ceiling: true, durationS: 10, connections: 50, cpuProf: false, statementLog: false, serverLog: false, diagnose: undefined, out: '' };
+  const options: Options = { dbs: ['mariadb', 'sqlite'], rows: null, variants: ['clean', 'bad'], uploads: true, reads: true, ceiling: true, durationS: 10, connections: 50, apiProcesses: 1, cpuProf: false, statementLog: false, serverLog: false, diagnose: undefined, out: '' };
   let partial = false;
   for (let at = 0; at < argv.length; at += 1) {
     const flag = argv[at];
@@ -92,6 +94,9 @@ const parseOptions = (argv: string[]): Options => {
       case '--connections':
         options.connections = Number(value());
         break;
+      case '--api-processes':
+        options.apiProcesses = Number(value());
+        break;
       case '--cpu-prof':
         options.cpuProf = true;
         break;
@@ -120,6 +125,7 @@ const parseOptions = (argv: string[]): Options => {
   }
   if (!(options.durationS > 0 && options.durationS <= 120)) throw new Error('--duration must be between 1 and 120 seconds');
   if (!(options.connections > 0 && options.connections <= 500)) throw new Error('--connections must be between 1 and 500');
+  if (!(Number.isSafeInteger(options.apiProcesses) && options.apiProcesses >= 1 && options.apiProcesses <= 16)) throw new Error('--api-processes must be a whole number from 1 to 16');
   // The full run ends with a profiled pass, so that the results say where the time goes.
   options.diagnose ??= !partial;
   options.out ||= partial ? join(REPO_ROOT, 'bench', '.data', 'last-run.md') : join(REPO_ROOT, 'bench', 'RESULTS.md');
@@ -187,8 +193,8 @@ const main = async (): Promise<void> => {
 
   const readLoad = (db: Db, profiled: boolean, diagnostic: boolean): Promise<void> =>
     attempt(`${db} reads${diagnostic ? ' (diagnostic)' : ''}`, async () => {
-      console.log(`${db}: read and creation load, ${options.connections} connections, ${options.durationS} s each${diagnostic ? ', profiled' : ''}`);
-      const read = await runReads(db, { dataDir, cpuProfDir: profiled ? profileDir : undefined, durationS: options.durationS, connections: options.connections, stopGraceMs: graceFor(profiled) });
+      console.log(`${db}: read and creation load, ${options.connections} connections, ${options.durationS} s each, ${options.apiProcesses} API process(es)${diagnostic ? ', profiled' : ''}`);
+      const read = await runReads(db, { dataDir, cpuProfDir: profiled ? profileDir : undefined, durationS: options.durationS, connections: options.connections, apiProcesses: options.apiProcesses, stopGraceMs: graceFor(profiled) });
       if (!diagnostic) reads.push(read);
       profiles.push(...read.profiles);
     });

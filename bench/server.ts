@@ -42,9 +42,11 @@ export const logServers = (on: boolean): void => {
   serverLogging = on;
 };
 
-const serverEnv = (port: number, databaseUrl: string, dataDir: string): NodeJS.ProcessEnv => {
+const serverEnv = (port: number, databaseUrl: string, dataDir: string, apiProcesses = 1): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // Set by the run's own option only, never inherited from the shell: the figures say how many processes served.
+    API_PROCESSES: String(apiProcesses),
     PORT: String(port),
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: serverLogging ? '' : 'silent',
@@ -106,6 +108,8 @@ export interface ServerProcess {
 
 export interface StartOptions {
   cpuProfDir?: string;
+  /** API_PROCESSES: above 1, the process started is a cluster primary and the API processes are its children. */
+  apiProcesses?: number;
 }
 
 /** The production build as a separate process, exactly as `npm start` runs it after the build. */
@@ -116,7 +120,7 @@ export const startServer = async (databaseUrl: string, dataDir: string, label: s
   const logPath = join(logDir, `${label}.log`);
   const log = openSync(logPath, 'w');
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'main.js')], { cwd: REPO_ROOT, env: serverEnv(port, databaseUrl, dataDir), stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'main.js')], { cwd: REPO_ROOT, env: serverEnv(port, databaseUrl, dataDir, options.apiProcesses), stdio: ['ignore', log, log] });
   closeSync(log);
   let exited = false;
   const exit = new Promise<void>((resolveExit) => child.once('exit', () => ((exited = true), resolveExit())));
@@ -152,11 +156,26 @@ export const startServer = async (databaseUrl: string, dataDir: string, label: s
   };
 };
 
-/** Figures from /proc/<pid>/status, in MB: VmHWM is the peak resident set since the process started. */
+/** The process and, under a cluster primary (--api-processes), the API processes it forked. */
+const serverProcesses = (pid: number): number[] => {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return [pid, ...(children ? children.split(' ').map(Number) : [])];
+};
+
+/**
+ * Figures from /proc/<pid>/status, in MB, summed over the server's processes: VmHWM is the peak resident set since a
+ * process started (with several, the sum of their own peaks, which may not have come at the same moment).
+ */
 export const memoryOf = (pid: number): { rssMb: number; peakRssMb: number } => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+  let rssKb = 0;
+  let peakKb = 0;
+  for (const process of serverProcesses(pid)) {
+    const status = readFileSync(`/proc/${process}/status`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    rssKb += kb('VmRSS');
+    peakKb += kb('VmHWM');
+  }
+  return { rssMb: rssKb / 1024, peakRssMb: peakKb / 1024 };
 };
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
