@@ -68,6 +68,11 @@ export interface FaultEnvironment {
   startWorker(env?: Record<string, string>): Service;
   /** KILLs every connection to this database but the test's own; returns how many it killed. */
   killDatabaseConnections(): Promise<number>;
+  /**
+   * Waits until no connection but the test's own runs a statement on this database. A process killed with SIGKILL
+   * leaves its last query running in the database, and it may still commit: read what it left only after this.
+   */
+  queriesOfTheDeadEnded(): Promise<void>;
   /** The TMPDIR the suite's processes run with. */
   temporaryDirectory: string;
   /** Everything the suite's processes wrote, for a failure message. */
@@ -200,6 +205,17 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
     },
     startWorker(env = {}) {
       return run('worker-main.js', `worker:${services.length}`, env);
+    },
+    async queriesOfTheDeadEnded() {
+      await environment.waitFor(
+        'the last queries of a killed process to end',
+        async () => {
+          const running = await rows<{ id: number }>("SELECT id FROM information_schema.processlist WHERE db = ? AND command <> 'Sleep' AND id <> CONNECTION_ID()", [databaseName]);
+          return running.every(({ id }) => ownThreadIds.has(Number(id))) ? true : undefined;
+        },
+        60_000,
+        10,
+      );
     },
     async killDatabaseConnections() {
       const victims = await rows<{ id: number }>('SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()', [databaseName]);

@@ -70,6 +70,7 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
     );
     expect(reached.status, 'killed before the batch finished').to.equal('PROCESSING');
     expect(await worker.stop('SIGKILL')).to.equal('SIGKILL');
+    await environment.queriesOfTheDeadEnded();
     const afterKill = await environment.batch(batchId);
     expect(afterKill.processed % CHUNK_ROWS, 'progress moves a whole chunk at a time').to.equal(0);
     // Every committed chunk is whole: accounts, invitations, failures and the counters moved together.
