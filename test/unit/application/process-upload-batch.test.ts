@@ -26,7 +26,7 @@ class ScriptedStore {
   /** Every chunk handed over, with the answer it got. */
   readonly handedOver: { startingAt: number; answer: ChunkCommit }[] = [];
   /** While set, a chunk that would land waits for it: the database is still writing it. */
-  landing: Promise<void> | null = null;
+  private landing: Promise<void> | null = null;
   /** Where each chunk handed over and not landed yet starts. */
   readonly notLanded = new Set<number>();
   mostNotLandedAtOnce = 0;
@@ -36,6 +36,15 @@ class ScriptedStore {
     private readonly batch: ClaimedBatch,
     private readonly answers: ChunkCommit[],
   ) {}
+
+  /** Chunks that would land wait until the function returned is called. */
+  holdLandings(): () => void {
+    let release!: () => void;
+    this.landing = new Promise((resolve) => {
+      release = resolve;
+    });
+    return release;
+  }
 
   async claimNext(): Promise<ClaimedBatch | null> {
     return this.completed ? null : this.batch;
@@ -200,10 +209,7 @@ describe('ProcessUploadBatch', () => {
 
   it('when a chunk is handed over while the one before it is still being written, then it lands right after that one, never before', async () => {
     const store = new ScriptedStore(batch, []);
-    let landed!: () => void;
-    store.landing = new Promise((resolve) => {
-      landed = resolve;
-    });
+    const landed = store.holdLandings();
 
     const execution = (await workerWith(store, 2)).execute();
     await until(() => store.handedOver.length === 1);
@@ -222,10 +228,7 @@ describe('ProcessUploadBatch', () => {
 
   it('when chunks are slow to land, then no more than two are handed over and not landed at once', async () => {
     const store = new ScriptedStore(batch, []);
-    let landed!: () => void;
-    store.landing = new Promise((resolve) => {
-      landed = resolve;
-    });
+    const landed = store.holdLandings();
 
     const execution = (await workerWith(store, 1)).execute();
     await until(() => store.notLanded.size === 2);
