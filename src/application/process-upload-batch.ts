@@ -2,7 +2,7 @@ import { manages, mayCreateAccounts } from '../domain/role/account-creation-poli
 import { siteAdminRecommendation } from '../domain/school/site-admin-recommendation';
 import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
-import { completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
+import { addCounts, completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
@@ -232,8 +232,8 @@ export class ProcessUploadBatch {
         plan = { ...plan, creates: [], recreates: [], creating: [], failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber) };
         continue;
       }
-      // One of these emails has an account: it had one all along (this file has such rows, so every later chunk is
-      // looked up first) or someone created it since our look-up. Either way, plan the chunk again against the database.
+      // One of these emails has an account: it had one all along (this file has such rows, so every chunk planned from
+      // now on is looked up first) or someone created it since our look-up. Either way, plan the chunk again against the database.
       raceRetries += 1;
       if (raceRetries >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
       run.lookUpFirst = true;
@@ -242,13 +242,6 @@ export class ProcessUploadBatch {
     }
   }
 }
-
-const addCounts = (a: BatchCounts, b: BatchCounts): BatchCounts => ({
-  recordsProcessed: a.recordsProcessed + b.recordsProcessed,
-  recordsCreated: a.recordsCreated + b.recordsCreated,
-  recordsSkipped: a.recordsSkipped + b.recordsSkipped,
-  recordsFailed: a.recordsFailed + b.recordsFailed,
-});
 
 const newAccountRow = (candidate: RowCandidate): NewAccountRow => ({
   firstName: candidate.firstName,

@@ -12,6 +12,14 @@ export interface BatchCounts {
   recordsFailed: number;
 }
 
+/** A batch's counts after a chunk's own counts are added to them. */
+export const addCounts = (a: BatchCounts, b: BatchCounts): BatchCounts => ({
+  recordsProcessed: a.recordsProcessed + b.recordsProcessed,
+  recordsCreated: a.recordsCreated + b.recordsCreated,
+  recordsSkipped: a.recordsSkipped + b.recordsSkipped,
+  recordsFailed: a.recordsFailed + b.recordsFailed,
+});
+
 export const completionEmail = (to: string, fileName: string, siteName: string, counts: BatchCounts, dryRun: boolean): EmailMessage => ({
   to,
   subject: `${dryRun ? 'Check' : 'Upload'} of ${fileName} finished: ${counts.recordsFailed} failed`,

@@ -4,7 +4,7 @@ import type { TemplateCsvEvent } from '../../../src/application/ports/template-c
 import type { ChunkCommit, ChunkWrites, ClaimedBatch, ExistingAccount, UploadBatchStore } from '../../../src/application/ports/upload-batches';
 import type { EmailMessage } from '../../../src/domain/educator/invitation';
 import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
-import type { BatchCounts } from '../../../src/domain/upload-batch/upload-batch';
+import { addCounts, type BatchCounts } from '../../../src/domain/upload-batch/upload-batch';
 import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
 import { FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
 
@@ -75,13 +75,7 @@ class ScriptedStore {
     await this.landing;
     if (writes.recordsProcessedBefore !== this.progress.recordsProcessed) return 'out-of-turn';
     this.written.push(writes);
-    const added = writes.countsAdded;
-    this.progress = {
-      recordsProcessed: this.progress.recordsProcessed + added.recordsProcessed,
-      recordsCreated: this.progress.recordsCreated + added.recordsCreated,
-      recordsSkipped: this.progress.recordsSkipped + added.recordsSkipped,
-      recordsFailed: this.progress.recordsFailed + added.recordsFailed,
-    };
+    this.progress = addCounts(this.progress, writes.countsAdded);
     return 'committed';
   }
   async complete(_batchId: number, _owner: string, _now: Date, _email: EmailMessage, warnings: Warning[]): Promise<boolean> {
