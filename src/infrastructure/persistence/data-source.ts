@@ -86,10 +86,6 @@ const statementBatchOptions = (dataSource: DataSource): ConnectionOptions => {
 
 export const openStatementBatchConnection = (dataSource: DataSource): Promise<Connection> => createConnection(statementBatchOptions(dataSource));
 
-/** As many connections as the data source's own pool, opened as they are needed. */
-export const openStatementBatchPool = (dataSource: DataSource): Pool =>
-  createPool({ ...statementBatchOptions(dataSource), connectionLimit: (dataSource.options as MysqlDataSourceOptions).extra?.connectionLimit ?? 10 });
-
 /** Statements sent as one query on a connection from `openStatementBatchConnection`/`Pool`: one round trip; results in order. */
 export const sendAsOneQuery = async (connection: Connection, statements: Statement[]): Promise<unknown[]> => {
   const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
@@ -105,3 +101,40 @@ export const rolledBack = (connection: Connection, cleanUp?: string): Promise<bo
     () => true,
     () => false,
   );
+
+/**
+ * MySQL/MariaDB: a pool of `statementBatchOptions` connections, as many as the data source's own pool, opened as they
+ * are needed, for whole transactions and groups of reads sent as one query.
+ */
+export class StatementBatchPool {
+  private pool: Pool | undefined;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * The statements as one query, their results in order. When one fails, what ran before it is rolled back and the
+   * error is thrown; a connection that cannot even roll back is closed (which rolls back too) rather than reused.
+   */
+  async send(statements: Statement[]): Promise<unknown[]> {
+    this.pool ??= createPool({ ...statementBatchOptions(this.dataSource), connectionLimit: (this.dataSource.options as MysqlDataSourceOptions).extra?.connectionLimit ?? 10 });
+    const connection = await this.pool.getConnection();
+    let healthy = true;
+    try {
+      const results = await sendAsOneQuery(connection, statements);
+      // With one statement, mysql2 answers its result alone rather than a list of one.
+      return statements.length === 1 ? [results] : results;
+    } catch (error) {
+      healthy = await rolledBack(connection);
+      throw error;
+    } finally {
+      if (healthy) connection.release();
+      else connection.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+}

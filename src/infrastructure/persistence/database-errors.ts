@@ -25,3 +25,9 @@ export const retryTransient = async <T>(work: () => Promise<T>, attempts = 5): P
     }
   }
 };
+
+/**
+ * mysql2 marks an error fatal when the connection itself failed (dropped, reset, timed out) rather than a statement:
+ * whether a COMMIT sent on it landed is then unknown.
+ */
+export const isConnectionLost = (error: unknown): boolean => (error as { fatal?: boolean } | undefined)?.fatal === true;

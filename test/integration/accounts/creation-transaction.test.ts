@@ -7,6 +7,7 @@ import { TypeOrmUnitOfWork } from '../../../src/infrastructure/persistence/typeo
 import { anEducator } from '../../support/builders';
 import { describeOnEachDatabase } from '../../support/databases';
 import { rejectionOf } from '../../support/fakes';
+import { RecordingStatementBatches } from '../../support/recording-statement-batches';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 const NOW = new Date('2026-09-01T08:00:00.000Z');
@@ -14,6 +15,7 @@ const NOW = new Date('2026-09-01T08:00:00.000Z');
 describeOnEachDatabase("A single creation's transaction", (database) => {
   let server: TestServer;
   let unitOfWork: TypeOrmUnitOfWork;
+  let statementBatches: RecordingStatementBatches;
   let site: SchoolSite;
 
   before(async () => {
@@ -21,7 +23,8 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
   });
   beforeEach(async () => {
     await server.reset();
-    unitOfWork = new TypeOrmUnitOfWork(server.application.dataSource);
+    statementBatches = new RecordingStatementBatches(server.application.dataSource);
+    unitOfWork = new TypeOrmUnitOfWork(server.application.dataSource, statementBatches);
     const row = await repository(SchoolSiteRecord).findOneByOrFail({ name: 'Demo Partner High' });
     site = { id: row.id, name: row.name, districtId: row.districtId };
   });
@@ -31,6 +34,9 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
   after(async () => {
     await server?.close();
   });
+
+  /** MySQL: how many new accounts each query sent on the statement-batch connections inserted. */
+  const accountsPerQuery = () => statementBatches.queries.map((query) => query.filter((statement) => statement.sql.startsWith('INSERT INTO educator_account ')).length);
 
   const repository = <T extends object>(record: new () => T) => server.application.dataSource.getRepository(record);
 
@@ -124,4 +130,53 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     expect(rows).to.deep.equal({ accounts: ['again@example.org'], memberships: [[id, otherSite.id]], agreements: [id, id], invitations: [id, id], ids: [id] });
     expect((await repository(EducatorAccountRecord).findOneByOrFail({ id })).roleCode).to.equal('COUNSELOR');
   });
+  it('when creations arrive together, then each caller gets the id of its own account, and every row of each names that account', async () => {
+    const emails = ['one@example.org', 'two@example.org', 'three@example.org', 'four@example.org', 'five@example.org', 'six@example.org'];
+    const roles = ['EDUCATOR', 'EDUCATOR', 'SITE_ADMIN', 'EDUCATOR', 'SITE_ADMIN', 'EDUCATOR'] as const;
+
+    const written = await Promise.all(emails.map((email, index) => unitOfWork.writeCreation(creationFor(email, roles[index]))));
+
+    const ids = written.map((result) => (result.ok ? result.value.accountId : -1));
+    const byId = new Map((await repository(EducatorAccountRecord).find()).map((account) => [account.id, account.emailNormalized]));
+    expect(ids.map((id) => byId.get(id))).to.deep.equal(emails);
+    const rows = await writtenFor(emails);
+    const sorted = [...ids].sort((a, b) => a - b);
+    expect(rows).to.deep.equal({ accounts: emails.slice().sort((a, b) => ids[emails.indexOf(a)] - ids[emails.indexOf(b)]), memberships: sorted.map((id) => [id, site.id]), agreements: sorted, invitations: sorted, ids: sorted });
+    const invitations = await repository(OutboxMessageRecord).find();
+    expect(ids.map((id) => invitations.find((invitation) => invitation.accountId === id)?.recipient)).to.deep.equal(emails);
+    // The demo site has one Site Admin of its own; the two created here are counted in the order they were written.
+    expect(written.map((result) => result.ok && result.value.activeSiteAdmins).filter((count) => count !== null)).to.deep.equal([2, 3]);
+  });
+
+  it('when one of the creations that arrive together has a taken email and two carry the same new one, then only those are refused and the rest are written', async () => {
+    await unitOfWork.writeCreation(creationFor('taken@example.org'));
+    statementBatches.queries = [];
+
+    const emails = ['first@example.org', 'second@example.org', 'TAKEN@example.org', 'twice@example.org', 'Twice@example.org', 'last@example.org'];
+    const written = await Promise.all(emails.map((email) => unitOfWork.writeCreation(creationFor(email))));
+
+    const outcomes = written.map((result) => (result.ok ? 'written' : result.error.code));
+    expect([outcomes[0], outcomes[1], outcomes[2], outcomes[5]]).to.deep.equal(['written', 'written', 'EMAIL_TAKEN', 'written']);
+    // Which of the two spellings is written first is a race; exactly one of them is.
+    expect([outcomes[3], outcomes[4]].sort()).to.deep.equal(['EMAIL_TAKEN', 'written']);
+    const rows = await writtenFor(['first@example.org', 'second@example.org', 'taken@example.org', 'twice@example.org', 'last@example.org']);
+    expect([rows.accounts.length, rows.memberships.length, rows.agreements.length, rows.invitations.length]).to.deep.equal([5, 5, 5, 5]);
+    expect((await repository(OutboxMessageRecord).find()).filter((row) => row.recipient.toLowerCase() === 'twice@example.org')).to.have.length(1);
+    if (database.label === 'MySQL') {
+      // The first went alone; the five that waited went as one transaction, which the taken email rolled back; then each alone.
+      expect(accountsPerQuery()).to.deep.equal([1, 5, 1, 1, 1, 1, 1]);
+    }
+  });
+
+  if (database.label === 'MySQL') {
+    it('when creations arrive while one is being written, then they are written together, in one query and one transaction', async () => {
+      const emails = ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org', 'e@example.org'];
+
+      const written = await Promise.all(emails.map((email) => unitOfWork.writeCreation(creationFor(email))));
+
+      expect(written.every((result) => result.ok)).to.equal(true);
+      expect(accountsPerQuery()).to.deep.equal([1, 4]);
+      expect((await writtenFor(emails)).accounts).to.have.length(5);
+    });
+  }
 });
