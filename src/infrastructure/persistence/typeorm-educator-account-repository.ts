@@ -6,6 +6,7 @@ import type { RoleCode } from '../../domain/role/role';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { isUniqueViolation } from './database-errors';
+import type { ReadRows } from './grouped-reads';
 import { insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
 
 const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
@@ -79,7 +80,11 @@ export const membershipInserts = (accountId: number, schoolSiteIds: number[]): S
  * and mapping a query through the query builder cost more than running it.
  */
 export class TypeOrmEducatorAccountRepository implements EducatorAccountRepository, AccountDirectory {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(
+    private readonly manager: EntityManager,
+    /** Reads that need not see this manager's transaction: grouped with other requests' outside one. */
+    private readonly read: ReadRows = (sql, parameters) => manager.query(sql, parameters),
+  ) {}
 
   async findById(id: number): Promise<EducatorAccount | null> {
     return (await this.findWhere('a.id = ?', [id]))[0] ?? null;
@@ -147,7 +152,7 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
   }
 
   private rowsWhere(condition: string, parameters: unknown[], extraColumns = ''): Promise<Row[]> {
-    return this.manager.query(
+    return this.read(
       `SELECT a.id, a.email, a.first_name, a.last_name, a.role_code, a.district_id, a.created_at, a.registration_deadline, a.registered_at,
               a.password_hash, a.created_by_account_id, m.school_site_id${extraColumns}
        FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../domain/school/school-site';
+import type { ReadRows } from './grouped-reads';
 import { parameterList, type Row } from './plain-sql';
 
 const siteFromRow = (row: Row): SchoolSite => ({ id: Number(row.id), name: String(row.name), districtId: Number(row.district_id) });
@@ -7,10 +7,10 @@ const districtFromRow = (row: Row): District => ({ id: Number(row.id), name: Str
 
 /** Plain SQL: sites are looked up on most requests (scope checks, the log's "Belongs To"). */
 export class TypeOrmSchoolSiteRepository implements SchoolSiteRepository {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(private readonly read: ReadRows) {}
 
   async findById(id: number): Promise<SchoolSite | null> {
-    const [row]: Row[] = await this.manager.query('SELECT id, name, district_id FROM school_site WHERE id = ?', [id]);
+    const [row] = await this.read('SELECT id, name, district_id FROM school_site WHERE id = ?', [id]);
     return row ? siteFromRow(row) : null;
   }
 
@@ -20,18 +20,18 @@ export class TypeOrmSchoolSiteRepository implements SchoolSiteRepository {
 
   async findDistricts(ids: number[]): Promise<District[]> {
     if (ids.length === 0) return [];
-    const rows: Row[] = await this.manager.query(`SELECT id, name FROM district WHERE id IN (${parameterList(ids.length)})`, ids);
+    const rows = await this.read(`SELECT id, name FROM district WHERE id IN (${parameterList(ids.length)})`, ids);
     return rows.map(districtFromRow);
   }
 
   async listForDistrict(districtId: number): Promise<SchoolSite[]> {
-    const rows: Row[] = await this.manager.query('SELECT id, name, district_id FROM school_site WHERE district_id = ? ORDER BY name', [districtId]);
+    const rows = await this.read('SELECT id, name, district_id FROM school_site WHERE district_id = ? ORDER BY name', [districtId]);
     return rows.map(siteFromRow);
   }
 
   async findByIds(ids: number[]): Promise<SchoolSite[]> {
     if (ids.length === 0) return [];
-    const rows: Row[] = await this.manager.query(`SELECT id, name, district_id FROM school_site WHERE id IN (${parameterList(ids.length)}) ORDER BY name`, ids);
+    const rows = await this.read(`SELECT id, name, district_id FROM school_site WHERE id IN (${parameterList(ids.length)}) ORDER BY name`, ids);
     return rows.map(siteFromRow);
   }
 }
