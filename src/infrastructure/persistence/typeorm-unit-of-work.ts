@@ -14,7 +14,7 @@ import {
 } from './typeorm-educator-account-repository';
 import { dialectOf, StatementBatchPool } from './data-source';
 import { isConnectionLost, isUniqueViolation, retryTransient } from './database-errors';
-import { inConcurrentGroups } from './concurrent-groups';
+import { inConcurrentGroups, type GroupSender } from './concurrent-groups';
 import { parameterList, type Row, type Statement } from './plain-sql';
 
 /** An invitation's outbox body: the one detail that is not on the account. */
@@ -94,25 +94,17 @@ const CREATION_GROUPS = { groupsInFlight: 1, largestGroup: 100 };
 
 export class TypeOrmUnitOfWork implements UnitOfWork {
   /**
-   * MySQL/MariaDB: creations that arrive while others are being written share one transaction. Its COMMIT (a log
-   * flush) and the round trip cost MySQL several times what the rows do, so under load they were most of what a
-   * creation cost the database. One creation's failure (a taken email, a deadlock) rolls the whole group back; each is
-   * then written again alone. A lost connection leaves unknown whether the group committed: its creations fail rather
-   * than risk answering EMAIL_TAKEN for an account that was in fact created.
+   * Creations that arrive while others are being written share one transaction: under load, its COMMIT and (on MySQL)
+   * its round trip were most of what a creation cost the database (SQLite: the pages a commit writes to its log).
    */
-  private readonly writeInGroup = inConcurrentGroups(
-    {
-      together: (creations: AccountCreation[]) => this.writeInOneRoundTrip(creations).then((written) => written.map((creation) => ok(creation))),
-      alone: (creation: AccountCreation) => this.writeAlone(creation),
-      mayRetryAloneAfter: (error) => !isConnectionLost(error),
-    },
-    CREATION_GROUPS,
-  );
+  private readonly writeInGroup: (creation: AccountCreation) => Promise<Result<WrittenCreation, DomainError>>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly statementBatches = new StatementBatchPool(dataSource),
-  ) {}
+  ) {
+    this.writeInGroup = inConcurrentGroups(dialectOf(dataSource) === 'mysql' ? this.inOneRoundTrip() : this.statementByStatement(), CREATION_GROUPS);
+  }
 
   /** A deadlock or lock timeout rolls everything back, so the whole unit is simply tried again, a few times. */
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
@@ -124,25 +116,52 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   }
 
   writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
-    return dialectOf(this.dataSource) === 'mysql'
-      ? this.writeInGroup(creation)
-      : retryTransient(() => this.dataSource.transaction((manager) => writeCreationStepByStep(manager, creation)));
+    return this.writeInGroup(creation);
   }
 
   async close(): Promise<void> {
     await this.statementBatches.close();
   }
 
-  private writeAlone(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
-    return retryTransient(() =>
-      this.writeInOneRoundTrip([creation]).then(
-        ([written]) => ok(written),
-        (error: unknown) => {
-          if (isUniqueViolation(error)) return fail(EMAIL_TAKEN);
-          throw error;
-        },
-      ),
-    );
+  /**
+   * SQLite: a group's creations one after the other in one transaction. A taken email fails only its own INSERT (SQLite
+   * undoes the statement, not the transaction) and is answered EMAIL_TAKEN; any other failure rolls the group back, and
+   * each creation is written again alone.
+   */
+  private statementByStatement(): GroupSender<AccountCreation, Result<WrittenCreation, DomainError>> {
+    return {
+      together: (creations) =>
+        this.dataSource.transaction(async (manager) => {
+          const written: Result<WrittenCreation, DomainError>[] = [];
+          for (const creation of creations) written.push(await writeCreationStepByStep(manager, creation));
+          return written;
+        }),
+      alone: (creation) => retryTransient(() => this.dataSource.transaction((manager) => writeCreationStepByStep(manager, creation))),
+      mayRetryAloneAfter: () => true,
+    };
+  }
+
+  /**
+   * MySQL/MariaDB: a group's creations as one transaction sent in one query. One creation's failure (a taken email, a
+   * deadlock) rolls the whole group back; each is then written again alone. A lost connection leaves unknown whether
+   * the group committed: its creations fail rather than risk answering EMAIL_TAKEN for an account that was in fact
+   * created.
+   */
+  private inOneRoundTrip(): GroupSender<AccountCreation, Result<WrittenCreation, DomainError>> {
+    return {
+      together: (creations) => this.writeInOneRoundTrip(creations).then((written) => written.map((creation) => ok(creation))),
+      alone: (creation) =>
+        retryTransient(() =>
+          this.writeInOneRoundTrip([creation]).then(
+            ([written]) => ok(written),
+            (error: unknown) => {
+              if (isUniqueViolation(error)) return fail(EMAIL_TAKEN);
+              throw error;
+            },
+          ),
+        ),
+      mayRetryAloneAfter: (error) => !isConnectionLost(error),
+    };
   }
 
   /**
