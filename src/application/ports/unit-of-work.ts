@@ -38,8 +38,9 @@ export interface TransactionalStores {
 export interface UnitOfWork {
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T>;
   /**
-   * `writeCreation` in a transaction of its own: for a new email, the whole creation in one step (on MySQL one
-   * round trip), with nothing to read first. EMAIL_TAKEN when the email is in use, and nothing is written.
+   * `writeCreation` outside any caller's transaction: for a new email, the whole creation in one step, with nothing to
+   * read first. Creations made at the same moment may share one transaction, but each lands or fails on its own:
+   * EMAIL_TAKEN when the email is in use, and nothing of that creation is written.
    */
   writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>>;
 }
