@@ -86,7 +86,10 @@ const statementBatchOptions = (dataSource: DataSource): ConnectionOptions => {
 
 export const openStatementBatchConnection = (dataSource: DataSource): Promise<Connection> => createConnection(statementBatchOptions(dataSource));
 
-/** Statements sent as one query on a connection from `openStatementBatchConnection` or a `StatementBatchPool`: one round trip; results in order. */
+/**
+ * Statements sent as one query on a connection from `openStatementBatchConnection` or a `StatementBatchPool`: one
+ * round trip; results in order.
+ */
 export const sendAsOneQuery = async (connection: Connection, statements: Statement[]): Promise<unknown[]> => {
   const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
   return results as unknown as unknown[];
