@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { Config } from './config';
@@ -46,7 +47,10 @@ export interface Application {
   dataSource: DataSource;
   clock: Clock;
   log: Log;
-  app: Express;
+  /** What an HTTP server runs for each request. */
+  handleRequest: RequestListener;
+  /** The plain HTTP routes (health, downloads), for listing them; `/graphql` is not among them. */
+  routes: Express;
   schema: GraphQLSchema;
   apollo: ApolloServer<RequestContext>;
   passwords: Argon2PasswordHasher;
@@ -115,7 +119,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     ],
   ]);
   const schema = await buildGraphQLSchema(resolvers);
-  const { app, apollo } = await createHttpApp({
+  const { handleRequest, routes, apollo } = await createHttpApp({
     config,
     uploadLogVersions: accounts,
     schema,
@@ -141,7 +145,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     dataSource,
     clock,
     log,
-    app,
+    handleRequest,
+    routes,
     schema,
     apollo,
     passwords,

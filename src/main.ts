@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
-import type { Express } from 'express';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { buildApplication, type Application } from './composition-root';
 import { loadConfig } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
@@ -21,15 +20,20 @@ const prepareDatabase = async ({ config, dataSource, passwords, clock }: Applica
   }
 };
 
-/** Express 5 hands a failed listen (the port in use) to the callback rather than throwing it. */
-const listen = (app: Express, port: number): Promise<Server> =>
+/** Resolves once listening; a failed listen (the port in use) rejects. */
+const listen = (handleRequest: RequestListener, port: number): Promise<Server> =>
   new Promise((listening, failed) => {
-    const server = app.listen(port, (error) => (error ? failed(error) : listening(server)));
+    const server = createServer(handleRequest);
+    server.once('error', failed);
+    server.listen(port, () => {
+      server.off('error', failed);
+      listening(server);
+    });
   });
 
 const serve = async (application: Application): Promise<void> => {
   const { config } = application;
-  const server = await listen(application.app, config.port);
+  const server = await listen(application.handleRequest, config.port);
   const background = config.worker ? startBackgroundWork(application) : null;
   const withWorker = config.worker ? ' (with the upload worker)' : '';
   // Under a cluster primary, the primary says once that GraphQL is ready.

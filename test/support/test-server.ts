@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     application = await buildApplication(config, { clock, log: testLog });
   }
   const server: Server = await new Promise((resolve) => {
-    const listening = application.app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createServer(application.handleRequest).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

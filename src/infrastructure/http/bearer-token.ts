@@ -1,7 +1,7 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 /** The token of an `Authorization: Bearer …` header, if the request carries one. */
-export const bearerToken = (request: Request): string | undefined => {
+export const bearerToken = (request: Pick<IncomingMessage, 'headers'>): string | undefined => {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 };

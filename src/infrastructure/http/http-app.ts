@@ -2,17 +2,18 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { graphqlUploadExpress } from 'graphql-upload-ts';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Config } from '../../config';
 import type { IdentifyActor } from '../../application/identify-actor';
 import type { RequestContext, Loaders } from '../graphql/context';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
 import { bearerToken } from './bearer-token';
-import { UploadLogCache, identifiedViewer, type UploadLogVersions } from './upload-log-cache';
+import { answerFailedRequest } from './failed-request';
+import { graphqlEndpoint } from './graphql-endpoint';
+import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
   config: Config;
@@ -21,14 +22,22 @@ export interface HttpDependencies {
   publicIds: PublicIds;
   createLoaders: () => Loaders;
   log: ErrorLogger;
-  /** Plain HTTP routes (CSV downloads) mounted before GraphQL. */
+  /** Plain HTTP routes (CSV downloads), served beside GraphQL. */
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
 
-export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Express; apollo: ApolloServer<RequestContext> }> => {
+export interface HttpApp {
+  /** Every request: `/graphql` to the GraphQL endpoint, anything else to `routes`. */
+  handleRequest: RequestListener;
+  /** The plain HTTP routes, for listing them. */
+  routes: Express;
+  apollo: ApolloServer<RequestContext>;
+}
+
+export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> => {
   // Depth, alias, cost and token limits stop one request from doing a thousand requests' work; batched requests stay refused.
   const armor = new ApolloArmor({
     maxDepth: { n: GRAPHQL_LIMITS.depth },
@@ -63,46 +72,45 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<{ app: Expr
     maxQueries: 500,
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
+  const graphql = graphqlEndpoint({
+    apollo,
+    uploadLogCache,
+    contextFor: async (request, identified) => {
+      const viewer = identified !== undefined ? identified : await deps.identifyActor.execute(bearerToken(request));
+      const loaders = deps.createLoaders();
+      // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
+      if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
+      return { viewer, clientAddress: clientAddressOf(request, deps.config.trustProxy), publicIds: deps.publicIds, loaders };
+    },
+    limits: { jsonBytes: 1024 * 1024, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
+    log: deps.log,
+  });
 
-  const app = express();
-  app.disable('x-powered-by');
+  // Plain HTTP routes (health, CSV downloads): few requests, where Express's routing is worth its cost.
+  const routes = express();
+  routes.disable('x-powered-by');
   // Every answer about staff is `no-store`, so no cache ever revalidates it: hashing each body for an ETag is wasted.
-  app.set('etag', false);
-  app.set('trust proxy', deps.config.trustProxy);
-  app.get('/healthz', (_request, response) => {
+  routes.set('etag', false);
+  routes.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });
-  if (deps.routes) app.use(deps.routes);
-  app.use(
-    '/graphql',
-    (_request: Request, response: express.Response, next: express.NextFunction) => {
-      // Staff data must stay out of browser and proxy caches.
-      response.setHeader('cache-control', 'no-store');
-      next();
-    },
-    graphqlUploadExpress({ maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 }),
-    express.json({ limit: '1mb' }),
-    uploadLogCache.middleware,
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const viewer = identifiedViewer(res) ?? (await deps.identifyActor.execute(bearerToken(req)));
-        const loaders = deps.createLoaders();
-        // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
-        if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
-        return { viewer, clientAddress: req.ip ?? 'unknown', publicIds: deps.publicIds, loaders };
-      },
-    }),
-  );
+  if (deps.routes) routes.use(deps.routes);
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
-  app.use((error: unknown, request: Request, response: express.Response, _next: express.NextFunction) => {
-    // Broken JSON, an oversized body or a broken multipart request is the client's to fix: say so, without details.
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      if (!response.headersSent) response.status(status).json({ error: status === 413 ? 'The request is too large.' : 'The request is malformed.' });
-      return;
-    }
-    deps.log('Unexpected error while answering an HTTP request', { path: request.path, error: error instanceof Error ? error.stack : String(error) });
-    if (!response.headersSent) response.status(500).json({ error: 'Something went wrong on our side. Please try again.' });
-  });
-  return { app, apollo };
+  routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));
+
+  const handleRequest: RequestListener = (request, response) => {
+    if (GRAPHQL_PATH.test(request.url ?? '')) void graphql(request, response);
+    else routes(request, response);
+  };
+  return { handleRequest, routes, apollo };
+};
+
+/** As Express mounted it: any case, with or without a trailing slash, with or without a query string. */
+const GRAPHQL_PATH = /^\/graphql\/?(?:\?|$)/i;
+
+/** The client's address as Express's `req.ip` gave it: from X-Forwarded-For (its first entry) only behind a trusted proxy. */
+const clientAddressOf = (request: IncomingMessage, trustProxy: boolean): string => {
+  const header = trustProxy ? request.headers['x-forwarded-for'] : undefined;
+  const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0].trim();
+  return forwarded || request.socket.remoteAddress || 'unknown';
 };

@@ -1,8 +1,6 @@
-import type { NextFunction, Request, Response } from 'express';
 import { Kind, TypeInfo, parse, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { IdentifyActor, Viewer } from '../../application/identify-actor';
 import type { EducatorAccount } from '../../domain/educator/educator-account';
-import { bearerToken } from './bearer-token';
 
 /**
  * The viewer's account and their district's upload-log counter, read in one statement: each statement costs the API
@@ -41,6 +39,29 @@ export interface UploadLogCacheLimits {
   maxTokens: number;
 }
 
+/** A POST with a JSON body, as the cache needs to see it. */
+export interface GraphQLJsonRequest {
+  body: unknown;
+  bearerToken: string | undefined;
+  accept: string | undefined;
+}
+
+/** An answer as built for a request: kept only if it is a 200 with JSON and no errors. */
+export interface BuiltAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface CacheLookup {
+  /** The viewer, when looking up the answer identified them (null: the token names no active account). */
+  viewer?: Viewer | null;
+  /** An answer kept from an earlier request, to be sent as it is. */
+  kept?: { contentType: string; body: Buffer };
+  /** Hands over the answer once built, to be kept if it may be. */
+  keep?: (answer: BuiltAnswer) => void;
+}
+
 interface KeptAnswer {
   version: number;
   keptAt: number;
@@ -68,31 +89,32 @@ export class UploadLogCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Express middleware, after the JSON body parser and before Apollo; leaves the identified viewer in `res.locals`. */
-  readonly middleware = async (request: Request, response: Response, next: NextFunction): Promise<void> => {
-    const body = request.method === 'POST' && request.is('application/json') ? (request.body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | undefined) : undefined;
-    if (!body || typeof body.query !== 'string' || body.extensions !== undefined || !this.isKeepable(body.query)) return next();
-    const accountId = this.identifyActor.accountIdOf(bearerToken(request));
-    if (accountId === null) return next();
+  /**
+   * Before a JSON request is run: either the answer kept for it, or (for a keepable query) the viewer identified
+   * while looking and a `keep` to hand the answer to once built. Anything else comes back empty and runs as usual.
+   */
+  async lookUp(request: GraphQLJsonRequest): Promise<CacheLookup> {
+    const { body } = request;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+    const { query, variables, operationName, extensions } = body as Record<string, unknown>;
+    if (typeof query !== 'string' || extensions !== undefined || !this.isKeepable(query)) return {};
+    const accountId = this.identifyActor.accountIdOf(request.bearerToken);
+    if (accountId === null) return {};
     // Read before the answer is built: a change landing meanwhile can only make the kept answer newer than its counter says.
     const { account, uploadLogVersion: version } = await this.versions.findByIdWithUploadLogVersion(accountId);
     const viewer = this.identifyActor.viewerFrom(account);
-    identified(response, viewer);
-    if (!viewer) return next();
+    if (!viewer) return { viewer };
     const { actor } = viewer;
-    const key = JSON.stringify([actor.accountId, actor.roleCode, actor.districtId, actor.schoolSiteIds, request.headers.accept ?? '', body.operationName ?? null, body.variables ?? null, body.query]);
+    const key = JSON.stringify([actor.accountId, actor.roleCode, actor.districtId, actor.schoolSiteIds, request.accept ?? '', operationName ?? null, variables ?? null, query]);
     const kept = this.answers.get(key);
     if (kept && kept.version === version && this.now() - kept.keptAt <= this.limits.maxAgeMs) {
       // Most recently used last, so the oldest is first to go.
       this.answers.delete(key);
       this.answers.set(key, kept);
-      response.setHeader('content-type', kept.contentType);
-      response.end(kept.body);
-      return;
+      return { viewer, kept: { contentType: kept.contentType, body: kept.body } };
     }
-    this.captureAnswer(response, key, version);
-    next();
-  };
+    return { viewer, keep: (answer) => this.keep(key, version, answer) };
+  }
 
   /** One operation, a query, whose every field is keepable; syntax errors and unknown fields are Apollo's to report. */
   private isKeepable(query: string): boolean {
@@ -129,20 +151,12 @@ export class UploadLogCache {
     return keepable;
   }
 
-  private captureAnswer(response: Response, key: string, version: number): void {
-    const end = response.end.bind(response) as (...args: unknown[]) => Response;
-    response.end = ((...args: unknown[]) => {
-      const [chunk] = args;
-      if (response.statusCode === 200 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) this.keep(key, version, String(response.getHeader('content-type') ?? ''), chunk);
-      return end(...args);
-    }) as Response['end'];
-  }
-
-  private keep(key: string, version: number, contentType: string, chunk: string | Buffer): void {
-    const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    if (body.length > this.limits.maxBytes / 8 || !contentType.includes('json') || hasErrors(body)) return;
+  private keep(key: string, version: number, answer: BuiltAnswer): void {
+    if (answer.status !== 200 || !answer.contentType.includes('json')) return;
+    const body = Buffer.from(answer.body);
+    if (body.length > this.limits.maxBytes / 8 || hasErrors(body)) return;
     this.forget(key);
-    this.answers.set(key, { version, keptAt: this.now(), contentType, body });
+    this.answers.set(key, { version, keptAt: this.now(), contentType: answer.contentType, body });
     this.bytes += body.length;
     for (const oldest of this.answers.keys()) {
       if (this.bytes <= this.limits.maxBytes) break;
@@ -165,10 +179,3 @@ const hasErrors = (body: Buffer): boolean => {
     return true;
   }
 };
-
-/** The viewer this request was identified as, for the GraphQL context, so that a request is identified once. */
-const identified = (response: Response, viewer: Viewer | null): void => {
-  response.locals.viewer = viewer;
-};
-
-export const identifiedViewer = (response: Response): Viewer | null | undefined => response.locals.viewer as Viewer | null | undefined;

@@ -15,7 +15,6 @@ const FRAMEWORKS = [
   'mysql2',
   'better-sqlite3',
   '@apollo/server',
-  '@as-integrations/express5',
   'graphql-upload-ts',
   'graphql-scalars',
   'nodemailer',

@@ -446,7 +446,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
 
   it("when the running server's schema and HTTP routes are listed, then the matrix names exactly those entry points", () => {
     expect([...matrixFields('Query'), ...matrixFields('Mutation')].sort()).to.deep.equal(rootFieldsOf(server.application.schema));
-    const app = server.application.app as unknown as { router: { stack: RouterLayer[] } };
+    const app = server.application.routes as unknown as { router: { stack: RouterLayer[] } };
     expect([...new Set(httpRoutesOf(app.router.stack))].sort()).to.deep.equal(Object.keys(AUTHORIZATION_MATRIX.HTTP).sort());
   });
 

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema } from 'graphql';
-import type { Request, Response } from 'express';
 import type { IdentifyActor, Viewer } from '../../../../src/application/identify-actor';
 import type { EducatorAccount } from '../../../../src/domain/educator/educator-account';
 import { UploadLogCache } from '../../../../src/infrastructure/http/upload-log-cache';
@@ -36,23 +35,14 @@ class Harness {
     this.cache = new UploadLogCache(SCHEMA, identify, versions, { maxBytes: 1_000_000, maxAgeMs: MAX_AGE_MS, maxQueries: 10, maxTokens: 2000 }, () => this.clock);
   }
 
+  /** What the GraphQL endpoint does: a kept answer if there is one, otherwise a run whose answer is handed back. */
   async ask(query = LOG_PAGE): Promise<string> {
-    const headers: Record<string, string> = {};
-    let sent = '';
-    const response = {
-      locals: {},
-      statusCode: 200,
-      setHeader: (name: string, value: string) => (headers[name] = value),
-      getHeader: (name: string) => headers[name],
-      end: (chunk: string | Buffer) => (sent = chunk.toString()),
-    } as unknown as Response;
-    const request = { method: 'POST', body: { query }, headers: { authorization: 'Bearer good' }, is: (type: string) => type === 'application/json' } as unknown as Request;
-    await this.cache.middleware(request, response, () => {
-      this.runs += 1;
-      response.setHeader('content-type', 'application/json; charset=utf-8');
-      response.end(JSON.stringify(this.answerWithErrors ? { errors: [{ message: 'no' }], data: null } : { data: { run: this.runs } }));
-    });
-    return sent;
+    const lookup = await this.cache.lookUp({ body: { query }, bearerToken: 'good', accept: undefined });
+    if (lookup.kept) return lookup.kept.body.toString();
+    this.runs += 1;
+    const body = JSON.stringify(this.answerWithErrors ? { errors: [{ message: 'no' }], data: null } : { data: { run: this.runs } });
+    lookup.keep?.({ status: 200, contentType: 'application/json; charset=utf-8', body });
+    return body;
   }
 }
 

@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorLogger } from '../graphql/error-formatting';
+
+/** A request the client has to fix (the status says how); answered without details by answerFailedRequest. */
+export const clientError = (status: number): Error & { status: number } => Object.assign(new Error(`HTTP ${status}`), { status });
+
+const sendJson = (response: ServerResponse, status: number, body: object): void => {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(body));
+};
+
+/**
+ * The answer to a request that failed outside GraphQL's own error handling. Broken JSON, an oversized body or a broken
+ * multipart request is the client's to fix: say so, without details. Anything else is logged and masked, never printed
+ * to the client with its stack.
+ */
+export const answerFailedRequest = (log: ErrorLogger, error: unknown, request: IncomingMessage, response: ServerResponse): void => {
+  if (response.headersSent) {
+    // Part of an answer is out: the client must not take it for the whole.
+    response.destroy();
+  } else {
+    // The rest of a body refused unread is not read either: the connection goes.
+    if (!request.complete) response.setHeader('connection', 'close');
+  }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (!response.headersSent) sendJson(response, status, { error: status === 413 ? 'The request is too large.' : 'The request is malformed.' });
+    return;
+  }
+  log('Unexpected error while answering an HTTP request', { path: (request.url ?? '').split('?')[0], error: error instanceof Error ? error.stack : String(error) });
+  if (!response.headersSent) sendJson(response, 500, { error: 'Something went wrong on our side. Please try again.' });
+};
