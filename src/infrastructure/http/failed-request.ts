@@ -16,18 +16,13 @@ const sendJson = (response: ServerResponse, status: number, body: object): void 
  * to the client with its stack.
  */
 export const answerFailedRequest = (log: ErrorLogger, error: unknown, request: IncomingMessage, response: ServerResponse): void => {
-  if (response.headersSent) {
-    // Part of an answer is out: the client must not take it for the whole.
-    response.destroy();
-  } else {
-    // The rest of a body refused unread is not read either: the connection goes.
-    if (!request.complete) response.setHeader('connection', 'close');
-  }
   const status = (error as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (!response.headersSent) sendJson(response, status, { error: status === 413 ? 'The request is too large.' : 'The request is malformed.' });
-    return;
-  }
-  log('Unexpected error while answering an HTTP request', { path: (request.url ?? '').split('?')[0], error: error instanceof Error ? error.stack : String(error) });
-  if (!response.headersSent) sendJson(response, 500, { error: 'Something went wrong on our side. Please try again.' });
+  const clientsToFix = typeof status === 'number' && status >= 400 && status < 500;
+  if (!clientsToFix) log('Unexpected error while answering an HTTP request', { path: (request.url ?? '').split('?')[0], error: error instanceof Error ? error.stack : String(error) });
+  // Part of an answer is out: the client must not take it for the whole.
+  if (response.headersSent) return void response.destroy();
+  // The rest of a body refused unread is not read either: the connection goes.
+  if (!request.complete) response.setHeader('connection', 'close');
+  if (clientsToFix) sendJson(response, status, { error: status === 413 ? 'The request is too large.' : 'The request is malformed.' });
+  else sendJson(response, 500, { error: 'Something went wrong on our side. Please try again.' });
 };

@@ -5,10 +5,10 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { processRequest, type UploadOptions } from 'graphql-upload-ts';
 import type { Viewer } from '../../application/identify-actor';
 import type { RequestContext } from '../graphql/context';
+import type { ErrorLogger } from '../graphql/error-formatting';
 import { bearerToken } from './bearer-token';
 import { answerFailedRequest, clientError } from './failed-request';
 import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
-import type { ErrorLogger } from '../graphql/error-formatting';
 
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
