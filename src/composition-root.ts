@@ -39,7 +39,7 @@ import { createDataSource, dialectOf, StatementBatchPool } from './infrastructur
 import { readRowsInGroups } from './infrastructure/persistence/grouped-reads';
 import { PolledUploadLogChanges } from './infrastructure/persistence/polled-upload-log-changes';
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
-import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
+import { ACCOUNT_LIMIT, TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
@@ -67,6 +67,7 @@ export interface Application {
 export interface Overrides {
   clock?: Clock;
   log?: Log;
+  passwords?: Argon2PasswordHasher;
 }
 
 /** Wires everything by hand: no container, so every dependency can be followed by name. */
@@ -82,11 +83,14 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const reads = readRowsInGroups(dataSource, statementBatches);
   const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager, reads);
   const sites = new TypeOrmSchoolSiteRepository(reads);
-  const passwords = new Argon2PasswordHasher();
+  const passwords = overrides.passwords ?? new Argon2PasswordHasher();
   const codes = new HmacRegistrationCodes(`${config.jwtSecret}:registration-codes`);
   const tokens = new JwtTokenIssuer(config.jwtSecret, config.tokenLifetimeSeconds, () => clock.now());
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
-  const throttle = new TypeOrmAttemptThrottle(dataSource);
+  const throttle = new TypeOrmAttemptThrottle(dataSource, {
+    account: ACCOUNT_LIMIT,
+    address: { burst: config.addressFailureBurst, refillMs: config.addressFailureRefillSeconds * 1000 },
+  });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
   const uploadLog = new ReadUploadLog(sites, uploads);

@@ -12,6 +12,9 @@ export interface Config {
   mailDelivery: boolean;
   introspection: boolean;
   trustProxy: boolean;
+  /** Failed attempts one client address may make in a row, then one more every `addressFailureRefillSeconds`. */
+  addressFailureBurst: number;
+  addressFailureRefillSeconds: number;
   maxUploadBytes: number;
   maxUploadRows: number;
   maxRowBytes: number;
@@ -50,6 +53,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     mailDelivery: env.MAIL_DELIVERY !== 'off',
     introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : !production,
     trustProxy: env.TRUST_PROXY === 'true',
+    // A school's staff may share one NAT address: deep enough for a morning of typing mistakes, then slowed, never locked.
+    addressFailureBurst: integer(env, 'ADDRESS_FAILURE_BURST', 100),
+    addressFailureRefillSeconds: integer(env, 'ADDRESS_FAILURE_REFILL_SECONDS', 30),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024),
     maxUploadRows: integer(env, 'MAX_UPLOAD_ROWS', 200_000),
     maxRowBytes: integer(env, 'MAX_ROW_BYTES', 64 * 1024),

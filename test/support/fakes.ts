@@ -57,6 +57,14 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     return ok(id);
   }
 
+  async saveRegistration(account: EducatorAccount): Promise<boolean> {
+    const stored = this.rows.get(account.id!);
+    if (!stored || stored.registeredAt !== null || stored.createdAt.getTime() !== account.createdAt.getTime()) return false;
+    const { registeredAt, passwordHash } = account.snapshot;
+    this.rows.set(account.id!, { ...stored, registeredAt, passwordHash });
+    return true;
+  }
+
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
     return [...this.rows.values()].filter(
       (row) =>
@@ -165,7 +173,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
   }
 }
 
-/** Locks a key once it reaches its limit of failures; success clears the account's counter (not the address's). */
+/** Counts failures per key with no clock: a key that reached its limit refuses until a success clears the account's. */
 export class InMemoryAttemptThrottle implements AttemptThrottle {
   readonly failures = new Map<string, number>();
 
@@ -174,16 +182,19 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
     private readonly failuresPerAddress = 20,
   ) {}
 
+  async reserve(attempt: ThrottledAttempt): Promise<boolean> {
+    if (await this.isBlocked(attempt)) return false;
+    for (const key of [accountKey(attempt), addressKey(attempt)]) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    return true;
+  }
+
+  async succeeded(attempt: ThrottledAttempt): Promise<void> {
+    this.failures.delete(accountKey(attempt));
+    this.failures.set(addressKey(attempt), (this.failures.get(addressKey(attempt)) ?? 1) - 1);
+  }
+
   async isBlocked(attempt: ThrottledAttempt): Promise<boolean> {
     return (this.failures.get(accountKey(attempt)) ?? 0) >= this.failuresPerAccount || (this.failures.get(addressKey(attempt)) ?? 0) >= this.failuresPerAddress;
-  }
-
-  async recordFailure(attempt: ThrottledAttempt): Promise<void> {
-    for (const key of [accountKey(attempt), addressKey(attempt)]) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
-  }
-
-  async recordSuccess(attempt: ThrottledAttempt): Promise<void> {
-    this.failures.delete(accountKey(attempt));
   }
 
   failuresFor(action: ThrottledAttempt['action'], account: string): number {

@@ -5,6 +5,7 @@ import { csvFile, educatorRows } from '../../support/csv-fixtures';
 import { describeOnEachDatabase, type TestDatabase } from '../../support/databases';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';
 import { PARTNER_HIGH, countRows, download, siteIdsByName, uploadAndProcess } from '../uploads/upload-kit';
+import { REGISTER, SIGN_IN, graphqlFrom, inviteEducator, userErrorCodes } from './attempt-kit';
 
 /*
  * Already covered elsewhere, so not repeated here:
@@ -17,21 +18,18 @@ import { PARTNER_HIGH, countRows, download, siteIdsByName, uploadAndProcess } fr
  * This file adds the same forgeries at every other door, the exact token lifetime, tokens bound to the account as
  * it stands now, the stored password hash, identical answers for the remaining account states, and registration
  * throttling packed into one request, per address, across addresses and past a spoofed X-Forwarded-For.
+ * Concurrent attempts: concurrent-attempts.test.ts.
  */
 
 const ME = '{ me { email role { code } } }';
-const SIGN_IN = 'mutation($input: SignInInput!) { signIn(input: $input) { token account { email } userErrors { code message field } } }';
-const REGISTER = 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { email status } userErrors { code message field } } }';
 const CREATE = 'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code } } }';
 const PASSWORD = 'a long and private passphrase';
 const MINUTE_IN_DAYS = 1 / (24 * 60);
 const AUDIENCE = 'educator-provisioning';
+/** Locking an address here takes twenty failures, not the default hundred (test/integration/security/shared-address.test.ts). */
+const SMALL_ADDRESS_BURST = 20;
 
 const codesOf = (response: { errors?: { extensions?: { code?: string } }[] }): (string | undefined)[] => (response.errors ?? []).map((error) => error.extensions?.code);
-const userErrorCodes = (payload: { userErrors: { code: string }[] }): string[] => payload.userErrors.map((error) => error.code);
-
-/** The text of an .eml as a person reads it: quoted-printable soft breaks joined. */
-const registrationCodeIn = (eml: string): string => /^Registration code: ([A-Z0-9-]+)$/m.exec(eml.replace(/=\r?\n/g, ''))![1];
 
 /** Several registerAccount attempts in one request with aliases; mutations run one after another. */
 const packedRegistrations = (attempts: { email: string; code: string }[]): string =>
@@ -47,34 +45,11 @@ const packedCodes = (response: GraphQLResponse, count: number): string[] => {
   return Array.from({ length: count }, (_, index) => userErrorCodes(response.data[`r${index}`]).join() || 'REGISTERED');
 };
 
-/** A POST to /graphql that claims to come from `forwardedFor` through a proxy. */
-const graphqlFrom = async (server: TestServer, forwardedFor: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> => {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  const body = JSON.parse(text);
-  return { status: response.status, data: body.data, errors: body.errors, text };
-};
-
 /** The helpers every test here needs, bound to one server. */
 const kit = (server: () => TestServer) => {
   const adminToken = () => server().signIn(server().demo.districtAdminEmail);
 
-  /** Creates an Educator at Demo Partner High and returns the registration code from the invitation. */
-  const invite = async (email: string): Promise<string> => {
-    const sites = await siteIdsByName(server());
-    const created = await server().graphql(
-      CREATE,
-      { input: { firstName: 'Ana', lastName: 'Auth', email, roleCode: 'EDUCATOR', schoolSiteIds: [sites[PARTNER_HIGH]], agreementAccepted: true } },
-      await adminToken(),
-    );
-    expect(created.data?.createEducatorAccount.userErrors, created.text).to.deep.equal([]);
-    const invitation = (await server().deliveredEmails()).find((eml) => eml.replace(/=\r?\n/g, '').includes(email));
-    return registrationCodeIn(invitation!);
-  };
+  const invite = (email: string): Promise<string> => inviteEducator(server(), email);
 
   const register = async (email: string, registrationCode: string) =>
     (await server().graphql(REGISTER, { input: { email, registrationCode, password: PASSWORD, educationalInterestAccepted: true } })).data.registerAccount;
@@ -92,7 +67,7 @@ const directSuite = (database: TestDatabase) => {
   const { invite, register, signIn, isRegistered } = kit(() => server);
 
   before(async () => {
-    server = await startTestServer(database);
+    server = await startTestServer(database, { addressFailureBurst: SMALL_ADDRESS_BURST });
   });
   beforeEach(async () => {
     await server.reset();
@@ -345,7 +320,7 @@ const behindTrustedProxySuite = (database: TestDatabase) => {
   const { invite, isRegistered } = kit(() => server);
 
   before(async () => {
-    server = await startTestServer(database, { trustProxy: true });
+    server = await startTestServer(database, { trustProxy: true, addressFailureBurst: SMALL_ADDRESS_BURST });
   });
   beforeEach(async () => {
     await server.reset();

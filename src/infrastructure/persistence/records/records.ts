@@ -75,11 +75,10 @@ export class OutboxMessageRecord {
 }
 
 @Entity('throttle_counter')
+@Index('ix_throttle_counter_clears_at', ['clearsAt'])
 export class ThrottleCounterRecord {
   @PrimaryColumn({ type: 'varchar', length: 300, name: 'throttle_key' }) throttleKey: string;
-  @Column({ type: 'int' }) failures: number;
-  @Column({ ...epochMs, name: 'window_started_at' }) windowStartedAt: number;
-  @Column({ ...epochMs, name: 'blocked_until', nullable: true }) blockedUntil: number | null;
+  @Column({ ...epochMs, name: 'clears_at' }) clearsAt: number;
 }
 
 @Entity('upload_batch')
