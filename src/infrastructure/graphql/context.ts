@@ -16,6 +16,7 @@ export interface Loaders {
 
 export interface RequestContext {
   viewer: Viewer | null;
+  /** Who is asking, as throttling counts them (see clientAddressResolver). */
   clientAddress: string;
   publicIds: PublicIds;
   loaders: Loaders;

@@ -13,6 +13,7 @@ import type { Viewer } from '../../application/identify-actor';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
 import { bearerToken } from './bearer-token';
+import { clientAddressResolver } from './client-address';
 import { answerFailedRequest } from './failed-request';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { liveUpdatesEndpoint } from './live-updates-endpoint';
@@ -77,12 +78,13 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
   const identify = (request: IncomingMessage) => deps.identifyActor.execute(bearerToken(request));
+  const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
   const contextFor = async (request: IncomingMessage, identified: Viewer | null | undefined): Promise<RequestContext> => {
     const viewer = identified !== undefined ? identified : await identify(request);
     const loaders = deps.createLoaders();
     // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
     if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
-    return { viewer, clientAddress: clientAddressOf(request, deps.config.trustProxy), publicIds: deps.publicIds, loaders };
+    return { viewer, clientAddress: clientAddressOf(request), publicIds: deps.publicIds, loaders };
   };
   const graphql = graphqlEndpoint({
     apollo,
@@ -125,10 +127,3 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
 /** As Express mounted it: any case, with or without a trailing slash, with or without a query string. */
 const GRAPHQL_PATH = /^\/graphql\/?(?:\?|$)/i;
 const LIVE_UPDATES_PATH = /^\/graphql\/stream\/?(?:\?|$)/i;
-
-/** The client's address as Express's `req.ip` gave it: from X-Forwarded-For (its first entry) only behind a trusted proxy. */
-const clientAddressOf = (request: IncomingMessage, trustProxy: boolean): string => {
-  const header = trustProxy ? request.headers['x-forwarded-for'] : undefined;
-  const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0].trim();
-  return forwarded || request.socket.remoteAddress || 'unknown';
-};
