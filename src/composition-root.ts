@@ -61,6 +61,7 @@ export interface Application {
   outbox: OutboxDispatcher;
   uploadWorker: ProcessUploadBatch;
   uploads: TypeOrmUploadBatchStore;
+  throttle: TypeOrmAttemptThrottle;
   close(): Promise<void>;
 }
 
@@ -164,6 +165,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     outbox,
     uploadWorker,
     uploads,
+    throttle,
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

@@ -17,6 +17,8 @@ export interface ThrottleLimits {
 /** Five in a row, then one every 3 minutes: the same 20 an hour as "five within 15 minutes lock the account for 15". */
 export const ACCOUNT_LIMIT: ThrottleLimit = { burst: 5, refillMs: 3 * 60_000 };
 
+const PRUNED_PER_CALL = 1000;
+
 interface Counter {
   key: string;
   limit: ThrottleLimit;
@@ -57,6 +59,20 @@ export class TypeOrmAttemptThrottle implements AttemptThrottle {
     return counters.some((counter) =>
       rows.some((row) => row.throttle_key === counter.key && Number(row.clears_at) > lastAllowed(counter.limit, now.getTime())),
     );
+  }
+
+  /** Deletes counters that count nothing any more, a bounded number per call; answers how many. */
+  async pruneExpired(now: Date, most = PRUNED_PER_CALL): Promise<number> {
+    const expired: Row[] = await this.dataSource.query('SELECT throttle_key FROM throttle_counter WHERE clears_at < ? ORDER BY clears_at LIMIT ?', [
+      now.getTime(),
+      most,
+    ]);
+    if (expired.length === 0) return 0;
+    // Checked again: a counter that took a failure since it was read stays.
+    return changedRows(this.dataSource.manager, `DELETE FROM throttle_counter WHERE clears_at < ? AND throttle_key IN (${expired.map(() => '?').join(', ')})`, [
+      now.getTime(),
+      ...expired.map((row) => row.throttle_key),
+    ]);
   }
 
   private counters(attempt: ThrottledAttempt): [Counter, Counter] {
