@@ -16,7 +16,7 @@ export interface SignInRequest {
 export type SignInOutcome = { token: string; account: EducatorAccount; userErrors: [] } | { token: null; account: null; userErrors: DomainError[] };
 
 const invalidCredentials = refusal('INVALID_CREDENTIALS', 'That email and password do not match an active account.');
-const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait 15 minutes and try again, or ask your administrator.');
+const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait a few minutes and try again, or ask your administrator.');
 
 export class SignIn {
   constructor(
