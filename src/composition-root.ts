@@ -41,6 +41,8 @@ import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-att
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
+import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
+import { sha256Fingerprint } from './infrastructure/digest/sha256-fingerprint';
 
 export interface Application {
   config: Config;
@@ -59,6 +61,7 @@ export interface Application {
   outbox: OutboxDispatcher;
   uploadWorker: ProcessUploadBatch;
   uploads: TypeOrmUploadBatchStore;
+  idempotencyKeys: TypeOrmIdempotencyKeys;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const throttle = new TypeOrmAttemptThrottle(dataSource);
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
+  const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
   const identifyActor = new IdentifyActor(tokens, accounts, clock);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
@@ -96,7 +100,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, clock),
+        new CreateEducatorAccount(sites, unitOfWork, clock, sha256Fingerprint),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -112,6 +116,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           readTemplateCsv,
           { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
           clock,
+          idempotencyKeys,
+          sha256Fingerprint,
         ),
         uploadLog,
         clock,
@@ -155,6 +161,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     outbox,
     uploadWorker,
     uploads,
+    idempotencyKeys,
     close: async () => {
       await apollo.stop();
       await uploads.close();
