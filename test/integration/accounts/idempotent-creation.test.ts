@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { startBackgroundWork } from '../../../src/background-work';
+import { waitFor } from '../../support/polling';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';
 
@@ -158,6 +160,19 @@ describeOnEachDatabase('Creating an account again under an idempotency key', (da
 
     expect(answerOf(await create(districtAdmin, 'second.use@example.org', old)).codes).to.deep.equal([]);
     expect(answerOf(await create(districtAdmin, 'other.request@example.org', young)).codes).to.deep.equal(['IDEMPOTENCY_KEY_REUSED']);
+  });
+
+  it('when the background work runs, then its cleanup prunes the keys older than a day', async () => {
+    answerOf(await create(districtAdmin, 'first.use@example.org', randomUUID()));
+    await later(1);
+
+    const background = startBackgroundWork(server.application);
+    try {
+      await waitFor('the day-old key to be pruned', async () => ((await count('idempotency_key')) === 0 ? true : undefined), 10_000);
+    } finally {
+      await background.stop();
+    }
+    expect(await count("educator_account WHERE email_normalized = 'first.use@example.org'")).to.equal(1);
   });
 
   for (const [what, key] of [
