@@ -63,6 +63,7 @@ export class CreateEducatorAccount {
     const siteAdminSite = account.roleCode === 'SITE_ADMIN' ? sites[0] : null;
     const key = keyOf(actor.accountId, request.idempotencyKey);
     const { firstName, lastName, email, roleCode, schoolSiteIds } = account.snapshot;
+    const decisive = [firstName, lastName, email.normalized, roleCode, schoolSiteIds.sort((a, b) => a - b)];
     const creation: AccountCreation = {
       account,
       acceptance: { acceptedByAccountId: actor.accountId, agreement: 'SINGLE_ACCOUNT_CREATION', version: SINGLE_CREATION_AGREEMENT_VERSION, acceptedAt: now },
@@ -71,9 +72,7 @@ export class CreateEducatorAccount {
         placeName: sites.length > 0 ? sites.map((site) => site.name).join(', ') : (await this.sites.findDistrict(actor.districtId))!.name,
       },
       countSiteAdminsOf: siteAdminSite?.id ?? null,
-      ...(key && {
-        idempotency: keyedRequest(key, this.startFingerprint, 'createEducatorAccount', [firstName, lastName, email.normalized, roleCode, schoolSiteIds.sort((a, b) => a - b)]),
-      }),
+      ...(key && { idempotency: keyedRequest(key, this.startFingerprint, 'createEducatorAccount', decisive) }),
     };
 
     // Most emails are new: the account is written straight away, and only an email (or a key) in use is looked at.
@@ -112,7 +111,12 @@ const writtenAs = (account: EducatorAccount, written: WrittenCreation): Created 
 });
 
 /** A retry is answered the account its key names, as it is now; the same key sent with a different request is refused. */
-const answerEarlier = async (stores: TransactionalStores, creation: AccountCreation, earlier: KeyedResult, now: Date): Promise<Result<Created, DomainError>> => {
+const answerEarlier = async (
+  stores: TransactionalStores,
+  creation: AccountCreation,
+  earlier: KeyedResult,
+  now: Date,
+): Promise<Result<Created, DomainError>> => {
   const sameRequest = earlier.requestDigest === creation.idempotency?.requestDigest && earlier.accountId !== null;
   const account = sameRequest ? await stores.accounts.findById(earlier.accountId!) : null;
   if (!account) return fail(IDEMPOTENCY_KEY_REUSED);

@@ -3,7 +3,7 @@ import type { IdempotencyKey, KeyedRequest, StartFingerprint } from './ports/ide
 
 export const IDEMPOTENCY_KEY_REUSED = refusal(
   'IDEMPOTENCY_KEY_REUSED',
-  'This idempotency key was already used for a different request. Send a new key with each new request, and the same key only when you send that request again.',
+  'This idempotency key was already used for a different request. Send a new key with each new request, and the same key only with that request again.',
   ['idempotencyKey'],
 );
 

@@ -44,7 +44,8 @@ export class TypeOrmIdempotencyKeys implements IdempotencyKeys {
   constructor(private readonly manager: EntityManager) {}
 
   async find(key: IdempotencyKey): Promise<KeyedResult | null> {
-    const [row]: Row[] = await this.manager.query(`SELECT request_digest, educator_account_id, upload_batch_id FROM idempotency_key ${WHERE_KEY}`, keyParameters(key));
+    const sql = `SELECT request_digest, educator_account_id, upload_batch_id FROM idempotency_key ${WHERE_KEY}`;
+    const [row]: Row[] = await this.manager.query(sql, keyParameters(key));
     if (!row) return null;
     const id = (value: unknown): number | null => (value === null ? null : Number(value));
     return { requestDigest: String(row.request_digest), accountId: id(row.educator_account_id), batchId: id(row.upload_batch_id) };

@@ -168,8 +168,11 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     }
   });
 
-  it('when keyed creations arrive together and one meets a taken email and one a taken key, then only those are refused, and every key stored names its own account', async () => {
-    const keyed = (email: string, key: string): AccountCreation => ({ ...creationFor(email), idempotency: { ownerAccountId: 7, key, requestDigest: `digest of ${email}` } });
+  it('when keyed creations arrive together, one with a taken email, one with a taken key, then only those are refused; each key names its own', async () => {
+    const keyed = (email: string, key: string): AccountCreation => ({
+      ...creationFor(email),
+      idempotency: { ownerAccountId: 7, key, requestDigest: `digest of ${email}` },
+    });
     await unitOfWork.writeCreation(keyed('taken@example.org', 'key-taken'));
     statementBatches.queries = [];
 

@@ -44,7 +44,7 @@ describeOnEachDatabase('Uploading a file again under an idempotency key', (datab
     agreements: await count("agreement_acceptance WHERE agreement = 'BULK_ACCOUNT_CREATION'"),
   });
 
-  it('when an upload is sent again with its key and the same file, then the batch the first stored is answered and one batch is stored and settled', async () => {
+  it('when an upload is sent again with its key and the same file, then the batch the first stored is answered, the one batch settled', async () => {
     const key = randomUUID();
     const first = answerOf(await upload({ idempotencyKey: key }));
 
@@ -80,7 +80,10 @@ describeOnEachDatabase('Uploading a file again under an idempotency key', (datab
 
       const reused = await upload({ idempotencyKey: key, ...options });
 
-      expect(reused.data.uploadEducatorAccounts).to.deep.equal({ batch: null, userErrors: [{ code: 'IDEMPOTENCY_KEY_REUSED', message: reused.data.uploadEducatorAccounts.userErrors[0].message, field: ['idempotencyKey'] }] });
+      expect(reused.data.uploadEducatorAccounts.batch).to.equal(null);
+      expect(reused.data.uploadEducatorAccounts.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field])).to.deep.equal([
+        ['IDEMPOTENCY_KEY_REUSED', ['idempotencyKey']],
+      ]);
       expect(await stored()).to.deep.equal({ batches: 1, batchesWithChunks: 1, agreements: 1 });
     });
   }
@@ -108,11 +111,9 @@ describeOnEachDatabase('Uploading a file again under an idempotency key', (datab
 
   it('when a key that named a creation is sent with an upload, then IDEMPOTENCY_KEY_REUSED', async () => {
     const key = randomUUID();
-    const created = await server.graphql(
-      'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }',
-      { input: { firstName: 'Ana', lastName: 'Li', email: 'ana.li@example.org', roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true, idempotencyKey: key } },
-      token,
-    );
+    const input = { firstName: 'Ana', lastName: 'Li', email: 'ana.li@example.org', roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true };
+    const create = 'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }';
+    const created = await server.graphql(create, { input: { ...input, idempotencyKey: key } }, token);
 
     const reused = answerOf(await upload({ idempotencyKey: key }));
 

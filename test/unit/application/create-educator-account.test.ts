@@ -308,6 +308,8 @@ describe('CreateEducatorAccount', () => {
     const KEY = '0b6f6a2e-4d5c-4f1e-9a57-3c2d1e0f9a8b';
 
     const written = () => ({ accounts: accounts.count(), invitations: unitOfWork.emails.length, agreements: unitOfWork.agreements.length });
+    const withUnitOfWork = (other: InMemoryUnitOfWork) =>
+      new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), other, clock, textFingerprint);
 
     it('when the same request is sent again under its key, then the account the first created is answered and nothing more is written', async () => {
       const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
@@ -330,7 +332,7 @@ describe('CreateEducatorAccount', () => {
           throw new Error('Connection lost: the server closed the connection.');
         }
       })(accounts);
-      const useCase = new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), losing, clock, textFingerprint);
+      const useCase = withUnitOfWork(losing);
       await rejectionOf(useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build()));
       clock.advanceMs(30_000);
 
@@ -343,8 +345,9 @@ describe('CreateEducatorAccount', () => {
 
     it('when the retry differs only in spaces around the names and the letter case of the email, then it is the same request', async () => {
       const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+      const respelled = aCreationRequest().withName(' Ben ', 'Okafor ').withEmail('BEN.Okafor@example.org').withIdempotencyKey(KEY);
 
-      const again = await createAccount.execute(districtAdmin, aCreationRequest().withName(' Ben ', 'Okafor ').withEmail('BEN.Okafor@example.org').withIdempotencyKey(KEY).build());
+      const again = await createAccount.execute(districtAdmin, respelled.build());
 
       expect(again.userErrors).to.deep.equal([]);
       expect(again.account?.id).to.equal(first.account?.id);
@@ -376,14 +379,14 @@ describe('CreateEducatorAccount', () => {
       expect(accounts.count()).to.equal(2);
     });
 
-    it('when the write cannot tell the key from the email (MySQL groups answer EMAIL_TAKEN for either), then the retry is still answered its account', async () => {
+    it('when the write cannot tell the key from the email (MySQL groups answer EMAIL_TAKEN), then the retry is still answered its account', async () => {
       const grouped = new (class extends InMemoryUnitOfWork {
         override async writeCreation(creation: AccountCreation) {
           const answer = await super.writeCreation(creation);
           return answer.ok || answer.error.code !== 'IDEMPOTENCY_KEY_TAKEN' ? answer : fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
         }
       })(accounts);
-      const useCase = new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), grouped, clock, textFingerprint);
+      const useCase = withUnitOfWork(grouped);
       const first = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
 
       const again = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
@@ -402,13 +405,12 @@ describe('CreateEducatorAccount', () => {
         override run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
           this.looks += 1;
           if (this.looks > 1) return super.run(work);
-          return super.run((stores) =>
-            work({ ...stores, idempotencyKeys: { find: async () => null }, accounts: Object.assign(Object.create(accounts), { findByEmail: async () => null }) }),
-          );
+          const blindToTheEmail = Object.assign(Object.create(accounts), { findByEmail: async () => null });
+          return super.run((stores) => work({ ...stores, idempotencyKeys: { find: async () => null }, accounts: blindToTheEmail }));
         }
       })(accounts);
       for (const [name, row] of unitOfWork.keys.rows) stale.keys.rows.set(name, row);
-      const useCase = new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), stale, clock, textFingerprint);
+      const useCase = withUnitOfWork(stale);
 
       const again = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
 
