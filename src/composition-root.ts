@@ -43,6 +43,8 @@ import { ACCOUNT_LIMIT, TypeOrmAttemptThrottle } from './infrastructure/persiste
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
+import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
+import { sha256Fingerprint } from './infrastructure/digest/sha256-fingerprint';
 
 export interface Application {
   config: Config;
@@ -62,6 +64,7 @@ export interface Application {
   uploadWorker: ProcessUploadBatch;
   uploads: TypeOrmUploadBatchStore;
   throttle: TypeOrmAttemptThrottle;
+  idempotencyKeys: TypeOrmIdempotencyKeys;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
+  const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
   const identifyActor = new IdentifyActor(tokens, accounts, clock);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
@@ -103,7 +107,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, clock),
+        new CreateEducatorAccount(sites, unitOfWork, clock, sha256Fingerprint),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -119,6 +123,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           readTemplateCsv,
           { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
           clock,
+          idempotencyKeys,
+          sha256Fingerprint,
         ),
         uploadLog,
         clock,
@@ -166,6 +172,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     uploadWorker,
     uploads,
     throttle,
+    idempotencyKeys,
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

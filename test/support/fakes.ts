@@ -10,6 +10,7 @@ import type { PasswordHasher } from '../../src/application/ports/password-hasher
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenIssuer } from '../../src/application/ports/token-issuer';
 import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../src/application/ports/unit-of-work';
+import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -130,10 +131,34 @@ export class InMemorySchoolSiteRepository implements SchoolSiteRepository {
   }
 }
 
-/** All-or-nothing like the real one: a work that throws leaves accounts, emails and agreements as they were. */
+/** Readable "digests": the text fed in, so that a test can see what told two requests apart. */
+export const textFingerprint: StartFingerprint = () => {
+  let text = '';
+  const fingerprint: Fingerprint = {
+    update: (data) => {
+      text += String(data);
+      return fingerprint;
+    },
+    digest: () => text,
+  };
+  return fingerprint;
+};
+
+export class InMemoryIdempotencyKeys implements IdempotencyKeys {
+  readonly rows = new Map<string, KeyedResult>();
+
+  async find(key: IdempotencyKey): Promise<KeyedResult | null> {
+    return this.rows.get(keyName(key)) ?? null;
+  }
+}
+
+const keyName = (key: IdempotencyKey): string => `${key.ownerAccountId}:${key.key}`;
+
+/** All-or-nothing like the real one: a work that throws leaves accounts, emails, agreements and keys as they were. */
 export class InMemoryUnitOfWork implements UnitOfWork {
   readonly emails: { queued: QueuedEmail; queuedAt: Date }[] = [];
   readonly agreements: AgreementAcceptance[] = [];
+  readonly keys = new InMemoryIdempotencyKeys();
   /** How many times the use case looked into the database within a transaction (the path for an email in use). */
   transactions = 0;
 
@@ -141,7 +166,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
   async run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
     this.transactions += 1;
-    return this.allOrNothing(() => work({ accounts: this.accounts, writeCreation: (creation) => this.write(creation) }));
+    return this.allOrNothing(() => work({ accounts: this.accounts, idempotencyKeys: this.keys, writeCreation: (creation) => this.write(creation) }));
   }
 
   writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
@@ -149,9 +174,12 @@ export class InMemoryUnitOfWork implements UnitOfWork {
   }
 
   private async write(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
+    const key = creation.idempotency;
+    if (key && this.keys.rows.has(keyName(key))) return fail(refusal('IDEMPOTENCY_KEY_TAKEN', 'Key taken.', ['idempotencyKey']));
     const saved = await this.accounts.save(creation.account);
     if (!saved.ok) return saved;
     const accountId = saved.value;
+    if (key) this.keys.rows.set(keyName(key), { requestDigest: key.requestDigest, accountId, batchId: null });
     this.agreements.push({ ...creation.acceptance, subjectAccountId: accountId });
     this.emails.push({ queued: queuedInvitation({ ...creation.invitation, accountId }), queuedAt: creation.acceptance.acceptedAt });
     const siteId = creation.countSiteAdminsOf;
@@ -162,12 +190,15 @@ export class InMemoryUnitOfWork implements UnitOfWork {
     const rowsBefore = this.accounts.snapshotRows();
     const emailsBefore = this.emails.length;
     const agreementsBefore = this.agreements.length;
+    const keysBefore = new Map(this.keys.rows);
     try {
       return await work();
     } catch (error) {
       this.accounts.restoreRows(rowsBefore);
       this.emails.length = emailsBefore;
       this.agreements.length = agreementsBefore;
+      this.keys.rows.clear();
+      for (const [name, row] of keysBefore) this.keys.rows.set(name, row);
       throw error;
     }
   }

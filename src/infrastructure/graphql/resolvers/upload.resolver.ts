@@ -145,6 +145,7 @@ export class UploadResolver {
       file: contentsOf(file),
       agreementAccepted: input.agreementAccepted,
       dryRun: input.dryRun ?? false,
+      idempotencyKey: input.idempotencyKey ?? undefined,
     });
     const stored = outcome.batch;
     const site = stored && (await context.loaders.sites.load(stored.schoolSiteId))!;
