@@ -2,7 +2,8 @@ import { FIX_FILE_COLUMNS, TEMPLATE_COLUMNS } from '../../domain/upload-batch/ed
 import { neutralizeFormula } from '../../domain/upload-batch/spreadsheet-safety';
 import type { StoredFailure } from '../../application/ports/upload-batches';
 
-const quote = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+// Any list separator, not only ours: a cell holding one stays one cell wherever the file is opened.
+const quote = (cell: string): string => (/[",;\t\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
 const line = (cells: string[]): string => `${cells.map((cell) => quote(neutralizeFormula(cell))).join(',')}\r\n`;
 

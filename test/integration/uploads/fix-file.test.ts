@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { FIX_FILE_HEADER, anEducatorRow, csvFile, parseCsv } from '../../support/csv-fixtures';
+import { FIX_FILE_HEADER, SPREADSHEET_READINGS, anEducatorRow, csvFile, formulaCells, parseCsv, readAsSpreadsheet } from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, createOtherDistrict, download, siteIdsByName, uploadAndProcess, uploadFile } from './upload-kit';
 
 describeOnEachDatabase('The failures download and the fix file', (database) => {
@@ -54,14 +54,14 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
       ['First4', "'@home", "'+plus@partner-high.example.org", 'Principal', '5', reasonOf(5)],
       ['First5', 'Last5', 'bad-email', 'Educator', '6', reasonOf(6)],
       ['First6', 'O"Neil, Jr.', 'educator6@partner-high.example.org', 'Teacher', '7', reasonOf(7)],
-      ['First7', 'Last7', 'educator7@partner-high.example.org', "'\tPrincipal", '8', reasonOf(8)],
+      ['First7', 'Last7', 'educator7@partner-high.example.org', '\tPrincipal', '8', reasonOf(8)],
     ]);
   });
 
   it('when the downloaded fix file is corrected and uploaded as it is, then the fixed rows are created with their original values', async () => {
     const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fileWithFailures() });
     const fixFile = (await failuresOf(siteAdmin, first.id)).text;
-    const corrected = fixFile.replace(/,Teacher,/g, ',Educator,').replace(/,Principal,/g, ',Counselor,').replace(",'\tPrincipal,", ',Site Admin,').replace(',bad-email,', ',fixed5@partner-high.example.org,');
+    const corrected = fixFile.replace(/,Teacher,/g, ',Educator,').replace(/,Principal,/g, ',Counselor,').replace(',"\tPrincipal",', ',Site Admin,').replace(',bad-email,', ',fixed5@partner-high.example.org,');
 
     const second = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: corrected, fileName: 'fixed.csv' });
 
@@ -96,6 +96,29 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
       [6, 'UNKNOWN_ROLE', 'educator6@partner-high.example.org'],
       [7, 'UNKNOWN_ROLE', 'educator7@partner-high.example.org'],
     ]);
+  });
+
+  it('when names hold formulas after a separator, spaces or invisible characters, or in full-width forms, then no spreadsheet runs them and the fix file gives them back', async () => {
+    const names = [
+      ['x;=1+1', 'Li;@cmd'],
+      ['\u200b+1', '－1'],
+      ['＝1+1', '\u00a0=HYPERLINK("x")'],
+      ['a,=1', '"=1'],
+      ['＠SUM(A1)', 'x; \u3000＋1'],
+    ];
+    const content = csvFile(names.map(([firstName, lastName], index) => anEducatorRow(index + 1, { firstName, lastName, role: 'Teacher' })));
+    const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content });
+    expect(first).to.deep.include({ recordsFailed: names.length });
+    const fixFile = (await failuresOf(siteAdmin, first.id)).text;
+
+    for (const reading of SPREADSHEET_READINGS) expect(formulaCells(readAsSpreadsheet(fixFile, reading)), JSON.stringify(reading)).to.deep.equal([]);
+
+    const second = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fixFile.replace(/,Teacher,/g, ',Educator,') });
+    expect(second).to.deep.include({ recordsCreated: names.length, recordsFailed: 0 });
+    const rows: { first_name: string; last_name: string }[] = await server.application.dataSource.query(
+      'SELECT first_name, last_name FROM educator_account WHERE source_batch_id IS NOT NULL ORDER BY email',
+    );
+    expect(rows.map((row) => [row.first_name, row.last_name])).to.deep.equal(names.map((pair) => pair.map((name) => name.trim())));
   });
 
   it('when a batch has no failures, then the download holds the header line alone', async () => {

@@ -1,15 +1,18 @@
 import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
 import type { StoredFailure } from '../../../../src/application/ports/upload-batches';
+import { restoreNeutralized } from '../../../../src/domain/upload-batch/spreadsheet-safety';
 import { failuresCsv } from '../../../../src/infrastructure/csv/failures-csv';
+import { SPREADSHEET_READINGS, formulaCells, readAsSpreadsheet } from '../../../support/csv-fixtures';
 
 async function* failures(...items: StoredFailure[]): AsyncGenerator<StoredFailure> {
   yield* items;
 }
 
-const failure = (lineNumber: number, cells: string[], reason: string): StoredFailure => ({
+const failure = (lineNumber: number, cells: string[], reason: string, code: StoredFailure['code'] = 'INVALID_EMAIL'): StoredFailure => ({
   batchId: 1,
   lineNumber,
-  code: 'INVALID_EMAIL',
+  code,
   reason,
   roleAsWritten: cells[3] ?? '',
   email: cells[2] ?? null,
@@ -40,5 +43,28 @@ describe('the fix file', () => {
   it('when a row had too few cells, then the missing ones are written empty so the file stays in template shape', async () => {
     const text = await render(failures(failure(4, ['Ana'], 'Wrong count')));
     expect(text.split('\r\n')[1]).to.equal('Ana,,,,4,Wrong count');
+  });
+
+  describe('opened with any list separator', () => {
+    const risky = [
+      ['x;=1+1', ' =1+1', '\u00a0=1+1', '\u200b+1'],
+      ['＝1+1', '＋1', '－1', '＠SUM(A1)'],
+      ['a\t=1', 'a\r\n@b', '"=1', "'=1"],
+      ['x;\u3000＠a', '=1;-2', 'ok', 'a\n \ufeff+1'],
+    ];
+    const fixFile = async (): Promise<string> => render(failures(...risky.map((cells, index) => failure(index + 2, cells, `"${cells[0]}" is not valid`))));
+    for (const reading of SPREADSHEET_READINGS) {
+      it(`when it is read with ${JSON.stringify(reading.delimiter)} ${reading.quote ? 'honouring quotes' : 'ignoring quotes'}, then no cell starts a formula`, async () => {
+        const rows = readAsSpreadsheet(await fixFile(), reading);
+        expect(rows.length).to.be.greaterThan(4);
+        expect(formulaCells(rows)).to.deep.equal([]);
+      });
+    }
+
+    it('when it is read as written, then each row is one record of six cells that restore to what was typed', async () => {
+      const rows = parse(await fixFile(), { bom: true }) as string[][];
+      expect(rows.map((row) => row.length)).to.deep.equal([6, 6, 6, 6, 6]);
+      expect(rows.slice(1, 5).map((row) => row.slice(0, 4).map(restoreNeutralized))).to.deep.equal(risky);
+    });
   });
 });
