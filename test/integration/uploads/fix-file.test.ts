@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { FIX_FILE_HEADER, SPREADSHEET_READINGS, anEducatorRow, csvFile, formulaCells, parseCsv, readAsSpreadsheet } from '../../support/csv-fixtures';
+import { FIX_FILE_HEADER, SPREADSHEET_READINGS, TEMPLATE_HEADER, anEducatorRow, csvFile, formulaCells, parseCsv, rawFile, readAsSpreadsheet } from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, createOtherDistrict, download, siteIdsByName, uploadAndProcess, uploadFile } from './upload-kit';
 
 describeOnEachDatabase('The failures download and the fix file', (database) => {
@@ -119,6 +119,41 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
       'SELECT first_name, last_name FROM educator_account WHERE source_batch_id IS NOT NULL ORDER BY email',
     );
     expect(rows.map((row) => [row.first_name, row.last_name])).to.deep.equal(names.map((pair) => pair.map((name) => name.trim())));
+  });
+
+  it('when a row has more cells than the template, then the fix file holds it whole as typed under First Name, through every round, until it is mended', async () => {
+    const typed = 'Lee,Smith, Jr.,lee@partner-high.example.org,Educator';
+    const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: rawFile([TEMPLATE_HEADER.join(','), typed, 'Ann,Lee,ann@partner-high.example.org']) });
+    expect(first.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([
+      [2, 'WRONG_COLUMN_COUNT'],
+      [3, 'WRONG_COLUMN_COUNT'],
+    ]);
+
+    const fixFile = (await failuresOf(siteAdmin, first.id)).text;
+    const rows = parseCsv(fixFile.slice(1));
+    expect(rows[1].slice(0, 5)).to.deep.equal([typed, '', '', '', '2']);
+    expect(rows[1][5]).to.match(/5 cells/).and.match(/whole row is under First Name as it was typed/);
+    expect(rows[2].slice(0, 5)).to.deep.equal(['Ann', 'Lee', 'ann@partner-high.example.org', '', '3']);
+
+    // Uploaded again unmended, the rows fail again and the next fix file still holds every character typed.
+    const again = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fixFile });
+    expect(again).to.deep.include({ recordsCreated: 0, recordsFailed: 2 });
+    const secondFixFile = parseCsv((await failuresOf(siteAdmin, again.id)).text.slice(1));
+    expect(secondFixFile.slice(1).map((row) => row.slice(0, 4))).to.deep.equal([
+      [typed, '', '', ''],
+      ['Ann', 'Lee', 'ann@partner-high.example.org', ''],
+    ]);
+
+    const mended = fixFile.replace(`"${typed}",,,`, 'Lee,"Smith, Jr.",lee@partner-high.example.org,Educator').replace('ann@partner-high.example.org,', 'ann@partner-high.example.org,Educator');
+    const last = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: mended });
+    expect(last).to.deep.include({ recordsCreated: 2, recordsFailed: 0 });
+    const created: { first_name: string; last_name: string; email: string; role_code: string }[] = await server.application.dataSource.query(
+      'SELECT first_name, last_name, email, role_code FROM educator_account WHERE source_batch_id IS NOT NULL ORDER BY email',
+    );
+    expect(created).to.deep.equal([
+      { first_name: 'Ann', last_name: 'Lee', email: 'ann@partner-high.example.org', role_code: 'EDUCATOR' },
+      { first_name: 'Lee', last_name: 'Smith, Jr.', email: 'lee@partner-high.example.org', role_code: 'EDUCATOR' },
+    ]);
   });
 
   it('when a batch has no failures, then the download holds the header line alone', async () => {

@@ -45,6 +45,21 @@ describe('the fix file', () => {
     expect(text.split('\r\n')[1]).to.equal('Ana,,,,4,Wrong count');
   });
 
+  it('when a row had more cells than the template, then it is written whole under First Name and reads back with every character typed', async () => {
+    const typed = ['Lee', 'Smith', ' Jr.', 'lee@example.org', 'Educator'];
+    const text = await render(failures(failure(2, typed, 'This row has 5 cells.', 'WRONG_COLUMN_COUNT')));
+
+    const [, row] = parse(text, { bom: true }) as string[][];
+    expect(row).to.deep.equal([
+      'Lee,Smith, Jr.,lee@example.org,Educator',
+      '',
+      '',
+      '',
+      '2',
+      'This row has 5 cells. The whole row is under First Name as it was typed: put each value in its own column.',
+    ]);
+  });
+
   describe('opened with any list separator', () => {
     const risky = [
       ['x;=1+1', ' =1+1', '\u00a0=1+1', '\u200b+1'],
@@ -52,7 +67,9 @@ describe('the fix file', () => {
       ['a\t=1', 'a\r\n@b', '"=1', "'=1"],
       ['x;\u3000＠a', '=1;-2', 'ok', 'a\n \ufeff+1'],
     ];
-    const fixFile = async (): Promise<string> => render(failures(...risky.map((cells, index) => failure(index + 2, cells, `"${cells[0]}" is not valid`))));
+    const wholeRow = ['=1', 'x;=2', '\t+3', '-a@b.org', 'Educator'];
+    const fixFile = async (): Promise<string> =>
+      render(failures(...risky.map((cells, index) => failure(index + 2, cells, `"${cells[0]}" is not valid`)), failure(9, wholeRow, 'Wrong count', 'WRONG_COLUMN_COUNT')));
     for (const reading of SPREADSHEET_READINGS) {
       it(`when it is read with ${JSON.stringify(reading.delimiter)} ${reading.quote ? 'honouring quotes' : 'ignoring quotes'}, then no cell starts a formula`, async () => {
         const rows = readAsSpreadsheet(await fixFile(), reading);
@@ -63,8 +80,9 @@ describe('the fix file', () => {
 
     it('when it is read as written, then each row is one record of six cells that restore to what was typed', async () => {
       const rows = parse(await fixFile(), { bom: true }) as string[][];
-      expect(rows.map((row) => row.length)).to.deep.equal([6, 6, 6, 6, 6]);
+      expect(rows.map((row) => row.length)).to.deep.equal([6, 6, 6, 6, 6, 6]);
       expect(rows.slice(1, 5).map((row) => row.slice(0, 4).map(restoreNeutralized))).to.deep.equal(risky);
+      expect(restoreNeutralized(rows[5][0])).to.equal('=1,"x;=2","\t+3",-a@b.org,Educator');
     });
   });
 });
