@@ -16,9 +16,7 @@ const AT_SIGN = 0x40;
 export class FirstLinesByEmail {
   private readonly domains: ByteStringTable;
   private readonly addresses: ByteStringTable;
-  private readonly encoder = new TextEncoder();
   private scratch = new Uint8Array(1024);
-  private encodeTarget = this.scratch.subarray(KEY_PREFIX);
 
   /** Sized for the emails expected (a batch knows its row count), so a large file never pays for growing copies. */
   constructor(hash: KeyedHash, expectedEmails = 0) {
@@ -37,12 +35,9 @@ export class FirstLinesByEmail {
 
   /** The first line the email is on: `lineNumber` itself when it is the first (it is remembered then). */
   firstLine(email: string, lineNumber: number): number {
-    if (this.scratch.length < KEY_PREFIX + 3 * email.length) {
-      this.scratch = new Uint8Array(KEY_PREFIX + 3 * email.length);
-      this.encodeTarget = this.scratch.subarray(KEY_PREFIX);
-    }
+    if (this.scratch.length < KEY_PREFIX + 3 * email.length) this.scratch = new Uint8Array(KEY_PREFIX + 3 * email.length);
     const bytes = this.scratch;
-    const end = KEY_PREFIX + this.encoder.encodeInto(email, this.encodeTarget).written;
+    const end = encode(email, bytes, KEY_PREFIX);
     // '@' is never part of another character in UTF-8; the domain keeps its '@', so "a" and "a@" stay apart.
     let at = end;
     for (let index = end - 1; index >= KEY_PREFIX; index -= 1) {
@@ -153,6 +148,27 @@ class ByteStringTable {
     }
   }
 }
+
+/**
+ * UTF-8 (at most three bytes a UTF-16 unit), a lone surrogate written as its own three bytes as WTF-8 does, where
+ * TextEncoder would write U+FFFD for every one of them and so give different strings the same bytes.
+ */
+const encode = (text: string, bytes: Uint8Array, start: number): number => {
+  let at = start;
+  for (let index = 0; index < text.length; index += 1) {
+    let code = text.charCodeAt(index);
+    const next = text.charCodeAt(index + 1);
+    if (code >= 0xd800 && code < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
+      code = 0x10000 + (code - 0xd800) * 0x400 + (next - 0xdc00);
+      index += 1;
+    }
+    const extra = code < 0x80 ? 0 : code < 0x800 ? 1 : code < 0x10000 ? 2 : 3;
+    bytes[at] = extra === 0 ? code : ((0xff00 >> (extra + 1)) & 0xff) | (code >> (6 * extra));
+    for (let byte = 1; byte <= extra; byte += 1) bytes[at + byte] = 0x80 | ((code >> (6 * (extra - byte))) & 0x3f);
+    at += 1 + extra;
+  }
+  return at;
+};
 
 const varintLength = (value: number): number => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
 

@@ -16,7 +16,9 @@ describe('first lines by email', () => {
 
   it('when emails differ only where a careless key would merge them, then each keeps its own line', () => {
     const lines = new FirstLinesByEmail(keyed());
-    const emails = ['a', 'a@', '@a', 'a@b', 'a@b@c', 'ab@c', 'a@bc', 'é@x.org', 'e\u0301@x.org', 'ana@example.org', 'ana@example.org.'];
+    const emails = ['a', 'a@', '@a', 'a@b', 'a@b@c', 'ab@c', 'a@bc', 'é@x.org', 'e\u0301@x.org', 'ana@example.org', 'ana@example.org.', '😀@x.org', '\ufffd@x.org'];
+    // Lone surrogates, which UTF-8 cannot hold (TextEncoder would write each as U+FFFD).
+    emails.push('\ud83d@x.org', '\ude00@x.org', '\ude00\ud83d@x.org', '\ud83d\ud83d@x.org', '\ud800@x.org');
     emails.forEach((email, index) => expect(lines.firstLine(email, index + 2), email).to.equal(index + 2));
     emails.forEach((email, index) => expect(lines.firstLine(email, 100), email).to.equal(index + 2));
   });
