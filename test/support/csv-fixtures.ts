@@ -105,7 +105,9 @@ export interface SpreadsheetReading {
 }
 
 /** How a downloaded file may be opened: with the list separator of any common locale, quotes honoured or not. */
-export const SPREADSHEET_READINGS: SpreadsheetReading[] = ([',', ';', '\t'] as const).flatMap((delimiter) => (['"', false] as const).map((quote) => ({ delimiter, quote })));
+export const SPREADSHEET_READINGS: SpreadsheetReading[] = ([',', ';', '\t'] as const).flatMap((delimiter) =>
+  (['"', false] as const).map((quote) => ({ delimiter, quote })),
+);
 
 /** Read as a spreadsheet would: each record's cells, however many. */
 export const readAsSpreadsheet = (text: string, { delimiter, quote }: SpreadsheetReading): Cells[] =>

@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { FIX_FILE_HEADER, SPREADSHEET_READINGS, TEMPLATE_HEADER, anEducatorRow, csvFile, formulaCells, parseCsv, rawFile, readAsSpreadsheet } from '../../support/csv-fixtures';
+import {
+  FIX_FILE_HEADER,
+  SPREADSHEET_READINGS,
+  TEMPLATE_HEADER,
+  anEducatorRow,
+  csvFile,
+  formulaCells,
+  parseCsv,
+  rawFile,
+  readAsSpreadsheet,
+} from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, createOtherDistrict, download, siteIdsByName, uploadAndProcess, uploadFile } from './upload-kit';
 
 describeOnEachDatabase('The failures download and the fix file', (database) => {
@@ -61,7 +71,11 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
   it('when the downloaded fix file is corrected and uploaded as it is, then the fixed rows are created with their original values', async () => {
     const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fileWithFailures() });
     const fixFile = (await failuresOf(siteAdmin, first.id)).text;
-    const corrected = fixFile.replace(/,Teacher,/g, ',Educator,').replace(/,Principal,/g, ',Counselor,').replace(',"\tPrincipal",', ',Site Admin,').replace(',bad-email,', ',fixed5@partner-high.example.org,');
+    const corrected = fixFile
+      .replace(/,Teacher,/g, ',Educator,')
+      .replace(/,Principal,/g, ',Counselor,')
+      .replace(',"\tPrincipal",', ',Site Admin,')
+      .replace(',bad-email,', ',fixed5@partner-high.example.org,');
 
     const second = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: corrected, fileName: 'fixed.csv' });
 
@@ -98,7 +112,7 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
     ]);
   });
 
-  it('when names hold formulas after a separator, spaces or invisible characters, or in full-width forms, then no spreadsheet runs them and the fix file gives them back', async () => {
+  it('when names hold formulas after a separator, behind invisible characters or full-width, then no spreadsheet runs them and they come back', async () => {
     const names = [
       ['x;=1+1', 'Li;@cmd'],
       ['\u200b+1', '－1'],
@@ -121,9 +135,10 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
     expect(rows.map((row) => [row.first_name, row.last_name])).to.deep.equal(names.map((pair) => pair.map((name) => name.trim())));
   });
 
-  it('when a row has more cells than the template, then the fix file holds it whole as typed under First Name, through every round, until it is mended', async () => {
+  it('when a row has more cells than the template, then the fix file holds it whole as typed under First Name, round after round, until mended', async () => {
     const typed = 'Lee,Smith, Jr.,lee@partner-high.example.org,Educator';
-    const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: rawFile([TEMPLATE_HEADER.join(','), typed, 'Ann,Lee,ann@partner-high.example.org']) });
+    const content = rawFile([TEMPLATE_HEADER.join(','), typed, 'Ann,Lee,ann@partner-high.example.org']);
+    const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content });
     expect(first.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([
       [2, 'WRONG_COLUMN_COUNT'],
       [3, 'WRONG_COLUMN_COUNT'],
@@ -144,7 +159,9 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
       ['Ann', 'Lee', 'ann@partner-high.example.org', ''],
     ]);
 
-    const mended = fixFile.replace(`"${typed}",,,`, 'Lee,"Smith, Jr.",lee@partner-high.example.org,Educator').replace('ann@partner-high.example.org,', 'ann@partner-high.example.org,Educator');
+    const mended = fixFile
+      .replace(`"${typed}",,,`, 'Lee,"Smith, Jr.",lee@partner-high.example.org,Educator')
+      .replace('ann@partner-high.example.org,', 'ann@partner-high.example.org,Educator');
     const last = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: mended });
     expect(last).to.deep.include({ recordsCreated: 2, recordsFailed: 0 });
     const created: { first_name: string; last_name: string; email: string; role_code: string }[] = await server.application.dataSource.query(

@@ -119,7 +119,8 @@ const workerWith = async (store: ScriptedStore, chunkRows = 1000, rows = ROWS): 
   await accounts.save(anEducator().withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
   const settings = { workerId: 'worker-1', chunkRows, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
-  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, templateEventsOf(rows), settings, new FixedClock(), new FixedRandomSource());
+  const readTemplate = templateEventsOf(rows);
+  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, readTemplate, settings, new FixedClock(), new FixedRandomSource());
 };
 
 describe('ProcessUploadBatch', () => {
@@ -136,7 +137,12 @@ describe('ProcessUploadBatch', () => {
 
   it('when two different emails share the fingerprint duplicate detection used to keep, then both are created and neither is DUPLICATE_IN_FILE', async () => {
     const store = new ScriptedStore(batch, []);
-    const rows = [...ROWS, ['Ed', 'Yu', COLLIDING_EMAILS[0], 'Educator'], ['Fa', 'Zo', COLLIDING_EMAILS[1], 'Educator'], ['Gi', 'Qi', 'ANA@example.org', 'Educator']];
+    const rows = [
+      ...ROWS,
+      ['Ed', 'Yu', COLLIDING_EMAILS[0], 'Educator'],
+      ['Fa', 'Zo', COLLIDING_EMAILS[1], 'Educator'],
+      ['Gi', 'Qi', 'ANA@example.org', 'Educator'],
+    ];
 
     await (await workerWith(store, 1000, rows)).execute();
 

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { halfSipHash } from '../../../../src/domain/shared/half-sip-hash';
 
 // The reference implementation's vectors_hsip32 (github.com/veorq/SipHash): key 00 01 … 07, message 00 01 … of each length.
-const REFERENCE = [0x5b9f35a9, 0xb85a4727, 0x03a662fa, 0x04e7fe8a, 0x89466e2a, 0x69b6fac5, 0x23fc6358, 0xc563cf8b, 0x8f84b8d0, 0x79e706f8, 0x3479b094, 0x50300808];
+const REFERENCE = [
+  0x5b9f35a9, 0xb85a4727, 0x03a662fa, 0x04e7fe8a, 0x89466e2a, 0x69b6fac5, 0x23fc6358, 0xc563cf8b, 0x8f84b8d0, 0x79e706f8, 0x3479b094, 0x50300808,
+];
 
 describe('HalfSipHash-2-4', () => {
   it('when the reference key hashes the reference messages, then it gives the reference values', () => {

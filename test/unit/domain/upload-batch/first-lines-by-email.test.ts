@@ -16,7 +16,8 @@ describe('first lines by email', () => {
 
   it('when emails differ only where a careless key would merge them, then each keeps its own line', () => {
     const lines = new FirstLinesByEmail(keyed());
-    const emails = ['a', 'a@', '@a', 'a@b', 'a@b@c', 'ab@c', 'a@bc', 'é@x.org', 'e\u0301@x.org', 'ana@example.org', 'ana@example.org.', '😀@x.org', '\ufffd@x.org'];
+    const emails = ['a', 'a@', '@a', 'a@b', 'a@b@c', 'ab@c', 'a@bc', 'é@x.org', 'e\u0301@x.org', 'ana@example.org', 'ana@example.org.'];
+    emails.push('😀@x.org', '\ufffd@x.org');
     // Lone surrogates, which UTF-8 cannot hold (TextEncoder would write each as U+FFFD).
     emails.push('\ud83d@x.org', '\ude00@x.org', '\ude00\ud83d@x.org', '\ud83d\ud83d@x.org', '\ud800@x.org');
     emails.forEach((email, index) => expect(lines.firstLine(email, index + 2), email).to.equal(index + 2));
@@ -78,10 +79,11 @@ describe('first lines by email', () => {
   it('when it is sized for fewer emails than arrive (or for none), then it still grows and keeps every line', () => {
     for (const expected of [0, 10, 50_000]) {
       const lines = new FirstLinesByEmail(keyed(), expected);
-      for (let index = 0; index < 100_000; index += 1) lines.firstLine(`counselor.${index}@district${index % 300}.example.org`, index + 2);
+      const email = (index: number): string => `counselor.${index}@district${index % 300}.example.org`;
+      for (let index = 0; index < 100_000; index += 1) lines.firstLine(email(index), index + 2);
       expect(lines.size, `sized for ${expected}`).to.equal(100_000);
       for (let index = 0; index < 100_000; index += 1) {
-        if (lines.firstLine(`counselor.${index}@district${index % 300}.example.org`, 999_999) !== index + 2) throw new Error(`line of counselor.${index} lost when sized for ${expected}`);
+        if (lines.firstLine(email(index), 999_999) !== index + 2) throw new Error(`line of counselor.${index} lost when sized for ${expected}`);
       }
     }
   });

@@ -69,9 +69,10 @@ describe('the fix file', () => {
     ];
     const wholeRow = ['=1', 'x;=2', '\t+3', '-a@b.org', 'Educator'];
     const fixFile = async (): Promise<string> =>
-      render(failures(...risky.map((cells, index) => failure(index + 2, cells, `"${cells[0]}" is not valid`)), failure(9, wholeRow, 'Wrong count', 'WRONG_COLUMN_COUNT')));
+      render(failures(...risky.map((cells, index) => failure(index + 2, cells, `"${cells[0]}" is bad`)), failure(9, wholeRow, 'Wrong', 'WRONG_COLUMN_COUNT')));
     for (const reading of SPREADSHEET_READINGS) {
-      it(`when it is read with ${JSON.stringify(reading.delimiter)} ${reading.quote ? 'honouring quotes' : 'ignoring quotes'}, then no cell starts a formula`, async () => {
+      const how = `${JSON.stringify(reading.delimiter)} ${reading.quote ? 'honouring quotes' : 'ignoring quotes'}`;
+      it(`when it is read with ${how}, then no cell starts a formula`, async () => {
         const rows = readAsSpreadsheet(await fixFile(), reading);
         expect(rows.length).to.be.greaterThan(4);
         expect(formulaCells(rows)).to.deep.equal([]);
