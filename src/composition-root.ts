@@ -23,6 +23,7 @@ import { HmacRegistrationCodes } from './infrastructure/auth/hmac-registration-c
 import { JwtTokenIssuer } from './infrastructure/auth/jwt-token-issuer';
 import { PublicIds } from './infrastructure/auth/public-ids';
 import { SystemClock } from './infrastructure/clock/system-clock';
+import { CryptoRandomSource } from './infrastructure/random/crypto-random-source';
 import type { RequestContext } from './infrastructure/graphql/context';
 import { createLoaders } from './infrastructure/graphql/loaders';
 import { AccountResolver } from './infrastructure/graphql/resolvers/account.resolver';
@@ -152,6 +153,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     readTemplateCsv,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
     clock,
+    new CryptoRandomSource(),
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
   const outbox = new OutboxDispatcher(dataSource, delivery, codes, clock, log);

@@ -6,6 +6,7 @@ import { fail, ok, refusal, type DomainError, type Result } from '../../src/doma
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
 import type { Clock } from '../../src/application/ports/clock';
+import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenIssuer } from '../../src/application/ports/token-issuer';
@@ -13,6 +14,13 @@ import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfW
 import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The same numbers every time, so that a test's hashes are the same on every run. */
+export class FixedRandomSource implements RandomSource {
+  uint32s(count: number): Uint32Array {
+    return Uint32Array.from({ length: count }, (_, index) => 0x9e3779b9 * (index + 1));
+  }
+}
 
 export class FixedClock implements Clock {
   private current: Date;
