@@ -11,3 +11,8 @@ export const firstInvisibleCharacter = (text: string): string | null => {
   const found = INVISIBLE.exec(text);
   return found ? `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : null;
 };
+
+const BLANK = /[\s\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}\u2800]/u;
+
+/** How many characters of a text show something: spaces of every kind and invisible characters do not count. */
+export const visibleLength = (text: string): number => [...text].filter((character) => !BLANK.test(character)).length;
