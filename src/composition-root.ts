@@ -39,6 +39,7 @@ import { readRowsInGroups } from './infrastructure/persistence/grouped-reads';
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
 import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
+import { TypeOrmInvitationAllowances } from './infrastructure/persistence/typeorm-invitation-allowances';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 
@@ -86,6 +87,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
   const throttle = new TypeOrmAttemptThrottle(dataSource);
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
+  const allowances = new TypeOrmInvitationAllowances(dataSource);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
   const uploadLog = new ReadUploadLog(sites, uploads);
   const identifyActor = new IdentifyActor(tokens, accounts, clock);
@@ -96,7 +98,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, clock),
+        new CreateEducatorAccount(sites, unitOfWork, allowances, clock, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -110,7 +112,13 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           sites,
           uploads,
           readTemplateCsv,
-          { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
+          {
+            ...csvLimits,
+            maxUploadBytes: config.maxUploadBytes,
+            maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite,
+            maxRowsPerAdminPerDay: config.maxBulkRowsPerAdminPerDay,
+          },
+          allowances,
           clock,
         ),
         uploadLog,

@@ -1,4 +1,5 @@
 import { EducatorAccount } from '../domain/educator/educator-account';
+import { HOUR_MS, singleCreationLimitReached, type InvitationLimit } from '../domain/educator/invitation-allowance';
 import { decideAccountCreation } from '../domain/role/account-creation-policy';
 import type { RoleCode } from '../domain/role/role';
 import { siteAdminRecommendation, type Warning } from '../domain/school/site-admin-recommendation';
@@ -8,6 +9,7 @@ import { ok, refusal, type DomainError, type Result } from '../domain/shared/res
 import { AccessDenied } from './access-denied';
 import { SINGLE_CREATION_AGREEMENT_VERSION } from './agreements';
 import type { Clock } from './ports/clock';
+import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { AccountCreation, UnitOfWork, WrittenCreation } from './ports/unit-of-work';
 
 export interface CreateEducatorAccountRequest {
@@ -25,11 +27,17 @@ const SITE_OUT_OF_REACH = 'You are not allowed to create accounts for that schoo
 export type CreateEducatorAccountOutcome = { account: EducatorAccount | null; warnings: Warning[]; userErrors: DomainError[] };
 
 export class CreateEducatorAccount {
+  private readonly limit: InvitationLimit;
+
   constructor(
     private readonly sites: SchoolSiteRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly allowances: InvitationAllowances,
     private readonly clock: Clock,
-  ) {}
+    invitationsPerAdminPerHour: number,
+  ) {
+    this.limit = { invitations: invitationsPerAdminPerHour, windowMs: HOUR_MS };
+  }
 
   async execute(actor: Actor, request: CreateEducatorAccountRequest): Promise<CreateEducatorAccountOutcome> {
     const knownIds = request.schoolSiteIds.filter((id): id is number => id !== undefined);
@@ -64,10 +72,18 @@ export class CreateEducatorAccount {
       countSiteAdminsOf: siteAdminSite?.id ?? null,
     };
 
+    // Counted once nothing else refuses the account, and given back if its email turns out to be taken.
+    const allowance = { adminAccountId: actor.accountId, kind: 'single' as const, amount: 1, at: now, limit: this.limit };
+    const taken = await this.allowances.take(allowance);
+    if (!taken.ok) return refused(singleCreationLimitReached(taken.error, now));
+
     // Most emails are new: the account is written straight away, and only an email in use is looked at.
     const firstTry = await this.unitOfWork.writeCreation(creation);
     const written = firstTry.ok || firstTry.error.code !== 'EMAIL_TAKEN' ? firstTry : await this.createAgain(creation, now);
-    if (!written.ok) return refused(written.error);
+    if (!written.ok) {
+      await this.allowances.giveBack(allowance);
+      return refused(written.error);
+    }
     const warning = siteAdminSite ? siteAdminRecommendation(written.value.activeSiteAdmins ?? 0, siteAdminSite.name) : null;
     return { account: EducatorAccount.restore({ ...account.snapshot, id: written.value.accountId }), warnings: warning ? [warning] : [], userErrors: [] };
   }

@@ -1,3 +1,4 @@
+import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allowance';
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
@@ -5,6 +6,7 @@ import { refusal, type DomainError } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
 import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
 import type { Clock } from './ports/clock';
+import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
 
@@ -19,6 +21,7 @@ export interface UploadRequest {
 export interface UploadLimits extends CsvLimits {
   maxUploadBytes: number;
   maxWaitingBatchesPerSite: number;
+  maxRowsPerAdminPerDay: number;
 }
 
 export type UploadOutcome = { batch: UploadBatchView | null; userErrors: DomainError[] };
@@ -51,6 +54,7 @@ export class UploadEducatorAccounts {
     private readonly batches: UploadBatchStore,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly limits: UploadLimits,
+    private readonly allowances: InvitationAllowances,
     private readonly clock: Clock,
   ) {}
 
@@ -79,9 +83,10 @@ export class UploadEducatorAccounts {
     let queued = false;
     try {
       const received = await this.receive(batchId, request.file);
-      if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement);
+      const rejection = received.rejection ?? (request.dryRun ? null : await this.rowsOverDailyLimit(actor, received.dataRows));
+      if (rejection) await this.batches.markRejected(batchId, received.bytes, rejection, this.clock.now(), agreement);
       else await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement);
-      queued = !received.rejection;
+      queued = !rejection;
     } catch (error) {
       await this.batches.discard(batchId);
       throw error;
@@ -90,6 +95,17 @@ export class UploadEducatorAccounts {
     // Only once this request has read what it answers, so a worker in the same process does not compete with those reads.
     if (queued) this.batches.announceQueued();
     return { batch, userErrors: [] };
+  }
+
+  /**
+   * Every row of a readable file may become an invitation: they count against the uploader's rows of the last 24 hours,
+   * the file as a whole or not at all. A dry run sends nothing and counts nothing. Null when the rows fit.
+   */
+  private async rowsOverDailyLimit(actor: Actor, rows: number): Promise<string | null> {
+    const now = this.clock.now();
+    const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
+    const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
+    return taken.ok ? null : bulkRowsLimitReached(rows, taken.error, limit, now);
   }
 
   /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template. */
