@@ -25,6 +25,8 @@ export interface Config {
   maxRowBytes: number;
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
+  maxInvitationsPerAdminPerHour: number;
+  maxBulkRowsPerAdminPerDay: number;
   apiProcesses: number;
 }
 
@@ -92,6 +94,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxRowBytes: integer(env, 'MAX_ROW_BYTES', 64 * 1024),
     uploadChunkRows: integer(env, 'UPLOAD_CHUNK_ROWS', 1000),
     maxQueuedBatchesPerSite: integer(env, 'MAX_QUEUED_BATCHES_PER_SITE', 10),
+    maxInvitationsPerAdminPerHour: integer(env, 'MAX_INVITATIONS_PER_ADMIN_PER_HOUR', 200),
+    maxBulkRowsPerAdminPerDay: integer(env, 'MAX_BULK_ROWS_PER_ADMIN_PER_DAY', 1_000_000),
     apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
   };
 };
