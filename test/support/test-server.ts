@@ -7,7 +7,7 @@ import { buildApplication, type Application } from '../../src/composition-root';
 import { loadConfig, type Config } from '../../src/config';
 import { seedDemoDistrict, type DemoDistrict } from '../../src/cli/demo-district';
 import { MovableClock } from '../../src/infrastructure/clock/system-clock';
-import { createLog } from '../../src/infrastructure/logging';
+import { createLog, type Log } from '../../src/infrastructure/logging';
 import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
 import type { TestDatabase } from './databases';
 import { postGraphQL, signInAt, uploadTo, UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions } from './graphql-client';
@@ -46,17 +46,17 @@ const dropEverything = async (application: Application): Promise<void> => {
 /** TEST_LOG=1 shows the service's own log lines (errors it masked, emails it sent) while debugging a test. */
 const testLog = process.env.TEST_LOG ? createLog({}) : () => undefined;
 
-/** The real service on a real port, against a real database, with a clock the test can move. */
-export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}): Promise<TestServer> => {
+/** The real service on a real port, against a real database, with a clock the test can move; `log` receives what it logs. */
+export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}, log: Log = testLog): Promise<TestServer> => {
   const outboxDir = mkdtempSync(join(tmpdir(), 'educators-outbox-'));
   const config: Config = { ...loadConfig({}), databaseUrl: database.url(), worker: false, mailOutboxDir: outboxDir, ...configOverrides };
   const clock = new MovableClock();
-  let application = await buildApplication(config, { clock, log: testLog });
+  let application = await buildApplication(config, { clock, log });
   if (database.label === 'MySQL') {
     // A MySQL test database outlives the suite: start from nothing so the migrations themselves are tested.
     await dropEverything(application);
     await application.close();
-    application = await buildApplication(config, { clock, log: testLog });
+    application = await buildApplication(config, { clock, log });
   }
   const server: Server = await new Promise((resolve) => {
     const listening = createServer(application.handleRequest).listen(0, '127.0.0.1', () => resolve(listening));
