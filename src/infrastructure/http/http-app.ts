@@ -45,15 +45,18 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     costLimit: { maxCost: GRAPHQL_LIMITS.cost },
     // graphql-js counts tokens while parsing (parseOptions below); Armor's own counter answers syntax errors with HTTP 500.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: deps.config.production },
+    // formatError drops suggestions from every message, those about variables too; Armor's would leave "[Suggestion hidden]?".
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // No client of ours sends persisted-query hashes: off, a hash is refused with PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
-    formatError: formatError(deps.log),
+    formatError: formatError(deps.log, { hideSuggestions: deps.config.production }),
     csrfPrevention: true,
     // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
     stopOnTerminationSignals: false,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { createLog } from '../../../src/infrastructure/logging';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
@@ -44,9 +45,16 @@ const streamed = (text: string, pieceBytes = 64 * 1024): ReadableStream<Uint8Arr
 
 describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it refuses', (database) => {
   let server: TestServer;
+  let token: string;
+  /** What the service logged, line by line, through the real logger. */
+  const logged: string[] = [];
 
   before(async () => {
-    server = await startTestServer(database);
+    server = await startTestServer(database, {}, createLog({}, (line) => logged.push(line)));
+    token = await server.signIn(server.demo.siteAdminEmail);
+  });
+  beforeEach(() => {
+    logged.length = 0;
   });
   after(async () => {
     await server.close();
@@ -131,5 +139,27 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
     });
 
     answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
+  });
+
+  it('when a request names a persisted query, by hash or with a hash that does not match, then it is PERSISTED_QUERY_NOT_SUPPORTED and nothing is logged', async () => {
+    const persisted = (body: object) => post(server, JSON.stringify(body), { 'content-type': 'application/json' });
+    const mismatch = await persisted({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+    const byHash = await persisted({ extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+
+    for (const answer of [mismatch, byHash]) expect(answer.body).to.deep.equal({ errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('when a string is sent where an Upload is expected, then it is BAD_USER_INPUT naming the field, and nothing is logged', async () => {
+    const sites = await server.graphql('{ schoolSites { id } }', {}, token);
+    const input = { schoolSiteId: sites.data.schoolSites[0].id, file: 'First Name,Last Name', agreementAccepted: true };
+
+    const answer = await server.graphql('mutation($input: UploadEducatorAccountsInput!) { uploadEducatorAccounts(input: $input) { userErrors { code } } }', { input }, token);
+
+    expect([answer.status, answer.errors?.map((error) => [error.extensions?.code, error.message])]).to.deep.equal([
+      400,
+      [['BAD_USER_INPUT', 'Variable "$input" got an invalid value at "input.file"; Upload value invalid. Expected Upload instance.']],
+    ]);
+    expect(logged).to.deep.equal([]);
   });
 });
