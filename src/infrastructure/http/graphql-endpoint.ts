@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -13,11 +14,19 @@ import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
   uploadLogCache: UploadLogCache;
+  /** Who sent the request: null when nobody is signed in. */
+  identify(request: IncomingMessage): Promise<Viewer | null>;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
   contextFor(request: IncomingMessage, viewer: Viewer | null | undefined): Promise<RequestContext>;
   limits: { jsonBytes: number; upload: UploadOptions };
   log: ErrorLogger;
 }
+
+/** Apollo's CSRF prevention lets a multipart request through only with one of these headers, not empty. */
+const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'] as const;
+
+// Every multipart request is an upload, and uploads are for signed-in staff only.
+const notSignedIn = (): GraphQLError => new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /**
  * `/graphql` on Node's own request and response, without Express. Under 50 connections of createEducatorAccount,
@@ -27,14 +36,14 @@ export interface GraphQLEndpointDependencies {
  * multipart uploads go to graphql-upload-ts's processRequest, as its Express middleware did.
  */
 export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
-  const answer = async (request: IncomingMessage, response: ServerResponse, body: unknown, viewer: Viewer | null | undefined, keep?: (answer: BuiltAnswer) => void) => {
+  const answer = async (request: IncomingMessage, response: ServerResponse, body: unknown, context: () => Promise<RequestContext>, keep?: (answer: BuiltAnswer) => void) => {
     const url = request.url ?? '';
     const query = url.indexOf('?');
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
-      context: () => deps.contextFor(request, viewer),
+      context,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -55,7 +64,25 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
       response.end(lookup.kept.body);
       return;
     }
-    await answer(request, response, body, lookup.viewer, lookup.keep);
+    await answer(request, response, body, () => deps.contextFor(request, lookup.viewer), lookup.keep);
+  };
+
+  /**
+   * CSRF prevention and sign-in are checked before a byte of the body is read: anyone may send a broken or endless body,
+   * and only a request Apollo would run from someone signed in is worth parsing. Apollo refuses a missing preflight
+   * header itself, before it asks for the context; the context then refuses whoever is not signed in.
+   */
+  const answerMultipart = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const viewer = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.identify(request) : null;
+    if (!viewer) {
+      // The body stays unread: the connection goes with the answer rather than reading it to the end.
+      response.setHeader('connection', 'close');
+      return answer(request, response, undefined, () => Promise.reject(notSignedIn()));
+    }
+    const body = await processRequest(request, response, deps.limits.upload).catch((error: unknown) => {
+      throw malformedUpload(error);
+    });
+    await answer(request, response, body, () => deps.contextFor(request, viewer));
   };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -64,13 +91,23 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
     try {
       const type = mediaTypeOf(request);
       if (request.method === 'POST' && type === 'application/json') return await answerJson(request, response);
+      if (request.method === 'POST' && type === 'multipart/form-data') return await answerMultipart(request, response);
       // Any other body is not parsed: Apollo refuses the POST (CSRF prevention first, for the types a form can send).
-      const body = request.method === 'POST' && type === 'multipart/form-data' ? await processRequest(request, response, deps.limits.upload) : undefined;
-      await answer(request, response, body, undefined);
+      await answer(request, response, undefined, () => deps.contextFor(request, undefined));
     } catch (error) {
       answerFailedRequest(deps.log, error, request, response);
     }
   };
+};
+
+/**
+ * graphql-upload-ts refuses what breaks the multipart spec with an HTTP status; busboy's own refusals (no boundary, a
+ * body that ends early, a broken part header) come without one, but they too are the client's body.
+ */
+const malformedUpload = (error: unknown): Error => {
+  const status = (error as { status?: unknown }).status;
+  const reason = error instanceof Error ? error.message : String(error);
+  return clientError(typeof status === 'number' && status >= 400 && status < 500 ? status : 400, reason);
 };
 
 const mediaTypeOf = (request: IncomingMessage): string => (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

@@ -75,11 +75,13 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     maxQueries: 500,
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
+  const identify = (request: IncomingMessage) => deps.identifyActor.execute(bearerToken(request));
   const graphql = graphqlEndpoint({
     apollo,
     uploadLogCache,
+    identify,
     contextFor: async (request, identified) => {
-      const viewer = identified !== undefined ? identified : await deps.identifyActor.execute(bearerToken(request));
+      const viewer = identified !== undefined ? identified : await identify(request);
       const loaders = deps.createLoaders();
       // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
       if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);

@@ -43,6 +43,13 @@ const streamed = (text: string, pieceBytes = 64 * 1024): ReadableStream<Uint8Arr
   });
 };
 
+/** Multipart bodies no parser can read, each with the Content-Type it came with. */
+const BROKEN_MULTIPART: { label: string; type: string; body: string | Buffer }[] = [
+  { label: 'truncated', type: 'multipart/form-data; boundary=x', body: '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":' },
+  { label: 'without a boundary', type: 'multipart/form-data', body: '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{}\r\n--x--\r\n' },
+  { label: 'garbage', type: 'multipart/form-data; boundary=x', body: Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256)) },
+];
+
 describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it refuses', (database) => {
   let server: TestServer;
   let token: string;
@@ -138,6 +145,44 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
       socket.on('error', reject);
     });
 
+    answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
+  });
+
+  it('when a broken multipart body comes without the preflight header, then CSRF prevention refuses it with 400 unread, signed in or not, and nothing is logged', async () => {
+    for (const { label, type, body } of BROKEN_MULTIPART) {
+      for (const authorization of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+        const answer = await post(server, body, { 'content-type': type, ...authorization });
+
+        expect([answer.status, answer.body.errors?.map((error: { extensions: { code: string } }) => error.extensions.code)], label).to.deep.equal([400, ['BAD_REQUEST']]);
+        expect(answer.body.errors[0].message, label).to.contain('Cross-Site Request Forgery');
+      }
+    }
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('when a broken multipart body comes with the preflight header from nobody signed in, then it is refused with 401 UNAUTHENTICATED unread and nothing is logged', async () => {
+    for (const { label, type, body } of BROKEN_MULTIPART) {
+      for (const authorization of [{}, { authorization: 'Bearer not.a.jwt' }] as Record<string, string>[]) {
+        const answer = await post(server, body, { 'content-type': type, 'apollo-require-preflight': 'true', ...authorization });
+
+        expect([answer.status, answer.body], label).to.deep.equal([401, { errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }] }]);
+      }
+    }
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('when a signed-in client sends a broken multipart body with the preflight header, then it is 400 as malformed, logged on one line without a stack', async () => {
+    for (const { label, type, body } of BROKEN_MULTIPART) {
+      const answer = await post(server, body, { 'content-type': type, 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` });
+
+      expect([answer.status, answer.body, answer.cacheControl], label).to.deep.equal([400, MALFORMED, 'no-store']);
+    }
+    expect(logged).to.have.length(BROKEN_MULTIPART.length);
+    for (const line of logged) {
+      expect(line.indexOf('\n'), line).to.equal(line.length - 1);
+      expect(JSON.parse(line)).to.deep.include({ message: 'Refused a request the client has to fix', path: '/graphql', status: 400 });
+      expect(line, 'no stack frames').not.to.match(/\bat .*\(|node_modules/);
+    }
     answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
   });
 
