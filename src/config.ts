@@ -18,6 +18,12 @@ export interface Config {
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
   apiProcesses: number;
+  /** A connection with no byte in or out for this long is closed; a live upload, however slow, is never cut. */
+  idleTimeoutSeconds: number;
+  /** How long a client has to send its request headers. */
+  headersTimeoutSeconds: number;
+  /** How long a JSON body has to arrive; an upload has no such budget. */
+  jsonBodyTimeoutSeconds: number;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -82,5 +88,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     uploadChunkRows: integer(env, 'UPLOAD_CHUNK_ROWS', 1000),
     maxQueuedBatchesPerSite: integer(env, 'MAX_QUEUED_BATCHES_PER_SITE', 10),
     apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
+    idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', 120),
+    headersTimeoutSeconds: integer(env, 'HEADERS_TIMEOUT_SECONDS', 60),
+    jsonBodyTimeoutSeconds: integer(env, 'JSON_BODY_TIMEOUT_SECONDS', 300),
   };
 };

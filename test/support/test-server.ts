@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { buildApplication, type Application } from '../../src/composition-root';
 import { loadConfig, type Config } from '../../src/config';
 import { seedDemoDistrict, type DemoDistrict } from '../../src/cli/demo-district';
 import { MovableClock } from '../../src/infrastructure/clock/system-clock';
+import { createHttpServer } from '../../src/infrastructure/http/http-server';
 import { createLog, type Log } from '../../src/infrastructure/logging';
 import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
 import type { TestDatabase } from './databases';
@@ -59,7 +60,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     application = await buildApplication(config, { clock, log });
   }
   const server: Server = await new Promise((resolve) => {
-    const listening = createServer(application.handleRequest).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createHttpServer(application.handleRequest, config).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

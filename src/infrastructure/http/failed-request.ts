@@ -10,6 +10,7 @@ type ClientError = Error & { status: number; reason?: string };
 export const clientError = (status: number, reason?: string): ClientError => Object.assign(new Error(`HTTP ${status}`), { status, reason });
 
 const CLIENT_MESSAGES: Record<number, string> = {
+  408: 'The request took too long to arrive.',
   413: 'The request is too large.',
 };
 
@@ -20,9 +21,9 @@ const sendJson = (response: ServerResponse, status: number, body: object): void 
 };
 
 /**
- * The answer to a request that failed outside GraphQL's own error handling. Broken JSON, an oversized body or a broken
- * multipart request is the client's to fix: say so, without details. Anything else is logged and masked, never printed
- * to the client with its stack.
+ * The answer to a request that failed outside GraphQL's own error handling. Broken JSON, an oversized or late body or a
+ * broken multipart request is the client's to fix: say so, without details. Anything else is logged and masked, never
+ * printed to the client with its stack.
  */
 export const answerFailedRequest = (log: ErrorLogger, error: unknown, request: IncomingMessage, response: ServerResponse): void => {
   const { status, reason } = error as Partial<ClientError>;

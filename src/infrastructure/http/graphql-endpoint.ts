@@ -18,7 +18,7 @@ export interface GraphQLEndpointDependencies {
   identify(request: IncomingMessage): Promise<Viewer | null>;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
   contextFor(request: IncomingMessage, viewer: Viewer | null | undefined): Promise<RequestContext>;
-  limits: { jsonBytes: number; upload: UploadOptions };
+  limits: { jsonBytes: number; jsonBodyMs: number; upload: UploadOptions };
   log: ErrorLogger;
 }
 
@@ -57,7 +57,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
   };
 
   const answerJson = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readJsonBody(request, deps.limits.jsonBytes);
+    const body = await readJsonBody(request, deps.limits.jsonBytes, deps.limits.jsonBodyMs);
     const lookup = await deps.uploadLogCache.lookUp({ body, bearerToken: bearerToken(request), accept: request.headers.accept });
     if (lookup.kept) {
       response.setHeader('content-type', lookup.kept.contentType);
@@ -131,29 +131,35 @@ const decodedBody = (request: IncomingMessage): Readable => {
 };
 
 /**
- * A JSON object or array of at most `limit` bytes (after inflating), in UTF-8. A body over the limit is refused
- * without reading the rest (answerFailedRequest then closes the connection).
+ * A JSON object or array of at most `limit` bytes (after inflating), in UTF-8, arrived within `timeoutMs`. A body over
+ * the limit or late is refused without reading the rest (answerFailedRequest then closes the connection).
  */
-const readJsonBody = async (request: IncomingMessage, limit: number): Promise<unknown> => {
+const readJsonBody = async (request: IncomingMessage, limit: number, timeoutMs: number): Promise<unknown> => {
   if (Number(request.headers['content-length']) > limit) throw clientError(413);
   const charset = charsetOf(request);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw clientError(415);
   const source = decodedBody(request);
+  let late: NodeJS.Timeout | undefined;
   const bytes = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stopReading = (status: number): void => {
+      source.removeAllListeners('data');
+      source.pause();
+      reject(clientError(status));
+    };
+    // A body trickled a byte at a time would hold its connection open for as long as the idle timeout allows each byte.
+    late = setTimeout(() => stopReading(408), timeoutMs);
     source.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
-      source.removeAllListeners('data');
-      source.pause();
-      reject(clientError(413));
+      stopReading(413);
     });
     source.once('end', () => resolve(Buffer.concat(chunks, size)));
     // Broken compression, or the client went away before the body was complete.
     source.once('error', () => reject(clientError(400)));
     request.once('close', () => request.complete || reject(clientError(400)));
-  });
+  }).finally(() => clearTimeout(late));
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
