@@ -67,7 +67,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const jwtSecret = env.JWT_SECRET ?? (production ? '' : DEVELOPMENT_SECRET);
   const weakness = production ? weakSecretReason(jwtSecret) : undefined;
   if (weakness) {
-    throw new Error(`JWT_SECRET ${weakness}: in production set it to at least ${MIN_SECRET_LENGTH} random characters (for example the output of \`openssl rand -base64 48\`).`);
+    const advice = `in production set it to at least ${MIN_SECRET_LENGTH} random characters (for example the output of \`openssl rand -base64 48\`)`;
+    throw new Error(`JWT_SECRET ${weakness}: ${advice}.`);
   }
   return {
     production,

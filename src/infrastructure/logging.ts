@@ -16,7 +16,9 @@ const JWT = /\beyJ[\w-]*\.[\w-]*\.[\w-]*/g;
 /** `text` with the values of secret-named pairs, bearer tokens and JWTs replaced: query text may inline a password. */
 export const redactSecrets = (text: string): string =>
   text
-    .replace(NAMED_VALUE, (pair, quote: string, name: string, separator: string) => (SECRET_NAME.test(name) ? `${quote}${name}${quote}${separator}"${REDACTED}"` : pair))
+    .replace(NAMED_VALUE, (pair, quote: string, name: string, separator: string) =>
+      SECRET_NAME.test(name) ? `${quote}${name}${quote}${separator}"${REDACTED}"` : pair,
+    )
     .replace(BEARER, `Bearer ${REDACTED}`)
     .replace(JWT, REDACTED);
 

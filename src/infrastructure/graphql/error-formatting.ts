@@ -34,7 +34,8 @@ export const formatError =
     const invalidVariable = isInvalidVariable(error);
     if (invalidVariable || CLIENT_FACING_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-      return { ...formatted, message: clientMessage(error, formatted.message, hideSuggestions), extensions: invalidVariable ? { ...extensions, code: 'BAD_USER_INPUT' } : extensions };
+      const message = clientMessage(error, formatted.message, hideSuggestions);
+      return { ...formatted, message, extensions: invalidVariable ? { ...extensions, code: 'BAD_USER_INPUT' } : extensions };
     }
     log('Unexpected error while answering a GraphQL request', {
       path: formatted.path,

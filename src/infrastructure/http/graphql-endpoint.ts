@@ -36,7 +36,13 @@ const notSignedIn = (): GraphQLError => new GraphQLError('Sign in first.', { ext
  * multipart uploads go to graphql-upload-ts's processRequest, as its Express middleware did.
  */
 export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
-  const answer = async (request: IncomingMessage, response: ServerResponse, body: unknown, context: () => Promise<RequestContext>, keep?: (answer: BuiltAnswer) => void) => {
+  const answer = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+    context: () => Promise<RequestContext>,
+    keep?: (answer: BuiltAnswer) => void,
+  ) => {
     const url = request.url ?? '';
     const query = url.indexOf('?');
     const headers = new HeaderMap();

@@ -87,7 +87,11 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
       if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
       return { viewer, clientAddress: clientAddressOf(request, deps.config.trustProxy), publicIds: deps.publicIds, loaders };
     },
-    limits: { jsonBytes: 1024 * 1024, jsonBodyMs: deps.config.jsonBodyTimeoutSeconds * 1000, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
+    limits: {
+      jsonBytes: 1024 * 1024,
+      jsonBodyMs: deps.config.jsonBodyTimeoutSeconds * 1000,
+      upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 },
+    },
     log: deps.log,
   });
 

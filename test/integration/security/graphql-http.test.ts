@@ -148,19 +148,20 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
     answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
   });
 
-  it('when a broken multipart body comes without the preflight header, then CSRF prevention refuses it with 400 unread, signed in or not, and nothing is logged', async () => {
+  it('when a broken multipart body comes without the preflight header, then CSRF prevention refuses it unread with 400, and nothing is logged', async () => {
     for (const { label, type, body } of BROKEN_MULTIPART) {
       for (const authorization of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
         const answer = await post(server, body, { 'content-type': type, ...authorization });
 
-        expect([answer.status, answer.body.errors?.map((error: { extensions: { code: string } }) => error.extensions.code)], label).to.deep.equal([400, ['BAD_REQUEST']]);
+        const codes = answer.body.errors?.map((error: { extensions: { code: string } }) => error.extensions.code);
+        expect([answer.status, codes], label).to.deep.equal([400, ['BAD_REQUEST']]);
         expect(answer.body.errors[0].message, label).to.contain('Cross-Site Request Forgery');
       }
     }
     expect(logged).to.deep.equal([]);
   });
 
-  it('when a broken multipart body comes with the preflight header from nobody signed in, then it is refused with 401 UNAUTHENTICATED unread and nothing is logged', async () => {
+  it('when a broken multipart body with the preflight header comes from nobody signed in, then it is refused unread: 401 UNAUTHENTICATED', async () => {
     for (const { label, type, body } of BROKEN_MULTIPART) {
       for (const authorization of [{}, { authorization: 'Bearer not.a.jwt' }] as Record<string, string>[]) {
         const answer = await post(server, body, { 'content-type': type, 'apollo-require-preflight': 'true', ...authorization });
@@ -171,7 +172,7 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
     expect(logged).to.deep.equal([]);
   });
 
-  it('when a signed-in client sends a broken multipart body with the preflight header, then it is 400 as malformed, logged on one line without a stack', async () => {
+  it('when a signed-in client sends a broken multipart body with the preflight header, then it is 400 malformed, logged on one line, no stack', async () => {
     for (const { label, type, body } of BROKEN_MULTIPART) {
       const answer = await post(server, body, { 'content-type': type, 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` });
 
@@ -186,12 +187,13 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
     answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
   });
 
-  it('when a request names a persisted query, by hash or with a hash that does not match, then it is PERSISTED_QUERY_NOT_SUPPORTED and nothing is logged', async () => {
+  it('when a request names a persisted query, by hash or with a hash that does not match, then it is PERSISTED_QUERY_NOT_SUPPORTED, unlogged', async () => {
     const persisted = (body: object) => post(server, JSON.stringify(body), { 'content-type': 'application/json' });
     const mismatch = await persisted({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
     const byHash = await persisted({ extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
 
-    for (const answer of [mismatch, byHash]) expect(answer.body).to.deep.equal({ errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+    const notSupported = { errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] };
+    for (const answer of [mismatch, byHash]) expect(answer.body).to.deep.equal(notSupported);
     expect(logged).to.deep.equal([]);
   });
 
@@ -199,7 +201,9 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
     const sites = await server.graphql('{ schoolSites { id } }', {}, token);
     const input = { schoolSiteId: sites.data.schoolSites[0].id, file: 'First Name,Last Name', agreementAccepted: true };
 
-    const answer = await server.graphql('mutation($input: UploadEducatorAccountsInput!) { uploadEducatorAccounts(input: $input) { userErrors { code } } }', { input }, token);
+    const upload = 'mutation($input: UploadEducatorAccountsInput!) { uploadEducatorAccounts(input: $input) { userErrors { code } } }';
+
+    const answer = await server.graphql(upload, { input }, token);
 
     expect([answer.status, answer.errors?.map((error) => [error.extensions?.code, error.message])]).to.deep.equal([
       400,

@@ -9,14 +9,26 @@ const CODE = 'K7QD-M2XF-9PLR';
 const SIGN_IN = 'mutation($input: SignInInput!) { signIn(input: $input) { token } }';
 const REGISTER = 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { userErrors { code } } }';
 const CREATE = 'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }';
-const anAccount = (roleCode: unknown) => ({ firstName: 'Ana', lastName: 'Lee', email: 'ana.lee@example.org', roleCode, schoolSiteIds: [], agreementAccepted: true });
+const anAccount = (roleCode: unknown) => ({
+  firstName: 'Ana',
+  lastName: 'Lee',
+  email: 'ana.lee@example.org',
+  roleCode,
+  schoolSiteIds: [],
+  agreementAccepted: true,
+});
 
 const refusals = (response: GraphQLResponse): [string | undefined, string][] => (response.errors ?? []).map((error) => [error.extensions?.code, error.message]);
 
 /** A server whose log lines (through the real logger) the test reads. */
 const startLoggedServer = async (database: TestDatabase, config: Partial<Config> = {}): Promise<{ server: TestServer; logged: string[] }> => {
   const logged: string[] = [];
-  return { server: await startTestServer(database, config, createLog({}, (line) => logged.push(line))), logged };
+  const server = await startTestServer(
+    database,
+    config,
+    createLog({}, (line) => logged.push(line)),
+  );
+  return { server, logged };
 };
 
 describeOnEachDatabase('Input values are never echoed in errors', (database) => {
@@ -29,7 +41,7 @@ describeOnEachDatabase('Input values are never echoed in errors', (database) => 
     await server?.close();
   });
 
-  it('when a sign-in or registration variable is refused, then the answer names the variable, the field and the reason, never the password or the code', async () => {
+  it('when a sign-in or registration variable is refused, then the answer names the variable, the field and why, never the password or the code', async () => {
     const answers = [
       await server.graphql(SIGN_IN, { input: { username: 'ana@example.org', password: PASSWORD, remember: true } }),
       await server.graphql(SIGN_IN, { input: { username: PASSWORD, password: 20260101 } }),
@@ -70,7 +82,10 @@ describeOnEachDatabase('Input values are never echoed in errors', (database) => 
     const answer = await server.graphql(CREATE, { input: anAccount('EDUCATR') }, token);
 
     expect(refusals(answer)).to.deep.equal([
-      ['BAD_USER_INPUT', 'Variable "$input" got an invalid value at "input.roleCode"; Value does not exist in "RoleCode" enum. Did you mean the enum value "EDUCATOR"?'],
+      [
+        'BAD_USER_INPUT',
+        'Variable "$input" got an invalid value at "input.roleCode"; Value does not exist in "RoleCode" enum. Did you mean the enum value "EDUCATOR"?',
+      ],
     ]);
   });
 });
@@ -88,7 +103,8 @@ describeOnEachDatabase('In production, error messages guess at no name of the sc
   });
 
   it('when an enum value, a field, an input field or a type is misspelt, then no message says "Did you mean"', async () => {
-    const literal = 'mutation { createEducatorAccount(input: { firstName: "A", lastName: "B", email: "a@example.org", roleCode: EDUCATR, agreementAccepted: true }) { account { id } } }';
+    const literal = `mutation { createEducatorAccount(input: { firstName: "A", lastName: "B", email: "a@example.org", roleCode: EDUCATR,
+      agreementAccepted: true }) { account { id } } }`;
     const answers = [
       await server.graphql(CREATE, { input: anAccount('EDUCATR') }, token),
       await server.graphql(literal, {}, token),
@@ -124,10 +140,11 @@ describeOnEachDatabase('Secrets never reach the log', (database) => {
     await server?.close();
   });
 
-  it('when sign-in and registration fail unexpectedly with the password and the code inline in the query, then the logged operation has them redacted', async () => {
+  it('when sign-in and registration fail unexpectedly with the password and the code inline in the query, then the log has them redacted', async () => {
     const answers = [
       await server.graphql(`mutation { signIn(input: { username: "${server.demo.siteAdminEmail}", password: "${PASSWORD}" }) { token } }`),
-      await server.graphql(`mutation { registerAccount(input: { email: "a@example.org", registrationCode: "${CODE}", password: """${PASSWORD}""", educationalInterestAccepted: true }) { account { id } } }`),
+      await server.graphql(`mutation { registerAccount(input: { email: "a@example.org", registrationCode: "${CODE}", password: """${PASSWORD}""",
+        educationalInterestAccepted: true }) { account { id } } }`),
       await server.graphql(SIGN_IN, { input: { username: server.demo.siteAdminEmail, password: PASSWORD } }),
     ];
 

@@ -24,7 +24,14 @@ interface Outcome {
 const trickle = (server: TestServer, headers: Record<string, string>, body: Buffer, stallAfter = PIECES): Promise<Outcome> =>
   new Promise((resolve) => {
     const url = new URL(`${server.url}/graphql`);
-    const sending = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { ...headers, 'content-length': body.length } });
+    const sending = request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      agent: false,
+      headers: { ...headers, 'content-length': body.length },
+    });
     const pieceBytes = Math.ceil(body.length / PIECES);
     let piece = 0;
     const timer = setInterval(() => {
@@ -66,16 +73,23 @@ describeOnEachDatabase('Slow clients: an upload is never cut while bytes arrive;
 
   const uploadBody = (rows: number): { headers: Record<string, string>; body: Buffer } => {
     const boundary = 'slow-boundary';
-    const operations = JSON.stringify({ query: UPLOAD_MUTATION('id status'), variables: { input: { schoolSiteId: siteId, file: null, agreementAccepted: true } } });
+    const operations = JSON.stringify({
+      query: UPLOAD_MUTATION('id status'),
+      variables: { input: { schoolSiteId: siteId, file: null, agreementAccepted: true } },
+    });
     const body = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.file"]}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="staff.csv"\r\nContent-Type: text/csv\r\n\r\n${csvFile(educatorRows(rows))}\r\n--${boundary}--\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="staff.csv"\r\nContent-Type: text/csv\r\n\r\n` +
+        `${csvFile(educatorRows(rows))}\r\n--${boundary}--\r\n`,
     );
-    return { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'content-type': `multipart/form-data; boundary=${boundary}` }, body };
+    return {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    };
   };
 
-  it('when an upload arrives a piece every 300 ms for longer than the JSON body budget and many idle timeouts, then it is stored and processed whole', async () => {
+  it('when an upload arrives a piece every 300 ms for longer than the JSON body budget and many idle timeouts, then it is stored whole', async () => {
     const { headers, body } = uploadBody(30);
 
     const outcome = await trickle(server, headers, body);

@@ -7,10 +7,14 @@ const CODE = 'K7QD-M2XF-9PLR';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
 
 describe('log lines keep secrets out', () => {
-  it('when details hold a password, a registration code, a token or an Authorization header at any depth, then each value is redacted and the rest kept', () => {
+  it('when details hold a password, a registration code, a token or an Authorization header at any depth, then each is redacted, the rest kept', () => {
     const line = logLine(
       'Something failed',
-      { variables: { input: { username: 'ana@example.org', password: PASSWORD, registrationCode: CODE } }, headers: { Authorization: `Bearer ${JWT}`, cookie: 'edu_session=abc' }, token: JWT },
+      {
+        variables: { input: { username: 'ana@example.org', password: PASSWORD, registrationCode: CODE } },
+        headers: { Authorization: `Bearer ${JWT}`, cookie: 'edu_session=abc' },
+        token: JWT,
+      },
       AT,
     );
 
@@ -24,16 +28,29 @@ describe('log lines keep secrets out', () => {
   });
 
   it('when a process exit code is logged, then the number stays: only text and objects under a secret name are redacted', () => {
-    expect(JSON.parse(logLine('An API process ended unexpectedly', { pid: 12, code: 1, signal: null }, AT))).to.deep.include({ pid: 12, code: 1, signal: null });
+    expect(JSON.parse(logLine('An API process ended unexpectedly', { pid: 12, code: 1, signal: null }, AT))).to.deep.include({
+      pid: 12,
+      code: 1,
+      signal: null,
+    });
   });
 
   it('when query text inlines secrets as GraphQL literals, block strings, JSON members or SQL assignments, then only those values are replaced', () => {
     const cases: [string, string][] = [
-      [`mutation { signIn(input: { username: "ana@example.org", password: "${PASSWORD}" }) { token } }`, 'mutation { signIn(input: { username: "ana@example.org", password: "[redacted]" }) { token } }'],
-      [`mutation { registerAccount(input: { registrationCode: "${CODE}", password: """${PASSWORD}""" }) { account { id } } }`, 'mutation { registerAccount(input: { registrationCode: "[redacted]", password: "[redacted]" }) { account { id } } }'],
+      [
+        `mutation { signIn(input: { username: "ana@example.org", password: "${PASSWORD}" }) { token } }`,
+        'mutation { signIn(input: { username: "ana@example.org", password: "[redacted]" }) { token } }',
+      ],
+      [
+        `mutation { registerAccount(input: { registrationCode: "${CODE}", password: """${PASSWORD}""" }) { account { id } } }`,
+        'mutation { registerAccount(input: { registrationCode: "[redacted]", password: "[redacted]" }) { account { id } } }',
+      ],
       ['{ signIn(input: {password: 12345678901234}) { token } }', '{ signIn(input: {password: "[redacted]"}) { token } }'],
       [`{"username":"ana","password":"pa\\"ss","code":"${CODE}"}`, '{"username":"ana","password":"[redacted]","code":"[redacted]"}'],
-      [`UPDATE educator_account SET password_hash = '$argon2id$v=19$abc' WHERE id = 4`, `UPDATE educator_account SET password_hash = "[redacted]" WHERE id = 4`],
+      [
+        `UPDATE educator_account SET password_hash = '$argon2id$v=19$abc' WHERE id = 4`,
+        `UPDATE educator_account SET password_hash = "[redacted]" WHERE id = 4`,
+      ],
       [`authorization: Bearer ${JWT} was refused`, 'authorization: "[redacted]" [redacted] was refused'],
       [`a token ${JWT} in plain text, and Bearer abc.def`, 'a token [redacted] in plain text, and Bearer [redacted]'],
     ];
@@ -51,7 +68,9 @@ describe('log lines keep secrets out', () => {
     const lines: string[] = [];
     const log = createLog({}, (line) => lines.push(line));
 
-    log('Unexpected error while answering a GraphQL request', { operation: `mutation {\n  signIn(input: { username: "a", password: "${PASSWORD}" }) { token }\n}` });
+    log('Unexpected error while answering a GraphQL request', {
+      operation: `mutation {\n  signIn(input: { username: "a", password: "${PASSWORD}" }) { token }\n}`,
+    });
 
     expect(lines).to.have.length(1);
     expect(lines[0].indexOf('\n')).to.equal(lines[0].length - 1);
