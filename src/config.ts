@@ -1,3 +1,8 @@
+import { isIP } from 'node:net';
+
+/** Proxies that may name the client in X-Forwarded-For: the nearest `hops` of them, or those at these networks (CIDR). */
+export type TrustedProxies = { hops: number } | { networks: string[] };
+
 /** Every setting comes from the environment; README.md lists them with these defaults. */
 export interface Config {
   production: boolean;
@@ -11,7 +16,10 @@ export interface Config {
   worker: boolean;
   mailDelivery: boolean;
   introspection: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustedProxies;
+  /** Failed attempts one client address may make in a row, then one more every `addressFailureRefillSeconds`. */
+  addressFailureBurst: number;
+  addressFailureRefillSeconds: number;
   maxUploadBytes: number;
   maxUploadRows: number;
   maxRowBytes: number;
@@ -62,6 +70,32 @@ const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, max = N
   return value;
 };
 
+// Express's names for the ranges proxies usually sit in.
+const NAMED_NETWORKS: Record<string, string[]> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+const network = (entry: string): string => {
+  const [address, prefix, ...rest] = entry.split('/');
+  const bits = isIP(address) === 4 ? 32 : 128;
+  if (isIP(address) === 0 || rest.length > 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+    const names = Object.keys(NAMED_NETWORKS).join('/');
+    throw new Error(`TRUST_PROXY must be true, false, a number of proxies, or a comma list of addresses, networks (CIDR) or ${names}; got "${entry}"`);
+  }
+  return prefix === undefined ? `${address}/${bits}` : entry;
+};
+
+/** As Express's `trust proxy`, except that `true` is one proxy: Express's "trust every hop" lets a client name any address. */
+const trustedProxies = (raw = ''): TrustedProxies => {
+  const value = raw.trim();
+  if (value === '' || value === 'false') return { hops: 0 };
+  if (value === 'true') return { hops: 1 };
+  if (/^\d+$/.test(value)) return { hops: Number(value) };
+  return { networks: value.split(',').flatMap((entry) => NAMED_NETWORKS[entry.trim()] ?? [network(entry.trim())]) };
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const production = env.NODE_ENV === 'production';
   const jwtSecret = env.JWT_SECRET ?? (production ? '' : DEVELOPMENT_SECRET);
@@ -82,7 +116,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     worker: env.WORKER !== 'off',
     mailDelivery: env.MAIL_DELIVERY !== 'off',
     introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : !production,
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: trustedProxies(env.TRUST_PROXY),
+    // A school's staff may share one NAT address: deep enough for a morning of typing mistakes, then slowed, never locked.
+    addressFailureBurst: integer(env, 'ADDRESS_FAILURE_BURST', 100),
+    addressFailureRefillSeconds: integer(env, 'ADDRESS_FAILURE_REFILL_SECONDS', 30),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024),
     maxUploadRows: integer(env, 'MAX_UPLOAD_ROWS', 200_000),
     maxRowBytes: integer(env, 'MAX_ROW_BYTES', 64 * 1024),

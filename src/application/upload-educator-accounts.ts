@@ -4,7 +4,9 @@ import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
 import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
 import type { Clock } from './ports/clock';
+import type { Fingerprint, IdempotencyKeys, KeyedRequest, StartFingerprint } from './ports/idempotency-keys';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
 
@@ -14,6 +16,8 @@ export interface UploadRequest {
   file: AsyncIterable<Buffer>;
   agreementAccepted: boolean;
   dryRun: boolean;
+  /** Chosen by the client: the same upload sent again under it is answered the batch the first one stored. */
+  idempotencyKey?: string;
 }
 
 export interface UploadLimits extends CsvLimits {
@@ -52,6 +56,8 @@ export class UploadEducatorAccounts {
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly limits: UploadLimits,
     private readonly clock: Clock,
+    private readonly keys: IdempotencyKeys,
+    private readonly startFingerprint: StartFingerprint,
   ) {}
 
   async execute(actor: Actor, request: UploadRequest): Promise<UploadOutcome> {
@@ -60,7 +66,10 @@ export class UploadEducatorAccounts {
     if (!request.agreementAccepted) {
       return refused(refusal('AGREEMENT_REQUIRED', 'Accept the bulk account creation agreement to upload this file.', ['agreementAccepted']));
     }
-    if ((await this.batches.countWaiting(site.id)) >= this.limits.maxWaitingBatchesPerSite) {
+    const key = keyOf(actor.accountId, request.idempotencyKey);
+    // A retry is answered its batch even when the site's queue has filled since that batch landed.
+    const retried = key !== null && (await this.keys.find(key)) !== null;
+    if (!retried && (await this.batches.countWaiting(site.id)) >= this.limits.maxWaitingBatchesPerSite) {
       return refused(
         refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${this.limits.maxWaitingBatchesPerSite} uploads waiting. Wait for them to finish, then upload again.`),
       );
@@ -76,24 +85,45 @@ export class UploadEducatorAccounts {
       receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS),
     });
     const agreement = { acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION' as const, version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId };
+    const content = key && this.startFingerprint();
+    let idempotency: KeyedRequest | undefined;
+    let landed: boolean;
     let queued = false;
     try {
-      const received = await this.receive(batchId, request.file);
-      if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement);
-      else await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement);
-      queued = !received.rejection;
+      const received = await this.receive(batchId, request.file, content);
+      // A rejected file is told by its reason: the reader may give it before the whole file is read.
+      const decisive = [site.id, request.fileName, request.dryRun, received.rejection ?? content?.digest()];
+      idempotency = key ? keyedRequest(key, this.startFingerprint, 'uploadEducatorAccounts', decisive) : undefined;
+      landed = received.rejection
+        ? await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement, idempotency)
+        : await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement, idempotency);
+      queued = landed && !received.rejection;
     } catch (error) {
       await this.batches.discard(batchId);
       throw error;
     }
+    if (!landed) return this.answerEarlier(batchId, idempotency!);
     const batch = await this.batches.findBatch(batchId);
     // Only once this request has read what it answers, so a worker in the same process does not compete with those reads.
     if (queued) this.batches.announceQueued();
     return { batch, userErrors: [] };
   }
 
-  /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template. */
-  private async receive(batchId: number, file: AsyncIterable<Buffer>): Promise<{ bytes: number; dataRows: number; rejection: string | null }> {
+  /** The key already names an upload: this request's copy of the file goes, and the batch the key names is the answer. */
+  private async answerEarlier(batchId: number, request: KeyedRequest): Promise<UploadOutcome> {
+    await this.batches.discard(batchId);
+    const earlier = await this.keys.find(request);
+    const sameRequest = earlier?.requestDigest === request.requestDigest && earlier.batchId !== null;
+    const batch = sameRequest ? await this.batches.findBatch(earlier.batchId!) : null;
+    return batch ? { batch, userErrors: [] } : refused(IDEMPOTENCY_KEY_REUSED);
+  }
+
+  /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template (and feeds `content`). */
+  private async receive(
+    batchId: number,
+    file: AsyncIterable<Buffer>,
+    content: Fingerprint | null,
+  ): Promise<{ bytes: number; dataRows: number; rejection: string | null }> {
     const { batches, limits, clock } = this;
     let bytes = 0;
     let lastHeartbeat = clock.now().getTime();
@@ -119,6 +149,7 @@ export class UploadEducatorAccounts {
           }
           pending.push(piece);
           pendingBytes += piece.length;
+          content?.update(piece);
           const now = clock.now().getTime();
           if (now - lastHeartbeat >= HEARTBEAT_MS) {
             await batches.stillReceiving(batchId, new Date(now + RECEIVING_WINDOW_MS));

@@ -17,6 +17,7 @@ const CLIENT_FACING_CODES = new Set([
 ]);
 
 export type ErrorLogger = (message: string, details: Record<string, unknown>) => void;
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /**
  * Authorization failures become FORBIDDEN / UNAUTHENTICATED; anything unexpected is logged with its
@@ -24,8 +25,8 @@ export type ErrorLogger = (message: string, details: Record<string, unknown>) =>
  * without quoting the values it sent, and with `hideSuggestions` without guessing at the names it meant.
  */
 export const formatError =
-  (log: ErrorLogger, { hideSuggestions }: { hideSuggestions: boolean }) =>
-  (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  (log: ErrorLogger, { hideSuggestions }: { hideSuggestions: boolean }): ErrorFormatter =>
+  (formatted, error) => {
     const original = unwrapResolverError(error);
     if (original instanceof AccessDenied) return { message: original.message, path: formatted.path, extensions: { code: 'FORBIDDEN' } };
     if (original instanceof NotSignedIn) return { message: original.message, path: formatted.path, extensions: { code: 'UNAUTHENTICATED' } };

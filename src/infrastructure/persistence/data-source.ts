@@ -9,6 +9,8 @@ import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-ind
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
 import { DerivedRegistrationCodes1764000000003 } from './migrations/1764000000003-derived-registration-codes';
 import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
+import { ThrottleCountsBeforeChecking1764000000006 } from './migrations/1764000000006-throttle-counts-before-checking';
+import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempotency-keys';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -23,7 +25,16 @@ export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.option
  * selects the embedded SQLite file, so a newcomer needs no database server.
  */
 export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOptions => {
-  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000, IndexAccountsByRole1764000000001, OutboxTemplates1764000000002, DerivedRegistrationCodes1764000000003, UploadLogVersions1764000000004], synchronize: false, logging: false as const };
+  const migrations = [
+    CreateSchema1764000000000,
+    IndexAccountsByRole1764000000001,
+    OutboxTemplates1764000000002,
+    DerivedRegistrationCodes1764000000003,
+    UploadLogVersions1764000000004,
+    ThrottleCountsBeforeChecking1764000000006,
+    IdempotencyKeys1764000000007,
+  ];
+  const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {
     const url = new URL(databaseUrl);
     return {

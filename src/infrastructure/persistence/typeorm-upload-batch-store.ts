@@ -4,6 +4,7 @@ import { registrationDeadlineFor } from '../../domain/educator/educator-account'
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { RowFailureCode } from '../../domain/upload-batch/upload-row';
 import type { Page } from '../../application/ports/account-directory';
+import type { KeyedRequest } from '../../application/ports/idempotency-keys';
 import type { AgreementAcceptance } from '../../application/ports/unit-of-work';
 import type {
   ChunkCommit,
@@ -21,6 +22,7 @@ import { insertedId, optionalDate, parameterList, type Row, type Statement } fro
 import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
+import { claimKey } from './typeorm-idempotency-keys';
 
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
@@ -37,11 +39,11 @@ class FenceRefused extends Error {
 
 const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
-const BATCH_COLUMNS =
+export const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
 
 
-const toView = (row: Row): UploadBatchView => ({
+export const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
   fileName: String(row.file_name),
   schoolSiteId: Number(row.school_site_id),
@@ -279,8 +281,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     for (const listener of this.queuedListeners) listener();
   }
 
-  async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance, idempotency?: KeyedRequest): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (idempotency && !(await claimKey((sql, parameters) => manager.query(sql, parameters), idempotency, agreement.acceptedAt, batchId))) return false;
       await manager.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
         byteSize,
         totalRows,
@@ -288,11 +291,20 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       ]);
       await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
+      return true;
     });
   }
 
-  async markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async markRejected(
+    batchId: number,
+    byteSize: number,
+    reason: string,
+    now: Date,
+    agreement: AgreementAcceptance,
+    idempotency?: KeyedRequest,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (idempotency && !(await claimKey((sql, parameters) => manager.query(sql, parameters), idempotency, agreement.acceptedAt, batchId))) return false;
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
       await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ?, lease_expires_at = NULL WHERE id = ?", [
         byteSize,
@@ -303,12 +315,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       ]);
       await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
+      return true;
     });
   }
 
   async discard(batchId: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+      // A queueing whose answer was lost with its connection may have landed: that batch keeps its file.
+      await manager.query("DELETE FROM upload_file_chunk WHERE batch_id = ? AND EXISTS (SELECT 1 FROM upload_batch WHERE id = ? AND status = 'RECEIVING')", [
+        batchId,
+        batchId,
+      ]);
       await manager.query("DELETE FROM upload_batch WHERE id = ? AND status = 'RECEIVING'", [batchId]);
     });
   }

@@ -43,7 +43,7 @@ export interface Api extends Service {
   url: string;
   graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   signIn(email: string): Promise<string>;
-  upload(token: string, options: { schoolSiteId: string; content: string | Buffer; fileName?: string }): Promise<GraphQLResponse>;
+  upload(token: string, options: { schoolSiteId: string; content: string | Buffer; fileName?: string; idempotencyKey?: string }): Promise<GraphQLResponse>;
 }
 
 export interface BatchState {

@@ -57,7 +57,7 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
   const logged: string[] = [];
 
   before(async () => {
-    server = await startTestServer(database, {}, createLog({}, (line) => logged.push(line)));
+    server = await startTestServer(database, {}, { log: createLog({}, (line) => logged.push(line)) });
     token = await server.signIn(server.demo.siteAdminEmail);
   });
   beforeEach(() => {

@@ -23,11 +23,7 @@ const refusals = (response: GraphQLResponse): [string | undefined, string][] => 
 /** A server whose log lines (through the real logger) the test reads. */
 const startLoggedServer = async (database: TestDatabase, config: Partial<Config> = {}): Promise<{ server: TestServer; logged: string[] }> => {
   const logged: string[] = [];
-  const server = await startTestServer(
-    database,
-    config,
-    createLog({}, (line) => logged.push(line)),
-  );
+  const server = await startTestServer(database, config, { log: createLog({}, (line) => logged.push(line)) });
   return { server, logged };
 };
 
@@ -121,6 +117,23 @@ describeOnEachDatabase('In production, error messages guess at no name of the sc
       [['GRAPHQL_VALIDATION_FAILED', 'Unknown type "SignInInpt".']],
     ]);
     for (const answer of answers) expect(answer.text).not.to.match(/Did you mean|Suggestion/i);
+  });
+
+  it('when a subscription to live updates misspells a field or an argument, then its refusal does not say "Did you mean" either', async () => {
+    const refusalsOnTheStream = async (query: string): Promise<string[]> => {
+      const response = await fetch(`${server.url}/graphql/stream`, {
+        method: 'POST',
+        headers: { accept: 'text/event-stream', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      const next = /^event: next\ndata: (.*)$/m.exec(await response.text())!;
+      return (JSON.parse(next[1]) as GraphQLResponse).errors!.map((error) => error.message);
+    };
+
+    expect(await refusalsOnTheStream('subscription { uploadBatchChanged { idd } }')).to.deep.equal(['Cannot query field "idd" on type "UploadBatch".']);
+    expect(await refusalsOnTheStream('subscription { uploadBatchChanged(schoolSiteIdd: "x") { id } }')).to.deep.equal([
+      'Unknown argument "schoolSiteIdd" on field "Subscription.uploadBatchChanged".',
+    ]);
   });
 });
 

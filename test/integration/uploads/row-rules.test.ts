@@ -3,6 +3,7 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, csvFile, type Cells, type EducatorRow } from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createdEmails, invitationsIn, recipientOf, siteIdsByName, uploadAndProcess, type Batch } from './upload-kit';
+import { COLLIDING_EMAILS } from '../../support/old-fingerprint';
 
 const CREATE_ACCOUNT = `mutation($input: CreateEducatorAccountInput!) {
   createEducatorAccount(input: $input) { account { id email status } warnings { code } userErrors { code message } }
@@ -186,6 +187,13 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     ]);
     for (const failure of batch.failures.nodes) expect(failure.reason).to.match(/\bline 2\b/).and.match(/only the first row/);
     expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal(['educator2@partner-high.example.org', 'Same.Person@partner-high.example.org'].sort());
+  });
+
+  it('when two different emails shared the 64-bit fingerprint duplicate detection used to keep, then both are created and neither is a duplicate', async () => {
+    const batch = await upload([anEducatorRow(1, { email: COLLIDING_EMAILS[0] }), anEducatorRow(2, { email: COLLIDING_EMAILS[1] })]);
+
+    expect(batch).to.deep.include({ recordsProcessed: 2, recordsCreated: 2, recordsFailed: 0 });
+    expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal([...COLLIDING_EMAILS].sort());
   });
 
   it('when an email belongs to an account at another site or of another kind, then the row fails as EMAIL_TAKEN, whatever its case', async () => {

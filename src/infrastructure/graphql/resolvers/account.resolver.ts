@@ -66,7 +66,7 @@ export class AccountResolver {
   ): Promise<CreateEducatorAccountPayload> {
     const { actor } = viewerOf(context);
     const schoolSiteIds = (input.schoolSiteIds ?? []).map((id) => context.publicIds.decode('site', id));
-    const outcome = await this.createAccount.execute(actor, { ...input, schoolSiteIds });
+    const outcome = await this.createAccount.execute(actor, { ...input, schoolSiteIds, idempotencyKey: input.idempotencyKey ?? undefined });
     return {
       account: outcome.account && this.present(outcome.account, context),
       warnings: outcome.warnings.map(WarningType.from),

@@ -75,11 +75,10 @@ export class OutboxMessageRecord {
 }
 
 @Entity('throttle_counter')
+@Index('ix_throttle_counter_clears_at', ['clearsAt'])
 export class ThrottleCounterRecord {
   @PrimaryColumn({ type: 'varchar', length: 300, name: 'throttle_key' }) throttleKey: string;
-  @Column({ type: 'int' }) failures: number;
-  @Column({ ...epochMs, name: 'window_started_at' }) windowStartedAt: number;
-  @Column({ ...epochMs, name: 'blocked_until', nullable: true }) blockedUntil: number | null;
+  @Column({ ...epochMs, name: 'clears_at' }) clearsAt: number;
 }
 
 @Entity('upload_batch')
@@ -134,6 +133,18 @@ export class UploadLogVersionRecord {
   @Column({ type: 'bigint', default: 0 }) version: number;
 }
 
+/** Written in plain SQL (typeorm-idempotency-keys.ts); a record so that the schema knows the table. */
+@Entity('idempotency_key')
+@Index('ix_idempotency_key_created', ['createdAt'])
+export class IdempotencyKeyRecord {
+  @PrimaryColumn({ type: 'int', name: 'owner_account_id' }) ownerAccountId: number;
+  @PrimaryColumn({ type: 'varchar', length: 100, name: 'idempotency_key' }) idempotencyKey: string;
+  @Column({ type: 'varchar', length: 64, name: 'request_digest' }) requestDigest: string;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ type: 'int', name: 'educator_account_id', nullable: true }) educatorAccountId: number | null;
+  @Column({ type: 'int', name: 'upload_batch_id', nullable: true }) uploadBatchId: number | null;
+}
+
 export const ALL_RECORDS = [
   DistrictRecord,
   SchoolSiteRecord,
@@ -146,4 +157,5 @@ export const ALL_RECORDS = [
   UploadFileChunkRecord,
   UploadFailureRecord,
   UploadLogVersionRecord,
+  IdempotencyKeyRecord,
 ];
