@@ -14,8 +14,6 @@ import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
   uploadLogCache: UploadLogCache;
-  /** Who sent the request: null when nobody is signed in. */
-  identify(request: IncomingMessage): Promise<Viewer | null>;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
   contextFor(request: IncomingMessage, viewer: Viewer | null | undefined): Promise<RequestContext>;
   limits: { jsonBytes: number; jsonBodyMs: number; upload: UploadOptions };
@@ -76,11 +74,12 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
   /**
    * CSRF prevention and sign-in are checked before a byte of the body is read: anyone may send a broken or endless body,
    * and only a request Apollo would run from someone signed in is worth parsing. Apollo refuses a missing preflight
-   * header itself, before it asks for the context; the context then refuses whoever is not signed in.
+   * header itself, before it asks for the context; the context then refuses whoever is not signed in. The request is
+   * identified by contextFor, as every other request is, whatever credential it carries.
    */
   const answerMultipart = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const viewer = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.identify(request) : null;
-    if (!viewer) {
+    const context = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.contextFor(request, undefined) : undefined;
+    if (!context?.viewer) {
       // The body stays unread: the connection goes with the answer rather than reading it to the end.
       response.setHeader('connection', 'close');
       return answer(request, response, undefined, () => Promise.reject(notSignedIn()));
@@ -88,7 +87,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
     const body = await processRequest(request, response, deps.limits.upload).catch((error: unknown) => {
       throw malformedUpload(error);
     });
-    await answer(request, response, body, () => deps.contextFor(request, viewer));
+    await answer(request, response, body, async () => context);
   };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

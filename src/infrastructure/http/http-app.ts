@@ -93,7 +93,6 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   const graphql = graphqlEndpoint({
     apollo,
     uploadLogCache,
-    identify,
     contextFor,
     limits: {
       jsonBytes: 1024 * 1024,
