@@ -24,9 +24,11 @@ export const credentialsOf = (request: Pick<IncomingMessage, 'headers'>): Creden
  */
 const cookie = (value: string, secure: boolean, extra = ''): string => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${extra}${secure ? '; Secure' : ''}`;
 
-/** The session cookie of one request: what it carries, and how the answer sets or clears it. */
-export const sessionCookieJar = (request: IncomingMessage, response: ServerResponse, secure: boolean): SessionCookieJar => ({
-  secret: sessionSecret(request),
-  set: (secret) => void response.appendHeader('set-cookie', cookie(secret, secure)),
-  clear: () => void response.appendHeader('set-cookie', cookie('', secure, '; Max-Age=0')),
-});
+/** The session cookie of one request: what it carries, and how the answer sets or clears it (when there is an answer to set it on). */
+export const sessionCookieJar = (request: IncomingMessage, response: ServerResponse | undefined, secure: boolean): SessionCookieJar => {
+  const setCookie = (value: string): void => {
+    if (!response) throw new Error('This request has no answer to set a cookie on: sessions start and end at /graphql.');
+    response.appendHeader('set-cookie', value);
+  };
+  return { secret: sessionSecret(request), set: (secret) => setCookie(cookie(secret, secure)), clear: () => setCookie(cookie('', secure, '; Max-Age=0')) };
+};
