@@ -121,7 +121,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       ),
     ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
-    [SessionResolver, new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock)],
+    [
+      SessionResolver,
+      new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock),
+    ],
     [
       UploadResolver,
       new UploadResolver(

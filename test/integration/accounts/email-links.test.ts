@@ -31,11 +31,15 @@ describeOnEachDatabase('Links to the page in emails (PUBLIC_URL)', (database) =>
     await server?.close();
   });
 
-  it('when an invitation is delivered, then it links to PUBLIC_URL/register with the email and code in the fragment, and they register the account', async () => {
+  it('when an invitation is delivered, then it links to PUBLIC_URL/register with the email and code in the fragment, which register the account', async () => {
     const email = 'Ana+Links@example.org';
     const sites = await siteIdsByName(server);
     const admin = await server.signIn(server.demo.districtAdminEmail);
-    const created = await server.graphql(CREATE, { input: { firstName: 'Ana', lastName: 'Links', email, roleCode: 'EDUCATOR', schoolSiteIds: [sites[PARTNER_HIGH]], agreementAccepted: true } }, admin);
+    const created = await server.graphql(
+      CREATE,
+      { input: { firstName: 'Ana', lastName: 'Links', email, roleCode: 'EDUCATOR', schoolSiteIds: [sites[PARTNER_HIGH]], agreementAccepted: true } },
+      admin,
+    );
     expect(created.data.createEducatorAccount.userErrors).to.deep.equal([]);
 
     const [invitation] = await server.deliveredEmails();
@@ -47,7 +51,12 @@ describeOnEachDatabase('Links to the page in emails (PUBLIC_URL)', (database) =>
     expect(fragment.get('email')).to.equal(email);
     expect(readableEmail(invitation)).to.match(new RegExp(`^Registration code: ${fragment.get('code')}$`, 'm'));
     const registered = await server.graphql(REGISTER, {
-      input: { email: fragment.get('email'), registrationCode: fragment.get('code'), password: 'a long and private passphrase', educationalInterestAccepted: true },
+      input: {
+        email: fragment.get('email'),
+        registrationCode: fragment.get('code'),
+        password: 'a long and private passphrase',
+        educationalInterestAccepted: true,
+      },
     });
     expect(registered.data.registerAccount).to.deep.equal({ account: { email, status: 'ACTIVE' }, userErrors: [] });
     const page = await fetch(`${server.url}${link.pathname}`);

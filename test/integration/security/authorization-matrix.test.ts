@@ -10,7 +10,17 @@ import { UPLOAD_MUTATION, startTestServer, type Credential, type TestServer } fr
 import { credentialHeaders, sessionSetBy } from '../../support/graphql-client';
 import { fakeWebDist } from '../../support/web-dist';
 import { BATCH_FIELDS, FAILURE_FIELDS, MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createOtherDistrict, download, readBatch, siteIdsByName, uploadFile, type Batch } from '../uploads/upload-kit';
-import { ACTORS, AUTHORIZATION_MATRIX, SCOPES, cellsOf, type ActorName, type Cell, type CredentialKind, type Outcome, type Scope } from './authorization-matrix';
+import {
+  ACTORS,
+  AUTHORIZATION_MATRIX,
+  SCOPES,
+  cellsOf,
+  type ActorName,
+  type Cell,
+  type CredentialKind,
+  type Outcome,
+  type Scope,
+} from './authorization-matrix';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -205,7 +215,12 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
    * A subscription as a graphql-sse client opens it: the refusal, or what the stream delivered until `until` saw what
    * it waited for (or a poll interval and more passed); the answer's text holds the events received, in order.
    */
-  const subscribeAs = async (cell: Cell, variables: Record<string, unknown>, whileOpen?: () => Promise<void>, until?: (data: any) => boolean): Promise<Answer> => {
+  const subscribeAs = async (
+    cell: Cell,
+    variables: Record<string, unknown>,
+    whileOpen?: () => Promise<void>,
+    until?: (data: any) => boolean,
+  ): Promise<Answer> => {
     const abort = new AbortController();
     const response = await fetch(`${server.url}/graphql/stream`, {
       method: 'POST',
@@ -282,7 +297,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     schoolSiteIds: [schoolSiteId],
     agreementAccepted: true,
   });
-  const uploadContent = (cell: Cell) => csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, role: 'Educator' }]);
+  const uploadContent = (cell: Cell) =>
+    csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, role: 'Educator' }]);
 
   const PROBES: Record<string, Probe> = {
     "Query.me/the viewer's own account": {
@@ -372,10 +388,18 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     "Mutation.createEducatorAccount/an Educator at the scope's site": {
       field: 'createEducatorAccount',
       send: (cell) => graphql(CREATE, { input: createInput(cell, siteFor(cell.actor, cell.scope!).id) }, cell),
-      nothing: (cell) => graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email: `nowhere.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org` } }, cell),
+      nothing: (cell) => {
+        const email = `nowhere.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`;
+        return graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email } }, cell);
+      },
       allowed(answer, cell) {
         expect(answer.data.createEducatorAccount).to.deep.equal({
-          account: { email: `${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, status: 'PENDING_REGISTRATION', role: { code: 'EDUCATOR' }, schoolSites: [siteFor(cell.actor, cell.scope!)] },
+          account: {
+            email: `${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`,
+            status: 'PENDING_REGISTRATION',
+            role: { code: 'EDUCATOR' },
+            schoolSites: [siteFor(cell.actor, cell.scope!)],
+          },
           warnings: [],
           userErrors: [],
         });
@@ -423,7 +447,12 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     'Mutation.signIn': {
       field: 'signIn',
-      send: (cell) => graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } }, cell),
+      send: (cell) =>
+        graphql(
+          'mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }',
+          { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } },
+          cell,
+        ),
       public(answer) {
         expect(answer.errors, answer.text).to.equal(undefined);
         expect(answer.data.signIn).to.deep.equal({ token: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });

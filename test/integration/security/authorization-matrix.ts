@@ -240,7 +240,9 @@ export interface Cell {
 export const cellsOf = (matrix: AuthorizationMatrix = AUTHORIZATION_MATRIX): Cell[] =>
   (['Query', 'Mutation', 'Subscription', 'HTTP'] as const).flatMap((root) =>
     Object.entries(matrix[root]).flatMap(([operation, entry]): Cell[] => {
-      if (entry.access === 'public') return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, credential: 'bearerToken', expected: 'public' }));
+      if (entry.access === 'public') {
+        return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, credential: 'bearerToken', expected: 'public' }));
+      }
       return CREDENTIALS.flatMap((credential) => {
         if (!entry.scoped) {
           return Object.entries(entry.cases).flatMap(([caseName, row]) =>

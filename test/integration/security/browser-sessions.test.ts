@@ -71,7 +71,7 @@ const suite = (database: TestDatabase) => {
 
   const meWith = (secret: string) => server.graphql(ME, {}, { session: secret });
 
-  it('when startSession succeeds, then it sets edu_session HttpOnly, SameSite=Strict, Path=/, not Secure over http, gives no token, and stores only the SHA-256', async () => {
+  it('when startSession succeeds, then edu_session is HttpOnly, SameSite=Strict, Path=/, not Secure over http; no token; only a SHA-256 is kept', async () => {
     const started = await startSession(server, admin, server.demo.password);
 
     expect(started.setCookies).to.deep.equal([`edu_session=${started.secret}; Path=/; HttpOnly; SameSite=Strict`]);
@@ -184,7 +184,11 @@ const suite = (database: TestDatabase) => {
     const { secret } = await startSession(server, admin, server.demo.password);
     const cookie = credentialHeaders({ session: secret! });
 
-    const formPost = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { ...cookie, 'content-type': 'text/plain' }, body: JSON.stringify({ query: ME }) });
+    const formPost = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { ...cookie, 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: ME }),
+    });
     const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent(ME)}`, { headers: cookie });
 
     expect([formPost.status, codesOf(await formPost.json())]).to.deep.equal([400, ['BAD_REQUEST']]);

@@ -88,7 +88,11 @@ describeOnEachDatabase('The web page served at / (web/dist)', (database) => {
       'public, max-age=31536000, immutable',
       web.assets['/assets/index-3f9a2c1b.js'],
     ]);
-    expect([style.status, style.headers.get('content-type'), style.headers.get('cache-control')]).to.deep.equal([200, 'text/css; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect([style.status, style.headers.get('content-type'), style.headers.get('cache-control')]).to.deep.equal([
+      200,
+      'text/css; charset=utf-8',
+      'public, max-age=31536000, immutable',
+    ]);
     expect(script.headers.get('x-content-type-options')).to.equal('nosniff');
   });
 
