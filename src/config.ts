@@ -34,6 +34,10 @@ export interface Config {
   headersTimeoutSeconds: number;
   /** How long a JSON body has to arrive; an upload has no such budget. */
   jsonBodyTimeoutSeconds: number;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** Where people reach the page, without a trailing slash: links in emails, and `Secure` cookies when https. */
+  publicUrl: string;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -98,8 +102,22 @@ const trustedProxies = (raw = ''): TrustedProxies => {
   return { networks: value.split(',').flatMap((entry) => NAMED_NETWORKS[entry.trim()] ?? [network(entry.trim())]) };
 };
 
+const publicUrlOf = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http or https URL, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new Error(`PUBLIC_URL must be an http or https URL without query or fragment, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const production = env.NODE_ENV === 'production';
+  const port = integer(env, 'PORT', 4000);
   const jwtSecret = env.JWT_SECRET ?? (production ? '' : DEVELOPMENT_SECRET);
   const weakness = production ? weakSecretReason(jwtSecret) : undefined;
   if (weakness) {
@@ -108,7 +126,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   return {
     production,
-    port: integer(env, 'PORT', 4000),
+    port,
     databaseUrl: env.DATABASE_URL || undefined,
     jwtSecret,
     tokenLifetimeSeconds: integer(env, 'TOKEN_LIFETIME_SECONDS', 3600),
@@ -133,5 +151,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', 120),
     headersTimeoutSeconds: integer(env, 'HEADERS_TIMEOUT_SECONDS', 60),
     jsonBodyTimeoutSeconds: integer(env, 'JSON_BODY_TIMEOUT_SECONDS', 300),
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30),
+    sessionMaxHours: integer(env, 'SESSION_MAX_HOURS', 12),
+    publicUrl: publicUrlOf(env.PUBLIC_URL || `http://localhost:${port}`),
   };
 };

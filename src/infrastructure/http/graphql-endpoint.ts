@@ -7,15 +7,15 @@ import { processRequest, type UploadOptions } from 'graphql-upload-ts';
 import type { Viewer } from '../../application/identify-actor';
 import type { RequestContext } from '../graphql/context';
 import type { ErrorLogger } from '../graphql/error-formatting';
-import { bearerToken } from './bearer-token';
 import { answerFailedRequest, clientError } from './failed-request';
+import { credentialsOf } from './session-cookie';
 import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
 
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
   uploadLogCache: UploadLogCache;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
-  contextFor(request: IncomingMessage, viewer: Viewer | null | undefined): Promise<RequestContext>;
+  contextFor(request: IncomingMessage, response: ServerResponse, viewer: Viewer | null | undefined): Promise<RequestContext>;
   limits: { jsonBytes: number; jsonBodyMs: number; upload: UploadOptions };
   log: ErrorLogger;
 }
@@ -62,13 +62,13 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
 
   const answerJson = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readJsonBody(request, deps.limits.jsonBytes, deps.limits.jsonBodyMs);
-    const lookup = await deps.uploadLogCache.lookUp({ body, bearerToken: bearerToken(request), accept: request.headers.accept });
+    const lookup = await deps.uploadLogCache.lookUp({ body, credentials: credentialsOf(request), accept: request.headers.accept });
     if (lookup.kept) {
       response.setHeader('content-type', lookup.kept.contentType);
       response.end(lookup.kept.body);
       return;
     }
-    await answer(request, response, body, () => deps.contextFor(request, lookup.viewer), lookup.keep);
+    await answer(request, response, body, () => deps.contextFor(request, response, lookup.viewer), lookup.keep);
   };
 
   /**
@@ -78,7 +78,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
    * identified by contextFor, as every other request is, whatever credential it carries.
    */
   const answerMultipart = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const context = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.contextFor(request, undefined) : undefined;
+    const context = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.contextFor(request, response, undefined) : undefined;
     if (!context?.viewer) {
       // The body stays unread: the connection goes with the answer rather than reading it to the end.
       response.setHeader('connection', 'close');
@@ -98,7 +98,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
       if (request.method === 'POST' && type === 'application/json') return await answerJson(request, response);
       if (request.method === 'POST' && type === 'multipart/form-data') return await answerMultipart(request, response);
       // Any other body is not parsed: Apollo refuses the POST (CSRF prevention first, for the types a form can send).
-      await answer(request, response, undefined, () => deps.contextFor(request, undefined));
+      await answer(request, response, undefined, () => deps.contextFor(request, response, undefined));
     } catch (error) {
       answerFailedRequest(deps.log, error, request, response);
     }

@@ -12,6 +12,7 @@ import { UploadLogVersions1764000000004 } from './migrations/1764000000004-uploa
 import { ThrottleCountsBeforeChecking1764000000006 } from './migrations/1764000000006-throttle-counts-before-checking';
 import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempotency-keys';
 import { InvitationAllowances1764000000008 } from './migrations/1764000000008-invitation-allowances';
+import { BrowserSessions1764000000009 } from './migrations/1764000000009-browser-sessions';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -35,6 +36,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
     ThrottleCountsBeforeChecking1764000000006,
     IdempotencyKeys1764000000007,
     InvitationAllowances1764000000008,
+    BrowserSessions1764000000009,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

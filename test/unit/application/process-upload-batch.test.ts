@@ -6,7 +6,7 @@ import type { EmailMessage } from '../../../src/domain/educator/invitation';
 import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
 import { addCounts, type BatchCounts } from '../../../src/domain/upload-batch/upload-batch';
 import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
-import { FixedClock, FixedRandomSource, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
+import { FakePageLinks, FixedClock, FixedRandomSource, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
 import { COLLIDING_EMAILS } from '../../support/old-fingerprint';
 
 const ROWS = [
@@ -120,7 +120,7 @@ const workerWith = async (store: ScriptedStore, chunkRows = 1000, rows = ROWS): 
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
   const settings = { workerId: 'worker-1', chunkRows, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
   const readTemplate = templateEventsOf(rows);
-  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, readTemplate, settings, new FixedClock(), new FixedRandomSource());
+  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, readTemplate, settings, new FakePageLinks(), new FixedClock(), new FixedRandomSource());
 };
 
 describe('ProcessUploadBatch', () => {
