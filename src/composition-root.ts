@@ -86,7 +86,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
   const throttle = new TypeOrmAttemptThrottle(dataSource);
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
-  const uploads = new TypeOrmUploadBatchStore(dataSource);
+  const uploads = await TypeOrmUploadBatchStore.open(dataSource, config.maxRowBytes).catch(async (error: unknown) => {
+    await dataSource.destroy();
+    throw error;
+  });
   const uploadLog = new ReadUploadLog(sites, uploads);
   const identifyActor = new IdentifyActor(tokens, accounts, clock);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
@@ -136,6 +139,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     readTemplateCsv,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
     clock,
+    uploads,
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
   const outbox = new OutboxDispatcher(dataSource, delivery, codes, clock, log);
