@@ -18,7 +18,7 @@ describeAgainstMariaDb('A worker process meeting a batch that keeps failing', ()
     await environment?.close();
   });
 
-  it("when a batch meets an error no retry gets past, then the worker logs each attempt, ends it FAILED and goes on to the next site's batch", async function () {
+  it("when a batch meets an error no retry gets past, then the worker logs each attempt, ends it FAILED, goes on to the next batch", async function () {
     this.timeout(120_000);
     const token = await api.signIn(DEMO_DISTRICT_ADMIN_EMAIL);
     const sites = await siteIdsByName(api, token);
