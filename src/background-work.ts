@@ -11,7 +11,7 @@ const POLL_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 const CLEANUP_EVERY_MS = 60_000;
 
-/** Loops that run beside the API (or alone in `npm run worker`): upload batches, email delivery, cleanup. */
+/** Loops that run beside the API (or alone in `npm run worker`): upload batches, email delivery, cleanup and pruning. */
 export const startBackgroundWork = (application: Application): BackgroundWork => {
   const stopping = new AbortController();
   const pause = (ms: number): Promise<void> => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
@@ -51,6 +51,9 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     loop('Upload processing', processUploads, POLL_MS, batchQueued),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', () => application.uploads.discardAbandoned(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
+    // A bounded batch at a time, straight again while there are more, so no one statement holds the table for long.
+    loop('Throttle counter pruning', () => application.throttle.pruneExpired(application.clock.now()), CLEANUP_EVERY_MS),
+    loop('Idempotency key pruning', () => application.idempotencyKeys.prune(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
   return {
     stop: async () => {

@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { Config } from './config';
 import { CreateEducatorAccount } from './application/create-educator-account';
+import { FollowUploadLog } from './application/follow-upload-log';
 import { IdentifyActor } from './application/identify-actor';
 import { ListEducatorAccounts } from './application/list-educator-accounts';
 import { ListManagedSchoolSites } from './application/list-managed-school-sites';
@@ -22,6 +23,7 @@ import { HmacRegistrationCodes } from './infrastructure/auth/hmac-registration-c
 import { JwtTokenIssuer } from './infrastructure/auth/jwt-token-issuer';
 import { PublicIds } from './infrastructure/auth/public-ids';
 import { SystemClock } from './infrastructure/clock/system-clock';
+import { CryptoRandomSource } from './infrastructure/random/crypto-random-source';
 import type { RequestContext } from './infrastructure/graphql/context';
 import { createLoaders } from './infrastructure/graphql/loaders';
 import { AccountResolver } from './infrastructure/graphql/resolvers/account.resolver';
@@ -36,11 +38,15 @@ import { createLog, type Log } from './infrastructure/logging';
 import { FileMailDelivery, OutboxDispatcher, SmtpMailDelivery } from './infrastructure/mail/outbox-dispatcher';
 import { createDataSource, dialectOf, StatementBatchPool } from './infrastructure/persistence/data-source';
 import { readRowsInGroups } from './infrastructure/persistence/grouped-reads';
+import { PolledUploadLogChanges } from './infrastructure/persistence/polled-upload-log-changes';
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
-import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
+import { ACCOUNT_LIMIT, TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
+import { TypeOrmInvitationAllowances } from './infrastructure/persistence/typeorm-invitation-allowances';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
+import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
+import { sha256Fingerprint } from './infrastructure/digest/sha256-fingerprint';
 
 export interface Application {
   config: Config;
@@ -59,12 +65,15 @@ export interface Application {
   outbox: OutboxDispatcher;
   uploadWorker: ProcessUploadBatch;
   uploads: TypeOrmUploadBatchStore;
+  throttle: TypeOrmAttemptThrottle;
+  idempotencyKeys: TypeOrmIdempotencyKeys;
   close(): Promise<void>;
 }
 
 export interface Overrides {
   clock?: Clock;
   log?: Log;
+  passwords?: Argon2PasswordHasher;
 }
 
 /** Wires everything by hand: no container, so every dependency can be followed by name. */
@@ -80,16 +89,21 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const reads = readRowsInGroups(dataSource, statementBatches);
   const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager, reads);
   const sites = new TypeOrmSchoolSiteRepository(reads);
-  const passwords = new Argon2PasswordHasher();
+  const passwords = overrides.passwords ?? new Argon2PasswordHasher();
   const codes = new HmacRegistrationCodes(`${config.jwtSecret}:registration-codes`);
   const tokens = new JwtTokenIssuer(config.jwtSecret, config.tokenLifetimeSeconds, () => clock.now());
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
-  const throttle = new TypeOrmAttemptThrottle(dataSource);
+  const throttle = new TypeOrmAttemptThrottle(dataSource, {
+    account: ACCOUNT_LIMIT,
+    address: { burst: config.addressFailureBurst, refillMs: config.addressFailureRefillSeconds * 1000 },
+  });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
+  const allowances = new TypeOrmInvitationAllowances(dataSource);
   const uploads = await TypeOrmUploadBatchStore.open(dataSource, config.maxRowBytes).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
   });
+  const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
   const identifyActor = new IdentifyActor(tokens, accounts, clock);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
@@ -99,7 +113,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, clock),
+        new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -113,8 +127,16 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           sites,
           uploads,
           readTemplateCsv,
-          { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
+          {
+            ...csvLimits,
+            maxUploadBytes: config.maxUploadBytes,
+            maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite,
+            maxRowsPerAdminPerDay: config.maxBulkRowsPerAdminPerDay,
+          },
+          allowances,
           clock,
+          idempotencyKeys,
+          sha256Fingerprint,
         ),
         uploadLog,
         clock,
@@ -122,9 +144,12 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     ],
   ]);
   const schema = await buildGraphQLSchema(resolvers);
+  const uploadLogChanges = new PolledUploadLogChanges(dataSource, log);
+  const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => clock.now().getTime());
   const { handleRequest, routes, apollo } = await createHttpApp({
     config,
     uploadLogVersions: accounts,
+    followUploadLog,
     schema,
     identifyActor,
     publicIds,
@@ -139,6 +164,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     readTemplateCsv,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
     clock,
+    new CryptoRandomSource(),
     uploads,
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
@@ -159,8 +185,11 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     outbox,
     uploadWorker,
     uploads,
+    throttle,
+    idempotencyKeys,
     close: async () => {
       await apollo.stop();
+      uploadLogChanges.stop();
       await uploads.close();
       await unitOfWork.close();
       await dataSource.destroy();

@@ -5,9 +5,11 @@ import type { EducatorAccountRepository } from '../domain/educator/educator-acco
 import { addCounts, completionEmail, failedEmail, failureReason, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
+import { halfSipHash } from '../domain/shared/half-sip-hash';
 import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
+import type { RandomSource } from './ports/random-source';
 import type { CsvLimits, ReadTemplateCsv, TemplateCsvEvent } from './ports/template-csv';
 import type { ClaimedBatch, NewAccountRow, UploadBatchStore, UploadTurns } from './ports/upload-batches';
 
@@ -61,6 +63,7 @@ export class ProcessUploadBatch {
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly settings: WorkerSettings,
     private readonly clock: Clock,
+    private readonly random: RandomSource,
     private readonly turns?: UploadTurns,
   ) {}
 
@@ -113,7 +116,8 @@ export class ProcessUploadBatch {
       older: Promise.resolve(true),
       newer: Promise.resolve(true),
       committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
-      firstLineByEmail: new FirstLinesByEmail(batch.totalRows ?? 0),
+      // A key of its own for each batch: what one file's hashes were says nothing about the next one's.
+      firstLineByEmail: new FirstLinesByEmail(halfSipHash(this.random.uint32s(2)), batch.totalRows ?? 0),
       siteAdminRows: 0,
       plannedSiteAdmins: 0,
       // A dry run writes no account, so only looking each email up can tell it which rows would collide.
@@ -151,7 +155,7 @@ export class ProcessUploadBatch {
         if (run.seen <= batch.recordsProcessed) {
           // Settled before a restart: only remember what duplicate detection and the Site Admin advice need.
           const checked = checkUploadedRow(record, run.uploader);
-          if (checked.ok) run.firstLineByEmail.remember(checked.value.email.normalized, record.lineNumber);
+          if (checked.ok) run.firstLineByEmail.firstLine(checked.value.email.normalized, record.lineNumber);
           if (checked.ok && checked.value.role.code === 'SITE_ADMIN') run.siteAdminRows += 1;
           continue;
         }
@@ -267,9 +271,8 @@ export class ProcessUploadBatch {
     const plan: ChunkPlan = { records, creates: [], recreates: [], creating: [], failures, skipped: 0 };
     for (const candidate of candidates) {
       const key = candidate.email.normalized;
-      const firstLine = run.firstLineByEmail.get(key);
-      if (firstLine === undefined) run.firstLineByEmail.remember(key, candidate.lineNumber);
-      if (candidate.role.code === 'SITE_ADMIN') run.siteAdminRows += firstLine === undefined ? 1 : 0;
+      const firstLine = run.firstLineByEmail.firstLine(key, candidate.lineNumber);
+      if (candidate.role.code === 'SITE_ADMIN') run.siteAdminRows += firstLine === candidate.lineNumber ? 1 : 0;
       const account = existing.get(key);
       const outcome = decideRowOutcome(candidate, firstLine, account, run.site.id);
       if (outcome.kind === 'fail') plan.failures.push(outcome.failure);

@@ -18,6 +18,7 @@ export interface RegisterAccountRequest {
 export type RegisterAccountOutcome = { account: EducatorAccount | null; userErrors: DomainError[] };
 
 const invalidCode = refusal('INVALID_CODE', 'That registration code is not valid or was already used. Check the code in your invitation email.', ['registrationCode']);
+const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many wrong registration codes. Wait a few minutes and try again.', ['registrationCode']);
 
 export class RegisterAccount {
   constructor(
@@ -37,18 +38,16 @@ export class RegisterAccount {
 
     const now = this.clock.now();
     const attempt = { action: 'register' as const, account: EmailAddress.normalize(request.email), address: request.clientAddress };
-    if (await this.throttle.isBlocked(attempt, now)) {
-      return refused(refusal('TOO_MANY_ATTEMPTS', 'Too many wrong registration codes. Wait 15 minutes and try again.', ['registrationCode']));
-    }
     const account = await this.accounts.findByEmail(attempt.account);
+    // A wrong code is answered only once it is counted; a right one counts nothing, so a double submit is not a lockout.
     if (!account || !this.codes.matches(request.registrationCode, { id: account.id!, createdAt: account.createdAt })) {
-      await this.throttle.recordFailure(attempt, now);
-      return refused(invalidCode);
+      return refused((await this.throttle.reserve(attempt, now)) ? invalidCode : tooManyAttempts);
     }
+    if (await this.throttle.isBlocked(attempt, now)) return refused(tooManyAttempts);
     const registered = account.register(await this.passwords.hash(request.password), now);
     if (!registered.ok) return refused(registered.error);
-    await this.accounts.save(account);
-    await this.throttle.recordSuccess(attempt);
+    // Of concurrent registrations with the right code, only the first to write wins; the code is used for the others.
+    if (!(await this.accounts.saveRegistration(account))) return refused(invalidCode);
     return { account, userErrors: [] };
   }
 }

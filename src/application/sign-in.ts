@@ -16,7 +16,7 @@ export interface SignInRequest {
 export type SignInOutcome = { token: string; account: EducatorAccount; userErrors: [] } | { token: null; account: null; userErrors: DomainError[] };
 
 const invalidCredentials = refusal('INVALID_CREDENTIALS', 'That email and password do not match an active account.');
-const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait 15 minutes and try again, or ask your administrator.');
+const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait a few minutes and try again, or ask your administrator.');
 
 export class SignIn {
   constructor(
@@ -30,17 +30,15 @@ export class SignIn {
   async execute(request: SignInRequest): Promise<SignInOutcome> {
     const now = this.clock.now();
     const attempt = { action: 'sign-in' as const, account: EmailAddress.normalize(request.username), address: request.clientAddress };
-    if (await this.throttle.isBlocked(attempt, now)) return { token: null, account: null, userErrors: [tooManyAttempts] };
+    // Counted before the password is checked, so that concurrent guesses cannot all be checked before any is counted.
+    if (!(await this.throttle.reserve(attempt, now))) return { token: null, account: null, userErrors: [tooManyAttempts] };
 
     const account = await this.accounts.findByEmail(attempt.account);
     // Unknown users, unregistered accounts and wrong passwords must look identical, in answer and in time.
     const passwordHash = account?.status(now) === 'ACTIVE' ? account.passwordHash : null;
     const verified = passwordHash ? await this.passwords.verify(passwordHash, request.password) : await this.passwords.verifyNothing(request.password).then(() => false);
-    if (!account || !verified) {
-      await this.throttle.recordFailure(attempt, now);
-      return { token: null, account: null, userErrors: [invalidCredentials] };
-    }
-    await this.throttle.recordSuccess(attempt);
+    if (!account || !verified) return { token: null, account: null, userErrors: [invalidCredentials] };
+    await this.throttle.succeeded(attempt);
     return { token: this.tokens.issue(account.id!), account, userErrors: [] };
   }
 }

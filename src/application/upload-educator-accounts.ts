@@ -1,10 +1,14 @@
+import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allowance';
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
 import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
 import type { Clock } from './ports/clock';
+import type { Fingerprint, IdempotencyKeys, KeyedRequest, StartFingerprint } from './ports/idempotency-keys';
+import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
 
@@ -14,11 +18,14 @@ export interface UploadRequest {
   file: AsyncIterable<Buffer>;
   agreementAccepted: boolean;
   dryRun: boolean;
+  /** Chosen by the client: the same upload sent again under it is answered the batch the first one stored. */
+  idempotencyKey?: string;
 }
 
 export interface UploadLimits extends CsvLimits {
   maxUploadBytes: number;
   maxWaitingBatchesPerSite: number;
+  maxRowsPerAdminPerDay: number;
 }
 
 export type UploadOutcome = { batch: UploadBatchView | null; userErrors: DomainError[] };
@@ -48,7 +55,10 @@ export class UploadEducatorAccounts {
     private readonly batches: UploadBatchStore,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly limits: UploadLimits,
+    private readonly allowances: InvitationAllowances,
     private readonly clock: Clock,
+    private readonly keys: IdempotencyKeys,
+    private readonly startFingerprint: StartFingerprint,
   ) {}
 
   async execute(actor: Actor, request: UploadRequest): Promise<UploadOutcome> {
@@ -57,6 +67,9 @@ export class UploadEducatorAccounts {
     if (!request.agreementAccepted) {
       return refused(refusal('AGREEMENT_REQUIRED', 'Accept the bulk account creation agreement to upload this file.', ['agreementAccepted']));
     }
+    const key = keyOf(actor.accountId, request.idempotencyKey);
+    // A retry is answered its batch even when the site's queue has filled since that batch landed.
+    const retried = key !== null && (await this.keys.find(key)) !== null;
     const now = this.clock.now();
     const newBatch = {
       schoolSiteId: site.id,
@@ -65,32 +78,66 @@ export class UploadEducatorAccounts {
       dryRun: request.dryRun,
       now,
       receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS),
+      idempotencyKey: key?.key ?? null,
     };
     // Files still arriving count too: uploads that arrive together cannot all slip under the limit.
-    const batchId = await this.batches.openBatch(newBatch, this.limits.maxWaitingBatchesPerSite);
+    const limit = this.limits.maxWaitingBatchesPerSite;
+    const batchId = retried ? await this.batches.openBatch(newBatch) : await this.batches.openBatch(newBatch, limit);
     if (batchId === null) {
-      const limit = this.limits.maxWaitingBatchesPerSite;
       return refused(refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${limit} uploads waiting. Wait for them to finish, then upload again.`));
     }
     const agreement = { acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION' as const, version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId };
+    const content = key && this.startFingerprint();
+    let idempotency: KeyedRequest | undefined;
+    let landed: boolean;
     let queued = false;
     try {
-      const received = await this.receive(batchId, request.file);
-      if (received.rejection) await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement);
-      else await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement);
-      queued = !received.rejection;
+      const received = await this.receive(batchId, request.file, content);
+      // A rejected file is told by its reason: the reader may give it before the whole file is read.
+      const decisive = [site.id, request.fileName, request.dryRun, received.rejection ?? content?.digest()];
+      idempotency = key ? keyedRequest(key, this.startFingerprint, 'uploadEducatorAccounts', decisive) : undefined;
+      const rejection = received.rejection ?? (request.dryRun ? null : await this.rowsOverDailyLimit(actor, received.dataRows));
+      landed = rejection
+        ? await this.batches.markRejected(batchId, received.bytes, rejection, this.clock.now(), agreement, idempotency)
+        : await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement, idempotency);
+      queued = landed && !rejection;
     } catch (error) {
       await this.batches.discard(batchId);
       throw error;
     }
+    if (!landed) return this.answerEarlier(batchId, idempotency!);
     const batch = await this.batches.findBatch(batchId);
     // Only once this request has read what it answers, so a worker in the same process does not compete with those reads.
     if (queued) this.batches.announceQueued();
     return { batch, userErrors: [] };
   }
 
-  /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template. */
-  private async receive(batchId: number, file: AsyncIterable<Buffer>): Promise<{ bytes: number; dataRows: number; rejection: string | null }> {
+  /** The key already names an upload: this request's copy of the file goes, and the batch the key names is the answer. */
+  private async answerEarlier(batchId: number, request: KeyedRequest): Promise<UploadOutcome> {
+    await this.batches.discard(batchId);
+    const earlier = await this.keys.find(request);
+    const sameRequest = earlier?.requestDigest === request.requestDigest && earlier.batchId !== null;
+    const batch = sameRequest ? await this.batches.findBatch(earlier.batchId!) : null;
+    return batch ? { batch, userErrors: [] } : refused(IDEMPOTENCY_KEY_REUSED);
+  }
+
+  /**
+   * Every row of a readable file may become an invitation: they count against the uploader's rows of the last 24 hours,
+   * the file as a whole or not at all. A dry run sends nothing and counts nothing. Null when the rows fit.
+   */
+  private async rowsOverDailyLimit(actor: Actor, rows: number): Promise<string | null> {
+    const now = this.clock.now();
+    const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
+    const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
+    return taken.ok ? null : bulkRowsLimitReached(rows, taken.error, limit, now);
+  }
+
+  /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template (and feeds `content`). */
+  private async receive(
+    batchId: number,
+    file: AsyncIterable<Buffer>,
+    content: Fingerprint | null,
+  ): Promise<{ bytes: number; dataRows: number; rejection: string | null }> {
     const { batches, limits, clock } = this;
     let bytes = 0;
     let lastHeartbeat = clock.now().getTime();
@@ -116,6 +163,7 @@ export class UploadEducatorAccounts {
           }
           pending.push(piece);
           pendingBytes += piece.length;
+          content?.update(piece);
           const now = clock.now().getTime();
           if (now - lastHeartbeat >= HEARTBEAT_MS) {
             await batches.stillReceiving(batchId, new Date(now + RECEIVING_WINDOW_MS));

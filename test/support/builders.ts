@@ -148,6 +148,11 @@ class CreationRequestBuilder {
     return this;
   }
 
+  withIdempotencyKey(idempotencyKey: string): this {
+    this.request.idempotencyKey = idempotencyKey;
+    return this;
+  }
+
   build(): CreateEducatorAccountRequest {
     return { ...this.request, schoolSiteIds: [...this.request.schoolSiteIds] };
   }

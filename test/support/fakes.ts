@@ -5,13 +5,24 @@ import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domai
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
+import type { AllowanceRequest, InvitationAllowances } from '../../src/application/ports/invitation-allowances';
+import { RecentInvitations, type LimitReached } from '../../src/domain/educator/invitation-allowance';
 import type { Clock } from '../../src/application/ports/clock';
+import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenIssuer } from '../../src/application/ports/token-issuer';
 import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../src/application/ports/unit-of-work';
+import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The same numbers every time, so that a test's hashes are the same on every run. */
+export class FixedRandomSource implements RandomSource {
+  uint32s(count: number): Uint32Array {
+    return Uint32Array.from({ length: count }, (_, index) => 0x9e3779b9 * (index + 1));
+  }
+}
 
 export class FixedClock implements Clock {
   private current: Date;
@@ -55,6 +66,14 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     const id = state.id ?? this.nextId++;
     this.rows.set(id, { ...state, id, schoolSiteIds: [...state.schoolSiteIds] });
     return ok(id);
+  }
+
+  async saveRegistration(account: EducatorAccount): Promise<boolean> {
+    const stored = this.rows.get(account.id!);
+    if (!stored || stored.registeredAt !== null || stored.createdAt.getTime() !== account.createdAt.getTime()) return false;
+    const { registeredAt, passwordHash } = account.snapshot;
+    this.rows.set(account.id!, { ...stored, registeredAt, passwordHash });
+    return true;
   }
 
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
@@ -122,10 +141,34 @@ export class InMemorySchoolSiteRepository implements SchoolSiteRepository {
   }
 }
 
-/** All-or-nothing like the real one: a work that throws leaves accounts, emails and agreements as they were. */
+/** Readable "digests": the text fed in, so that a test can see what told two requests apart. */
+export const textFingerprint: StartFingerprint = () => {
+  let text = '';
+  const fingerprint: Fingerprint = {
+    update: (data) => {
+      text += String(data);
+      return fingerprint;
+    },
+    digest: () => text,
+  };
+  return fingerprint;
+};
+
+export class InMemoryIdempotencyKeys implements IdempotencyKeys {
+  readonly rows = new Map<string, KeyedResult>();
+
+  async find(key: IdempotencyKey): Promise<KeyedResult | null> {
+    return this.rows.get(keyName(key)) ?? null;
+  }
+}
+
+const keyName = (key: IdempotencyKey): string => `${key.ownerAccountId}:${key.key}`;
+
+/** All-or-nothing like the real one: a work that throws leaves accounts, emails, agreements and keys as they were. */
 export class InMemoryUnitOfWork implements UnitOfWork {
   readonly emails: { queued: QueuedEmail; queuedAt: Date }[] = [];
   readonly agreements: AgreementAcceptance[] = [];
+  readonly keys = new InMemoryIdempotencyKeys();
   /** How many times the use case looked into the database within a transaction (the path for an email in use). */
   transactions = 0;
 
@@ -133,7 +176,7 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
   async run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
     this.transactions += 1;
-    return this.allOrNothing(() => work({ accounts: this.accounts, writeCreation: (creation) => this.write(creation) }));
+    return this.allOrNothing(() => work({ accounts: this.accounts, idempotencyKeys: this.keys, writeCreation: (creation) => this.write(creation) }));
   }
 
   writeCreation(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
@@ -141,9 +184,12 @@ export class InMemoryUnitOfWork implements UnitOfWork {
   }
 
   private async write(creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> {
+    const key = creation.idempotency;
+    if (key && this.keys.rows.has(keyName(key))) return fail(refusal('IDEMPOTENCY_KEY_TAKEN', 'Key taken.', ['idempotencyKey']));
     const saved = await this.accounts.save(creation.account);
     if (!saved.ok) return saved;
     const accountId = saved.value;
+    if (key) this.keys.rows.set(keyName(key), { requestDigest: key.requestDigest, accountId, batchId: null });
     this.agreements.push({ ...creation.acceptance, subjectAccountId: accountId });
     this.emails.push({ queued: queuedInvitation({ ...creation.invitation, accountId }), queuedAt: creation.acceptance.acceptedAt });
     const siteId = creation.countSiteAdminsOf;
@@ -154,18 +200,21 @@ export class InMemoryUnitOfWork implements UnitOfWork {
     const rowsBefore = this.accounts.snapshotRows();
     const emailsBefore = this.emails.length;
     const agreementsBefore = this.agreements.length;
+    const keysBefore = new Map(this.keys.rows);
     try {
       return await work();
     } catch (error) {
       this.accounts.restoreRows(rowsBefore);
       this.emails.length = emailsBefore;
       this.agreements.length = agreementsBefore;
+      this.keys.rows.clear();
+      for (const [name, row] of keysBefore) this.keys.rows.set(name, row);
       throw error;
     }
   }
 }
 
-/** Locks a key once it reaches its limit of failures; success clears the account's counter (not the address's). */
+/** Counts failures per key with no clock: a key that reached its limit refuses until a success clears the account's. */
 export class InMemoryAttemptThrottle implements AttemptThrottle {
   readonly failures = new Map<string, number>();
 
@@ -174,16 +223,19 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
     private readonly failuresPerAddress = 20,
   ) {}
 
+  async reserve(attempt: ThrottledAttempt): Promise<boolean> {
+    if (await this.isBlocked(attempt)) return false;
+    for (const key of [accountKey(attempt), addressKey(attempt)]) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    return true;
+  }
+
+  async succeeded(attempt: ThrottledAttempt): Promise<void> {
+    this.failures.delete(accountKey(attempt));
+    this.failures.set(addressKey(attempt), (this.failures.get(addressKey(attempt)) ?? 1) - 1);
+  }
+
   async isBlocked(attempt: ThrottledAttempt): Promise<boolean> {
     return (this.failures.get(accountKey(attempt)) ?? 0) >= this.failuresPerAccount || (this.failures.get(addressKey(attempt)) ?? 0) >= this.failuresPerAddress;
-  }
-
-  async recordFailure(attempt: ThrottledAttempt): Promise<void> {
-    for (const key of [accountKey(attempt), addressKey(attempt)]) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
-  }
-
-  async recordSuccess(attempt: ThrottledAttempt): Promise<void> {
-    this.failures.delete(accountKey(attempt));
   }
 
   failuresFor(action: ThrottledAttempt['action'], account: string): number {
@@ -193,6 +245,26 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
 
 const accountKey = (attempt: ThrottledAttempt): string => `${attempt.action}:account:${attempt.account}`;
 const addressKey = (attempt: ThrottledAttempt): string => `${attempt.action}:address:${attempt.address}`;
+
+/** The domain's rolling count per admin and kind, kept in memory. */
+export class InMemoryInvitationAllowances implements InvitationAllowances {
+  private readonly recent = new Map<string, RecentInvitations>();
+
+  async take(request: AllowanceRequest): Promise<Result<void, LimitReached>> {
+    const taken = this.of(request).take(request.amount, request.at, request.limit);
+    if (!taken.ok) return taken;
+    this.recent.set(`${request.adminAccountId}:${request.kind}`, taken.value);
+    return ok(undefined);
+  }
+
+  async giveBack(request: AllowanceRequest): Promise<void> {
+    this.recent.set(`${request.adminAccountId}:${request.kind}`, this.of(request).giveBack(request.amount, request.at, request.limit));
+  }
+
+  private of(request: Pick<AllowanceRequest, 'adminAccountId' | 'kind'>): RecentInvitations {
+    return this.recent.get(`${request.adminAccountId}:${request.kind}`) ?? RecentInvitations.none();
+  }
+}
 
 /** Readable "hashes" so tests can see what was stored; counts decoy verifications of unknown users. */
 export class FakePasswordHasher implements PasswordHasher {

@@ -11,6 +11,7 @@ export interface UploadOptions {
   fileName?: string;
   agreementAccepted?: boolean;
   dryRun?: boolean;
+  idempotencyKey?: string;
   /** Fields to select from the payload's batch. */
   select?: string;
 }
@@ -53,7 +54,15 @@ export const uploadTo = async (url: string, token: string, options: UploadOption
     'operations',
     JSON.stringify({
       query: UPLOAD_MUTATION(options.select ?? 'id status totalRows rejectionReason recordsProcessed'),
-      variables: { input: { schoolSiteId: options.schoolSiteId, file: null, agreementAccepted: options.agreementAccepted ?? true, dryRun: options.dryRun ?? false } },
+      variables: {
+        input: {
+          schoolSiteId: options.schoolSiteId,
+          file: null,
+          agreementAccepted: options.agreementAccepted ?? true,
+          dryRun: options.dryRun ?? false,
+          idempotencyKey: options.idempotencyKey,
+        },
+      },
     }),
   );
   form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));

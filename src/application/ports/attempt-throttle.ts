@@ -4,9 +4,15 @@ export interface ThrottledAttempt {
   address: string;
 }
 
-/** Repeated failures per account and per client address lock further attempts for a while. */
+/**
+ * Failures are limited per account and per client address. An attempt is counted before it is checked, in one atomic
+ * step shared by every API process, so no number of concurrent attempts gets more of them checked than the limit allows.
+ */
 export interface AttemptThrottle {
+  /** Counts the attempt as a failure until it proves otherwise; false, with nothing counted, when the account or the address has none left. */
+  reserve(attempt: ThrottledAttempt, now: Date): Promise<boolean>;
+  /** A reserved attempt succeeded: the account's failures are forgotten and the address gets its attempt back. */
+  succeeded(attempt: ThrottledAttempt): Promise<void>;
+  /** Whether `reserve` would refuse now: for an attempt that is already known to be right and so must not count. */
   isBlocked(attempt: ThrottledAttempt, now: Date): Promise<boolean>;
-  recordFailure(attempt: ThrottledAttempt, now: Date): Promise<void>;
-  recordSuccess(attempt: ThrottledAttempt): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { BatchCounts, UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
 import type { RowFailure } from '../../domain/upload-batch/upload-row';
 import type { Page } from './account-directory';
+import type { KeyedRequest } from './idempotency-keys';
 import type { AgreementAcceptance } from './unit-of-work';
 
 export interface UploadBatchView extends BatchCounts {
@@ -17,8 +18,8 @@ export interface UploadBatchView extends BatchCounts {
   startTime: Date | null;
   endTime: Date | null;
   rejectionReason: string | null;
-  /** Why a FAILED batch stopped, for the person who uploaded it. */
-  failureReason: string | null;
+  /** Why a FAILED batch stopped, for the person who uploaded it (absent or null for any other). */
+  failureReason?: string | null;
   warnings: Warning[];
 }
 
@@ -33,10 +34,12 @@ export interface NewBatch {
   dryRun: boolean;
   now: Date;
   receivingUntil: Date;
+  /** The uploader's key, if they sent one: copies of one keyed upload arriving at once take one place in the site's queue. */
+  idempotencyKey?: string | null;
 }
 
-/** A batch a worker holds the lease on (unfinished, so with no failure reason); every write it makes is fenced by that lease. */
-export interface ClaimedBatch extends Omit<UploadBatchView, 'failureReason'> {
+/** A batch a worker holds the lease on; every write it makes is fenced by that lease. */
+export interface ClaimedBatch extends UploadBatchView {
   leaseOwner: string;
 }
 
@@ -84,7 +87,8 @@ export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race' | 'contended
 export interface UploadBatchStore {
   /**
    * Opens the batch as RECEIVING, or, when its site already has `maxWaiting` uploads arriving, queued or running, opens
-   * nothing (null): counting them and opening this one are one step, however many uploads arrive at once.
+   * nothing (null): counting them and opening this one are one step, however many uploads arrive at once. Uploads under
+   * the same key count once, since only one of them can be queued (the key names one batch).
    */
   openBatch(batch: NewBatch): Promise<number>;
   openBatch(batch: NewBatch, maxWaiting: number): Promise<number | null>;
@@ -93,13 +97,16 @@ export interface UploadBatchStore {
   appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void>;
   /** Bytes are still arriving: keep the half-received file until then. */
   stillReceiving(batchId: number, until: Date): Promise<void>;
-  /** Queues the stored file together with the agreement that allowed it: never one without the other. */
-  markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void>;
+  /**
+   * Queues the stored file together with the agreement that allowed it, and the request's idempotency key if it has one:
+   * never one without the others. False, and nothing written, when the key already names an upload.
+   */
+  markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance, idempotency?: KeyedRequest): Promise<boolean>;
   /** A batch was queued: a worker running in this process may start at once instead of at its next poll. */
   announceQueued(): void;
-  /** Rejected files keep their log entry (with the reason and the agreement) but not their bytes. */
-  markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void>;
-  /** A file that never arrived whole leaves nothing behind. */
+  /** Rejected files keep their log entry (with the reason, the agreement and the key) but not their bytes. False as for markQueued. */
+  markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance, idempotency?: KeyedRequest): Promise<boolean>;
+  /** A file that never arrived whole leaves nothing behind; a batch that was queued or rejected after all is left as it is. */
   discard(batchId: number): Promise<void>;
   /** Files left half-received by a client that went away or a process that died. */
   discardAbandoned(now: Date): Promise<number>;

@@ -6,6 +6,8 @@ export interface EducatorAccountRepository {
   findByEmail(normalizedEmail: string): Promise<EducatorAccount | null>;
   /** Inserts a new account or rewrites an expired one; a concurrent insert of the same email is EMAIL_TAKEN. */
   save(account: EducatorAccount): Promise<Result<number, DomainError>>;
+  /** Writes the account's registration unless it was registered, or created again, since it was read: false then. */
+  saveRegistration(account: EducatorAccount): Promise<boolean>;
   /** Site Admins of the site whose invitation has not expired. */
   countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number>;
 }

@@ -6,13 +6,17 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { GraphQLSchema } from 'graphql';
 import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Config } from '../../config';
+import type { FollowUploadLog } from '../../application/follow-upload-log';
 import type { IdentifyActor } from '../../application/identify-actor';
 import type { RequestContext, Loaders } from '../graphql/context';
+import type { Viewer } from '../../application/identify-actor';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
 import { bearerToken } from './bearer-token';
+import { clientAddressResolver } from './client-address';
 import { answerFailedRequest } from './failed-request';
 import { graphqlEndpoint } from './graphql-endpoint';
+import { liveUpdatesEndpoint } from './live-updates-endpoint';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
@@ -25,6 +29,7 @@ export interface HttpDependencies {
   /** Plain HTTP routes (CSV downloads), served beside GraphQL. */
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
+  followUploadLog: FollowUploadLog;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
@@ -45,15 +50,19 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     costLimit: { maxCost: GRAPHQL_LIMITS.cost },
     // graphql-js counts tokens while parsing (parseOptions below); Armor's own counter answers syntax errors with HTTP 500.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: deps.config.production },
+    // formatError drops suggestions from every message, those about variables too; Armor's would leave "[Suggestion hidden]?".
+    blockFieldSuggestion: { enabled: false },
   }).protect();
+  const formatErrors = formatError(deps.log, { hideSuggestions: deps.config.production });
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // No client of ours sends persisted-query hashes: off, a hash is refused with PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
-    formatError: formatError(deps.log),
+    formatError: formatErrors,
     csrfPrevention: true,
     // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
     stopOnTerminationSignals: false,
@@ -72,17 +81,34 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     maxQueries: 500,
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
+  const identify = (request: IncomingMessage) => deps.identifyActor.execute(bearerToken(request));
+  const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
+  const contextFor = async (request: IncomingMessage, identified: Viewer | null | undefined): Promise<RequestContext> => {
+    const viewer = identified !== undefined ? identified : await identify(request);
+    const loaders = deps.createLoaders();
+    // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
+    if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
+    return { viewer, clientAddress: clientAddressOf(request), publicIds: deps.publicIds, loaders };
+  };
   const graphql = graphqlEndpoint({
     apollo,
     uploadLogCache,
-    contextFor: async (request, identified) => {
-      const viewer = identified !== undefined ? identified : await deps.identifyActor.execute(bearerToken(request));
-      const loaders = deps.createLoaders();
-      // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
-      if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
-      return { viewer, clientAddress: clientAddressOf(request, deps.config.trustProxy), publicIds: deps.publicIds, loaders };
+    contextFor,
+    limits: {
+      jsonBytes: 1024 * 1024,
+      jsonBodyMs: deps.config.jsonBodyTimeoutSeconds * 1000,
+      upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 },
     },
-    limits: { jsonBytes: 1024 * 1024, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
+    log: deps.log,
+  });
+
+  const liveUpdates = liveUpdatesEndpoint({
+    schema: deps.schema,
+    validationRules: armor.validationRules,
+    maxTokens: GRAPHQL_LIMITS.tokens,
+    contextFor: (request) => contextFor(request, undefined),
+    formatError: formatErrors,
+    followUploadLogFor: (request) => (part) => deps.followUploadLog.execute(async () => (await identify(request))?.actor ?? null, part),
     log: deps.log,
   });
 
@@ -99,7 +125,9 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));
 
   const handleRequest: RequestListener = (request, response) => {
-    if (GRAPHQL_PATH.test(request.url ?? '')) void graphql(request, response);
+    const url = request.url ?? '';
+    if (GRAPHQL_PATH.test(url)) void graphql(request, response);
+    else if (LIVE_UPDATES_PATH.test(url)) void liveUpdates(request, response);
     else routes(request, response);
   };
   return { handleRequest, routes, apollo };
@@ -107,10 +135,4 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
 
 /** As Express mounted it: any case, with or without a trailing slash, with or without a query string. */
 const GRAPHQL_PATH = /^\/graphql\/?(?:\?|$)/i;
-
-/** The client's address as Express's `req.ip` gave it: from X-Forwarded-For (its first entry) only behind a trusted proxy. */
-const clientAddressOf = (request: IncomingMessage, trustProxy: boolean): string => {
-  const header = trustProxy ? request.headers['x-forwarded-for'] : undefined;
-  const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0].trim();
-  return forwarded || request.socket.remoteAddress || 'unknown';
-};
+const LIVE_UPDATES_PATH = /^\/graphql\/stream\/?(?:\?|$)/i;

@@ -10,6 +10,9 @@ import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-
 import { DerivedRegistrationCodes1764000000003 } from './migrations/1764000000003-derived-registration-codes';
 import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
 import { UploadTurnsAndFailures1764000000005 } from './migrations/1764000000005-upload-turns-and-failures';
+import { ThrottleCountsBeforeChecking1764000000006 } from './migrations/1764000000006-throttle-counts-before-checking';
+import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempotency-keys';
+import { InvitationAllowances1764000000008 } from './migrations/1764000000008-invitation-allowances';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -31,6 +34,9 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
     DerivedRegistrationCodes1764000000003,
     UploadLogVersions1764000000004,
     UploadTurnsAndFailures1764000000005,
+    ThrottleCountsBeforeChecking1764000000006,
+    IdempotencyKeys1764000000007,
+    InvitationAllowances1764000000008,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

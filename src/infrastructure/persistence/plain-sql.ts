@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /** What the hot paths need to write plain SQL that runs unchanged on both drivers (better-sqlite3, mysql2). */
 
 export type Row = Record<string, unknown>;
@@ -15,3 +17,13 @@ export interface Statement {
   sql: string;
   params: unknown[];
 }
+
+/** Runs one statement (in the manager's transaction, if it has one) and answers how many rows it changed, on either driver. */
+export const changedRows = async (manager: EntityManager, sql: string, params: unknown[]): Promise<number> => {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    return (await runner.query(sql, params, true)).affected ?? 0;
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+};

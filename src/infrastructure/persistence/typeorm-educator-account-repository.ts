@@ -7,7 +7,7 @@ import { fail, ok, refusal, type DomainError, type Result } from '../../domain/s
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
-import { insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
+import { changedRows, insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
 
 const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
   EducatorAccount.restore({
@@ -59,6 +59,9 @@ const writtenValues = (account: EducatorAccount): unknown[] => {
 
 const INSERT_ACCOUNT = `INSERT INTO educator_account (${WRITTEN_COLUMNS.join(', ')}) VALUES (${parameterList(WRITTEN_COLUMNS.length)})`;
 const UPDATE_ACCOUNT = `UPDATE educator_account SET ${WRITTEN_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`;
+
+// created_at too: an account created again after it expired has a new code, not the one that was checked.
+const REGISTER_UNLESS_REGISTERED = 'UPDATE educator_account SET registered_at = ?, password_hash = ? WHERE id = ? AND registered_at IS NULL AND created_at = ?';
 
 /** A new account (no id yet): its id comes from the INSERT. */
 export const accountInsert = (account: EducatorAccount): Statement => ({ sql: INSERT_ACCOUNT, params: writtenValues(account) });
@@ -130,6 +133,12 @@ export class TypeOrmEducatorAccountRepository implements EducatorAccountReposito
       if (isUniqueViolation(error)) return fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
       throw error;
     }
+  }
+
+  async saveRegistration(account: EducatorAccount): Promise<boolean> {
+    const state = account.snapshot;
+    const params = [state.registeredAt?.getTime() ?? null, state.passwordHash, account.id, state.createdAt.getTime()];
+    return (await changedRows(this.manager, REGISTER_UNLESS_REGISTERED, params)) === 1;
   }
 
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {

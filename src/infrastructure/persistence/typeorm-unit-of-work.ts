@@ -16,6 +16,7 @@ import { dialectOf, StatementBatchPool } from './data-source';
 import { isConnectionLost, isUniqueViolation, retryTransient } from './database-errors';
 import { inConcurrentGroups, type GroupSender } from './concurrent-groups';
 import { parameterList, type Row, type Statement } from './plain-sql';
+import { claimKey, keyInsert, keyNamesAccount, releaseKey, TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys';
 
 /** An invitation's outbox body: the one detail that is not on the account. */
 export const invitationBody = (placeName: string): string => JSON.stringify({ placeName });
@@ -77,12 +78,21 @@ const rowsNamingTheAccount = (creation: AccountCreation, accountId: number): Sta
 const NEW_ACCOUNT_ID = raw('@new_account_id') as unknown as number;
 
 const EMAIL_TAKEN = refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']);
+const IDEMPOTENCY_KEY_TAKEN = refusal('IDEMPOTENCY_KEY_TAKEN', 'A request with this idempotency key was written meanwhile: send it again.', ['idempotencyKey']);
 
 /** Statement by statement in the caller's transaction: SQLite (in process, no round trips to save), and the rare re-creation. */
 const writeCreationStepByStep = async (manager: EntityManager, creation: AccountCreation): Promise<Result<WrittenCreation, DomainError>> => {
+  const query = (sql: string, parameters: unknown[]): Promise<unknown> => manager.query(sql, parameters);
+  const key = creation.idempotency;
+  if (key && !(await claimKey(query, key, creation.acceptance.acceptedAt))) return fail(IDEMPOTENCY_KEY_TAKEN);
   const saved = await new TypeOrmEducatorAccountRepository(manager).save(creation.account);
-  if (!saved.ok) return saved;
+  if (!saved.ok) {
+    // The transaction goes on (a group's other creations, or the caller's): the refused creation's key must not stay in it.
+    if (key) await releaseKey(query, key);
+    return saved;
+  }
   for (const statement of rowsNamingTheAccount(creation, saved.value)) await manager.query(statement.sql, statement.params);
+  if (key) await keyNamesAccount(query, key, saved.value);
   const siteId = creation.countSiteAdminsOf;
   if (siteId === null) return ok({ accountId: saved.value, activeSiteAdmins: null });
   const count = activeSiteAdminsQuery([siteId], creation.acceptance.acceptedAt);
@@ -110,7 +120,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
     return retryTransient(() =>
       this.dataSource.transaction((manager) =>
-        work({ accounts: new TypeOrmEducatorAccountRepository(manager), writeCreation: (creation) => writeCreationStepByStep(manager, creation) }),
+        work({
+          accounts: new TypeOrmEducatorAccountRepository(manager),
+          idempotencyKeys: new TypeOrmIdempotencyKeys(manager),
+          writeCreation: (creation) => writeCreationStepByStep(manager, creation),
+        }),
       ),
     );
   }
@@ -142,10 +156,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   }
 
   /**
-   * MySQL/MariaDB: a group's creations as one transaction sent in one query. One creation's failure (a taken email, a
-   * deadlock) rolls the whole group back; each is then written again alone. A lost connection leaves unknown whether
-   * the group committed: its creations fail rather than risk answering EMAIL_TAKEN for an account that was in fact
-   * created.
+   * MySQL/MariaDB: a group's creations as one transaction sent in one query. One creation's failure (a taken email or
+   * idempotency key, a deadlock) rolls the whole group back; each is then written again alone. A lost connection leaves
+   * unknown whether the group committed: its creations fail rather than risk answering EMAIL_TAKEN for an account that
+   * was in fact created (a client that sent a key learns which by sending it again). Alone, a creation is sent again
+   * after a lost connection; if the first landed, the second meets its email and key, and the caller finds the key.
    */
   private inOneRoundTrip(): GroupSender<AccountCreation, Result<WrittenCreation, DomainError>> {
     return {
@@ -179,6 +194,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
         ...(account.id === null ? [accountInsert(account), { sql: 'SET @new_account_id = LAST_INSERT_ID()', params: [] }] : accountRewrite(account)),
         ...membershipInserts(accountId, account.schoolSiteIds),
         ...rowsNamingTheAccount(creation, accountId),
+        ...(creation.idempotency ? [keyInsert(creation.idempotency, creation.acceptance.acceptedAt, { accountId, batchId: null })] : []),
       );
       if (creation.countSiteAdminsOf === null) return { insertAt, countAt: null };
       statements.push(activeSiteAdminsQuery([creation.countSiteAdminsOf], creation.acceptance.acceptedAt));

@@ -4,6 +4,7 @@ import { registrationDeadlineFor } from '../../domain/educator/educator-account'
 import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { RowFailureCode } from '../../domain/upload-batch/upload-row';
 import type { Page } from '../../application/ports/account-directory';
+import type { KeyedRequest } from '../../application/ports/idempotency-keys';
 import type { AgreementAcceptance } from '../../application/ports/unit-of-work';
 import type {
   ChunkCommit,
@@ -25,6 +26,7 @@ import { isConnectionLost, isTransientDatabaseError, isUniqueViolation, retryTra
 import { asText, largestFailureBytes, multiRowInserts, PACKET_OVERHEAD_BYTES, queriesOf, splitByBytes, type SqlText } from './sized-statements';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
+import { claimKey } from './typeorm-idempotency-keys';
 
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
@@ -41,7 +43,7 @@ class FenceRefused extends Error {
 
 const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
-const BATCH_COLUMNS =
+export const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, ' +
   'rejection_reason, failure_reason, warnings, created_at, start_time, end_time, lease_owner';
 
@@ -49,7 +51,7 @@ const BATCH_COLUMNS =
 const STORED_CHUNK_BYTES = 1024 * 1024;
 
 
-const toView = (row: Row): UploadBatchView => ({
+export const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
   fileName: String(row.file_name),
   schoolSiteId: Number(row.school_site_id),
@@ -295,9 +297,11 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
    */
   private async openWithin(manager: EntityManager, batch: NewBatch, maxWaiting: number): Promise<number | null> {
     if (this.mysql) await manager.query('SELECT school_site_id FROM upload_site_queue WHERE school_site_id = ? FOR UPDATE', [batch.schoolSiteId]);
+    const key = batch.idempotencyKey ?? null;
     const [waiting]: Row[] = await manager.query(
-      "SELECT COUNT(*) AS n FROM upload_batch WHERE school_site_id = ? AND status IN ('RECEIVING', 'QUEUED', 'PROCESSING')",
-      [batch.schoolSiteId],
+      `SELECT COUNT(*) AS n FROM upload_batch WHERE school_site_id = ? AND status IN ('RECEIVING', 'QUEUED', 'PROCESSING')
+       ${key === null ? '' : 'AND (idempotency_key IS NULL OR idempotency_key <> ? OR uploaded_by_account_id <> ?)'}`,
+      key === null ? [batch.schoolSiteId] : [batch.schoolSiteId, key, batch.uploadedByAccountId],
     );
     if (Number(waiting.n) >= maxWaiting) return null;
     const result = await manager.getRepository(UploadBatchRecord).insert({
@@ -322,6 +326,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
       leaseExpiresAt: batch.receivingUntil.getTime(),
       failedAttempts: 0,
       failureReason: null,
+      idempotencyKey: key,
     });
     return Number(result.identifiers[0].id);
   }
@@ -355,8 +360,9 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
     for (const listener of this.queuedListeners) listener();
   }
 
-  async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance, idempotency?: KeyedRequest): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (idempotency && !(await claimKey((sql, parameters) => manager.query(sql, parameters), idempotency, agreement.acceptedAt, batchId))) return false;
       await manager.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
         byteSize,
         totalRows,
@@ -364,11 +370,20 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
       ]);
       await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
+      return true;
     });
   }
 
-  async markRejected(batchId: number, byteSize: number, reason: string, now: Date, agreement: AgreementAcceptance): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async markRejected(
+    batchId: number,
+    byteSize: number,
+    reason: string,
+    now: Date,
+    agreement: AgreementAcceptance,
+    idempotency?: KeyedRequest,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (idempotency && !(await claimKey((sql, parameters) => manager.query(sql, parameters), idempotency, agreement.acceptedAt, batchId))) return false;
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
       await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ?, lease_expires_at = NULL WHERE id = ?", [
         byteSize,
@@ -379,12 +394,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
       ]);
       await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
+      return true;
     });
   }
 
   async discard(batchId: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+      // A queueing whose answer was lost with its connection may have landed: that batch keeps its file.
+      await manager.query("DELETE FROM upload_file_chunk WHERE batch_id = ? AND EXISTS (SELECT 1 FROM upload_batch WHERE id = ? AND status = 'RECEIVING')", [
+        batchId,
+        batchId,
+      ]);
       await manager.query("DELETE FROM upload_batch WHERE id = ? AND status = 'RECEIVING'", [batchId]);
     });
   }

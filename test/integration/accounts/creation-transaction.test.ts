@@ -168,6 +168,34 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     }
   });
 
+  it('when keyed creations arrive together, one with a taken email, one with a taken key, then only those are refused; each key names its own', async () => {
+    const keyed = (email: string, key: string): AccountCreation => ({
+      ...creationFor(email),
+      idempotency: { ownerAccountId: 7, key, requestDigest: `digest of ${email}` },
+    });
+    await unitOfWork.writeCreation(keyed('taken@example.org', 'key-taken'));
+    statementBatches.queries = [];
+
+    const emails = ['first@example.org', 'TAKEN@example.org', 'second@example.org', 'third@example.org', 'last@example.org'];
+    const keys = ['key-1', 'key-2', 'key-taken', 'key-3', 'key-4'];
+    const written = await Promise.all(emails.map((email, index) => unitOfWork.writeCreation(keyed(email, keys[index]))));
+
+    const outcomes = written.map((result) => (result.ok ? 'written' : result.error.code));
+    // MySQL's grouped writes cannot tell which unique key a creation met: a held key is refused as EMAIL_TAKEN there.
+    expect(outcomes).to.deep.equal(['written', 'EMAIL_TAKEN', database.label === 'MySQL' ? 'EMAIL_TAKEN' : 'IDEMPOTENCY_KEY_TAKEN', 'written', 'written']);
+    const stored: { idempotency_key: string; educator_account_id: number }[] = await server.application.dataSource.query(
+      'SELECT idempotency_key, educator_account_id FROM idempotency_key ORDER BY idempotency_key',
+    );
+    const idOf = async (email: string) => (await repository(EducatorAccountRecord).findOneByOrFail({ emailNormalized: email })).id;
+    expect(stored.map((row) => [row.idempotency_key, Number(row.educator_account_id)])).to.deep.equal([
+      ['key-1', await idOf('first@example.org')],
+      ['key-3', await idOf('third@example.org')],
+      ['key-4', await idOf('last@example.org')],
+      ['key-taken', await idOf('taken@example.org')],
+    ]);
+    expect(await repository(EducatorAccountRecord).countBy({ emailNormalized: 'second@example.org' })).to.equal(0);
+  });
+
   it('when creations arrive while one is being written, then they are written together, in one transaction', async () => {
     const emails = ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org', 'e@example.org'];
     // SQLite: each group is one transaction of TypeORM's (MySQL sends its transactions on the statement-batch connections).

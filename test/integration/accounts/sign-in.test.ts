@@ -19,7 +19,8 @@ describeOnEachDatabase('signIn and me through HTTP', (database) => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer(database);
+    // Locking an address takes twenty failures here; the default hundred: test/integration/security/shared-address.test.ts.
+    server = await startTestServer(database, { addressFailureBurst: 20 });
   });
   beforeEach(async () => {
     await server.reset();

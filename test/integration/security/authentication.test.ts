@@ -3,8 +3,10 @@ import jwt from 'jsonwebtoken';
 import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
 import { csvFile, educatorRows } from '../../support/csv-fixtures';
 import { describeOnEachDatabase, type TestDatabase } from '../../support/databases';
+import { loadConfig, type TrustedProxies } from '../../../src/config';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';
 import { PARTNER_HIGH, countRows, download, siteIdsByName, uploadAndProcess } from '../uploads/upload-kit';
+import { REGISTER, SIGN_IN, graphqlFrom, inviteEducator, userErrorCodes } from './attempt-kit';
 
 /*
  * Already covered elsewhere, so not repeated here:
@@ -16,22 +18,19 @@ import { PARTNER_HIGH, countRows, download, siteIdsByName, uploadAndProcess } fr
  *   the account; INVALID_CODE for a wrong or used code; an unregistered account cannot sign in.
  * This file adds the same forgeries at every other door, the exact token lifetime, tokens bound to the account as
  * it stands now, the stored password hash, identical answers for the remaining account states, and registration
- * throttling packed into one request, per address, across addresses and past a spoofed X-Forwarded-For.
+ * throttling packed into one request, per address, across addresses, and past X-Forwarded-For entries the client
+ * wrote itself, behind one proxy, two, or proxies trusted by network. Concurrent attempts: concurrent-attempts.test.ts.
  */
 
 const ME = '{ me { email role { code } } }';
-const SIGN_IN = 'mutation($input: SignInInput!) { signIn(input: $input) { token account { email } userErrors { code message field } } }';
-const REGISTER = 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { email status } userErrors { code message field } } }';
 const CREATE = 'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code } } }';
 const PASSWORD = 'a long and private passphrase';
 const MINUTE_IN_DAYS = 1 / (24 * 60);
 const AUDIENCE = 'educator-provisioning';
+/** Locking an address here takes twenty failures, not the default hundred (test/integration/security/shared-address.test.ts). */
+const SMALL_ADDRESS_BURST = 20;
 
 const codesOf = (response: { errors?: { extensions?: { code?: string } }[] }): (string | undefined)[] => (response.errors ?? []).map((error) => error.extensions?.code);
-const userErrorCodes = (payload: { userErrors: { code: string }[] }): string[] => payload.userErrors.map((error) => error.code);
-
-/** The text of an .eml as a person reads it: quoted-printable soft breaks joined. */
-const registrationCodeIn = (eml: string): string => /^Registration code: ([A-Z0-9-]+)$/m.exec(eml.replace(/=\r?\n/g, ''))![1];
 
 /** Several registerAccount attempts in one request with aliases; mutations run one after another. */
 const packedRegistrations = (attempts: { email: string; code: string }[]): string =>
@@ -47,34 +46,11 @@ const packedCodes = (response: GraphQLResponse, count: number): string[] => {
   return Array.from({ length: count }, (_, index) => userErrorCodes(response.data[`r${index}`]).join() || 'REGISTERED');
 };
 
-/** A POST to /graphql that claims to come from `forwardedFor` through a proxy. */
-const graphqlFrom = async (server: TestServer, forwardedFor: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> => {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  const body = JSON.parse(text);
-  return { status: response.status, data: body.data, errors: body.errors, text };
-};
-
 /** The helpers every test here needs, bound to one server. */
 const kit = (server: () => TestServer) => {
   const adminToken = () => server().signIn(server().demo.districtAdminEmail);
 
-  /** Creates an Educator at Demo Partner High and returns the registration code from the invitation. */
-  const invite = async (email: string): Promise<string> => {
-    const sites = await siteIdsByName(server());
-    const created = await server().graphql(
-      CREATE,
-      { input: { firstName: 'Ana', lastName: 'Auth', email, roleCode: 'EDUCATOR', schoolSiteIds: [sites[PARTNER_HIGH]], agreementAccepted: true } },
-      await adminToken(),
-    );
-    expect(created.data?.createEducatorAccount.userErrors, created.text).to.deep.equal([]);
-    const invitation = (await server().deliveredEmails()).find((eml) => eml.replace(/=\r?\n/g, '').includes(email));
-    return registrationCodeIn(invitation!);
-  };
+  const invite = (email: string): Promise<string> => inviteEducator(server(), email);
 
   const register = async (email: string, registrationCode: string) =>
     (await server().graphql(REGISTER, { input: { email, registrationCode, password: PASSWORD, educationalInterestAccepted: true } })).data.registerAccount;
@@ -92,7 +68,7 @@ const directSuite = (database: TestDatabase) => {
   const { invite, register, signIn, isRegistered } = kit(() => server);
 
   before(async () => {
-    server = await startTestServer(database);
+    server = await startTestServer(database, { addressFailureBurst: SMALL_ADDRESS_BURST });
   });
   beforeEach(async () => {
     await server.reset();
@@ -340,12 +316,15 @@ const directSuite = (database: TestDatabase) => {
   });
 };
 
-const behindTrustedProxySuite = (database: TestDatabase) => {
+/** The X-Forwarded-For a request carries once it has passed the proxies: what the client wrote, then what each proxy appended. */
+type ProxyChain = (client: string, forgedByClient?: string) => string;
+
+const behindTrustedProxySuite = (database: TestDatabase, trustProxy: TrustedProxies, chain: ProxyChain) => {
   let server: TestServer;
   const { invite, isRegistered } = kit(() => server);
 
   before(async () => {
-    server = await startTestServer(database, { trustProxy: true });
+    server = await startTestServer(database, { trustProxy, addressFailureBurst: SMALL_ADDRESS_BURST });
   });
   beforeEach(async () => {
     await server.reset();
@@ -354,15 +333,18 @@ const behindTrustedProxySuite = (database: TestDatabase) => {
     await server?.close();
   });
 
-  const registerFrom = async (address: string, email: string, registrationCode: string) =>
-    (await graphqlFrom(server, address, REGISTER, { input: { email, registrationCode, password: PASSWORD, educationalInterestAccepted: true } })).data.registerAccount;
+  const registerFrom = async (forwardedFor: string, email: string, registrationCode: string) =>
+    (await graphqlFrom(server, forwardedFor, REGISTER, { input: { email, registrationCode, password: PASSWORD, educationalInterestAccepted: true } })).data
+      .registerAccount;
 
   it('when wrong codes for one account come from five different client addresses, then the account is locked for every address', async () => {
     const code = await invite('spread@example.org');
 
     const wrong: string[] = [];
-    for (let index = 1; index <= 5; index += 1) wrong.push(...userErrorCodes(await registerFrom(`203.0.113.${index}`, 'spread@example.org', `WRNG-CODE-00${index}${index}`)));
-    const right = await registerFrom('203.0.113.99', 'spread@example.org', code);
+    for (let index = 1; index <= 5; index += 1) {
+      wrong.push(...userErrorCodes(await registerFrom(chain(`203.0.113.${index}`), 'spread@example.org', `WRNG-CODE-00${index}${index}`)));
+    }
+    const right = await registerFrom(chain('203.0.113.99'), 'spread@example.org', code);
 
     expect(wrong).to.deep.equal(Array(5).fill('INVALID_CODE'));
     expect(userErrorCodes(right)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
@@ -372,17 +354,51 @@ const behindTrustedProxySuite = (database: TestDatabase) => {
   it('when one client address is locked by twenty wrong codes, then another client address can still register', async () => {
     const first = await invite('first@example.org');
     const second = await invite('second@example.org');
-    for (let index = 0; index < 20; index += 1) await registerFrom('203.0.113.1', `guess${index}@example.org`, 'AAAA-BBBB-CCCC');
+    for (let index = 0; index < SMALL_ADDRESS_BURST; index += 1) await registerFrom(chain('203.0.113.1'), `guess${index}@example.org`, 'AAAA-BBBB-CCCC');
 
-    const fromLockedAddress = await registerFrom('203.0.113.1', 'first@example.org', first);
-    const fromOtherAddress = await registerFrom('203.0.113.2', 'second@example.org', second);
+    const fromLockedAddress = await registerFrom(chain('203.0.113.1'), 'first@example.org', first);
+    const fromOtherAddress = await registerFrom(chain('203.0.113.2'), 'second@example.org', second);
 
     expect(userErrorCodes(fromLockedAddress)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
     expect(fromOtherAddress).to.deep.equal({ account: { email: 'second@example.org', status: 'ACTIVE' }, userErrors: [] });
   });
+
+  it('when a client writes an address of its own before the proxies’ entries on each wrong code, then all twenty count against the one they saw', async () => {
+    const code = await invite('victim@example.org');
+
+    const wrong: string[] = [];
+    for (let index = 0; index < SMALL_ADDRESS_BURST; index += 1) {
+      wrong.push(...userErrorCodes(await registerFrom(chain('203.0.113.7', `198.51.100.${index + 1}`), `guess${index}@example.org`, 'AAAA-BBBB-CCCC')));
+    }
+    const right = await registerFrom(chain('203.0.113.7', '198.51.100.250'), 'victim@example.org', code);
+
+    expect(wrong).to.deep.equal(Array(SMALL_ADDRESS_BURST).fill('INVALID_CODE'));
+    expect(userErrorCodes(right)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
+    expect(await isRegistered('victim@example.org')).to.equal(false);
+  });
+
+  it('when a client names a victim’s address in its own X-Forwarded-For entry on twenty wrong codes, then the victim can still register', async () => {
+    const code = await invite('victim@example.org');
+    for (let index = 0; index < SMALL_ADDRESS_BURST; index += 1) {
+      await registerFrom(chain('203.0.113.7', '203.0.113.9'), `guess${index}@example.org`, 'AAAA-BBBB-CCCC');
+    }
+
+    const victim = await registerFrom(chain('203.0.113.9'), 'victim@example.org', code);
+
+    expect(victim).to.deep.equal({ account: { email: 'victim@example.org', status: 'ACTIVE' }, userErrors: [] });
+  });
 };
+
+const forged = (forgedByClient?: string): string => (forgedByClient ? `${forgedByClient}, ` : '');
 
 describeOnEachDatabase('Authentication: tokens, stored passwords, uniform answers and registration throttling', (database) => {
   describe('directly connected clients', () => directSuite(database));
-  describe('behind a trusted proxy (TRUST_PROXY=true)', () => behindTrustedProxySuite(database));
+  // The test connects from 127.0.0.1: that is the nearest proxy; a second one, where there is one, appended 10.0.0.5.
+  const oneProxy: ProxyChain = (client, mine) => `${forged(mine)}${client}`;
+  const twoProxies: ProxyChain = (client, mine) => `${forged(mine)}${client}, 10.0.0.5`;
+  for (const setting of ['true', '2', 'loopback,10.0.0.0/8']) {
+    const { trustProxy } = loadConfig({ TRUST_PROXY: setting });
+    const chain = setting === 'true' ? oneProxy : twoProxies;
+    describe(`behind trusted proxies (TRUST_PROXY=${setting})`, () => behindTrustedProxySuite(database, trustProxy, chain));
+  }
 });

@@ -55,4 +55,27 @@ describeOnEachDatabase('The per-site queue limit under concurrent uploads', (dat
     expect(await countRows(server, "upload_batch WHERE status = 'QUEUED'")).to.equal(limit);
     expect(await countRows(server, 'upload_batch')).to.equal(limit);
   });
+
+  it('when keyed uploads arrive twice each at once, then the copies of one key take one place: the limit is queued, never a key twice', async () => {
+    const limit = server.application.config.maxQueuedBatchesPerSite;
+    const siteId = (await siteIdsByName(server))[PARTNER_HIGH];
+    const token = await server.signIn(server.demo.siteAdminEmail);
+    const keys = Array.from({ length: UPLOADS_AT_ONCE / 2 }, (_, n) => `key-${n}`);
+
+    const answers = await Promise.all(
+      [...keys, ...keys].map((key, n) => {
+        const content = csvFile([anEducatorRow(keys.indexOf(key))]);
+        return uploadTo(n % 2 === 0 ? server.url : secondUrl, token, { schoolSiteId: siteId, content, idempotencyKey: key, select: 'id' });
+      }),
+    );
+
+    for (const answer of answers) expect(answer.errors, answer.text).to.equal(undefined);
+    const codes = answers.flatMap((answer) => answer.data.uploadEducatorAccounts.userErrors.map((error: { code: string }) => error.code));
+    expect(new Set(codes)).to.deep.equal(new Set(codes.length > 0 ? ['TOO_MANY_QUEUED_UPLOADS'] : []));
+    const answeredBatches = new Set(answers.flatMap((answer) => answer.data.uploadEducatorAccounts.batch?.id ?? []));
+    expect(answeredBatches.size).to.equal(limit);
+    expect(await countRows(server, "upload_batch WHERE status = 'QUEUED'")).to.equal(limit);
+    expect(await countRows(server, 'upload_batch')).to.equal(limit);
+    expect(await countRows(server, 'idempotency_key WHERE upload_batch_id IS NOT NULL')).to.equal(limit);
+  });
 });

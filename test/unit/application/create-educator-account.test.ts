@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AccessDenied } from '../../../src/application/access-denied';
 import { SINGLE_CREATION_AGREEMENT_VERSION } from '../../../src/application/agreements';
 import { CreateEducatorAccount } from '../../../src/application/create-educator-account';
-import type { AccountCreation } from '../../../src/application/ports/unit-of-work';
+import type { AccountCreation, TransactionalStores } from '../../../src/application/ports/unit-of-work';
 import type { Actor } from '../../../src/domain/shared/actor';
 import { fail, refusal } from '../../../src/domain/shared/result';
 import {
@@ -19,8 +19,10 @@ import {
   FixedClock,
   InMemoryEducatorAccountRepository,
   InMemorySchoolSiteRepository,
+  InMemoryInvitationAllowances,
   InMemoryUnitOfWork,
   rejectionOf,
+  textFingerprint,
 } from '../../support/fakes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -43,7 +45,7 @@ describe('CreateEducatorAccount', () => {
       .addSite(NORTH_HIGH)
       .addSite(SOUTH_MIDDLE)
       .addSite(HILLCREST_ELEMENTARY);
-    createAccount = new CreateEducatorAccount(sites, unitOfWork, clock);
+    createAccount = new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, 200);
   });
 
   const placeNamed = (index: number): string => {
@@ -292,7 +294,7 @@ describe('CreateEducatorAccount', () => {
     })(accounts);
     const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
 
-    const outcome = await new CreateEducatorAccount(sites, racing, clock).execute(districtAdmin, aCreationRequest().build());
+    const outcome = await new CreateEducatorAccount(sites, racing, new InMemoryInvitationAllowances(), clock, textFingerprint, 200).execute(districtAdmin, aCreationRequest().build());
 
     expect(outcome.userErrors).to.deep.equal([]);
     expect(accounts.count()).to.equal(1);
@@ -302,5 +304,216 @@ describe('CreateEducatorAccount', () => {
       { template: 'invitation', invitation: { accountId: accounts.all()[0].id, to: 'ben.okafor@example.org', placeName: 'North High' } },
     ]);
     expect(racing.agreements.map((agreement) => agreement.subjectAccountId)).to.deep.equal([accounts.all()[0].id]);
+  });
+  describe('with an idempotency key', () => {
+    const KEY = '0b6f6a2e-4d5c-4f1e-9a57-3c2d1e0f9a8b';
+
+    const written = () => ({ accounts: accounts.count(), invitations: unitOfWork.emails.length, agreements: unitOfWork.agreements.length });
+    const withUnitOfWork = (other: InMemoryUnitOfWork) =>
+      new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), other, new InMemoryInvitationAllowances(), clock, textFingerprint, 200);
+
+    it('when the same request is sent again under its key, then the account the first created is answered and nothing more is written', async () => {
+      const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      const again = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      expect(again.userErrors).to.deep.equal([]);
+      expect(again.account?.id).to.equal(first.account?.id);
+      expect(again.account?.createdAt).to.deep.equal(first.account?.createdAt);
+      expect(written()).to.deep.equal({ accounts: 1, invitations: 1, agreements: 1 });
+    });
+
+    it('when the first request landed but its answer was lost, then the retry under the same key answers that account, not EMAIL_TAKEN', async () => {
+      const losing = new (class extends InMemoryUnitOfWork {
+        private lost = false;
+        override async writeCreation(creation: AccountCreation) {
+          const landed = await super.writeCreation(creation);
+          if (this.lost) return landed;
+          this.lost = true;
+          throw new Error('Connection lost: the server closed the connection.');
+        }
+      })(accounts);
+      const useCase = withUnitOfWork(losing);
+      await rejectionOf(useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build()));
+      clock.advanceMs(30_000);
+
+      const retry = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      expect(retry.userErrors).to.deep.equal([]);
+      expect(retry.account?.id).to.equal(accounts.all()[0].id);
+      expect([accounts.count(), losing.emails.length, losing.agreements.length]).to.deep.equal([1, 1, 1]);
+    });
+
+    it('when the retry differs only in spaces around the names and the letter case of the email, then it is the same request', async () => {
+      const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+      const respelled = aCreationRequest().withName(' Ben ', 'Okafor ').withEmail('BEN.Okafor@example.org').withIdempotencyKey(KEY);
+
+      const again = await createAccount.execute(districtAdmin, respelled.build());
+
+      expect(again.userErrors).to.deep.equal([]);
+      expect(again.account?.id).to.equal(first.account?.id);
+    });
+
+    for (const [change, request] of [
+      ['another email', aCreationRequest().withEmail('someone.else@example.org')],
+      ['other names', aCreationRequest().withName('Benedict', 'Okafor')],
+      ['another role', aCreationRequest().forRole('COUNSELOR', [NORTH_HIGH])],
+      ['another site', aCreationRequest().forRole('EDUCATOR', [SOUTH_MIDDLE])],
+    ] as const) {
+      it(`when the same key comes with ${change}, then IDEMPOTENCY_KEY_REUSED and nothing more is written`, async () => {
+        await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+        const reused = await createAccount.execute(districtAdmin, request.withIdempotencyKey(KEY).build());
+
+        expect(reused.account).to.equal(null);
+        expect(reused.userErrors.map((error) => [error.code, error.field])).to.deep.equal([['IDEMPOTENCY_KEY_REUSED', ['idempotencyKey']]]);
+        expect(written()).to.deep.equal({ accounts: 1, invitations: 1, agreements: 1 });
+      });
+    }
+
+    it('when another admin sends the same key, then it is theirs: their own request is created', async () => {
+      await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      const theirs = await createAccount.execute(siteAdmin, aCreationRequest().withEmail('someone.else@example.org').withIdempotencyKey(KEY).build());
+
+      expect(theirs.userErrors).to.deep.equal([]);
+      expect(accounts.count()).to.equal(2);
+    });
+
+    it('when the write cannot tell the key from the email (MySQL groups answer EMAIL_TAKEN), then the retry is still answered its account', async () => {
+      const grouped = new (class extends InMemoryUnitOfWork {
+        override async writeCreation(creation: AccountCreation) {
+          const answer = await super.writeCreation(creation);
+          return answer.ok || answer.error.code !== 'IDEMPOTENCY_KEY_TAKEN' ? answer : fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
+        }
+      })(accounts);
+      const useCase = withUnitOfWork(grouped);
+      const first = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      const again = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+      const reused = await useCase.execute(districtAdmin, aCreationRequest().withEmail('someone.else@example.org').withIdempotencyKey(KEY).build());
+
+      expect(again.account?.id).to.equal(first.account?.id);
+      expect(reused.userErrors.map((error) => error.code)).to.deep.equal(['IDEMPOTENCY_KEY_REUSED']);
+      expect(accounts.count()).to.equal(1);
+    });
+
+    it('when the same key landed with the same request between the look and the write, then a second look answers that account', async () => {
+      const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+      // The first look's snapshot predates the other request: it sees neither its key nor its account.
+      const stale = new (class extends InMemoryUnitOfWork {
+        looks = 0;
+        override run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
+          this.looks += 1;
+          if (this.looks > 1) return super.run(work);
+          const blindToTheEmail = Object.assign(Object.create(accounts), { findByEmail: async () => null });
+          return super.run((stores) => work({ ...stores, idempotencyKeys: { find: async () => null }, accounts: blindToTheEmail }));
+        }
+      })(accounts);
+      for (const [name, row] of unitOfWork.keys.rows) stale.keys.rows.set(name, row);
+      const useCase = withUnitOfWork(stale);
+
+      const again = await useCase.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      expect(again.userErrors).to.deep.equal([]);
+      expect(again.account?.id).to.equal(first.account?.id);
+      expect(stale.looks).to.equal(2);
+      expect(accounts.count()).to.equal(1);
+    });
+
+    it('when a keyed creation is refused, then the key is not kept: corrected and sent again under it, the account is created', async () => {
+      await accounts.save(anEducator().withEmail('ben.okafor@example.org').createdAt(clock.now()).pending().build());
+      const refusedFirst = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
+
+      const corrected = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('ben.okafor2@example.org').withIdempotencyKey(KEY).build());
+
+      expect(refusedFirst.userErrors.map((error) => error.code)).to.deep.equal(['EMAIL_TAKEN']);
+      expect(corrected.userErrors).to.deep.equal([]);
+      expect(accounts.count()).to.equal(2);
+    });
+
+    it('when a Site Admin that drew the recommendation is sent again, then the recommendation is answered again, with the count as it is now', async () => {
+      await accounts.save(anEducator().withEmail('first.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
+      await accounts.save(anEducator().withEmail('second.admin@example.org').withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
+      const first = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).withIdempotencyKey(KEY).build());
+
+      const again = await createAccount.execute(districtAdmin, aCreationRequest().forRole('SITE_ADMIN', [NORTH_HIGH]).withIdempotencyKey(KEY).build());
+
+      expect(again.account?.id).to.equal(first.account?.id);
+      expect(again.warnings).to.deep.equal(first.warnings);
+      expect(again.warnings.map((warning) => warning.code)).to.deep.equal(['SITE_ADMIN_RECOMMENDATION']);
+    });
+  });
+
+  describe('the hourly limit of accounts created by hand', () => {
+    const limited = (limit: number) => {
+      const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
+      return new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, limit);
+    };
+    const createNumbered = (useCase: CreateEducatorAccount, admin: Actor, n: number) =>
+      useCase.execute(admin, aCreationRequest().withEmail(`limited.${n}@example.org`).build());
+
+    it('when an admin reaches the limit, then the next creation is INVITATION_LIMIT_REACHED saying when they may continue, and nothing is written', async () => {
+      const useCase = limited(3);
+      for (let n = 1; n <= 3; n += 1) expect((await createNumbered(useCase, districtAdmin, n)).userErrors).to.deep.equal([]);
+      clock.advanceMs(20 * 60_000);
+
+      const refused = await createNumbered(useCase, districtAdmin, 4);
+
+      expect(refused).to.deep.equal({
+        account: null,
+        warnings: [],
+        userErrors: [
+          {
+            code: 'INVITATION_LIMIT_REACHED',
+            message:
+              'You have created 3 accounts by hand in the last hour, the most one admin may. You can create the next one at 2026-09-01 09:01 UTC ' +
+              '(in 41 minutes). To add many educators at once, upload a file.',
+          },
+        ],
+      });
+      expect(accounts.count()).to.equal(3);
+      expect(unitOfWork.emails).to.have.length(3);
+    });
+
+    it('when the hour since the first creations has passed, then the admin may create again', async () => {
+      const useCase = limited(2);
+      await createNumbered(useCase, districtAdmin, 1);
+      await createNumbered(useCase, districtAdmin, 2);
+      clock.advanceMs(61 * 60_000);
+
+      expect((await createNumbered(useCase, districtAdmin, 3)).userErrors).to.deep.equal([]);
+    });
+
+    it('when another admin has reached the limit, then this admin is not limited by it', async () => {
+      const useCase = limited(1);
+      await createNumbered(useCase, siteAdmin, 1);
+
+      expect((await createNumbered(useCase, districtAdmin, 2)).userErrors).to.deep.equal([]);
+      expect((await createNumbered(useCase, siteAdmin, 3)).userErrors.map((error) => error.code)).to.deep.equal(['INVITATION_LIMIT_REACHED']);
+    });
+
+    it('when a keyed retry is answered the account its first request created, then the retry does not count', async () => {
+      const useCase = limited(2);
+      const keyed = aCreationRequest().withEmail('keyed@example.org').withIdempotencyKey('retry-key-1').build();
+
+      const first = await useCase.execute(districtAdmin, keyed);
+      const retry = await useCase.execute(districtAdmin, keyed);
+      const next = await createNumbered(useCase, districtAdmin, 1);
+
+      expect(retry.account?.id).to.equal(first.account?.id);
+      expect(next.userErrors).to.deep.equal([]);
+    });
+
+    it('when creations are refused for their email or their input, then they do not count', async () => {
+      const useCase = limited(1);
+      await accounts.save(anEducator().withEmail('taken@example.org').createdAt(clock.now()).pending().build());
+
+      const taken = await useCase.execute(districtAdmin, aCreationRequest().withEmail('taken@example.org').build());
+      const invalid = await useCase.execute(districtAdmin, aCreationRequest().withEmail('not-an-email').build());
+      const created = await createNumbered(useCase, districtAdmin, 1);
+
+      expect([taken, invalid, created].map((outcome) => outcome.userErrors.map((error) => error.code))).to.deep.equal([['EMAIL_TAKEN'], ['INVALID_EMAIL'], []]);
+    });
   });
 });

@@ -62,6 +62,21 @@ describe('RegisterAccount', () => {
     expect((await stored()).passwordHash).to.equal('hashed(a long enough passphrase)');
   });
 
+  it('when the right code comes ten times at once with ten passwords, then one registers, nine get INVALID_CODE, and the winner’s password stays', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, index) => register.execute(request({ password: `long enough passphrase ${index}` }))));
+
+    const winners = outcomes.flatMap((outcome, index) => (outcome.userErrors.length === 0 ? [index] : []));
+    expect(winners).to.have.length(1);
+    expect(outcomes.filter((outcome) => outcome.userErrors.map((error) => error.code).join() === 'INVALID_CODE')).to.have.length(9);
+    expect((await stored()).passwordHash).to.equal(`hashed(long enough passphrase ${winners[0]})`);
+  });
+
+  it('when the right code is sent, then nothing is counted against the account or the address', async () => {
+    await register.execute(request());
+
+    expect(throttle.failures.size).to.equal(0);
+  });
+
   it('when the code is wrong, then INVALID_CODE, the account stays pending and the failure is counted', async () => {
     const outcome = await register.execute(request({ registrationCode: 'ZZZZ-ZZZZ-ZZZZ' }));
 

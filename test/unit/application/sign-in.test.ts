@@ -85,6 +85,25 @@ describe('SignIn', () => {
     expect(fromElsewhere.userErrors).to.deep.equal([]);
   });
 
+  it('when the throttle has no attempt left, then TOO_MANY_ATTEMPTS and no password is verified, not even a decoy', async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) await signIn.execute(request({ password: `wrong password ${attempt}` }));
+    const verifications = passwords.verifications;
+
+    await signIn.execute(request());
+    await signIn.execute(request({ clientAddress: '198.51.100.9' }));
+
+    expect([passwords.verifications - verifications, passwords.decoyVerifications]).to.deep.equal([0, 0]);
+  });
+
+  it('when the password is right, then the attempt it reserved is given back to the address and the account has no failures left', async () => {
+    await signIn.execute(request({ password: 'wrong password' }));
+
+    await signIn.execute(request());
+
+    expect(throttle.failuresFor('sign-in', 'ana.lopez@example.org')).to.equal(0);
+    expect(throttle.failures.get('sign-in:address:203.0.113.7')).to.equal(1);
+  });
+
   it('when a success comes between failures, then the account counter starts again', async () => {
     for (let attempt = 0; attempt < 4; attempt += 1) await signIn.execute(request({ password: 'wrong password' }));
     await signIn.execute(request());

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { EducatorAccountType } from './account.types';
-import { plainFields, UserError, WarningType } from './common.types';
+import { IdempotencyKeyField, plainFields, UserError, WarningType } from './common.types';
 import { RoleCodeEnum } from './enums';
 
 // Shape limits only (BAD_USER_INPUT); the business rules on these values answer as userErrors.
@@ -28,6 +28,7 @@ export class CreateEducatorAccountInput {
   @Field(() => RoleCodeEnum) roleCode: RoleCodeEnum;
   @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(100) schoolSiteIds?: string[] | null;
   @Field(() => Boolean) agreementAccepted: boolean;
+  @IdempotencyKeyField('the account the first request created') idempotencyKey?: string | null;
 }
 
 @ObjectType(plainFields)

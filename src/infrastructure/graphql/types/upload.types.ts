@@ -4,7 +4,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { StoredFailure, UploadBatchView } from '../../../application/ports/upload-batches';
 import { failureMessage } from '../../../domain/upload-batch/upload-row';
 import { EducatorAccountType, SchoolSiteType } from './account.types';
-import { PageInfo, plainFields, UserError, WarningType } from './common.types';
+import { IdempotencyKeyField, PageInfo, plainFields, UserError, WarningType } from './common.types';
 import { UploadBatchStatusEnum } from './enums';
 
 @InputType()
@@ -16,6 +16,7 @@ export class UploadEducatorAccountsInput {
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean | null;
+  @IdempotencyKeyField('the batch the first upload stored (the file is sent again, and must be the same)') idempotencyKey?: string | null;
 }
 
 @ObjectType('UploadFailure', plainFields)
@@ -91,7 +92,7 @@ export class UploadBatchType {
       recordsFailed: view.recordsFailed,
       rejectionReason: view.rejectionReason,
       // The reference is the id the log shows; support finds the batch's log lines by it.
-      failureReason: view.failureReason === null ? null : `${view.failureReason} Reference: ${publicId}.`,
+      failureReason: view.failureReason ? `${view.failureReason} Reference: ${publicId}.` : null,
       warnings: view.warnings.map(WarningType.from),
       schoolSite,
       view,

@@ -1,7 +1,8 @@
 import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * A batch that keeps failing ends as FAILED: its failed attempts are counted and the reason kept. Each site that has
+ * A batch that keeps failing ends as FAILED: its failed attempts are counted and the reason kept. A batch keeps the key
+ * it was uploaded under, so that copies of one keyed upload count once in its site's queue. Each site that has
  * uploaded gets a row with its district and when a worker last gave one of its batches a turn: workers serve the
  * districts and sites that have waited longest first, and a new upload locks its site's row to count the site's
  * waiting uploads and queue its own as one step.
@@ -11,9 +12,12 @@ export class UploadTurnsAndFailures1764000000005 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = ['mysql', 'mariadb'].includes(queryRunner.connection.options.type);
+    // Compared byte for byte, as idempotency keys are.
+    const exact = mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {};
     await queryRunner.addColumns('upload_batch', [
       new TableColumn({ name: 'failed_attempts', type: 'int', default: 0 }),
       new TableColumn({ name: 'failure_reason', type: mysql ? 'mediumtext' : 'text', isNullable: true }),
+      new TableColumn({ name: 'idempotency_key', type: 'varchar', length: '100', isNullable: true, ...exact }),
     ]);
     await queryRunner.createTable(
       new Table({
@@ -34,6 +38,7 @@ export class UploadTurnsAndFailures1764000000005 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('upload_site_queue');
+    await queryRunner.dropColumn('upload_batch', 'idempotency_key');
     await queryRunner.dropColumn('upload_batch', 'failure_reason');
     await queryRunner.dropColumn('upload_batch', 'failed_attempts');
   }

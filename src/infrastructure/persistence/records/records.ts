@@ -75,11 +75,19 @@ export class OutboxMessageRecord {
 }
 
 @Entity('throttle_counter')
+@Index('ix_throttle_counter_clears_at', ['clearsAt'])
 export class ThrottleCounterRecord {
   @PrimaryColumn({ type: 'varchar', length: 300, name: 'throttle_key' }) throttleKey: string;
-  @Column({ type: 'int' }) failures: number;
-  @Column({ ...epochMs, name: 'window_started_at' }) windowStartedAt: number;
-  @Column({ ...epochMs, name: 'blocked_until', nullable: true }) blockedUntil: number | null;
+  @Column({ ...epochMs, name: 'clears_at' }) clearsAt: number;
+}
+
+/** An admin's recent invitations of one kind (see RecentInvitations), locked while a take is decided. */
+@Entity('invitation_allowance')
+export class InvitationAllowanceRecord {
+  @PrimaryColumn({ type: 'int', name: 'account_id' }) accountId: number;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) kind: string;
+  /** JSON: [[slice start, invitations], …]. */
+  @Column({ type: 'text' }) recent: string;
 }
 
 @Entity('upload_batch')
@@ -107,6 +115,7 @@ export class UploadBatchRecord {
   @Column({ ...epochMs, name: 'lease_expires_at', nullable: true }) leaseExpiresAt: number | null;
   @Column({ type: 'int', name: 'failed_attempts', default: 0 }) failedAttempts: number;
   @Column({ type: 'text', name: 'failure_reason', nullable: true }) failureReason: string | null;
+  @Column({ type: 'varchar', length: 100, name: 'idempotency_key', nullable: true }) idempotencyKey: string | null;
 }
 
 @Entity('upload_file_chunk')
@@ -145,6 +154,18 @@ export class UploadSiteQueueRecord {
   @Column({ ...epochMs, name: 'last_turn_at', default: 0 }) lastTurnAt: number;
 }
 
+/** Written in plain SQL (typeorm-idempotency-keys.ts); a record so that the schema knows the table. */
+@Entity('idempotency_key')
+@Index('ix_idempotency_key_created', ['createdAt'])
+export class IdempotencyKeyRecord {
+  @PrimaryColumn({ type: 'int', name: 'owner_account_id' }) ownerAccountId: number;
+  @PrimaryColumn({ type: 'varchar', length: 100, name: 'idempotency_key' }) idempotencyKey: string;
+  @Column({ type: 'varchar', length: 64, name: 'request_digest' }) requestDigest: string;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ type: 'int', name: 'educator_account_id', nullable: true }) educatorAccountId: number | null;
+  @Column({ type: 'int', name: 'upload_batch_id', nullable: true }) uploadBatchId: number | null;
+}
+
 export const ALL_RECORDS = [
   DistrictRecord,
   SchoolSiteRecord,
@@ -153,9 +174,11 @@ export const ALL_RECORDS = [
   AgreementAcceptanceRecord,
   OutboxMessageRecord,
   ThrottleCounterRecord,
+  InvitationAllowanceRecord,
   UploadBatchRecord,
   UploadFileChunkRecord,
   UploadFailureRecord,
   UploadLogVersionRecord,
   UploadSiteQueueRecord,
+  IdempotencyKeyRecord,
 ];
