@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchAttemptFailed } from './application/process-upload-batch';
 import type { Application } from './composition-root';
 
 export interface BackgroundWork {
@@ -34,8 +35,20 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
   // A file queued by this process is picked up at once rather than at the next poll.
   const batchQueued = new WakeUp();
   application.uploads.onQueued(() => batchQueued.signal());
+  // A batch's own failure is counted against it and logged here; the worker goes on with the others at once.
+  const processUploads = (): Promise<number> =>
+    application.uploadWorker.execute(stopping.signal).catch((error: unknown) => {
+      if (!(error instanceof BatchAttemptFailed)) throw error;
+      application.log(error.markedFailed ? 'Upload batch FAILED' : 'Upload batch attempt failed; it will be tried again', {
+        batchId: error.batchId,
+        batch: application.publicIds.encode('batch', error.batchId),
+        attempts: error.attempts,
+        error: error.cause instanceof Error ? error.cause.stack : String(error.cause),
+      });
+      return 1;
+    });
   const loops = [
-    loop('Upload processing', () => application.uploadWorker.execute(stopping.signal), POLL_MS, batchQueued),
+    loop('Upload processing', processUploads, POLL_MS, batchQueued),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', () => application.uploads.discardAbandoned(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
     // A bounded batch at a time, straight again while there are more, so no one statement holds the table for long.

@@ -111,7 +111,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const allowances = new TypeOrmInvitationAllowances(dataSource);
-  const uploads = new TypeOrmUploadBatchStore(dataSource);
+  const uploads = await TypeOrmUploadBatchStore.open(dataSource, config.maxRowBytes).catch(async (error: unknown) => {
+    await dataSource.destroy();
+    throw error;
+  });
   const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
   const browserSessions = new TypeOrmBrowserSessions(dataSource);
@@ -184,6 +187,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     links,
     clock,
     new CryptoRandomSource(),
+    uploads,
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
   const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log);

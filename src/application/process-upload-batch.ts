@@ -2,7 +2,7 @@ import { manages, mayCreateAccounts } from '../domain/role/account-creation-poli
 import { siteAdminRecommendation } from '../domain/school/site-admin-recommendation';
 import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
-import { addCounts, completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
+import { addCounts, completionEmail, failedEmail, failureReason, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { halfSipHash } from '../domain/shared/half-sip-hash';
@@ -11,8 +11,8 @@ import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
 import type { RandomSource } from './ports/random-source';
 import type { PageLinks } from './ports/page-links';
-import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
-import type { ClaimedBatch, NewAccountRow, UploadBatchStore } from './ports/upload-batches';
+import type { CsvLimits, ReadTemplateCsv, TemplateCsvEvent } from './ports/template-csv';
+import type { ClaimedBatch, NewAccountRow, UploadBatchStore, UploadTurns } from './ports/upload-batches';
 
 export interface WorkerSettings extends CsvLimits {
   workerId: string;
@@ -22,12 +22,41 @@ export interface WorkerSettings extends CsvLimits {
 
 const MAX_RACE_RETRIES = 5;
 
+/** Attempts in a row that may end in an error other than the database's passing trouble before a batch ends as FAILED. */
+export const MAX_FAILED_ATTEMPTS = 3;
+
+/** Batches handed back between chunks whose runs a worker keeps, to take them up again without reading their file from the start. */
+const PAUSED_RUNS_KEPT = 4;
+
+/** The database stayed too busy to record even a chunk's failures: its passing trouble, not the batch's. */
+class DatabaseStayedBusy extends Error {}
+
+/** An attempt at a batch ended in an error that counts against it; thrown once the batch is handed back, or ended as FAILED. */
+export class BatchAttemptFailed extends Error {
+  constructor(
+    readonly batchId: number,
+    readonly attempts: number,
+    readonly markedFailed: boolean,
+    cause: unknown,
+  ) {
+    const outcome = markedFailed ? ', so the batch is now FAILED' : '';
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Batch ${batchId}: attempt ${attempts} of ${MAX_FAILED_ATTEMPTS} failed${outcome}: ${why}`, { cause });
+  }
+}
+
+/** How a turn at a batch ended: the batch finished, this worker left it, or it claimed another batch to go on with. */
+type TurnEnd = 'finished' | 'left' | ClaimedBatch;
+
 /**
- * The worker's job: claim the oldest waiting batch (one at a time per site), read its stored file,
- * and settle every row exactly once, one chunk per transaction with the batch's progress, so a
- * crash at any moment resumes where the last committed chunk ended.
+ * The worker's job: claim the waiting batch that has waited longest (one at a time per site), read its stored file,
+ * and settle every row exactly once, one chunk per transaction with the batch's progress, so a crash at any moment
+ * resumes where the last committed chunk ended. Between chunks, a batch that has waited gets its turn.
  */
 export class ProcessUploadBatch {
+  private readonly paused = new Map<number, BatchRun>();
+
+  /** Without `turns`, a worker keeps each batch until it is finished. */
   constructor(
     private readonly batches: UploadBatchStore,
     private readonly sites: SchoolSiteRepository,
@@ -37,40 +66,57 @@ export class ProcessUploadBatch {
     private readonly links: PageLinks,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly turns?: UploadTurns,
   ) {}
 
-  /** Processes one batch if one is waiting; returns how many batches it finished (0 or 1). */
+  /** Works on waiting batches until one is finished; returns how many batches it finished (0 or 1). */
   async execute(stopping?: AbortSignal): Promise<number> {
-    const batch = await this.batches.claimNext(this.settings.workerId, this.clock.now(), this.settings.leaseMs);
-    if (!batch) return 0;
+    let batch = await this.batches.claimNext(this.settings.workerId, this.clock.now(), this.settings.leaseMs);
+    while (batch) {
+      const end = await this.takeTurn(batch, stopping);
+      if (end === 'finished') return 1;
+      if (end === 'left') return 0;
+      batch = end;
+    }
+    return 0;
+  }
+
+  private async takeTurn(batch: ClaimedBatch, stopping?: AbortSignal): Promise<TurnEnd> {
     const site = (await this.sites.findById(batch.schoolSiteId))!;
     const uploader = await this.accounts.findById(batch.uploadedByAccountId);
     const actor: Actor | null = uploader && uploader.status(this.clock.now()) === 'ACTIVE'
       ? { accountId: uploader.id!, roleCode: uploader.roleCode, districtId: uploader.districtId, schoolSiteIds: uploader.schoolSiteIds }
       : null;
-    // Authority is checked again now: the uploader may have been removed or demoted while the file waited.
+    const paused = this.paused.get(batch.id);
+    this.paused.delete(batch.id);
+    // Authority is checked again at every turn: the uploader may have been removed or demoted while the file waited.
     if (!actor || !mayCreateAccounts(actor) || !manages(actor, site)) {
+      if (paused) void closeFile(paused);
       await this.batches.reject(batch.id, batch.leaseOwner, `The person who uploaded this file is no longer allowed to create accounts for ${site.name}; nothing was created.`, this.clock.now());
-      return 1;
+      return 'finished';
     }
+    const turn = { batch, site, uploader: actor, uploaderEmail: uploader!.email.value };
+    const run = resumed(paused, turn) ?? this.newRun(turn);
+    if (paused && paused !== run) void closeFile(paused);
     try {
-      return (await this.processRows(batch, site, actor, uploader!.email.value, stopping)) ? 1 : 0;
+      return await this.processRows(run, stopping);
     } catch (error) {
-      await this.batches.releaseLease(batch.id, batch.leaseOwner).catch(() => undefined);
-      throw error;
+      throw await this.handBack(run, error);
     }
   }
 
-  /**
-   * Three stages overlap: while one chunk commits, the next one writes its rows, and the one after is parsed, checked
-   * and looked up. Each chunk lands only right after the one before it (the store fences it on the batch's progress),
-   * so chunks still commit strictly one after another, in file order.
-   */
-  private async processRows(batch: ClaimedBatch, site: SchoolSite, uploader: Actor, uploaderEmail: string, stopping?: AbortSignal): Promise<boolean> {
-    const run: BatchRun = {
-      batch,
-      site,
-      uploader,
+  private newRun(turn: Turn): BatchRun {
+    const { batch } = turn;
+    return {
+      ...turn,
+      events: this.readTemplateCsv(this.batches.readFile(batch.id), this.settings),
+      templateColumns: 0,
+      fixFileColumns: 0,
+      seen: 0,
+      chunk: [],
+      handedOver: batch.recordsProcessed,
+      older: Promise.resolve(true),
+      newer: Promise.resolve(true),
       committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
       // A key of its own for each batch: what one file's hashes were says nothing about the next one's.
       firstLineByEmail: new FirstLinesByEmail(halfSipHash(this.random.uint32s(2)), batch.totalRows ?? 0),
@@ -79,80 +125,133 @@ export class ProcessUploadBatch {
       // A dry run writes no account, so only looking each email up can tell it which rows would collide.
       lookUpFirst: batch.dryRun,
     };
-    let templateColumns = 0;
-    let fixFileColumns = 0;
+  }
+
+  /**
+   * Three stages overlap: while one chunk commits, the next one writes its rows, and the one after is parsed, checked
+   * and looked up. Each chunk lands only right after the one before it (the store fences it on the batch's progress),
+   * so chunks still commit strictly one after another, in file order.
+   */
+  private async processRows(run: BatchRun, stopping?: AbortSignal): Promise<TurnEnd> {
+    const { batch } = run;
     // Our own fix file carries Line Number and Reason after the template's columns: drop them.
     const templateCells = (cells: string[]): string[] =>
-      fixFileColumns > templateColumns && cells.length === fixFileColumns ? cells.slice(0, templateColumns).map(restoreNeutralized) : cells;
-    let seen = 0;
-    let chunk: UploadedRecord[] = [];
-    let handedOver = batch.recordsProcessed;
-    // The two chunks last handed to the store; each promise says whether its chunk landed.
-    let older: Promise<boolean> = Promise.resolve(true);
-    let newer: Promise<boolean> = Promise.resolve(true);
-    const bothLanded = async (): Promise<boolean> => {
-      const [olderLanded, newerLanded] = await Promise.all([older, newer]);
-      return olderLanded && newerLanded;
-    };
-
-    const flush = async (): Promise<boolean> => {
-      const plan = await this.planChunk(run, chunk);
-      chunk = [];
-      // At most two chunks in the database at once.
-      if (!(await older)) return false;
-      const previous = newer;
-      older = newer;
-      newer = this.commitPlan(run, plan, handedOver, previous);
-      handedOver += plan.records.length;
-      // Awaited later; marked handled now so a failure is not reported as unhandled meanwhile.
-      newer.catch(() => undefined);
-      return true;
-    };
-
+      run.fixFileColumns > run.templateColumns && cells.length === run.fixFileColumns ? cells.slice(0, run.templateColumns).map(restoreNeutralized) : cells;
+    let keptPaused = false;
     try {
-      for await (const event of this.readTemplateCsv(this.batches.readFile(batch.id), this.settings)) {
+      for (let next = await run.events.next(); !next.done; next = await run.events.next()) {
+        const event = next.value;
         if (event.type === 'header') {
-          templateColumns = event.templateColumnCount;
-          fixFileColumns = event.templateColumnCount + event.ignoredTrailingColumns;
+          run.templateColumns = event.templateColumnCount;
+          run.fixFileColumns = event.templateColumnCount + event.ignoredTrailingColumns;
         }
         if (event.type === 'rejected') {
           // The upload check read this same file whole; only a change to the reader itself can land here.
-          if (!(await bothLanded())) return false;
+          if (!(await bothLanded(run))) return 'left';
           await this.batches.reject(batch.id, batch.leaseOwner, event.reason, this.clock.now());
-          return true;
+          return 'finished';
         }
         if (event.type !== 'record') continue;
-        seen += 1;
+        run.seen += 1;
         const record = { lineNumber: event.lineNumber, cells: templateCells(event.cells) };
-        if (seen <= batch.recordsProcessed) {
+        if (run.seen <= batch.recordsProcessed) {
           // Settled before a restart: only remember what duplicate detection and the Site Admin advice need.
-          const checked = checkUploadedRow(record, uploader);
+          const checked = checkUploadedRow(record, run.uploader);
           if (checked.ok) run.firstLineByEmail.firstLine(checked.value.email.normalized, record.lineNumber);
           if (checked.ok && checked.value.role.code === 'SITE_ADMIN') run.siteAdminRows += 1;
           continue;
         }
-        chunk.push(record);
-        if (chunk.length < this.settings.chunkRows) continue;
+        run.chunk.push(record);
+        if (run.chunk.length < this.settings.chunkRows) continue;
         if (stopping?.aborted) {
           // Shutting down: the committed chunks stand, and the next worker resumes right after them.
-          if (await bothLanded()) await this.batches.releaseLease(batch.id, batch.leaseOwner);
-          return false;
+          if (await bothLanded(run)) await this.batches.releaseLease(batch.id, batch.leaseOwner);
+          return 'left';
         }
-        if (!(await flush())) return false;
+        // Looked at while the chunk is planned and the one before lands.
+        const someoneWaiting = this.turns?.someoneWaiting(this.settings.workerId, this.clock.now()).catch(() => false) ?? false;
+        if (!(await this.flush(run))) return 'left';
+        const nextBatch = (await someoneWaiting) ? await this.claimTurn() : null;
+        if (nextBatch) {
+          keptPaused = await this.pause(run);
+          return nextBatch;
+        }
       }
-      if (chunk.length > 0 && !(await flush())) return false;
-      if (!(await bothLanded())) return false;
+      if (run.chunk.length > 0 && !(await this.flush(run))) return 'left';
+      if (!(await bothLanded(run))) return 'left';
     } catch (error) {
       // Chunks may still be on their way to the database: let them land (or fail) before the lease is released.
-      await Promise.allSettled([older, newer]);
+      await Promise.allSettled([run.older, run.newer]);
       throw error;
+    } finally {
+      if (!keptPaused) await closeFile(run);
     }
 
     const now = this.clock.now();
-    const warning =
-      run.siteAdminRows > 0 ? siteAdminRecommendation((await this.accounts.countActiveSiteAdmins(site.id, now)) + (batch.dryRun ? run.plannedSiteAdmins : 0), site.name) : null;
-    const email = completionEmail(uploaderEmail, batch.fileName, site.name, run.committed, batch.dryRun, this.links.uploadBatch(batch.id));
-    return this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : []);
+    const siteAdmins = async (): Promise<number> => (await this.accounts.countActiveSiteAdmins(run.site.id, now)) + (batch.dryRun ? run.plannedSiteAdmins : 0);
+    const warning = run.siteAdminRows > 0 ? siteAdminRecommendation(await siteAdmins(), run.site.name) : null;
+    const email = completionEmail(run.uploaderEmail, batch.fileName, run.site.name, run.committed, batch.dryRun, this.links.uploadBatch(batch.id));
+    return (await this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : [])) ? 'finished' : 'left';
+  }
+
+  /** A look or a claim that fails costs this chance to switch, never the batch. */
+  private claimTurn(): Promise<ClaimedBatch | null> {
+    return this.turns!.claimTurn(this.settings.workerId, this.clock.now(), this.settings.leaseMs).catch(() => null);
+  }
+
+  /** Plans the chunk read so far and hands it to the store once the chunk two before it has landed; false when that one did not. */
+  private async flush(run: BatchRun): Promise<boolean> {
+    const plan = await this.planChunk(run, run.chunk);
+    run.chunk = [];
+    // At most two chunks in the database at once.
+    if (!(await run.older)) return false;
+    const previous = run.newer;
+    run.older = run.newer;
+    run.newer = this.commitPlan(run, plan, run.handedOver, previous);
+    run.handedOver += plan.records.length;
+    // Awaited later; marked handled now so a failure is not reported as unhandled meanwhile.
+    run.newer.catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * Another batch got this worker's turn: once this one's chunks have landed, it is handed back for any worker to
+   * claim, and its run kept, so that this worker takes it up again where it stopped. True when the run was kept.
+   */
+  private async pause(run: BatchRun): Promise<boolean> {
+    if (!(await bothLanded(run))) return false;
+    // A lease not handed back runs out instead.
+    await this.batches.releaseLease(run.batch.id, run.batch.leaseOwner).catch(() => undefined);
+    this.paused.set(run.batch.id, run);
+    for (const [batchId, oldest] of this.paused) {
+      if (this.paused.size <= PAUSED_RUNS_KEPT) break;
+      this.paused.delete(batchId);
+      void closeFile(oldest);
+    }
+    return true;
+  }
+
+  /**
+   * After an error: the attempt counts against the batch unless the database was only busy; the batch is handed back
+   * for another attempt, or, after MAX_FAILED_ATTEMPTS in a row, ended as FAILED with what landed before. Returns
+   * what to throw.
+   */
+  private async handBack(run: BatchRun, error: unknown): Promise<unknown> {
+    const { batch } = run;
+    const attempts = error instanceof DatabaseStayedBusy ? null : await this.batches.countFailedAttempt(batch.id, batch.leaseOwner, error).catch(() => null);
+    if (attempts !== null && attempts >= MAX_FAILED_ATTEMPTS && (await this.fail(run, attempts).catch(() => false))) {
+      return new BatchAttemptFailed(batch.id, attempts, true, error);
+    }
+    await this.batches.releaseLease(batch.id, batch.leaseOwner).catch(() => undefined);
+    return attempts === null ? error : new BatchAttemptFailed(batch.id, attempts, false, error);
+  }
+
+  private async fail(run: BatchRun, attempts: number): Promise<boolean> {
+    // The counts of the chunks that landed, as the database holds them.
+    const landed = (await this.batches.findBatch(run.batch.id)) ?? run.committed;
+    const reason = failureReason(landed, run.batch.totalRows ?? landed.recordsProcessed, attempts);
+    const email = failedEmail(run.uploaderEmail, run.batch.fileName, run.site.name, reason);
+    return this.batches.fail(run.batch.id, run.batch.leaseOwner, reason, this.clock.now(), email);
   }
 
   /**
@@ -233,7 +332,9 @@ export class ProcessUploadBatch {
       }
       if (result === 'contended') {
         // Failing the rows that needed new accounts writes far less; if even that cannot land, the batch is retried later.
-        if (plan.creating.length === 0) throw new Error(`Batch ${run.batch.id}: the database stayed too busy to record a chunk; will retry the chunk later.`);
+        if (plan.creating.length === 0) {
+          throw new DatabaseStayedBusy(`Batch ${run.batch.id}: the database stayed too busy to record a chunk; will retry the chunk later.`);
+        }
         plan = { ...plan, creates: [], recreates: [], creating: [], failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber) };
         continue;
       }
@@ -256,10 +357,42 @@ const newAccountRow = (candidate: RowCandidate): NewAccountRow => ({
   roleCode: candidate.role.code,
 });
 
-interface BatchRun {
+/** Ends the reading of a run's file; a kept run is ended once it is dropped. */
+const closeFile = (run: BatchRun): Promise<unknown> => run.events.return(undefined).catch(() => undefined);
+
+const bothLanded = async (run: BatchRun): Promise<boolean> => {
+  const [olderLanded, newerLanded] = await Promise.all([run.older, run.newer]);
+  return olderLanded && newerLanded;
+};
+
+/** A kept run goes on only if nothing landed since it was handed back: the batch's progress is where its chunks ended. */
+const resumed = (paused: BatchRun | undefined, turn: Turn): BatchRun | null => {
+  if (!paused || paused.handedOver !== turn.batch.recordsProcessed || paused.batch.createdAt.getTime() !== turn.batch.createdAt.getTime()) return null;
+  return Object.assign(paused, turn);
+};
+
+/** What a turn at a batch starts from: the batch as claimed, and its site and uploader as they are now. */
+interface Turn {
   batch: ClaimedBatch;
   site: SchoolSite;
   uploader: Actor;
+  uploaderEmail: string;
+}
+
+/** A batch being worked on: where its file has been read to, and what the rows read so far decided. */
+interface BatchRun extends Turn {
+  events: AsyncGenerator<TemplateCsvEvent>;
+  templateColumns: number;
+  fixFileColumns: number;
+  /** Records read from the file so far. */
+  seen: number;
+  /** Records read and not yet handed to the store. */
+  chunk: UploadedRecord[];
+  /** Where the next chunk handed over starts. */
+  handedOver: number;
+  /** The two chunks last handed to the store; each promise says whether its chunk landed. */
+  older: Promise<boolean>;
+  newer: Promise<boolean>;
   /** Counts of the chunks committed so far, for the completion email. */
   committed: BatchCounts;
   firstLineByEmail: FirstLinesByEmail;

@@ -33,9 +33,6 @@ export type UploadOutcome = { batch: UploadBatchView | null; userErrors: DomainE
 /** Thrown by the file's source when the transport itself cut the file off at the size limit. */
 export class UploadTooLarge extends Error {}
 
-// Chunks stay far below MariaDB's 16 MB max_allowed_packet.
-const STORED_CHUNK_BYTES = 1024 * 1024;
-
 /**
  * A file still arriving is invisible, and is thrown away when nothing has arrived for this long: the
  * client went away, or the process receiving it died. Arriving bytes push the limit on, so a slow
@@ -73,21 +70,22 @@ export class UploadEducatorAccounts {
     const key = keyOf(actor.accountId, request.idempotencyKey);
     // A retry is answered its batch even when the site's queue has filled since that batch landed.
     const retried = key !== null && (await this.keys.find(key)) !== null;
-    if (!retried && (await this.batches.countWaiting(site.id)) >= this.limits.maxWaitingBatchesPerSite) {
-      return refused(
-        refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${this.limits.maxWaitingBatchesPerSite} uploads waiting. Wait for them to finish, then upload again.`),
-      );
-    }
-
     const now = this.clock.now();
-    const batchId = await this.batches.openBatch({
+    const newBatch = {
       schoolSiteId: site.id,
       uploadedByAccountId: actor.accountId,
       fileName: request.fileName,
       dryRun: request.dryRun,
       now,
       receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS),
-    });
+      idempotencyKey: key?.key ?? null,
+    };
+    // Files still arriving count too: uploads that arrive together cannot all slip under the limit.
+    const limit = this.limits.maxWaitingBatchesPerSite;
+    const batchId = retried ? await this.batches.openBatch(newBatch) : await this.batches.openBatch(newBatch, limit);
+    if (batchId === null) {
+      return refused(refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${limit} uploads waiting. Wait for them to finish, then upload again.`));
+    }
     const agreement = { acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION' as const, version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId };
     const content = key && this.startFingerprint();
     let idempotency: KeyedRequest | undefined;
@@ -171,10 +169,14 @@ export class UploadEducatorAccounts {
             await batches.stillReceiving(batchId, new Date(now + RECEIVING_WINDOW_MS));
             lastHeartbeat = now;
           }
-          if (pendingBytes >= STORED_CHUNK_BYTES) {
-            await store(Buffer.concat(pending));
-            pending = [];
-            pendingBytes = 0;
+          if (pendingBytes >= batches.storedChunkBytes) {
+            // Cut exactly: a stored chunk must fit the database's packet limit.
+            const whole = Buffer.concat(pending);
+            let offset = 0;
+            const size = batches.storedChunkBytes;
+            for (; whole.length - offset >= size; offset += size) await store(whole.subarray(offset, offset + size));
+            pending = [whole.subarray(offset)];
+            pendingBytes = whole.length - offset;
           }
           yield piece;
         }

@@ -18,6 +18,8 @@ export interface UploadBatchView extends BatchCounts {
   startTime: Date | null;
   endTime: Date | null;
   rejectionReason: string | null;
+  /** Why a FAILED batch stopped, for the person who uploaded it (absent or null for any other). */
+  failureReason?: string | null;
   warnings: Warning[];
 }
 
@@ -32,6 +34,8 @@ export interface NewBatch {
   dryRun: boolean;
   now: Date;
   receivingUntil: Date;
+  /** The uploader's key, if they sent one: copies of one keyed upload arriving at once take one place in the site's queue. */
+  idempotencyKey?: string | null;
 }
 
 /** A batch a worker holds the lease on; every write it makes is fenced by that lease. */
@@ -81,7 +85,15 @@ export interface ChunkWrites {
 export type ChunkCommit = 'committed' | 'lease-lost' | 'email-race' | 'contended' | 'out-of-turn';
 
 export interface UploadBatchStore {
+  /**
+   * Opens the batch as RECEIVING, or, when its site already has `maxWaiting` uploads arriving, queued or running, opens
+   * nothing (null): counting them and opening this one are one step, however many uploads arrive at once. Uploads under
+   * the same key count once, since only one of them can be queued (the key names one batch).
+   */
   openBatch(batch: NewBatch): Promise<number>;
+  openBatch(batch: NewBatch, maxWaiting: number): Promise<number | null>;
+  /** How many bytes of a file go in one stored chunk: at most a megabyte, and within the database's packet limit. */
+  readonly storedChunkBytes: number;
   appendFileChunk(batchId: number, seq: number, bytes: Buffer): Promise<void>;
   /** Bytes are still arriving: keep the half-received file until then. */
   stillReceiving(batchId: number, until: Date): Promise<void>;
@@ -98,8 +110,11 @@ export interface UploadBatchStore {
   discard(batchId: number): Promise<void>;
   /** Files left half-received by a client that went away or a process that died. */
   discardAbandoned(now: Date): Promise<number>;
-  countWaiting(schoolSiteId: number): Promise<number>;
 
+  /**
+   * Claims the batch whose district, then site, a worker served longest ago (never served first); a site's batches
+   * run one at a time in upload order.
+   */
   claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null>;
   readFile(batchId: number): AsyncIterable<Buffer>;
   findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]>;
@@ -107,6 +122,13 @@ export interface UploadBatchStore {
   commitChunk(writes: ChunkWrites): Promise<ChunkCommit>;
   complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean>;
   reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean>;
+  /**
+   * Counts an attempt that ended in `error` against the batch, unless the error is the database's passing trouble
+   * (a deadlock, a lock timeout, a lost connection): the batch's failed attempts in a row, or null when not counted.
+   */
+  countFailedAttempt(batchId: number, leaseOwner: string, error: unknown): Promise<number | null>;
+  /** Ends the batch as FAILED: the chunks that landed stay, counted; the rest of the file is not processed. */
+  fail(batchId: number, leaseOwner: string, reason: string, now: Date, email: EmailMessage): Promise<boolean>;
   /** Lets any worker (this one included) take the batch up again at once, from its last committed chunk. */
   releaseLease(batchId: number, leaseOwner: string): Promise<void>;
 
@@ -115,4 +137,15 @@ export interface UploadBatchStore {
   /** A page of failures; how many there are in all is the batch's own count. */
   listFailures(batchId: number, first: number, afterLine: number | null): Promise<Omit<Page<StoredFailure>, 'totalCount'>>;
   streamFailures(batchId: number): AsyncIterable<StoredFailure>;
+}
+
+/**
+ * Lets a worker busy with a batch give another one a turn between chunks, so that one long batch does not hold up
+ * everyone else's.
+ */
+export interface UploadTurns {
+  /** Whether a batch this worker could take up instead is waiting: one never started, one it handed back, or one whose worker stopped renewing its lease. */
+  someoneWaiting(leaseOwner: string, now: Date): Promise<boolean>;
+  /** Claims such a batch, in claimNext's order. */
+  claimTurn(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null>;
 }

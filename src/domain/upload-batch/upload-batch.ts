@@ -1,9 +1,10 @@
 import type { EmailMessage } from '../educator/invitation';
 
-export type UploadBatchStatus = 'RECEIVING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'REJECTED';
+/** FAILED: processing stopped for good part way, after errors that trying again did not get past. */
+export type UploadBatchStatus = 'RECEIVING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'REJECTED' | 'FAILED';
 
 /** Statuses a person sees; RECEIVING is a file still arriving, invisible until it is stored whole. */
-export const VISIBLE_BATCH_STATUSES: UploadBatchStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED'];
+export const VISIBLE_BATCH_STATUSES: UploadBatchStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'];
 
 export interface BatchCounts {
   recordsProcessed: number;
@@ -37,6 +38,20 @@ export const completionEmail = (to: string, fileName: string, siteName: string, 
     '',
     `This upload in the log: ${logLink}`,
   ].join('\r\n'),
+});
+
+/** Why a batch ended as FAILED, for the person who uploaded it: what stands, what did not happen, and what to do. */
+export const failureReason = (counts: BatchCounts, totalRows: number, attempts: number): string =>
+  `Processing stopped after ${attempts} attempts failed with an error on our side that trying again did not get past. ` +
+  `The first ${counts.recordsProcessed} of ${totalRows} rows were handled and stay as counted (${counts.recordsCreated} created, ` +
+  `${counts.recordsSkipped} skipped, ${counts.recordsFailed} failed); the other ${totalRows - counts.recordsProcessed} were not processed. ` +
+  'Upload the same file again later to finish it (accounts already created are skipped); if it stops again, contact support with the reference ' +
+  'the upload log shows for this upload.';
+
+export const failedEmail = (to: string, fileName: string, siteName: string, reason: string): EmailMessage => ({
+  to,
+  subject: `Upload of ${fileName} stopped before the end`,
+  text: [`Your upload of ${fileName} for ${siteName} stopped before the end.`, '', reason].join('\r\n'),
 });
 
 const MAX_FILE_NAME_LENGTH = 200;

@@ -19,7 +19,10 @@ export interface UploadLogVersions {
 const KEEPABLE_FIELDS: Record<string, ReadonlySet<string>> = {
   Query: new Set(['uploadBatches', 'uploadBatch']),
   UploadBatchConnection: new Set(['nodes', 'pageInfo', 'totalCount']),
-  UploadBatch: new Set(['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped', 'recordsFailed', 'rejectionReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures']),
+  UploadBatch: new Set([
+    ...['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped'],
+    ...['recordsFailed', 'rejectionReason', 'failureReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures'],
+  ]),
   UploadFailureConnection: new Set(['nodes', 'pageInfo', 'totalCount']),
   UploadFailure: new Set(['lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName']),
   PageInfo: new Set(['hasNextPage', 'endCursor']),

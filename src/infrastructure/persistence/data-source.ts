@@ -9,6 +9,7 @@ import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-ind
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
 import { DerivedRegistrationCodes1764000000003 } from './migrations/1764000000003-derived-registration-codes';
 import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
+import { UploadTurnsAndFailures1764000000005 } from './migrations/1764000000005-upload-turns-and-failures';
 import { ThrottleCountsBeforeChecking1764000000006 } from './migrations/1764000000006-throttle-counts-before-checking';
 import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempotency-keys';
 import { InvitationAllowances1764000000008 } from './migrations/1764000000008-invitation-allowances';
@@ -33,6 +34,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
     OutboxTemplates1764000000002,
     DerivedRegistrationCodes1764000000003,
     UploadLogVersions1764000000004,
+    UploadTurnsAndFailures1764000000005,
     ThrottleCountsBeforeChecking1764000000006,
     IdempotencyKeys1764000000007,
     InvitationAllowances1764000000008,

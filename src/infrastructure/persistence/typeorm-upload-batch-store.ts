@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { INVITATION_SUBJECT, queuedMessage, type EmailMessage } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
 import type { Warning } from '../../domain/school/site-admin-recommendation';
@@ -13,13 +13,17 @@ import type {
   ExistingAccount,
   NewBatch,
   StoredFailure,
+  NewAccountRow,
   UploadBatchStore,
   UploadBatchView,
+  UploadTurns,
 } from '../../application/ports/upload-batches';
+import type { RowFailure } from '../../domain/upload-batch/upload-row';
 import type { Connection } from 'mysql2/promise';
-import { dialectOf, openStatementBatchConnection, rolledBack, sendAsOneQuery } from './data-source';
+import { dialectOf, openStatementBatchConnection, rolledBack } from './data-source';
 import { insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
-import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
+import { isConnectionLost, isTransientDatabaseError, isUniqueViolation, retryTransient } from './database-errors';
+import { asText, largestFailureBytes, multiRowInserts, PACKET_OVERHEAD_BYTES, queriesOf, splitByBytes, type SqlText } from './sized-statements';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
 import { claimKey } from './typeorm-idempotency-keys';
@@ -40,7 +44,11 @@ class FenceRefused extends Error {
 const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
 export const BATCH_COLUMNS =
-  'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
+  'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, ' +
+  'rejection_reason, failure_reason, warnings, created_at, start_time, end_time, lease_owner';
+
+/** A stored piece of a file: a megabyte, unless the database's packet limit is smaller. */
+const STORED_CHUNK_BYTES = 1024 * 1024;
 
 
 export const toView = (row: Row): UploadBatchView => ({
@@ -59,6 +67,7 @@ export const toView = (row: Row): UploadBatchView => ({
   startTime: optionalDate(row.start_time),
   endTime: optionalDate(row.end_time),
   rejectionReason: (row.rejection_reason as string | null) ?? null,
+  failureReason: (row.failure_reason as string | null) ?? null,
   warnings: row.warnings ? (JSON.parse(String(row.warnings)) as Warning[]) : [],
 });
 
@@ -87,6 +96,20 @@ const placeholders = (rows: number, columns: number): string => new Array(rows).
  */
 const LOG_CHANGED_BY_BATCH = 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)';
 
+/** Unfinished, unclaimed (or its lease ran out), and first of its site: a site's batches run one at a time in upload order. */
+const WAITING = `b.status IN ('QUEUED', 'PROCESSING') AND (b.lease_expires_at IS NULL OR b.lease_expires_at < ?)
+  AND NOT EXISTS (SELECT 1 FROM upload_batch e WHERE e.school_site_id = b.school_site_id AND e.id < b.id AND e.status IN ('QUEUED', 'PROCESSING'))`;
+
+/**
+ * What a busy worker may switch to: a batch never started, one it handed back itself (it resumes it from memory), or
+ * one whose worker stopped renewing its lease (handed back leases are 0). A batch another worker handed back waits
+ * for that worker, or an idle one, rather than being read from its start again.
+ */
+const MAY_TAKE_A_TURN = '(b.start_time IS NULL OR b.lease_owner = ? OR b.lease_expires_at > 0)';
+
+/** Waiting batches a claim tries, in order, before it gives up until the next poll. */
+const CLAIM_CANDIDATES = 5;
+
 /**
  * Adds the chunk's counts to the batch's progress, only if this worker still holds the lease and the chunk follows the
  * last one committed. While another transaction has moved the row (the chunk before, not yet committed), it waits.
@@ -95,7 +118,7 @@ const fenceStatement = (writes: ChunkWrites): Statement => {
   const counts = writes.countsAdded;
   return {
     sql: `UPDATE upload_batch SET records_processed = records_processed + ?, records_created = records_created + ?, records_skipped = records_skipped + ?,
-            records_failed = records_failed + ?, lease_expires_at = ?
+            records_failed = records_failed + ?, lease_expires_at = ?, failed_attempts = 0
           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' AND records_processed = ?`,
     params: [
       counts.recordsProcessed,
@@ -110,18 +133,20 @@ const fenceStatement = (writes: ChunkWrites): Statement => {
   };
 };
 
-/** New accounts as one multi-row INSERT; expired accounts made new again in place, their old memberships dropped. */
-const accountStatements = (writes: ChunkWrites): { insert: Statement | null; recreate: Statement[] } => {
+const ACCOUNT_INSERT = `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES`;
+
+const newAccountValues = (writes: ChunkWrites): ((row: NewAccountRow) => unknown[]) => {
   const now = writes.now.getTime();
   const deadline = registrationDeadlineFor(writes.now).getTime();
-  const insert =
-    writes.creates.length === 0
-      ? null
-      : {
-          sql: `INSERT INTO educator_account (${NEW_ACCOUNT_COLUMNS.join(', ')}) VALUES ${placeholders(writes.creates.length, NEW_ACCOUNT_COLUMNS.length)}`,
-          params: writes.creates.flatMap((row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId]),
-        };
-  const recreate = writes.recreates.flatMap((row) => [
+  const { districtId, createdByAccountId, batchId } = writes;
+  return (row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, districtId, now, deadline, createdByAccountId, batchId];
+};
+
+/** Expired accounts made new again in place, their old memberships dropped. */
+const recreateStatements = (writes: ChunkWrites): Statement[] => {
+  const now = writes.now.getTime();
+  const deadline = registrationDeadlineFor(writes.now).getTime();
+  return writes.recreates.flatMap((row) => [
     {
       sql: `UPDATE educator_account SET email = ?, first_name = ?, last_name = ?, role_code = ?, district_id = ?, created_at = ?, registration_deadline = ?,
               registered_at = NULL, password_hash = NULL, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
@@ -129,12 +154,11 @@ const accountStatements = (writes: ChunkWrites): { insert: Statement | null; rec
     },
     { sql: 'DELETE FROM educator_account_site WHERE account_id = ?', params: [row.accountId] },
   ]);
-  return { insert, recreate };
 };
 
-const createdByEmail = (writes: ChunkWrites): AccountSelection => ({
-  where: `email_normalized IN (${parameterList(writes.creates.length)})`,
-  params: writes.creates.map((row) => row.emailNormalized),
+const createdByEmail = (rows: NewAccountRow[]): AccountSelection => ({
+  where: `email_normalized IN (${parameterList(rows.length)})`,
+  params: rows.map((row) => row.emailNormalized),
 });
 
 const recreatedById = (writes: ChunkWrites): AccountSelection => ({
@@ -187,45 +211,100 @@ const waitForChunkBefore = (writes: ChunkWrites): Statement[] => {
   ];
 };
 const RELEASE_TURNS = 'DO RELEASE_ALL_LOCKS()';
+const START_TRANSACTION: Statement = { sql: 'START TRANSACTION', params: [] };
 
 const logChangedStatement = (writes: ChunkWrites): Statement => ({ sql: 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = ?', params: [writes.schoolSiteId] });
+
+const FAILURE_INSERT = 'INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES';
+
+const failureValues =
+  (writes: ChunkWrites) =>
+  (failure: RowFailure): unknown[] => [
+    writes.batchId,
+    failure.lineNumber,
+    failure.code,
+    failure.reason.slice(0, 500),
+    failure.roleAsWritten.slice(0, 200),
+    failure.email?.slice(0, 300) ?? null,
+    JSON.stringify(failure.cells),
+  ];
 
 const failureStatements = (writes: ChunkWrites): Statement[] =>
   writes.failures.length === 0
     ? []
-    : [
-        {
-          sql: `INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES ${placeholders(writes.failures.length, 7)}`,
-          params: writes.failures.flatMap((failure) => [
-            writes.batchId,
-            failure.lineNumber,
-            failure.code,
-            failure.reason.slice(0, 500),
-            failure.roleAsWritten.slice(0, 200),
-            failure.email?.slice(0, 300) ?? null,
-            JSON.stringify(failure.cells),
-          ]),
-        },
-      ];
+    : [{ sql: `${FAILURE_INSERT} ${placeholders(writes.failures.length, 7)}`, params: writes.failures.flatMap(failureValues(writes)) }];
 
 /**
  * The bulk path in plain SQL: multi-row inserts per chunk, one transaction per chunk, fenced by the
  * worker's lease so that a worker that lost its lease can never write a row twice.
  */
-export class TypeOrmUploadBatchStore implements UploadBatchStore {
+export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
   private consecutiveIds: Promise<boolean> | undefined;
   /** The bulk writer's own connections (MySQL): one chunk writes its rows on one while the chunk before commits on the other. */
   private readonly writers: WriterLane[] = [new WriterLane(), new WriterLane()];
   private readonly queuedListeners: (() => void)[] = [];
+  readonly storedChunkBytes: number;
 
-  constructor(private readonly dataSource: DataSource) {}
+  /** `statementBytes`: the most a query may have, the server's max_allowed_packet less the protocol's own bytes. */
+  private constructor(
+    private readonly dataSource: DataSource,
+    private readonly statementBytes: number,
+  ) {
+    this.storedChunkBytes = Math.min(STORED_CHUNK_BYTES, statementBytes);
+  }
+
+  /**
+   * Reads the server's max_allowed_packet once (MySQL), for sizing every statement by bytes, and refuses to start when
+   * it cannot hold the largest failed row a file within `maxRowBytes` may have.
+   */
+  static async open(dataSource: DataSource, maxRowBytes: number): Promise<TypeOrmUploadBatchStore> {
+    if (dialectOf(dataSource) !== 'mysql') return new TypeOrmUploadBatchStore(dataSource, Number.POSITIVE_INFINITY);
+    const [row]: Row[] = await dataSource.query('SELECT @@max_allowed_packet AS packet');
+    const statementBytes = Number(row.packet) - PACKET_OVERHEAD_BYTES;
+    const needed = largestFailureBytes(maxRowBytes);
+    if (statementBytes < needed) {
+      throw new Error(
+        `The database's max_allowed_packet is ${Number(row.packet)} bytes: a failed row of a file within MAX_ROW_BYTES=${maxRowBytes} may need ` +
+          `${needed + PACKET_OVERHEAD_BYTES}. Raise max_allowed_packet to at least that, or lower MAX_ROW_BYTES.`,
+      );
+    }
+    return new TypeOrmUploadBatchStore(dataSource, statementBytes);
+  }
 
   private get mysql(): boolean {
     return dialectOf(this.dataSource) === 'mysql';
   }
 
-  async openBatch(batch: NewBatch): Promise<number> {
-    const result = await this.dataSource.getRepository(UploadBatchRecord).insert({
+  openBatch(batch: NewBatch): Promise<number>;
+  openBatch(batch: NewBatch, maxWaiting: number): Promise<number | null>;
+  async openBatch(batch: NewBatch, maxWaiting = Number.POSITIVE_INFINITY): Promise<number | null> {
+    const ignore = this.mysql ? 'IGNORE' : 'OR IGNORE';
+    // The site's log counter exists before its first batch can be seen, so that every change after is a plain UPDATE.
+    // It starts from the wall clock, so that a counter made anew (a restored database) cannot repeat an earlier value.
+    await this.dataSource.query(`INSERT ${ignore} INTO upload_log_version (school_site_id, version) VALUES (?, ?)`, [batch.schoolSiteId, Date.now()]);
+    await this.dataSource.query(
+      `INSERT ${ignore} INTO upload_site_queue (school_site_id, district_id, last_turn_at) SELECT id, district_id, 0 FROM school_site WHERE id = ?`,
+      [batch.schoolSiteId],
+    );
+    const open = (manager: EntityManager) => this.openWithin(manager, batch, maxWaiting);
+    // READ COMMITTED: the count sees what the upload that held the row before committed.
+    return retryTransient(() => (this.mysql ? this.dataSource.transaction('READ COMMITTED', open) : this.dataSource.transaction(open)));
+  }
+
+  /**
+   * MySQL: holding the site's queue row, one upload of a site at a time counts and opens, across processes. SQLite: a
+   * transaction that read before another process wrote cannot write (SQLITE_BUSY_SNAPSHOT), and is run again.
+   */
+  private async openWithin(manager: EntityManager, batch: NewBatch, maxWaiting: number): Promise<number | null> {
+    if (this.mysql) await manager.query('SELECT school_site_id FROM upload_site_queue WHERE school_site_id = ? FOR UPDATE', [batch.schoolSiteId]);
+    const key = batch.idempotencyKey ?? null;
+    const [waiting]: Row[] = await manager.query(
+      `SELECT COUNT(*) AS n FROM upload_batch WHERE school_site_id = ? AND status IN ('RECEIVING', 'QUEUED', 'PROCESSING')
+       ${key === null ? '' : 'AND (idempotency_key IS NULL OR idempotency_key <> ? OR uploaded_by_account_id <> ?)'}`,
+      key === null ? [batch.schoolSiteId] : [batch.schoolSiteId, key, batch.uploadedByAccountId],
+    );
+    if (Number(waiting.n) >= maxWaiting) return null;
+    const result = await manager.getRepository(UploadBatchRecord).insert({
       schoolSiteId: batch.schoolSiteId,
       uploadedByAccountId: batch.uploadedByAccountId,
       fileName: batch.fileName,
@@ -245,10 +324,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       leaseOwner: null,
       // While RECEIVING, the lease is the file's arrival deadline (see discardAbandoned).
       leaseExpiresAt: batch.receivingUntil.getTime(),
+      failedAttempts: 0,
+      failureReason: null,
+      idempotencyKey: key,
     });
-    // The site's log counter exists before its first batch can be seen, so that every change after is a plain UPDATE.
-    // It starts from the wall clock, so that a counter made anew (a restored database) cannot repeat an earlier value.
-    await this.dataSource.query(`INSERT ${this.mysql ? 'IGNORE' : 'OR IGNORE'} INTO upload_log_version (school_site_id, version) VALUES (?, ?)`, [batch.schoolSiteId, Date.now()]);
     return Number(result.identifiers[0].id);
   }
 
@@ -336,40 +415,58 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     return abandoned.length;
   }
 
-  async countWaiting(schoolSiteId: number): Promise<number> {
-    const [row]: Row[] = await this.dataSource.query(`SELECT COUNT(*) AS waiting FROM upload_batch WHERE school_site_id = ? AND status IN ('QUEUED', 'PROCESSING')`, [schoolSiteId]);
-    return Number(row.waiting);
-  }
-
   /** The worker's reads: a dropped connection or a deadlock costs a retry, not the batch attempt. */
   private query(sql: string, parameters: unknown[]): Promise<Row[]> {
     return retryTransient(() => this.dataSource.query(sql, parameters));
   }
 
   claimNext(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
-    return retryTransient(() => this.claim(leaseOwner, now, leaseMs));
+    return retryTransient(() => this.claim(leaseOwner, now, leaseMs, false));
   }
 
-  private async claim(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
-    // Oldest first; a site's batches run one at a time in upload order, so a batch waits while an earlier one of its site is unfinished.
-    const candidates = `SELECT id FROM upload_batch b
-      WHERE b.status IN ('QUEUED', 'PROCESSING') AND (b.lease_expires_at IS NULL OR b.lease_expires_at < ?)
-        AND NOT EXISTS (SELECT 1 FROM upload_batch e WHERE e.school_site_id = b.school_site_id AND e.id < b.id AND e.status IN ('QUEUED', 'PROCESSING'))
-      ORDER BY b.id LIMIT 1`;
-    return this.dataSource.transaction(async (manager) => {
-      const [candidate]: Row[] = await manager.query(this.mysql ? `${candidates} FOR UPDATE SKIP LOCKED` : candidates, [now.getTime()]);
-      if (!candidate) return null;
-      const claimed = await manager.queryRunner!.query(
-        `UPDATE upload_batch SET status = 'PROCESSING', lease_owner = ?, lease_expires_at = ?, start_time = COALESCE(start_time, ?)
-         WHERE id = ? AND status IN ('QUEUED', 'PROCESSING') AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
-        [leaseOwner, now.getTime() + leaseMs, now.getTime(), candidate.id, now.getTime()],
-        true,
-      );
-      if (claimed.affected !== 1) return null;
-      await manager.query(LOG_CHANGED_BY_BATCH, [candidate.id]);
-      const [row]: Row[] = await manager.query(`SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE id = ?`, [candidate.id]);
-      return { ...toView(row), leaseOwner };
-    });
+  claimTurn(leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
+    return retryTransient(() => this.claim(leaseOwner, now, leaseMs, true));
+  }
+
+  async someoneWaiting(leaseOwner: string, now: Date): Promise<boolean> {
+    const [waiting]: Row[] = await this.query(`SELECT b.id FROM upload_batch b WHERE ${WAITING} AND ${MAY_TAKE_A_TURN} LIMIT 1`, [now.getTime(), leaseOwner]);
+    return waiting !== undefined;
+  }
+
+  /**
+   * The first few waiting batches in claim order are read without locks and tried in turn: the claim itself is an
+   * UPDATE that holds only while the batch is still unclaimed, so two workers reading the same batch claim it once.
+   */
+  private async claim(leaseOwner: string, now: Date, leaseMs: number, takingTurns: boolean): Promise<ClaimedBatch | null> {
+    const candidates: Row[] = await this.dataSource.query(
+      `SELECT b.id FROM upload_batch b LEFT JOIN upload_site_queue q ON q.school_site_id = b.school_site_id
+       WHERE ${WAITING}${takingTurns ? ` AND ${MAY_TAKE_A_TURN}` : ''}
+       ORDER BY COALESCE((SELECT MAX(d.last_turn_at) FROM upload_site_queue d WHERE d.district_id = q.district_id), 0), COALESCE(q.last_turn_at, 0), b.id
+       LIMIT ${CLAIM_CANDIDATES}`,
+      takingTurns ? [now.getTime(), leaseOwner] : [now.getTime()],
+    );
+    for (const candidate of candidates) {
+      const claimed = await this.dataSource.transaction((manager) => this.claimCandidate(manager, Number(candidate.id), leaseOwner, now, leaseMs));
+      if (claimed) return claimed;
+    }
+    return null;
+  }
+
+  private async claimCandidate(manager: EntityManager, batchId: number, leaseOwner: string, now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
+    const claimed = await manager.queryRunner!.query(
+      `UPDATE upload_batch SET status = 'PROCESSING', lease_owner = ?, lease_expires_at = ?, start_time = COALESCE(start_time, ?)
+       WHERE id = ? AND status IN ('QUEUED', 'PROCESSING') AND (lease_expires_at IS NULL OR lease_expires_at < ?)`,
+      [leaseOwner, now.getTime() + leaseMs, now.getTime(), batchId, now.getTime()],
+      true,
+    );
+    if (claimed.affected !== 1) return null;
+    await manager.query('UPDATE upload_site_queue SET last_turn_at = ? WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)', [
+      now.getTime(),
+      batchId,
+    ]);
+    await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
+    const [row]: Row[] = await manager.query(`SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE id = ?`, [batchId]);
+    return { ...toView(row), leaseOwner };
   }
 
   async *readFile(batchId: number): AsyncIterable<Buffer> {
@@ -383,13 +480,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   }
 
   async findExisting(emailsNormalized: string[], now: Date): Promise<ExistingAccount[]> {
-    if (emailsNormalized.length === 0) return [];
-    const rows: Row[] = await this.query(
-      `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, m.school_site_id
-       FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
-       WHERE a.email_normalized IN (${parameterList(emailsNormalized.length)})`,
-      emailsNormalized,
-    );
+    const rows: Row[] = [];
+    // An email spelled out costs at most twice its bytes (every character escaped), its quotes and a comma.
+    for (const emails of splitByBytes(emailsNormalized, this.statementBytes - 512, (email) => 2 * Buffer.byteLength(email) + 4)) {
+      const found: Row[] = await this.query(
+        `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, m.school_site_id
+         FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
+         WHERE a.email_normalized IN (${parameterList(emails.length)})`,
+        emails,
+      );
+      rows.push(...found);
+    }
     const accounts = new Map<number, ExistingAccount>();
     for (const row of rows) {
       const id = Number(row.id);
@@ -435,26 +536,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private async sendChunk(lane: WriterLane, connection: Connection, writes: ChunkWrites): Promise<ChunkCommit> {
     let open = false;
     try {
-      const statements: Statement[] = [
-        holdTurnUntilLanded(writes),
-        { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
-        { sql: 'START TRANSACTION', params: [] },
-      ];
-      const accounts = accountStatements(writes);
-      if (accounts.insert) {
-        // LAST_INSERT_ID() is the first of the block InnoDB gave the statement; kept before any later insert can change it.
-        statements.push(accounts.insert, { sql: 'SET @first_new_account_id = LAST_INSERT_ID()', params: [] });
-        const selection: AccountSelection = (await this.idsAreConsecutive(connection))
-          ? { where: 'id BETWEEN @first_new_account_id AND @first_new_account_id + ?', params: [writes.creates.length - 1] }
-          : createdByEmail(writes);
-        statements.push(...copiedToMembershipsAndInvitations(writes, selection));
-      }
-      statements.push(...accounts.recreate);
-      if (writes.recreates.length > 0) statements.push(...copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
-      statements.push(...failureStatements(writes), ...waitForChunkBefore(writes), fenceStatement(writes), ...FENCE_MUST_HOLD, logChangedStatement(writes));
-      statements.push({ sql: 'COMMIT', params: [] }, { sql: RELEASE_TURNS, params: [] });
+      const queries = queriesOf(this.statementBytes, await this.chunkStatements(connection, writes));
       open = true;
-      await sendAsOneQuery(connection, statements);
+      // One query, one round trip, unless the chunk's rows need more bytes than one query may have.
+      for (const query of queries) await connection.query(query);
       return 'committed';
     } catch (error) {
       // A statement failed part way (the fence, a taken email, a deadlock): nothing of the chunk may stay. A connection
@@ -469,6 +554,34 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     }
   }
 
+  /**
+   * The chunk's transaction as the text MySQL receives, in groups that must share a query: its start, then each
+   * statement, then its fence through its COMMIT. Multi-row inserts are cut by bytes, each part with its own copies.
+   */
+  private async chunkStatements(connection: Connection, writes: ChunkWrites): Promise<SqlText[][]> {
+    const start = [holdTurnUntilLanded(writes), { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, START_TRANSACTION];
+    const groups: SqlText[][] = [start.map(asText)];
+    const alone = (statements: Statement[]): void => {
+      for (const statement of statements) groups.push([asText(statement)]);
+    };
+    const consecutive = writes.creates.length > 0 && (await this.idsAreConsecutive(connection));
+    // Room beside each part for the copies that name its accounts by email.
+    for (const part of multiRowInserts(this.statementBytes - 1024, ACCOUNT_INSERT, writes.creates, newAccountValues(writes))) {
+      // LAST_INSERT_ID() is the first of the block InnoDB gave the statement; kept before any later insert can change it.
+      groups.push([part, asText({ sql: 'SET @first_new_account_id = LAST_INSERT_ID()', params: [] })]);
+      const selection: AccountSelection = consecutive
+        ? { where: 'id BETWEEN @first_new_account_id AND @first_new_account_id + ?', params: [part.rows.length - 1] }
+        : createdByEmail(part.rows);
+      alone(copiedToMembershipsAndInvitations(writes, selection));
+    }
+    alone(recreateStatements(writes));
+    if (writes.recreates.length > 0) alone(copiedToMembershipsAndInvitations(writes, recreatedById(writes)));
+    for (const part of multiRowInserts(this.statementBytes, FAILURE_INSERT, writes.failures, failureValues(writes))) groups.push([part]);
+    const fenceToEnd = [...waitForChunkBefore(writes), fenceStatement(writes), ...FENCE_MUST_HOLD, logChangedStatement(writes)];
+    groups.push([...fenceToEnd, { sql: 'COMMIT', params: [] }, { sql: RELEASE_TURNS, params: [] }].map(asText));
+    return groups;
+  }
+
   /** SQLite runs in this process: there are no round trips to save, each statement runs on its own. */
   private async writeChunkStatementByStatement(writes: ChunkWrites): Promise<ChunkCommit> {
     try {
@@ -481,15 +594,16 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
           if (refusal === 'committed') return refusal;
           throw new FenceRefused(refusal);
         }
-        const accounts = accountStatements(writes);
-        if (accounts.insert) {
-          const inserted = await runner.query(accounts.insert.sql, accounts.insert.params, true);
+        if (writes.creates.length > 0) {
+          // SQLite takes the values as they are, however long: no packet to fit them in.
+          const insert = `${ACCOUNT_INSERT} ${placeholders(writes.creates.length, NEW_ACCOUNT_COLUMNS.length)}`;
+          const inserted = await runner.query(insert, writes.creates.flatMap(newAccountValues(writes)), true);
           const lastId = insertedId(inserted.raw);
           for (const statement of copiedToMembershipsAndInvitations(writes, { where: 'id BETWEEN ? AND ?', params: [lastId - writes.creates.length + 1, lastId] })) {
             await runner.query(statement.sql, statement.params);
           }
         }
-        for (const statement of accounts.recreate) await runner.query(statement.sql, statement.params);
+        for (const statement of recreateStatements(writes)) await runner.query(statement.sql, statement.params);
         if (writes.recreates.length > 0) {
           for (const statement of copiedToMembershipsAndInvitations(writes, recreatedById(writes))) await runner.query(statement.sql, statement.params);
         }
@@ -537,19 +651,29 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
     await Promise.all(this.writers.map((lane) => lane.close()));
   }
 
-  async complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean> {
+  complete(batchId: number, leaseOwner: string, now: Date, completionEmail: EmailMessage, warnings: Warning[]): Promise<boolean> {
+    return this.finish(batchId, leaseOwner, now, completionEmail, { sql: "status = 'COMPLETED', warnings = ?", params: [JSON.stringify(warnings)] });
+  }
+
+  fail(batchId: number, leaseOwner: string, reason: string, now: Date, email: EmailMessage): Promise<boolean> {
+    return this.finish(batchId, leaseOwner, now, email, { sql: "status = 'FAILED', failure_reason = ?", params: [reason] });
+  }
+
+  /** Ends the batch for good, fenced by the lease, with the email that tells its uploader. */
+  private async finish(batchId: number, leaseOwner: string, now: Date, email: EmailMessage, outcome: Statement): Promise<boolean> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const runner = manager.queryRunner!;
         const done = await runner.query(
-          "UPDATE upload_batch SET status = 'COMPLETED', end_time = ?, warnings = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-          [now.getTime(), JSON.stringify(warnings), batchId, leaseOwner],
+          `UPDATE upload_batch SET ${outcome.sql}, end_time = ?, lease_owner = NULL, lease_expires_at = NULL
+           WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'`,
+          [...outcome.params, now.getTime(), batchId, leaseOwner],
           true,
         );
         if (done.affected !== 1) throw new FenceRefused('lease-lost');
         await runner.query(LOG_CHANGED_BY_BATCH, [batchId]);
-        await insertOutboxMessage((sql, parameters) => runner.query(sql, parameters), queuedMessage(completionEmail), now);
-        // Every row is settled and recorded: the stored file has done its job.
+        await insertOutboxMessage((sql, parameters) => runner.query(sql, parameters), queuedMessage(email), now);
+        // No row of it will be read again: the stored file has done its job.
         await runner.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
         return true;
       });
@@ -557,6 +681,20 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
       if (error instanceof FenceRefused) return false;
       throw error;
     }
+  }
+
+  async countFailedAttempt(batchId: number, leaseOwner: string, error: unknown): Promise<number | null> {
+    if (isTransientDatabaseError(error) || isConnectionLost(error)) return null;
+    return this.dataSource.transaction(async (manager) => {
+      const counted = await manager.queryRunner!.query(
+        "UPDATE upload_batch SET failed_attempts = failed_attempts + 1 WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        [batchId, leaseOwner],
+        true,
+      );
+      if (counted.affected !== 1) return null;
+      const [row]: Row[] = await manager.query('SELECT failed_attempts FROM upload_batch WHERE id = ?', [batchId]);
+      return Number(row.failed_attempts);
+    });
   }
 
   async reject(batchId: number, leaseOwner: string, reason: string, now: Date): Promise<boolean> {

@@ -23,9 +23,15 @@ export enum UploadBatchStatusEnum {
   PROCESSING = 'PROCESSING',
   COMPLETED = 'COMPLETED',
   REJECTED = 'REJECTED',
+  FAILED = 'FAILED',
 }
 
 registerEnumType(RoleCodeEnum, { name: 'RoleCode' });
 registerEnumType(RoleScopeEnum, { name: 'RoleScope' });
 registerEnumType(AccountStatusEnum, { name: 'AccountStatus' });
-registerEnumType(UploadBatchStatusEnum, { name: 'UploadBatchStatus' });
+registerEnumType(UploadBatchStatusEnum, {
+  name: 'UploadBatchStatus',
+  valuesConfig: {
+    FAILED: { description: 'Stopped for good part way, after errors that trying again did not get past (see failureReason); what landed stays, counted.' },
+  },
+});

@@ -66,6 +66,8 @@ export class UploadBatchType {
   @Field(() => Int, { description: 'Already created for this site by an earlier upload.' }) recordsSkipped: number;
   @Field(() => Int) recordsFailed: number;
   @Field(() => String, { nullable: true }) rejectionReason: string | null;
+  @Field(() => String, { nullable: true, description: 'Why a FAILED batch stopped, what stands and what to do, with the reference to give support.' })
+  failureReason: string | null;
   @Field(() => [WarningType]) warnings: WarningType[];
   // Every resolver that answers a batch already holds its site (the scope check read it): no promise per row for it.
   @Field(() => SchoolSiteType, { description: '"Belongs To" in the log.' }) schoolSite: SchoolSiteType;
@@ -89,6 +91,8 @@ export class UploadBatchType {
       recordsSkipped: view.recordsSkipped,
       recordsFailed: view.recordsFailed,
       rejectionReason: view.rejectionReason,
+      // The reference is the id the log shows; support finds the batch's log lines by it.
+      failureReason: view.failureReason ? `${view.failureReason} Reference: ${publicId}.` : null,
       warnings: view.warnings.map(WarningType.from),
       schoolSite,
       view,

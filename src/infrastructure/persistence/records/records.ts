@@ -113,6 +113,9 @@ export class UploadBatchRecord {
   @Column({ ...epochMs, name: 'end_time', nullable: true }) endTime: number | null;
   @Column({ type: 'varchar', length: 100, name: 'lease_owner', nullable: true }) leaseOwner: string | null;
   @Column({ ...epochMs, name: 'lease_expires_at', nullable: true }) leaseExpiresAt: number | null;
+  @Column({ type: 'int', name: 'failed_attempts', default: 0 }) failedAttempts: number;
+  @Column({ type: 'text', name: 'failure_reason', nullable: true }) failureReason: string | null;
+  @Column({ type: 'varchar', length: 100, name: 'idempotency_key', nullable: true }) idempotencyKey: string | null;
 }
 
 @Entity('upload_file_chunk')
@@ -140,6 +143,15 @@ export class UploadFailureRecord {
 export class UploadLogVersionRecord {
   @PrimaryColumn({ type: 'int', name: 'school_site_id' }) schoolSiteId: number;
   @Column({ type: 'bigint', default: 0 }) version: number;
+}
+
+/** Written in plain SQL by the upload store: when a worker last gave one of the site's batches a turn. */
+@Entity('upload_site_queue')
+@Index('ix_upload_site_queue_district', ['districtId', 'lastTurnAt'])
+export class UploadSiteQueueRecord {
+  @PrimaryColumn({ type: 'int', name: 'school_site_id' }) schoolSiteId: number;
+  @Column({ type: 'int', name: 'district_id' }) districtId: number;
+  @Column({ ...epochMs, name: 'last_turn_at', default: 0 }) lastTurnAt: number;
 }
 
 /** Written in plain SQL (typeorm-idempotency-keys.ts); a record so that the schema knows the table. */
@@ -178,6 +190,7 @@ export const ALL_RECORDS = [
   UploadFileChunkRecord,
   UploadFailureRecord,
   UploadLogVersionRecord,
+  UploadSiteQueueRecord,
   IdempotencyKeyRecord,
   BrowserSessionRecord,
 ];
