@@ -38,6 +38,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     loop('Upload processing', () => application.uploadWorker.execute(stopping.signal), POLL_MS, batchQueued),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', () => application.uploads.discardAbandoned(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
+    loop('Expired session cleanup', () => application.browserSessions.removeExpired(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
   return {
     stop: async () => {

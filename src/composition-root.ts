@@ -15,7 +15,11 @@ import { ReadUploadLog } from './application/read-upload-log';
 import { UploadEducatorAccounts } from './application/upload-educator-accounts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { SignIn } from './application/sign-in';
+import { StartBrowserSession } from './application/start-browser-session';
+import { EndBrowserSession } from './application/end-browser-session';
+import type { BrowserSessions } from './application/ports/browser-sessions';
 import type { Clock } from './application/ports/clock';
 import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher';
 import { HmacRegistrationCodes } from './infrastructure/auth/hmac-registration-codes';
@@ -26,18 +30,21 @@ import type { RequestContext } from './infrastructure/graphql/context';
 import { createLoaders } from './infrastructure/graphql/loaders';
 import { AccountResolver } from './infrastructure/graphql/resolvers/account.resolver';
 import { SchoolSiteResolver } from './infrastructure/graphql/resolvers/school-site.resolver';
+import { SessionResolver } from './infrastructure/graphql/resolvers/session.resolver';
 import { UploadResolver } from './infrastructure/graphql/resolvers/upload.resolver';
 import { readTemplateCsv } from './infrastructure/csv/template-csv-reader';
 import { downloadRoutes } from './infrastructure/http/download-routes';
 import { TypeOrmUploadBatchStore } from './infrastructure/persistence/typeorm-upload-batch-store';
 import { buildGraphQLSchema } from './infrastructure/graphql/schema';
 import { createHttpApp } from './infrastructure/http/http-app';
+import { PublicPageLinks } from './infrastructure/http/public-page-links';
 import { createLog, type Log } from './infrastructure/logging';
 import { FileMailDelivery, OutboxDispatcher, SmtpMailDelivery } from './infrastructure/mail/outbox-dispatcher';
 import { createDataSource, dialectOf, StatementBatchPool } from './infrastructure/persistence/data-source';
 import { readRowsInGroups } from './infrastructure/persistence/grouped-reads';
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
 import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
+import { TypeOrmBrowserSessions } from './infrastructure/persistence/typeorm-browser-sessions';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
@@ -59,13 +66,18 @@ export interface Application {
   outbox: OutboxDispatcher;
   uploadWorker: ProcessUploadBatch;
   uploads: TypeOrmUploadBatchStore;
+  browserSessions: BrowserSessions;
   close(): Promise<void>;
 }
 
 export interface Overrides {
   clock?: Clock;
   log?: Log;
+  /** The folder of the built page; `web/dist` of the project unless a test serves another. */
+  webDist?: string;
 }
+
+const PROJECT_WEB_DIST = join(__dirname, '..', '..', 'web', 'dist');
 
 /** Wires everything by hand: no container, so every dependency can be followed by name. */
 export const buildApplication = async (config: Config, overrides: Overrides = {}): Promise<Application> => {
@@ -88,14 +100,18 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
   const uploadLog = new ReadUploadLog(sites, uploads);
-  const identifyActor = new IdentifyActor(tokens, accounts, clock);
+  const browserSessions = new TypeOrmBrowserSessions(dataSource);
+  const sessionLifetime = { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 };
+  const identifyActor = new IdentifyActor(tokens, accounts, browserSessions, sessionLifetime, clock);
+  const signIn = new SignIn(accounts, passwords, tokens, throttle, clock);
+  const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
   const resolvers = new Map<Function, object>([
     [
       AccountResolver,
       new AccountResolver(
-        new SignIn(accounts, passwords, tokens, throttle, clock),
+        signIn,
         new CreateEducatorAccount(sites, unitOfWork, clock),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
@@ -103,6 +119,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       ),
     ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
+    [SessionResolver, new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock)],
     [
       UploadResolver,
       new UploadResolver(
@@ -128,6 +145,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     createLoaders: () => createLoaders(sites, accounts, dataSource, clock),
     log,
     routes: downloadRoutes(identifyActor, uploadLog, publicIds, log),
+    webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
   const uploadWorker = new ProcessUploadBatch(
     uploads,
@@ -135,10 +153,11 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     accounts,
     readTemplateCsv,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
+    links,
     clock,
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
-  const outbox = new OutboxDispatcher(dataSource, delivery, codes, clock, log);
+  const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log);
 
   return {
     config,
@@ -155,6 +174,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     outbox,
     uploadWorker,
     uploads,
+    browserSessions,
     close: async () => {
       await apollo.stop();
       await uploads.close();

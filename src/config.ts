@@ -18,6 +18,10 @@ export interface Config {
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
   apiProcesses: number;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** Where people reach the page, without a trailing slash: links in emails, and `Secure` cookies when https. */
+  publicUrl: string;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -33,13 +37,25 @@ const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, max = N
   return value;
 };
 
+const publicUrlOf = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http or https URL, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) throw new Error(`PUBLIC_URL must be an http or https URL without query or fragment, got "${raw}"`);
+  return url.href.replace(/\/+$/, '');
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const production = env.NODE_ENV === 'production';
+  const port = integer(env, 'PORT', 4000);
   const jwtSecret = env.JWT_SECRET ?? (production ? '' : DEVELOPMENT_SECRET);
   if (production && jwtSecret.length < 32) throw new Error('JWT_SECRET must be set to at least 32 characters in production.');
   return {
     production,
-    port: integer(env, 'PORT', 4000),
+    port,
     databaseUrl: env.DATABASE_URL || undefined,
     jwtSecret,
     tokenLifetimeSeconds: integer(env, 'TOKEN_LIFETIME_SECONDS', 3600),
@@ -56,5 +72,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     uploadChunkRows: integer(env, 'UPLOAD_CHUNK_ROWS', 1000),
     maxQueuedBatchesPerSite: integer(env, 'MAX_QUEUED_BATCHES_PER_SITE', 10),
     apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30),
+    sessionMaxHours: integer(env, 'SESSION_MAX_HOURS', 12),
+    publicUrl: publicUrlOf(env.PUBLIC_URL || `http://localhost:${port}`),
   };
 };

@@ -8,6 +8,7 @@ import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
+import type { PageLinks } from './ports/page-links';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { ClaimedBatch, NewAccountRow, UploadBatchStore } from './ports/upload-batches';
 
@@ -31,6 +32,7 @@ export class ProcessUploadBatch {
     private readonly accounts: EducatorAccountRepository,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly settings: WorkerSettings,
+    private readonly links: PageLinks,
     private readonly clock: Clock,
   ) {}
 
@@ -145,7 +147,7 @@ export class ProcessUploadBatch {
     const now = this.clock.now();
     const warning =
       run.siteAdminRows > 0 ? siteAdminRecommendation((await this.accounts.countActiveSiteAdmins(site.id, now)) + (batch.dryRun ? run.plannedSiteAdmins : 0), site.name) : null;
-    const email = completionEmail(uploaderEmail, batch.fileName, site.name, run.committed, batch.dryRun);
+    const email = completionEmail(uploaderEmail, batch.fileName, site.name, run.committed, batch.dryRun, this.links.uploadBatch(batch.id));
     return this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : []);
   }
 

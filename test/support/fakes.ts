@@ -5,6 +5,9 @@ import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domai
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
+import type { BrowserSessions } from '../../src/application/ports/browser-sessions';
+import type { PageLinks } from '../../src/application/ports/page-links';
+import type { BrowserSession } from '../../src/domain/session/browser-session';
 import type { Clock } from '../../src/application/ports/clock';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
@@ -233,6 +236,50 @@ export class FakeTokenIssuer implements TokenIssuer {
   verify(token: string): number | null {
     const match = /^token-for-(\d+)$/.exec(token);
     return match ? Number(match[1]) : null;
+  }
+}
+
+/** Sessions by their secret (`secret-1`, `secret-2`, …), with the expiry each write gave them; counts the writes of use. */
+export class InMemoryBrowserSessions implements BrowserSessions {
+  readonly sessions = new Map<string, BrowserSession & { expiresAt: Date }>();
+  renewals = 0;
+  private issued = 0;
+
+  async start(session: BrowserSession, expiresAt: Date): Promise<string> {
+    const secret = `secret-${++this.issued}`;
+    this.sessions.set(secret, { ...session, expiresAt });
+    return secret;
+  }
+
+  async find(secret: string): Promise<BrowserSession | null> {
+    const found = this.sessions.get(secret);
+    return found ? { accountId: found.accountId, startedAt: found.startedAt, lastUsedAt: found.lastUsedAt } : null;
+  }
+
+  async renew(secret: string, lastUsedAt: Date, expiresAt: Date): Promise<void> {
+    this.renewals += 1;
+    const found = this.sessions.get(secret);
+    if (found) this.sessions.set(secret, { ...found, lastUsedAt, expiresAt });
+  }
+
+  async end(secret: string): Promise<boolean> {
+    return this.sessions.delete(secret);
+  }
+
+  async removeExpired(now: Date): Promise<number> {
+    const lapsed = [...this.sessions].filter(([, session]) => session.expiresAt.getTime() <= now.getTime());
+    for (const [secret] of lapsed) this.sessions.delete(secret);
+    return lapsed.length;
+  }
+}
+
+export class FakePageLinks implements PageLinks {
+  registration(email: string, registrationCode: string): string {
+    return `https://page.example/register#email=${email}&code=${registrationCode}`;
+  }
+
+  uploadBatch(batchId: number): string {
+    return `https://page.example/batches/${batchId}`;
   }
 }
 

@@ -10,9 +10,10 @@ import { MovableClock } from '../../src/infrastructure/clock/system-clock';
 import { createLog } from '../../src/infrastructure/logging';
 import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
 import type { TestDatabase } from './databases';
-import { postGraphQL, signInAt, uploadTo, UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions } from './graphql-client';
+import { postGraphQL, signInAt, startSessionAt, uploadTo, UPLOAD_MUTATION, type Credential, type GraphQLResponse, type UploadOptions } from './graphql-client';
+import { fakeWebDist } from './web-dist';
 
-export { UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions };
+export { UPLOAD_MUTATION, type Credential, type GraphQLResponse, type UploadOptions };
 
 export interface TestServer {
   url: string;
@@ -22,10 +23,12 @@ export interface TestServer {
   outboxDir: string;
   /** Empties every table and seeds the demo district again. */
   reset(): Promise<void>;
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, credential?: Credential): Promise<GraphQLResponse<T>>;
   signIn(email: string, password?: string): Promise<string>;
+  /** startSession as the page calls it: the session cookie's secret. */
+  startSession(email: string, password?: string): Promise<{ session: string }>;
   /** uploadEducatorAccounts as a browser sends it: a multipart request with the CSRF preflight header. */
-  upload(token: string, options: UploadOptions): Promise<GraphQLResponse>;
+  upload(credential: Credential, options: UploadOptions): Promise<GraphQLResponse>;
   /** Runs the upload worker until no batch is waiting (the in-process worker is off in tests). */
   processUploads(): Promise<number>;
   /** Delivers queued emails to .eml files and returns their contents, oldest first. */
@@ -46,17 +49,21 @@ const dropEverything = async (application: Application): Promise<void> => {
 /** TEST_LOG=1 shows the service's own log lines (errors it masked, emails it sent) while debugging a test. */
 const testLog = process.env.TEST_LOG ? createLog({}) : () => undefined;
 
-/** The real service on a real port, against a real database, with a clock the test can move. */
-export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}): Promise<TestServer> => {
+/**
+ * The real service on a real port, against a real database, with a clock the test can move. It serves a small page
+ * of its own (test/support/web-dist.ts) unless `webDist` names another folder, so that no test depends on `web/`.
+ */
+export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}, webDist = fakeWebDist().dir): Promise<TestServer> => {
   const outboxDir = mkdtempSync(join(tmpdir(), 'educators-outbox-'));
   const config: Config = { ...loadConfig({}), databaseUrl: database.url(), worker: false, mailOutboxDir: outboxDir, ...configOverrides };
   const clock = new MovableClock();
-  let application = await buildApplication(config, { clock, log: testLog });
+  const overrides = { clock, log: testLog, webDist };
+  let application = await buildApplication(config, overrides);
   if (database.label === 'MySQL') {
     // A MySQL test database outlives the suite: start from nothing so the migrations themselves are tested.
     await dropEverything(application);
     await application.close();
-    application = await buildApplication(config, { clock, log: testLog });
+    application = await buildApplication(config, overrides);
   }
   const server: Server = await new Promise((resolve) => {
     const listening = createServer(application.handleRequest).listen(0, '127.0.0.1', () => resolve(listening));
@@ -75,14 +82,17 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
       for (const file of readdirSync(outboxDir)) rmSync(join(outboxDir, file));
       test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
     },
-    graphql(query, variables = {}, token) {
-      return postGraphQL(url, query, variables, token);
+    graphql(query, variables = {}, credential) {
+      return postGraphQL(url, query, variables, credential);
     },
     signIn(email, password = test.demo.password) {
       return signInAt(url, email, password);
     },
-    upload(token, options) {
-      return uploadTo(url, token, options);
+    startSession(email, password = test.demo.password) {
+      return startSessionAt(url, email, password);
+    },
+    upload(credential, options) {
+      return uploadTo(url, credential, options);
     },
     async processUploads() {
       let processed = 0;

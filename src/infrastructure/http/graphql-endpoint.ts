@@ -6,15 +6,15 @@ import { processRequest, type UploadOptions } from 'graphql-upload-ts';
 import type { Viewer } from '../../application/identify-actor';
 import type { RequestContext } from '../graphql/context';
 import type { ErrorLogger } from '../graphql/error-formatting';
-import { bearerToken } from './bearer-token';
 import { answerFailedRequest, clientError } from './failed-request';
+import { credentialsOf } from './session-cookie';
 import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
 
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
   uploadLogCache: UploadLogCache;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
-  contextFor(request: IncomingMessage, viewer: Viewer | null | undefined): Promise<RequestContext>;
+  contextFor(request: IncomingMessage, response: ServerResponse, viewer: Viewer | null | undefined): Promise<RequestContext>;
   limits: { jsonBytes: number; upload: UploadOptions };
   log: ErrorLogger;
 }
@@ -34,7 +34,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
     for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
-      context: () => deps.contextFor(request, viewer),
+      context: () => deps.contextFor(request, response, viewer),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -49,7 +49,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
 
   const answerJson = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readJsonBody(request, deps.limits.jsonBytes);
-    const lookup = await deps.uploadLogCache.lookUp({ body, bearerToken: bearerToken(request), accept: request.headers.accept });
+    const lookup = await deps.uploadLogCache.lookUp({ body, credentials: credentialsOf(request), accept: request.headers.accept });
     if (lookup.kept) {
       response.setHeader('content-type', lookup.kept.contentType);
       response.end(lookup.kept.body);

@@ -10,9 +10,11 @@ import type { IdentifyActor } from '../../application/identify-actor';
 import type { RequestContext, Loaders } from '../graphql/context';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
-import { bearerToken } from './bearer-token';
 import { answerFailedRequest } from './failed-request';
+import { graphiqlRoutes } from './graphiql-routes';
 import { graphqlEndpoint } from './graphql-endpoint';
+import { pageRoutes } from './page-routes';
+import { credentialsOf, sessionCookieJar } from './session-cookie';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
@@ -25,12 +27,14 @@ export interface HttpDependencies {
   /** Plain HTTP routes (CSV downloads), served beside GraphQL. */
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
+  /** The folder Vite builds the page into (web/dist). */
+  webDist: string;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
 
 export interface HttpApp {
-  /** Every request: `/graphql` to the GraphQL endpoint, anything else to `routes`. */
+  /** Every request: `/graphql` to the GraphQL endpoint, anything else (the page included) to `routes`. */
   handleRequest: RequestListener;
   /** The plain HTTP routes, for listing them. */
   routes: Express;
@@ -72,21 +76,28 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     maxQueries: 500,
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
+  const secureCookies = deps.config.publicUrl.startsWith('https:');
   const graphql = graphqlEndpoint({
     apollo,
     uploadLogCache,
-    contextFor: async (request, identified) => {
-      const viewer = identified !== undefined ? identified : await deps.identifyActor.execute(bearerToken(request));
+    contextFor: async (request, response, identified) => {
+      const viewer = identified !== undefined ? identified : await deps.identifyActor.execute(credentialsOf(request));
       const loaders = deps.createLoaders();
       // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
       if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
-      return { viewer, clientAddress: clientAddressOf(request, deps.config.trustProxy), publicIds: deps.publicIds, loaders };
+      return {
+        viewer,
+        sessionCookie: sessionCookieJar(request, response, secureCookies),
+        clientAddress: clientAddressOf(request, deps.config.trustProxy),
+        publicIds: deps.publicIds,
+        loaders,
+      };
     },
     limits: { jsonBytes: 1024 * 1024, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
     log: deps.log,
   });
 
-  // Plain HTTP routes (health, CSV downloads): few requests, where Express's routing is worth its cost.
+  // Plain HTTP routes (health, CSV downloads, the page): few requests, where Express's routing is worth its cost.
   const routes = express();
   routes.disable('x-powered-by');
   // Every answer about staff is `no-store`, so no cache ever revalidates it: hashing each body for an ETag is wasted.
@@ -95,6 +106,9 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     response.json({ ok: true });
   });
   if (deps.routes) routes.use(deps.routes);
+  if (!deps.config.production) routes.use(graphiqlRoutes());
+  // Last: any GET that no route above answered, outside the API's paths, is a page route of the single-page app.
+  routes.use(pageRoutes(deps.webDist));
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));
 

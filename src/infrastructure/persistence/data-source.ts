@@ -9,6 +9,7 @@ import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-ind
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
 import { DerivedRegistrationCodes1764000000003 } from './migrations/1764000000003-derived-registration-codes';
 import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
+import { BrowserSessions1764000000009 } from './migrations/1764000000009-browser-sessions';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -23,7 +24,15 @@ export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.option
  * selects the embedded SQLite file, so a newcomer needs no database server.
  */
 export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOptions => {
-  const common = { entities: ALL_RECORDS, migrations: [CreateSchema1764000000000, IndexAccountsByRole1764000000001, OutboxTemplates1764000000002, DerivedRegistrationCodes1764000000003, UploadLogVersions1764000000004], synchronize: false, logging: false as const };
+  const migrations = [
+    CreateSchema1764000000000,
+    IndexAccountsByRole1764000000001,
+    OutboxTemplates1764000000002,
+    DerivedRegistrationCodes1764000000003,
+    UploadLogVersions1764000000004,
+    BrowserSessions1764000000009,
+  ];
+  const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {
     const url = new URL(databaseUrl);
     return {

@@ -56,7 +56,7 @@ const graphqlFrom = async (server: TestServer, forwardedFor: string, query: stri
   });
   const text = await response.text();
   const body = JSON.parse(text);
-  return { status: response.status, data: body.data, errors: body.errors, text };
+  return { status: response.status, data: body.data, errors: body.errors, text, headers: response.headers };
 };
 
 /** The helpers every test here needs, bound to one server. */

@@ -6,7 +6,7 @@ import type { EmailMessage } from '../../../src/domain/educator/invitation';
 import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
 import { addCounts, type BatchCounts } from '../../../src/domain/upload-batch/upload-batch';
 import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
-import { FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
+import { FakePageLinks, FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
 
 const ROWS = [
   ['Ana', 'Li', 'ana@example.org', 'Educator'],
@@ -117,7 +117,7 @@ const workerWith = async (store: ScriptedStore, chunkRows = 1000): Promise<Proce
   await accounts.save(anEducator().withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
   const settings = { workerId: 'worker-1', chunkRows, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
-  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, templateEvents, settings, new FixedClock());
+  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, templateEvents, settings, new FakePageLinks(), new FixedClock());
 };
 
 describe('ProcessUploadBatch', () => {

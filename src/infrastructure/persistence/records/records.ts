@@ -134,6 +134,17 @@ export class UploadLogVersionRecord {
   @Column({ type: 'bigint', default: 0 }) version: number;
 }
 
+/** Only the SHA-256 of a session's secret is stored: a copy of the table signs nobody in. */
+@Entity('browser_session')
+@Index('ix_browser_session_expires', ['expiresAt'])
+export class BrowserSessionRecord {
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'secret_hash' }) secretHash: string;
+  @Column({ type: 'int', name: 'account_id' }) accountId: number;
+  @Column({ ...epochMs, name: 'started_at' }) startedAt: number;
+  @Column({ ...epochMs, name: 'last_used_at' }) lastUsedAt: number;
+  @Column({ ...epochMs, name: 'expires_at' }) expiresAt: number;
+}
+
 export const ALL_RECORDS = [
   DistrictRecord,
   SchoolSiteRecord,
@@ -146,4 +157,5 @@ export const ALL_RECORDS = [
   UploadFileChunkRecord,
   UploadFailureRecord,
   UploadLogVersionRecord,
+  BrowserSessionRecord,
 ];

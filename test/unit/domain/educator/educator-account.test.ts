@@ -209,7 +209,7 @@ describe('checkPasswordStrength', () => {
 });
 
 describe('invitationEmail', () => {
-  it('when composed, then it is addressed to the educator and holds the code line, the deadline day, the role and the place', () => {
+  it('when composed, then it is addressed to the educator and holds the code line, the registration link, the deadline day, the role and the place', () => {
     const message = invitationEmail({
       to: 'Ana.Lopez@example.org',
       firstName: 'Ana',
@@ -217,10 +217,12 @@ describe('invitationEmail', () => {
       placeName: 'North High',
       registrationCode: 'ABCD-EFGH-JKMN',
       registrationDeadline: new Date('2026-10-31T08:00:00.000Z'),
+      registrationLink: 'https://accounts.example.org/register#email=Ana.Lopez%40example.org&code=ABCD-EFGH-JKMN',
     });
     expect(message.to).to.equal('Ana.Lopez@example.org');
     const lines = message.text.split('\r\n');
     expect(lines).to.include('Registration code: ABCD-EFGH-JKMN');
+    expect(lines).to.include('https://accounts.example.org/register#email=Ana.Lopez%40example.org&code=ABCD-EFGH-JKMN');
     expect(message.text).to.contain('2026-10-31');
     expect(message.text).to.contain('as Counselor at North High');
   });
