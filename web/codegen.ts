@@ -2,7 +2,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Run from the project root (`npm run build:web`): operations in the page are checked against the service's own schema.
 const config: CodegenConfig = {
-  schema: ['schema.graphql', 'web/pending-contract.graphql'],
+  schema: 'schema.graphql',
   documents: ['web/src/**/*.tsx'],
   ignoreNoDocuments: false,
   generates: {

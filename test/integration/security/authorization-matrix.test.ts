@@ -258,7 +258,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     'Query.roles/the roles the viewer may grant': {
       field: 'roles',
-      send: (cell) => graphql('{ roles(grantable: true) { code } }', {}, cell.actor),
+      send: (cell) => graphql('{ roles(grantable: true) { code } }', {}, cell),
       allowed(answer, cell) {
         const grantable = { educator: [], counselor: [], siteAdmin: SITE_ADMIN_GRANTS, districtAdmin: ROLE_CODES, otherDistrictAdmin: ROLE_CODES }[cell.actor as Exclude<ActorName, 'anonymous'>];
         expect(answer.data.roles.map((role: { code: string }) => role.code)).to.deep.equal([...grantable]);

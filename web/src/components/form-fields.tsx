@@ -90,7 +90,7 @@ export interface CheckboxOption {
   label: string;
 }
 
-/** Several checkboxes under one legend; `id` names the fieldset, which receives focus when the service refuses the choice. */
+/** Several checkboxes under one legend; `id` names the fieldset, whose first checkbox receives focus when the service refuses the choice. */
 export const CheckboxGroup = ({
   id,
   legend,
@@ -108,7 +108,7 @@ export const CheckboxGroup = ({
   checked: string[];
   onToggle: (value: string, on: boolean) => void;
 }) => (
-  <fieldset className={`usa-fieldset ${groupClass(error)}`} id={id} tabIndex={-1} aria-describedby={describedBy(id, hint, error)}>
+  <fieldset className={`usa-fieldset ${groupClass(error)}`} id={id} aria-describedby={describedBy(id, hint, error)}>
     <legend className={`usa-legend${error ? ' usa-label--error' : ''}`}>{legend}</legend>
     <HintAndError id={id} hint={hint} error={error} />
     {options.map((option) => (

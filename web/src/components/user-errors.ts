@@ -34,9 +34,14 @@ export const placeUserErrors = <Field extends string>(errors: readonly UserError
 
 export const NO_ERRORS: ShownErrors<never> = { byField: {}, general: [] };
 
-/** Moves focus to the first refused field (page field names are element ids) each time the service answers with refusals. */
+/**
+ * Moves focus to the first refused field (page field names are element ids) each time the service answers with
+ * refusals; for a group of checkboxes, to its first checkbox.
+ */
 export const useFocusOnFirstError = (shown: ShownErrors<string>): void => {
   useEffect(() => {
-    if (shown.first) document.getElementById(shown.first)?.focus();
+    const element = shown.first ? document.getElementById(shown.first) : null;
+    const target = element instanceof HTMLFieldSetElement ? element.querySelector('input') : element;
+    target?.focus();
   }, [shown]);
 };

@@ -42,13 +42,14 @@ const rows = (count: number | null) => (count === 1 ? '1 row' : `${count ?? 'its
 const Answer = ({ batch }: { batch: Answered }) =>
   batch.status === 'REJECTED' ? (
     <Message kind="error" role="alert" heading={`${batch.fileName} was not accepted`}>
-      {batch.rejectionReason} Nothing was created.
+      <p>{batch.rejectionReason}</p>
+      <p>Nothing was created.</p>
     </Message>
   ) : (
     <Message kind="success" role="status" heading={batch.dryRun ? `${batch.fileName} is being checked` : `${batch.fileName} is queued`}>
       {batch.dryRun
         ? `Its ${rows(batch.totalRows)} are checked without creating anything. The upload log below shows what would fail.`
-        : `Its ${rows(batch.totalRows)} are being created. The upload log below shows the progress and any rows that fail.`}
+        : `Its ${rows(batch.totalRows)} will be created one after another. The upload log below shows the progress and any rows that fail.`}
     </Message>
   );
 

@@ -78,11 +78,12 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
   return (
     <section className="margin-top-5 app-failures" aria-labelledby="failures-heading">
       <h2 id="failures-heading" ref={heading} tabIndex={-1}>
-        Failed rows in {batch.fileName}
+        {batch.status === 'REJECTED' ? `${batch.fileName} was not accepted` : `Failed rows in ${batch.fileName}`}
       </h2>
       {batch.status === 'REJECTED' && (
         <Message kind="error" role="alert" heading="The whole file was rejected">
-          {batch.rejectionReason} Nothing was created.
+          <p>{batch.rejectionReason}</p>
+          <p>Nothing was created.</p>
         </Message>
       )}
       {totalCount === 0 && batch.status !== 'REJECTED' && <p>{running ? 'No row has failed so far.' : 'No row failed.'}</p>}
