@@ -49,7 +49,7 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
     await expectSameDocument(page);
   });
 
-  it('when there are more uploads than a page, then the newest come first and "Load more" adds the older ones', async () => {
+  it('when there are more uploads than a page, then the newest come first, "Load more" adds the older ones, and a new one comes on top of them all', async () => {
     for (let n = 1; n <= 30; n += 1) {
       await uploadFile(kit.server, districtAdminToken, { schoolSiteId: sites[n % 2 ? PARTNER_HIGH : MIDDLE_SCHOOL], content: wrongColumns, fileName: `file-${String(n).padStart(2, '0')}.csv` });
     }
@@ -65,6 +65,11 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
     expect(await page.getByRole('button', { name: 'Load more' }).count()).to.equal(0);
     expect((await logRows(page)).map((row) => row['Belongs To']).slice(0, 2)).to.deep.equal([MIDDLE_SCHOOL, PARTNER_HIGH]);
     await expectAccessible(page);
+
+    // A new upload lands on top; the older ones loaded below stay.
+    await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: wrongColumns, fileName: 'file-31.csv' });
+    await page.getByRole('status').filter({ hasText: 'Showing 31 of 31 uploads, newest first.' }).waitFor();
+    expect((await logRows(page)).map((row) => row['File Name'])).to.deep.equal(['file-31.csv', ...names]);
   });
 
   it("when the completion email's link is opened, then the log shows with that batch's failures open, a page at a time", async () => {

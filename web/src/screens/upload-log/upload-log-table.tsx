@@ -39,6 +39,9 @@ const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
   </tr>
 ));
 
+/** Widths (in %, as classes) of the ten columns: a fixed table layout lays a long log out faster than an automatic one. */
+const COLUMN_WIDTHS = [9, 9, 12, 11, 17, 8, 7, 7, 8, 12] as const;
+
 export const UploadLogTable = ({ batches }: { batches: LogBatch[] }) => {
   const started = performance.now();
   useLayoutEffect(() => {
@@ -48,6 +51,11 @@ export const UploadLogTable = ({ batches }: { batches: LogBatch[] }) => {
   return (
     <table className="usa-table usa-table--borderless app-stacked app-log-table">
       <caption>Upload log</caption>
+      <colgroup>
+        {COLUMN_WIDTHS.map((width, index) => (
+          <col key={index} className={`app-col-${width}`} />
+        ))}
+      </colgroup>
       <thead>
         <tr>
           <th scope="col">Start Time</th>
