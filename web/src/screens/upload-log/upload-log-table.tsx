@@ -1,6 +1,6 @@
 import { memo, useLayoutEffect } from 'react';
 import type { UploadLogQuery } from '../../gql/graphql';
-import { formatMoment } from '../../components/format';
+import { momentParts } from '../../components/format';
 import { Link } from '../../routing/path';
 import { BatchStatus } from './batch-status';
 
@@ -9,10 +9,24 @@ export type LogBatch = UploadLogQuery['uploadBatches']['nodes'][number];
 /** The name of the measure the bench reads: how long the log's rows took to render and reach the page. */
 export const LOG_RENDER_MEASURE = 'upload-log-render';
 
+const Moment = ({ iso }: { iso: string | null }) => {
+  if (!iso) return <>–</>;
+  const [day, time] = momentParts(iso);
+  return (
+    <time dateTime={iso}>
+      <span className="app-nowrap">{day}</span> <span className="app-nowrap">{time}</span>
+    </time>
+  );
+};
+
 const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
   <tr>
-    <td data-label="Start Time">{formatMoment(batch.startTime)}</td>
-    <td data-label="End Time">{formatMoment(batch.endTime)}</td>
+    <td data-label="Start Time">
+      <Moment iso={batch.startTime} />
+    </td>
+    <td data-label="End Time">
+      <Moment iso={batch.endTime} />
+    </td>
     <td data-label="File Name" className="app-break">
       {batch.fileName}
     </td>
