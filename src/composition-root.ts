@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { Config } from './config';
 import { CreateEducatorAccount } from './application/create-educator-account';
+import { FollowUploadLog } from './application/follow-upload-log';
 import { IdentifyActor } from './application/identify-actor';
 import { ListEducatorAccounts } from './application/list-educator-accounts';
 import { ListManagedSchoolSites } from './application/list-managed-school-sites';
@@ -42,6 +43,7 @@ import { createLog, type Log } from './infrastructure/logging';
 import { FileMailDelivery, OutboxDispatcher, SmtpMailDelivery } from './infrastructure/mail/outbox-dispatcher';
 import { createDataSource, dialectOf, StatementBatchPool } from './infrastructure/persistence/data-source';
 import { readRowsInGroups } from './infrastructure/persistence/grouped-reads';
+import { PolledUploadLogChanges } from './infrastructure/persistence/polled-upload-log-changes';
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
 import { TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
 import { TypeOrmBrowserSessions } from './infrastructure/persistence/typeorm-browser-sessions';
@@ -119,7 +121,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       ),
     ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
-    [SessionResolver, new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock)],
+    [
+      SessionResolver,
+      new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock),
+    ],
     [
       UploadResolver,
       new UploadResolver(
@@ -136,9 +141,12 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     ],
   ]);
   const schema = await buildGraphQLSchema(resolvers);
+  const uploadLogChanges = new PolledUploadLogChanges(dataSource, log);
+  const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => clock.now().getTime());
   const { handleRequest, routes, apollo } = await createHttpApp({
     config,
     uploadLogVersions: accounts,
+    followUploadLog,
     schema,
     identifyActor,
     publicIds,
@@ -177,6 +185,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     browserSessions,
     close: async () => {
       await apollo.stop();
+      uploadLogChanges.stop();
       await uploads.close();
       await unitOfWork.close();
       await dataSource.destroy();

@@ -44,7 +44,9 @@ const publicUrlOf = (raw: string): string => {
   } catch {
     throw new Error(`PUBLIC_URL must be an http or https URL, got "${raw}"`);
   }
-  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) throw new Error(`PUBLIC_URL must be an http or https URL without query or fragment, got "${raw}"`);
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new Error(`PUBLIC_URL must be an http or https URL without query or fragment, got "${raw}"`);
+  }
   return url.href.replace(/\/+$/, '');
 };
 

@@ -88,5 +88,6 @@ export const uploadTo = async (url: string, credential: Credential, options: Upl
   );
   form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
   form.append('0', new Blob([options.content]), options.fileName ?? 'educators.csv');
-  return answer(await fetch(`${url}/graphql`, { method: 'POST', headers: { ...credentialHeaders(credential), 'apollo-require-preflight': 'true' }, body: form }));
+  const headers = { ...credentialHeaders(credential), 'apollo-require-preflight': 'true' };
+  return answer(await fetch(`${url}/graphql`, { method: 'POST', headers, body: form }));
 };

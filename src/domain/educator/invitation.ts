@@ -33,8 +33,8 @@ export const invitationEmail = (details: InvitationDetails): EmailMessage => ({
     `Email: ${details.to}`,
     `Registration code: ${details.registrationCode}`,
     '',
-    'To register, open the link below (it fills in your email and code), choose a password of at least',
-    '12 characters and confirm the educational interest attestation:',
+    'To register, open the link below (it fills in your email and code), choose a password of at least 12 characters and confirm ' +
+      'the educational interest attestation:',
     details.registrationLink,
   ].join('\r\n'),
 });

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
+import type { FollowedPart } from '../../application/follow-upload-log';
 import type { Viewer } from '../../application/identify-actor';
+import type { VisibleBatch } from '../../application/read-upload-log';
 import type { District, SchoolSite } from '../../domain/school/school-site';
 import type { EducatorAccount } from '../../domain/educator/educator-account';
 import type { PublicIds } from '../auth/public-ids';
@@ -25,6 +27,8 @@ export interface RequestContext {
   clientAddress: string;
   publicIds: PublicIds;
   loaders: Loaders;
+  /** Only on the live-update stream: the upload log as it changes, authority read again from this request's credential. */
+  followUploadLog?: (part: FollowedPart) => Promise<AsyncIterableIterator<VisibleBatch>>;
 }
 
 export const SIGN_IN_FIRST = 'Sign in first: start a session (startSession), or send Authorization: Bearer <token> from signIn.';

@@ -1,7 +1,7 @@
 import { validateOrReject, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
-import { ArgumentValidationError, buildSchema, type ResolverData } from 'type-graphql';
+import { ArgumentValidationError, buildSchema, type PubSub, type ResolverData } from 'type-graphql';
 import { AccountResolver } from './resolvers/account.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
@@ -35,11 +35,22 @@ export const RESOLVER_CLASSES = [AccountResolver, SchoolSiteResolver, SessionRes
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */
 export type ResolverInstances = Map<Function, object>;
 
+/** type-graphql insists on a PubSub; every subscription here brings its own `subscribe` (changes are read from the database). */
+const NO_TOPICS: PubSub = {
+  publish: () => {
+    throw new Error('Subscriptions here have no topics to publish to.');
+  },
+  subscribe: () => {
+    throw new Error('Subscriptions here have no topics to subscribe to.');
+  },
+};
+
 export const buildGraphQLSchema = (instances: ResolverInstances): Promise<GraphQLSchema> =>
   buildSchema({
     resolvers: RESOLVER_CLASSES,
     container: { get: (someClass: Function, _resolverData: ResolverData) => instances.get(someClass) },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validateFn: validateArgument,
+    pubSub: NO_TOPICS,
     emitSchemaFile: false,
   });

@@ -41,7 +41,12 @@ export const graphiqlRoutes = (): Router => {
     response.type('html').send(html);
   });
   router.get(`${STATIC_PATH}*file`, async (request, response, next) => {
-    const file = await getStaticFile({ staticPath: STATIC_PATH, urlPath: request.path, acceptEncoding: request.headers['accept-encoding'], disallowDevAssets: true });
+    const file = await getStaticFile({
+      staticPath: STATIC_PATH,
+      urlPath: request.path,
+      acceptEncoding: request.headers['accept-encoding'],
+      disallowDevAssets: true,
+    });
     if (!file) return next();
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('Cache-Control', 'no-cache');

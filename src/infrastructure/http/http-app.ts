@@ -4,15 +4,18 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Config } from '../../config';
+import type { FollowUploadLog } from '../../application/follow-upload-log';
 import type { IdentifyActor } from '../../application/identify-actor';
 import type { RequestContext, Loaders } from '../graphql/context';
+import type { Viewer } from '../../application/identify-actor';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
 import { answerFailedRequest } from './failed-request';
 import { graphiqlRoutes } from './graphiql-routes';
 import { graphqlEndpoint } from './graphql-endpoint';
+import { liveUpdatesEndpoint } from './live-updates-endpoint';
 import { pageRoutes } from './page-routes';
 import { credentialsOf, sessionCookieJar } from './session-cookie';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
@@ -27,6 +30,7 @@ export interface HttpDependencies {
   /** Plain HTTP routes (CSV downloads), served beside GraphQL. */
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
+  followUploadLog: FollowUploadLog;
   /** The folder Vite builds the page into (web/dist). */
   webDist: string;
 }
@@ -77,23 +81,35 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
   const secureCookies = deps.config.publicUrl.startsWith('https:');
+  const identify = (request: IncomingMessage) => deps.identifyActor.execute(credentialsOf(request));
+  /** The live-update stream has no answer to set a cookie on (`response` undefined): it neither starts nor ends sessions. */
+  const contextFor = async (request: IncomingMessage, response: ServerResponse | undefined, identified: Viewer | null | undefined): Promise<RequestContext> => {
+    const viewer = identified !== undefined ? identified : await identify(request);
+    const loaders = deps.createLoaders();
+    // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
+    if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
+    return {
+      viewer,
+      sessionCookie: sessionCookieJar(request, response, secureCookies),
+      clientAddress: clientAddressOf(request, deps.config.trustProxy),
+      publicIds: deps.publicIds,
+      loaders,
+    };
+  };
   const graphql = graphqlEndpoint({
     apollo,
     uploadLogCache,
-    contextFor: async (request, response, identified) => {
-      const viewer = identified !== undefined ? identified : await deps.identifyActor.execute(credentialsOf(request));
-      const loaders = deps.createLoaders();
-      // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
-      if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
-      return {
-        viewer,
-        sessionCookie: sessionCookieJar(request, response, secureCookies),
-        clientAddress: clientAddressOf(request, deps.config.trustProxy),
-        publicIds: deps.publicIds,
-        loaders,
-      };
-    },
+    contextFor,
     limits: { jsonBytes: 1024 * 1024, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
+    log: deps.log,
+  });
+
+  const liveUpdates = liveUpdatesEndpoint({
+    schema: deps.schema,
+    validationRules: armor.validationRules,
+    maxTokens: GRAPHQL_LIMITS.tokens,
+    contextFor: (request) => contextFor(request, undefined, undefined),
+    followUploadLogFor: (request) => (part) => deps.followUploadLog.execute(async () => (await identify(request))?.actor ?? null, part),
     log: deps.log,
   });
 
@@ -113,7 +129,9 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));
 
   const handleRequest: RequestListener = (request, response) => {
-    if (GRAPHQL_PATH.test(request.url ?? '')) void graphql(request, response);
+    const url = request.url ?? '';
+    if (GRAPHQL_PATH.test(url)) void graphql(request, response);
+    else if (LIVE_UPDATES_PATH.test(url)) void liveUpdates(request, response);
     else routes(request, response);
   };
   return { handleRequest, routes, apollo };
@@ -121,6 +139,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
 
 /** As Express mounted it: any case, with or without a trailing slash, with or without a query string. */
 const GRAPHQL_PATH = /^\/graphql\/?(?:\?|$)/i;
+const LIVE_UPDATES_PATH = /^\/graphql\/stream\/?(?:\?|$)/i;
 
 /** The client's address as Express's `req.ip` gave it: from X-Forwarded-For (its first entry) only behind a trusted proxy. */
 const clientAddressOf = (request: IncomingMessage, trustProxy: boolean): string => {

@@ -18,6 +18,8 @@ const NOT_PAGES = new Set(['graphql', 'healthz', 'templates', 'upload-batches', 
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
+const FILE_NAME = /^\/[^/]+\.[A-Za-z0-9]+$/;
+
 const NOT_BUILT = 'The web page has not been built yet. Run `npm run build:web` (or `npm start`, which builds it), then reload.\n';
 
 /**
@@ -29,8 +31,9 @@ export const pageRoutes = (distDir: string): Router => {
 
   router.get('/assets/*file', (request, response, next) => {
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    const file = (request.params as { file: string[] }).file.join('/');
-    response.sendFile(file, { root: join(distDir, 'assets'), maxAge: YEAR_MS, immutable: true, dotfiles: 'deny' }, (error?: Error & { status?: number }) => {
+    // send() decodes the path once and refuses any that climbs out of the folder.
+    const file = request.path.slice('/assets/'.length);
+    response.sendFile(file, { root: join(distDir, 'assets'), maxAge: YEAR_MS, immutable: true }, (error?: Error & { status?: number }) => {
       if (error) next(error.status === 404 ? undefined : error);
     });
   });
@@ -39,9 +42,12 @@ export const pageRoutes = (distDir: string): Router => {
     if (NOT_PAGES.has(request.path.split('/')[1].toLowerCase())) return next();
     setHtmlHeaders(response);
     response.setHeader('Cache-Control', 'no-cache');
-    response.sendFile('index.html', { root: distDir, cacheControl: false }, (error?: Error & { status?: number }) => {
+    // A name with an extension (favicon.ico, robots.txt) is a file Vite copied from web/public, or nothing.
+    const file = FILE_NAME.test(request.path) ? request.path.slice(1) : 'index.html';
+    response.sendFile(file, { root: distDir, cacheControl: false }, (error?: Error & { status?: number }) => {
       if (!error) return;
       if (error.status !== 404) return next(error);
+      if (file !== 'index.html') return next();
       response.status(503).type('text/plain').send(NOT_BUILT);
     });
   });

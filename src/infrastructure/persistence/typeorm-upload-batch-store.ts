@@ -37,11 +37,11 @@ class FenceRefused extends Error {
 
 const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
 
-const BATCH_COLUMNS =
+export const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, rejection_reason, warnings, created_at, start_time, end_time, lease_owner';
 
 
-const toView = (row: Row): UploadBatchView => ({
+export const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
   fileName: String(row.file_name),
   schoolSiteId: Number(row.school_site_id),

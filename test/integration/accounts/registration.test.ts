@@ -3,6 +3,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EducatorAccountRecord, OutboxMessageRecord } from '../../../src/infrastructure/persistence/records/records';
 import { describeOnEachDatabase } from '../../support/databases';
+import { readableEmail } from '../../support/emails';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 const CREATE = `mutation($input: CreateEducatorAccountInput!) {
@@ -17,10 +18,6 @@ const LIST = `query($site: ID!) { educatorAccounts(schoolSiteId: $site, first: 1
 const PASSWORD = 'a sentence is a good password';
 const CODE_LINE = /^Registration code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The text of an .eml as a person reads it: quoted-printable soft breaks joined and escapes decoded. */
-const readableEmail = (eml: string): string =>
-  Buffer.from(eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 
 const codeIn = (eml: string): string => {
   const match = CODE_LINE.exec(readableEmail(eml));

@@ -30,6 +30,23 @@ describe('production configuration', () => {
     expect(loadConfig({}).apiProcesses).to.equal(1);
   });
 
+  it('when PUBLIC_URL is unset, then links go to http://localhost:<PORT>; a trailing slash is dropped; anything but an http(s) URL is refused', () => {
+    expect(loadConfig({}).publicUrl).to.equal('http://localhost:4000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).to.equal('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://accounts.example.org/' }).publicUrl).to.equal('https://accounts.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.org/educators//' }).publicUrl).to.equal('https://example.org/educators');
+    for (const wrong of ['accounts.example.org', 'ftp://example.org', 'https://example.org/?a=1', 'https://example.org/#x']) {
+      expect(() => loadConfig({ PUBLIC_URL: wrong }), wrong).to.throw('PUBLIC_URL');
+    }
+  });
+
+  it('when the session settings are unset, then sessions last 30 idle minutes and 12 hours at most; other values must be positive whole numbers', () => {
+    expect([loadConfig({}).sessionIdleMinutes, loadConfig({}).sessionMaxHours]).to.deep.equal([30, 12]);
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '15', SESSION_MAX_HOURS: '8' })).to.deep.include({ sessionIdleMinutes: 15, sessionMaxHours: 8 });
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '0' })).to.throw('SESSION_IDLE_MINUTES');
+    expect(() => loadConfig({ SESSION_MAX_HOURS: 'half a day' })).to.throw('SESSION_MAX_HOURS');
+  });
+
   it('when a demo account still has the demo password, then production start-up is refused by the check main.ts runs', async () => {
     const application = await buildApplication({ ...loadConfig({}), databaseUrl: 'sqlite::memory:' }, { log: () => undefined });
     try {

@@ -10,15 +10,25 @@ import { UPLOAD_MUTATION, startTestServer, type Credential, type TestServer } fr
 import { credentialHeaders, sessionSetBy } from '../../support/graphql-client';
 import { fakeWebDist } from '../../support/web-dist';
 import { BATCH_FIELDS, FAILURE_FIELDS, MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createOtherDistrict, download, readBatch, siteIdsByName, uploadFile, type Batch } from '../uploads/upload-kit';
-import { ACTORS, AUTHORIZATION_MATRIX, SCOPES, cellsOf, type ActorName, type Cell, type CredentialKind, type Outcome, type Scope } from './authorization-matrix';
+import {
+  ACTORS,
+  AUTHORIZATION_MATRIX,
+  SCOPES,
+  cellsOf,
+  type ActorName,
+  type Cell,
+  type CredentialKind,
+  type Outcome,
+  type Scope,
+} from './authorization-matrix';
 
 const ROOT = resolve(__dirname, '../../../..');
 
-/** The root Query and Mutation fields of a schema, as "Query.me", "Mutation.signIn", … */
+/** The root Query, Mutation and Subscription fields of a schema, as "Query.me", "Mutation.signIn", … */
 const rootFieldsOf = (schema: GraphQLSchema): string[] =>
-  [schema.getQueryType(), schema.getMutationType()].flatMap((type) => (type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [])).sort();
+  [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => (type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [])).sort();
 
-const matrixFields = (root: 'Query' | 'Mutation'): string[] => Object.keys(AUTHORIZATION_MATRIX[root]).map((field) => `${root}.${field}`);
+const matrixFields = (root: 'Query' | 'Mutation' | 'Subscription'): string[] => Object.keys(AUTHORIZATION_MATRIX[root]).map((field) => `${root}.${field}`);
 
 interface RouterLayer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -40,14 +50,14 @@ const httpRoutesOf = (stack: RouterLayer[], prefix = ''): string[] =>
   });
 
 describe('The authorization matrix covers every entry point (deny by default)', () => {
-  it('when schema.graphql has a root Query or Mutation field, then the matrix names it, and the matrix names nothing else', () => {
+  it('when schema.graphql has a root Query, Mutation or Subscription field, then the matrix names it, and the matrix names nothing else', () => {
     const schema = buildSchema(readFileSync(resolve(ROOT, 'schema.graphql'), 'utf8'));
 
-    expect([...matrixFields('Query'), ...matrixFields('Mutation')].sort()).to.deep.equal(rootFieldsOf(schema));
+    expect([...matrixFields('Query'), ...matrixFields('Mutation'), ...matrixFields('Subscription')].sort()).to.deep.equal(rootFieldsOf(schema));
   });
 
   it('when the matrix is read, then every guarded operation names every actor, and every scoped one every scope', () => {
-    for (const root of ['Query', 'Mutation', 'HTTP'] as const) {
+    for (const root of ['Query', 'Mutation', 'Subscription', 'HTTP'] as const) {
       for (const [operation, entry] of Object.entries(AUTHORIZATION_MATRIX[root])) {
         if (entry.access === 'public') continue;
         expect(Object.keys(entry.cases), `${root}.${operation}`).to.not.have.length(0);
@@ -203,6 +213,56 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     return { status: response.status, text, data: body.data, errors: body.errors };
   };
 
+  /**
+   * A subscription as a graphql-sse client opens it: the refusal, or what the stream delivered until `until` saw what
+   * it waited for (or a poll interval and more passed); the answer's text holds the events received, in order.
+   */
+  const subscribeAs = async (
+    cell: Cell,
+    variables: Record<string, unknown>,
+    whileOpen?: () => Promise<void>,
+    until?: (data: any) => boolean,
+  ): Promise<Answer> => {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...credentialHeaders(credentialOf(cell)) },
+      body: JSON.stringify({ query: SUBSCRIBE, variables }),
+      signal: abort.signal,
+    });
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      const text = await response.text();
+      const body = JSON.parse(text);
+      return { status: response.status, text, data: body.data, errors: body.errors };
+    }
+    const events: { data?: any; errors?: Answer['errors'] }[] = [];
+    let received = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) {
+          received += decoder.decode(piece, { stream: true });
+          const blocks = received.split('\n\n').slice(0, -1);
+          events.splice(0, events.length, ...blocks.filter((block) => block.startsWith('event: next')).map((block) => JSON.parse(block.split('\ndata: ')[1])));
+          if (/^event: complete$/m.test(received) || events.some((event) => until?.(event.data))) break;
+        }
+      } catch {
+        // Aborted below: the stream was still open, as an allowed subscription stays.
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await whileOpen?.();
+    await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    abort.abort();
+    await reading;
+    const errors = events.flatMap((event) => event.errors ?? []);
+    const data = events.find((event) => event.data)?.data;
+    return { status: response.status, text: JSON.stringify(events), data, errors: errors.length > 0 ? errors : undefined };
+  };
+
+  const deliveredBatches = (answer: Answer): { id: string; fileName: string; status: string; schoolSite: Site }[] =>
+    (JSON.parse(answer.text) as { data?: { uploadBatchChanged: never } }[]).flatMap((event) => (event.data ? [event.data.uploadBatchChanged] : []));
+
   interface Probe {
     /** The GraphQL root field the answer lands in; absent for HTTP routes. */
     field?: string;
@@ -218,6 +278,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     writes?: Partial<Counts>;
   }
 
+  const SUBSCRIBE = 'subscription($site: ID, $batch: ID) { uploadBatchChanged(schoolSiteId: $site, batchId: $batch) { id fileName status schoolSite { id name } } }';
   const ONE_BATCH = `query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`;
   const ACCOUNTS = 'query($site: ID!) { educatorAccounts(schoolSiteId: $site) { totalCount nodes { email schoolSites { id } } } }';
   const BATCHES = 'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id schoolSite { id } } } }';
@@ -238,7 +299,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     schoolSiteIds: [schoolSiteId],
     agreementAccepted: true,
   });
-  const uploadContent = (cell: Cell) => csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, role: 'Educator' }]);
+  const uploadContent = (cell: Cell) =>
+    csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, role: 'Educator' }]);
 
   const PROBES: Record<string, Probe> = {
     "Query.me/the viewer's own account": {
@@ -336,10 +398,18 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     "Mutation.createEducatorAccount/an Educator at the scope's site": {
       field: 'createEducatorAccount',
       send: (cell) => graphql(CREATE, { input: createInput(cell, siteFor(cell.actor, cell.scope!).id) }, cell),
-      nothing: (cell) => graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email: `nowhere.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org` } }, cell),
+      nothing: (cell) => {
+        const email = `nowhere.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`;
+        return graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email } }, cell);
+      },
       allowed(answer, cell) {
         expect(answer.data.createEducatorAccount).to.deep.equal({
-          account: { email: `${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, status: 'PENDING_REGISTRATION', role: { code: 'EDUCATOR' }, schoolSites: [siteFor(cell.actor, cell.scope!)] },
+          account: {
+            email: `${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`,
+            status: 'PENDING_REGISTRATION',
+            role: { code: 'EDUCATOR' },
+            schoolSites: [siteFor(cell.actor, cell.scope!)],
+          },
           warnings: [],
           userErrors: [],
         });
@@ -359,9 +429,40 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       },
       writes: { upload_batch: 1, upload_file_chunk: 1, agreement_acceptance: 1 },
     },
+    "Subscription.uploadBatchChanged/schoolSiteId: the scope's site": {
+      field: 'uploadBatchChanged',
+      send: (cell) => {
+        const target = siteFor(cell.actor, cell.scope!);
+        // Allowed: a file uploaded for the site while the stream is open reaches it, queued.
+        const uploadWhileOpen = cell.expected === 'allowed' ? async () => void (await uploadAs(cell, target.id, uploadContent(cell))) : undefined;
+        return subscribeAs(cell, { site: target.id }, uploadWhileOpen, (data) => data?.uploadBatchChanged?.fileName === 'matrix.csv');
+      },
+      nothing: (cell) => subscribeAs(cell, { site: nowhere.site }),
+      allowed(answer, cell) {
+        const delivered = deliveredBatches(answer);
+        expect(delivered.map((batch) => [batch.fileName, batch.status]), answer.text).to.deep.include(['matrix.csv', 'QUEUED']);
+        for (const batch of delivered) expect(batch.schoolSite).to.deep.equal(siteFor(cell.actor, cell.scope!));
+      },
+      writes: { upload_batch: 1, upload_file_chunk: 1, agreement_acceptance: 1 },
+    },
+    "Subscription.uploadBatchChanged/batchId: the batch of the scope's site": {
+      field: 'uploadBatchChanged',
+      send: (cell) => subscribeAs(cell, { batch: batchFor(cell).id }),
+      nothing: (cell) => subscribeAs(cell, { batch: nowhere.batch }),
+      allowed(answer, cell) {
+        // The stream opened and stayed open; nothing but that batch (shown when it finished just before) came through it.
+        expect(answer.status).to.equal(200);
+        for (const batch of deliveredBatches(answer)) expect(batch.id).to.equal(batchFor(cell).id);
+      },
+    },
     'Mutation.signIn': {
       field: 'signIn',
-      send: (cell) => graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } }, cell),
+      send: (cell) =>
+        graphql(
+          'mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }',
+          { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } },
+          cell,
+        ),
       public(answer) {
         expect(answer.errors, answer.text).to.equal(undefined);
         expect(answer.data.signIn).to.deep.equal({ token: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });
@@ -524,7 +625,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   });
 
   it("when the running server's schema and HTTP routes are listed, then the matrix names exactly those entry points", () => {
-    expect([...matrixFields('Query'), ...matrixFields('Mutation')].sort()).to.deep.equal(rootFieldsOf(server.application.schema));
+    expect([...matrixFields('Query'), ...matrixFields('Mutation'), ...matrixFields('Subscription')].sort()).to.deep.equal(rootFieldsOf(server.application.schema));
     const app = server.application.routes as unknown as { router: { stack: RouterLayer[] } };
     expect([...new Set(httpRoutesOf(app.router.stack))].sort()).to.deep.equal(Object.keys(AUTHORIZATION_MATRIX.HTTP).sort());
   });

@@ -1,5 +1,5 @@
 /**
- * Who may do what, and where: every root Query and Mutation field of the schema and every HTTP route,
+ * Who may do what, and where: every root Query, Mutation and Subscription field of the schema and every HTTP route,
  * for every kind of viewer, at every scope the operation has. authorization-matrix.test.ts turns each
  * cell into one test against the real server, and fails when the schema or the HTTP app has an entry
  * point this matrix does not name (deny by default: a new field is refused until someone decides here).
@@ -55,6 +55,8 @@ export type Entry =
 export interface AuthorizationMatrix {
   readonly Query: Readonly<Record<string, Entry>>;
   readonly Mutation: Readonly<Record<string, Entry>>;
+  /** Subscribed to over the live-update stream (/graphql/stream). */
+  readonly Subscription: Readonly<Record<string, Entry>>;
   /** "METHOD /path" as the Express app registers it. */
   readonly HTTP: Readonly<Record<string, Entry>>;
 }
@@ -64,6 +66,16 @@ const everywhere = (outcome: Outcome): PerScope => ({ ownSite: outcome, otherSit
 const ownSiteOnly = (elsewhere: Outcome): PerScope => ({ ownSite: 'allowed', otherSiteInDistrict: elsewhere, otherDistrict: elsewhere });
 /** A District Admin's reach: every site of their district, none of another. */
 const ownDistrictOnly = (elsewhere: Outcome): PerScope => ({ ownSite: 'allowed', otherSiteInDistrict: 'allowed', otherDistrict: elsewhere });
+
+/** Site and District Admins within their reach; everyone else signed in, and beyond that reach, gets `elsewhere`. */
+const adminsWithinReach = (elsewhere: Outcome): Readonly<Record<ActorName, PerScope>> => ({
+  anonymous: everywhere('UNAUTHENTICATED'),
+  educator: everywhere(elsewhere),
+  counselor: everywhere(elsewhere),
+  siteAdmin: ownSiteOnly(elsewhere),
+  districtAdmin: ownDistrictOnly(elsewhere),
+  otherDistrictAdmin: ownDistrictOnly(elsewhere),
+});
 
 const everyoneSignedIn: Readonly<Record<ActorName, Outcome>> = {
   anonymous: 'UNAUTHENTICATED',
@@ -178,6 +190,13 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
       },
     },
   },
+  Subscription: {
+    uploadBatchChanged: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "schoolSiteId: the scope's site": adminsWithinReach('FORBIDDEN'), "batchId: the batch of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
+  },
   HTTP: {
     'GET /healthz': { access: 'public' },
     /** The page: index.html for every page route, its hashed files, and the offline GraphiQL (development only). */
@@ -219,9 +238,11 @@ export interface Cell {
 }
 
 export const cellsOf = (matrix: AuthorizationMatrix = AUTHORIZATION_MATRIX): Cell[] =>
-  (['Query', 'Mutation', 'HTTP'] as const).flatMap((root) =>
+  (['Query', 'Mutation', 'Subscription', 'HTTP'] as const).flatMap((root) =>
     Object.entries(matrix[root]).flatMap(([operation, entry]): Cell[] => {
-      if (entry.access === 'public') return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, credential: 'bearerToken', expected: 'public' }));
+      if (entry.access === 'public') {
+        return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, credential: 'bearerToken', expected: 'public' }));
+      }
       return CREDENTIALS.flatMap((credential) => {
         if (!entry.scoped) {
           return Object.entries(entry.cases).flatMap(([caseName, row]) =>

@@ -4,7 +4,14 @@ import { IdentifyActor } from '../../../src/application/identify-actor';
 import { SignIn } from '../../../src/application/sign-in';
 import { StartBrowserSession } from '../../../src/application/start-browser-session';
 import { anEducator } from '../../support/builders';
-import { FakePasswordHasher, FakeTokenIssuer, FixedClock, InMemoryAttemptThrottle, InMemoryBrowserSessions, InMemoryEducatorAccountRepository } from '../../support/fakes';
+import {
+  FakePasswordHasher,
+  FakeTokenIssuer,
+  FixedClock,
+  InMemoryAttemptThrottle,
+  InMemoryBrowserSessions,
+  InMemoryEducatorAccountRepository,
+} from '../../support/fakes';
 
 const PASSWORD = 'a long enough passphrase';
 const MINUTE = 60_000;
@@ -20,7 +27,8 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
   let accountId: number;
 
   const signInRequest = (password = PASSWORD) => ({ username: 'ana.lopez@example.org', password, clientAddress: '203.0.113.7', replacing: undefined });
-  const viewerIdOf = async (sessionSecret: string | undefined, bearerToken?: string) => (await identify.execute({ bearerToken, sessionSecret }))?.actor.accountId ?? null;
+  const viewerIdOf = async (sessionSecret: string | undefined, bearerToken?: string) =>
+    (await identify.execute({ bearerToken, sessionSecret }))?.actor.accountId ?? null;
 
   beforeEach(async () => {
     accounts = new InMemoryEducatorAccountRepository();
@@ -30,7 +38,13 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
     start = new StartBrowserSession(new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock), sessions, LIFETIME, clock);
     identify = new IdentifyActor(new FakeTokenIssuer(), accounts, sessions, LIFETIME, clock);
-    const saved = await accounts.save(anEducator().withEmail('Ana.Lopez@example.org').createdAt(clock.now()).registered(await passwords.hash(PASSWORD)).build());
+    const saved = await accounts.save(
+      anEducator()
+        .withEmail('Ana.Lopez@example.org')
+        .createdAt(clock.now())
+        .registered(await passwords.hash(PASSWORD))
+        .build(),
+    );
     accountId = saved.ok ? saved.value : -1;
   });
 
@@ -38,14 +52,20 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
     const outcome = await start.execute(signInRequest());
 
     expect(outcome.userErrors).to.deep.equal([]);
-    expect([...sessions.sessions.values()]).to.deep.equal([{ accountId, startedAt: clock.now(), lastUsedAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 30 * MINUTE) }]);
+    expect([...sessions.sessions.values()]).to.deep.equal([
+      { accountId, startedAt: clock.now(), lastUsedAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 30 * MINUTE) },
+    ]);
     expect(await viewerIdOf(outcome.secret!)).to.equal(accountId);
   });
 
   it('when the password is wrong, then the answer is INVALID_CREDENTIALS, no session is stored and the failure is counted as for signIn', async () => {
     const outcome = await start.execute(signInRequest('not the password'));
 
-    expect(outcome).to.deep.equal({ secret: null, account: null, userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'That email and password do not match an active account.' }] });
+    expect(outcome).to.deep.equal({
+      secret: null,
+      account: null,
+      userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'That email and password do not match an active account.' }],
+    });
     expect(sessions.sessions.size).to.equal(0);
     expect(throttle.failuresFor('sign-in', 'ana.lopez@example.org')).to.equal(1);
   });

@@ -4,7 +4,14 @@ import { IdentifyActor } from '../../../src/application/identify-actor';
 import { ListEducatorAccounts, MAX_PAGE_SIZE, pageSize } from '../../../src/application/list-educator-accounts';
 import { ListManagedSchoolSites } from '../../../src/application/list-managed-school-sites';
 import { anActor, anEducator, DISTRICT_ONE, DISTRICT_TWO, HILLCREST_ELEMENTARY, NORTH_HIGH, SOUTH_MIDDLE } from '../../support/builders';
-import { FakeTokenIssuer, FixedClock, InMemoryBrowserSessions, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository, rejectionOf } from '../../support/fakes';
+import {
+  FakeTokenIssuer,
+  FixedClock,
+  InMemoryBrowserSessions,
+  InMemoryEducatorAccountRepository,
+  InMemorySchoolSiteRepository,
+  rejectionOf,
+} from '../../support/fakes';
 
 const sites = () =>
   new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addDistrict(DISTRICT_TWO).addSite(NORTH_HIGH).addSite(SOUTH_MIDDLE).addSite(HILLCREST_ELEMENTARY);

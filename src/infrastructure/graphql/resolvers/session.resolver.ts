@@ -16,7 +16,9 @@ export class SessionResolver {
     private readonly clock: Clock,
   ) {}
 
-  @Mutation(() => StartSessionPayload, { description: 'signIn for the page: the same rules and userErrors; on success the answer sets the edu_session cookie.' })
+  @Mutation(() => StartSessionPayload, {
+    description: 'signIn for the page: the same rules and userErrors; on success the answer sets the edu_session cookie.',
+  })
   async startSession(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() context: RequestContext): Promise<StartSessionPayload> {
     const outcome = await this.startSessionUseCase.execute({ ...input, clientAddress: context.clientAddress, replacing: context.sessionCookie.secret });
     if (outcome.secret) context.sessionCookie.set(outcome.secret);

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { IsOptional, MaxLength } from 'class-validator';
 import type { FileUpload } from 'graphql-upload-ts';
-import type { ReadUploadLog } from '../../../application/read-upload-log';
+import type { ReadUploadLog, VisibleBatch } from '../../../application/read-upload-log';
 import { UploadTooLarge, type UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
 import type { Clock } from '../../../application/ports/clock';
 import { TEMPLATE_COLUMNS, TEMPLATE_FILE_NAME, templateContent } from '../../../domain/upload-batch/educator-template';
@@ -60,6 +60,29 @@ async function receivedFile(file: Promise<FileUpload>): Promise<FileUpload> {
     throw new GraphQLError('Send exactly one file per request, in the multipart part that "map" names for input.file.', { extensions: { code: 'BAD_USER_INPUT' } });
   }
 }
+
+@ArgsType()
+class UploadBatchChangedArgs {
+  @Field(() => ID, { nullable: true, description: 'Only this site\'s batches.' })
+  @IsOptional()
+  @MaxLength(100)
+  schoolSiteId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this batch.' })
+  @IsOptional()
+  @MaxLength(100)
+  batchId?: string | null;
+}
+
+/** The subscription's stream, from the live-update endpoint's context (GET or POST /graphql/stream, graphql-sse). */
+const followedBatches = ({ args, context }: SubscribeResolverData<unknown, UploadBatchChangedArgs, RequestContext>): Promise<AsyncIterableIterator<VisibleBatch>> => {
+  viewerOf(context);
+  if (!context.followUploadLog) {
+    throw new GraphQLError('Subscribe at /graphql/stream (server-sent events, graphql-sse).', { extensions: { code: 'BAD_REQUEST' } });
+  }
+  const decode = (kind: 'site' | 'batch', id: string | null | undefined): number | null | undefined => (id ? context.publicIds.decode(kind, id) : null);
+  return context.followUploadLog({ schoolSiteId: decode('site', args.schoolSiteId), batchId: decode('batch', args.batchId) });
+};
 
 @Resolver(() => UploadBatchType)
 export class UploadResolver {
@@ -129,6 +152,19 @@ export class UploadResolver {
       batch: stored && UploadBatchType.from(stored, context.publicIds.encode('batch', stored.id), presentSite(context, site!)),
       userErrors: outcome.userErrors.map(UserError.from),
     };
+  }
+
+  @Subscription(() => UploadBatchType, {
+    description:
+      'Each change of a batch in the viewer\'s scope (of one site, of one batch, or of every site the viewer manages), whichever process made it. ' +
+      'Served over server-sent events at /graphql/stream (graphql-sse); ends when the viewer may no longer see it.',
+    subscribe: followedBatches,
+  })
+  uploadBatchChanged(@Root() change: VisibleBatch, @Args(() => UploadBatchChangedArgs) _args: UploadBatchChangedArgs, @Ctx() context: RequestContext): UploadBatchType {
+    // A subscription's context lives as long as it does: what its loaders remember would grow stale.
+    context.loaders.accounts.clearAll();
+    context.loaders.siteAdminCounts.clearAll();
+    return UploadBatchType.from(change.batch, context.publicIds.encode('batch', change.batch.id), presentSite(context, change.site));
   }
 
   @FieldResolver(() => EducatorAccountType)
