@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Request, Response } from 'playwright-core';
 import { describeOnEachDatabase } from '../support/databases';
 import { csvFile, educatorRows, rawFile } from '../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, siteIdsByName, uploadFile } from '../integration/uploads/upload-kit';
@@ -47,6 +48,67 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
 
     await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Completed', Created: '8', 'Record Failed': '0' });
     await expectSameDocument(page);
+  });
+
+  /** The page's requests for the upload log, and whether its live stream answered, from now on. */
+  const watchRequests = () => {
+    const seen = { logQueries: 0, streamOpened: false };
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname === '/graphql' && request.postDataJSON()?.operationName === 'UploadLog') seen.logQueries += 1;
+    };
+    const onResponse = (response: Response) => {
+      if (new URL(response.url()).pathname === '/graphql/stream' && response.status() === 200) seen.streamOpened = true;
+    };
+    kit.browser.on('request', onRequest);
+    kit.browser.on('response', onResponse);
+    return { seen, stop: () => (kit.browser.off('request', onRequest), kit.browser.off('response', onResponse)) };
+  };
+  const moveToRowThree = async (batchId: string) => {
+    const internal = kit.server.application.publicIds.decode('batch', batchId);
+    await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'PROCESSING', start_time = ?, records_processed = 3 WHERE id = ?", [kit.server.clock.now().getTime(), internal]);
+    await kit.server.application.dataSource.query('UPDATE upload_log_version SET version = version + 1');
+  };
+
+  it('when the live stream is open, then a change reaches the page on it: the page does not ask for the log again', async () => {
+    const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'streamed.csv' });
+    const watching = watchRequests();
+    try {
+      const page = await openSignedIn(kit, kit.server.demo.siteAdminEmail);
+      await waitForLogRow(page, 'streamed.csv', { Status: 'Waiting to start' });
+      while (!watching.seen.streamOpened) await page.waitForTimeout(50);
+      // Once open, the page asks for the first page once, for what changed before; then only the stream speaks.
+      await page.waitForTimeout(1000);
+      const before = watching.seen.logQueries;
+
+      await moveToRowThree(batch.id);
+
+      await waitForLogRow(page, 'streamed.csv', { Status: 'Processing: 3 of 8 rows' });
+      await page.waitForTimeout(2000);
+      expect(watching.seen.logQueries - before, 'log queries while the stream is open').to.equal(0);
+    } finally {
+      watching.stop();
+    }
+  });
+
+  it('when the live stream cannot be opened, then the page asks for the log every 1.5 s instead, and changes still show', async () => {
+    await kit.browser.route('**/graphql/stream', (route) => route.abort());
+    const watching = watchRequests();
+    try {
+      const page = await openSignedIn(kit, kit.server.demo.siteAdminEmail);
+      await page.getByText('No file has been uploaded yet for your school sites.').waitFor();
+      const before = watching.seen.logQueries;
+
+      const batch = await uploadFile(kit.server, districtAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'polled.csv' });
+      await waitForLogRow(page, 'polled.csv', { Status: 'Waiting to start', 'Uploaded By': 'Dana District' });
+      await moveToRowThree(batch.id);
+      await waitForLogRow(page, 'polled.csv', { Status: 'Processing: 3 of 8 rows' });
+
+      expect(watching.seen.streamOpened).to.equal(false);
+      expect(watching.seen.logQueries - before, 'log queries while the stream is down').to.be.at.least(2);
+    } finally {
+      watching.stop();
+      await kit.browser.unroute('**/graphql/stream');
+    }
   });
 
   it('when there are more uploads than a page, then the newest come first, "Load more" adds the older ones, and a new one comes on top of them all', async () => {

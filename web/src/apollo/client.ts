@@ -1,6 +1,8 @@
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, InMemoryCache, type FieldPolicy, type Reference } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import UploadHttpLink from 'apollo-upload-client/UploadHttpLink.mjs';
+import { OperationTypeNode } from 'graphql';
+import { StreamLink } from './stream-link';
 import { uploadFetch } from './upload-fetch';
 
 interface BatchPage {
@@ -45,13 +47,17 @@ export const createApolloClient = (onSessionEnded: () => void): ApolloClient =>
       new ErrorLink(({ error, operation }) => {
         if (operation.operationName !== VIEWER_OPERATION && isUnauthenticated(error)) onSessionEnded();
       }),
-      new UploadHttpLink({
-        uri: '/graphql',
-        credentials: 'same-origin',
-        // Apollo Server's CSRF prevention refuses multipart posts without it; JSON posts carry content-type: application/json.
-        headers: { 'Apollo-Require-Preflight': 'true' },
-        fetch: uploadFetch as typeof fetch,
-      }),
+      ApolloLink.split(
+        (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
+        new StreamLink(),
+        new UploadHttpLink({
+          uri: '/graphql',
+          credentials: 'same-origin',
+          // Apollo Server's CSRF prevention refuses multipart posts without it; JSON posts carry content-type: application/json.
+          headers: { 'Apollo-Require-Preflight': 'true' },
+          fetch: uploadFetch as typeof fetch,
+        }),
+      ),
     ]),
     cache: new InMemoryCache({
       typePolicies: {

@@ -1,10 +1,38 @@
 import { memo, useLayoutEffect } from 'react';
-import type { UploadLogQuery } from '../../gql/graphql';
+import { graphql } from '../../gql';
+import type { LogBatchFragment } from '../../gql/graphql';
 import { momentParts } from '../../components/format';
 import { Link } from '../../routing/path';
 import { BatchStatus } from './batch-status';
 
-export type LogBatch = UploadLogQuery['uploadBatches']['nodes'][number];
+/** What one row of the log shows: asked for by the log's pages and by each live change alike. */
+export const LOG_BATCH = graphql(`
+  fragment LogBatch on UploadBatch {
+    id
+    fileName
+    status
+    dryRun
+    totalRows
+    recordsProcessed
+    recordsCreated
+    recordsSkipped
+    recordsFailed
+    rejectionReason
+    startTime
+    endTime
+    schoolSite {
+      id
+      name
+    }
+    uploadedBy {
+      id
+      firstName
+      lastName
+    }
+  }
+`);
+
+export type LogBatch = LogBatchFragment;
 
 /** The name of the measure the bench reads: how long the log's rows took to render and reach the page. */
 export const LOG_RENDER_MEASURE = 'upload-log-render';
