@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describeOnEachDatabase } from '../support/databases';
 import { csvFile, educatorRows, FIX_FILE_HEADER, parseCsv, rawFile, TEMPLATE_HEADER, type EducatorRow } from '../support/csv-fixtures';
 import { countRows, PARTNER_HIGH, siteIdsByName, uploadFile } from '../integration/uploads/upload-kit';
-import { expectAccessible, expectNoHorizontalScroll, isFocused, openSignedIn, screenshot, startBrowserKit, tabTo, tick, type BrowserKit } from './support/browser-kit';
+import { browserKitFor, expectAccessible, expectNoHorizontalScroll, isFocused, openSignedIn, screenshot, tabTo, tick } from './support/browser-kit';
 import { csvUpload, download, dropFile, expectSameDocument, markDocument, tableRows, waitForLogRow } from './support/upload-log-page';
 
 /** The seed's file: lines 2–9 hold eight educators, and line 7 (the sixth row) repeats the District Admin's email. */
@@ -19,18 +19,7 @@ const fixedRows = (): EducatorRow[] => {
 };
 
 describeOnEachDatabase('The web page: creating accounts from a file', (database) => {
-  let kit: BrowserKit;
-
-  before(async function () {
-    this.timeout(60_000);
-    kit = await startBrowserKit(database);
-  });
-  after(async () => {
-    await kit?.close();
-  });
-  beforeEach(async () => {
-    await kit.server.reset();
-  });
+  const kit = browserKitFor(database);
 
   const openUploads = async (email = kit.server.demo.siteAdminEmail): Promise<Page> => {
     const page = await openSignedIn(kit, email);

@@ -1,22 +1,11 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../support/databases';
 import { countRows, PARTNER_HIGH, siteIdsByName } from '../integration/uploads/upload-kit';
-import { descriptionOf, expectAccessible, isFocused, openSignedIn, screenshot, startBrowserKit, tick, type BrowserKit } from './support/browser-kit';
+import { browserKitFor, descriptionOf, expectAccessible, isFocused, openSignedIn, screenshot, tick } from './support/browser-kit';
 import type { Page } from 'playwright-core';
 
 describeOnEachDatabase('The web page: creating one account', (database) => {
-  let kit: BrowserKit;
-
-  before(async function () {
-    this.timeout(60_000);
-    kit = await startBrowserKit(database);
-  });
-  after(async () => {
-    await kit?.close();
-  });
-  beforeEach(async () => {
-    await kit.server.reset();
-  });
+  const kit = browserKitFor(database);
 
   const fillPerson = async (page: Page, email: string, role = 'Educator') => {
     await page.getByLabel('First Name').fill('Ana');

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describeOnEachDatabase } from '../support/databases';
 import { PARTNER_HIGH, siteIdsByName } from '../integration/uploads/upload-kit';
 import {
+  browserKitFor,
   descriptionOf,
   expectAccessible,
   expectNoHorizontalScroll,
@@ -10,27 +11,14 @@ import {
   linkIn,
   screenshot,
   signInThroughPage,
-  startBrowserKit,
   tick,
-  type BrowserKit,
 } from './support/browser-kit';
 
 const EDUCATOR = 'new.educator@partner-high.example.org';
 const PASSWORD = 'a long enough passphrase';
 
 describeOnEachDatabase('The web page: registering from the invitation', (database) => {
-  let kit: BrowserKit;
-
-  before(async function () {
-    this.timeout(60_000);
-    kit = await startBrowserKit(database);
-  });
-  after(async () => {
-    await kit?.close();
-  });
-  beforeEach(async () => {
-    await kit.server.reset();
-  });
+  const kit = browserKitFor(database);
 
   /** The Site Admin creates the account; its invitation is sent to the outbox; the link in it, on the test server. */
   const invitationLink = async (): Promise<string> => {

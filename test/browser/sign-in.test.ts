@@ -1,20 +1,9 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../support/databases';
-import { expectAccessible, expectNoHorizontalScroll, problemsOf, screenshot, signInThroughPage, startBrowserKit, storageReadableByScripts, type BrowserKit } from './support/browser-kit';
+import { browserKitFor, expectAccessible, expectNoHorizontalScroll, problemsOf, screenshot, signInThroughPage, storageReadableByScripts } from './support/browser-kit';
 
 describeOnEachDatabase('The web page: signing in and out', (database) => {
-  let kit: BrowserKit;
-
-  before(async function () {
-    this.timeout(60_000);
-    kit = await startBrowserKit(database);
-  });
-  after(async () => {
-    await kit?.close();
-  });
-  beforeEach(async () => {
-    await kit.server.reset();
-  });
+  const kit = browserKitFor(database);
 
   it('when a wrong password is given, then the refusal is an alert and no session cookie is set', async () => {
     const page = await kit.open('/');

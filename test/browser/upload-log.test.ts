@@ -3,52 +3,22 @@ import type { Request, Response } from 'playwright-core';
 import { describeOnEachDatabase } from '../support/databases';
 import { csvFile, educatorRows, rawFile } from '../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, siteIdsByName, uploadFile } from '../integration/uploads/upload-kit';
-import { expectAccessible, expectNoHorizontalScroll, linkIn, openSignedIn, screenshot, startBrowserKit, type BrowserKit } from './support/browser-kit';
+import { browserKitFor, expectAccessible, expectNoHorizontalScroll, linkIn, openSignedIn, screenshot } from './support/browser-kit';
 import { expectSameDocument, logRows, markDocument, tableRows, waitForLogRow } from './support/upload-log-page';
 
 describeOnEachDatabase('The web page: the upload log', (database) => {
-  let kit: BrowserKit;
+  const kit = browserKitFor(database);
   let sites: Record<string, string>;
   let siteAdminToken: string;
   let districtAdminToken: string;
 
-  before(async function () {
-    this.timeout(60_000);
-    kit = await startBrowserKit(database);
-  });
-  after(async () => {
-    await kit?.close();
-  });
   beforeEach(async () => {
-    await kit.server.reset();
     sites = await siteIdsByName(kit.server);
     siteAdminToken = await kit.server.signIn(kit.server.demo.siteAdminEmail);
     districtAdminToken = await kit.server.signIn(kit.server.demo.districtAdminEmail);
   });
 
   const wrongColumns = rawFile(['Name,Email', 'Ana,ana@example.org']);
-
-  it('when another admin uploads a file and a worker processes it, then the open log shows it, its progress and its end without a reload', async () => {
-    const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
-    await page.getByText('No file has been uploaded yet for your school sites.').waitFor();
-    await markDocument(page);
-
-    const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'from-elsewhere.csv' });
-    await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Waiting to start', 'Uploaded By': 'Sam Site', 'Belongs To': PARTNER_HIGH });
-    // A worker elsewhere is three rows into the file (its progress, as a worker's chunk commits it, moves the log's counter).
-    const internal = kit.server.application.publicIds.decode('batch', batch.id);
-    const now = kit.server.clock.now().getTime();
-    await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'PROCESSING', start_time = ?, records_processed = 3 WHERE id = ?", [now, internal]);
-    await kit.server.application.dataSource.query('UPDATE upload_log_version SET version = version + 1');
-    await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Processing: 3 of 8 rows', 'Record Processed': '3' });
-    expect(await page.getByRole('progressbar', { name: 'Rows processed' }).evaluate((bar: { value: number; max: number }) => [bar.value, bar.max])).to.deep.equal([3, 8]);
-    await screenshot(page, 'upload-log-processing', database);
-    await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', start_time = NULL, records_processed = 0 WHERE id = ?", [internal]);
-    await kit.server.processUploads();
-
-    await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Completed', Created: '8', 'Record Failed': '0' });
-    await expectSameDocument(page);
-  });
 
   /** The page's requests for the upload log, and whether its live stream answered, from now on. */
   const watchRequests = () => {
@@ -63,11 +33,32 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
     kit.browser.on('response', onResponse);
     return { seen, stop: () => (kit.browser.off('request', onRequest), kit.browser.off('response', onResponse)) };
   };
+  /** A worker elsewhere is three rows into the file: its progress moves the site's upload-log counter, as a chunk's commit does. */
   const moveToRowThree = async (batchId: string) => {
     const internal = kit.server.application.publicIds.decode('batch', batchId);
     await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'PROCESSING', start_time = ?, records_processed = 3 WHERE id = ?", [kit.server.clock.now().getTime(), internal]);
     await kit.server.application.dataSource.query('UPDATE upload_log_version SET version = version + 1');
   };
+
+  it('when another admin uploads a file and a worker processes it, then the open log shows it, its progress and its end without a reload', async () => {
+    const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
+    await page.getByText('No file has been uploaded yet for your school sites.').waitFor();
+    await markDocument(page);
+
+    const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'from-elsewhere.csv' });
+    await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Waiting to start', 'Uploaded By': 'Sam Site', 'Belongs To': PARTNER_HIGH });
+    await moveToRowThree(batch.id);
+    await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Processing: 3 of 8 rows', 'Record Processed': '3' });
+    expect(await page.getByRole('progressbar', { name: 'Rows processed' }).evaluate((bar: { value: number; max: number }) => [bar.value, bar.max])).to.deep.equal([3, 8]);
+    await screenshot(page, 'upload-log-processing', database);
+    await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', start_time = NULL, records_processed = 0 WHERE id = ?", [
+      kit.server.application.publicIds.decode('batch', batch.id),
+    ]);
+    await kit.server.processUploads();
+
+    await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Completed', Created: '8', 'Record Failed': '0' });
+    await expectSameDocument(page);
+  });
 
   it('when the live stream is open, then a change reaches the page on it: the page does not ask for the log again', async () => {
     const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'streamed.csv' });

@@ -126,6 +126,34 @@ export const descriptionOf = (control: Locator): Promise<string> =>
       .join(' '),
   );
 
+/**
+ * For a mocha suite: the kit starts before its tests, the database is reset before each one and everything stops
+ * after them. The kit answered stands for the one started (its members are read when a test runs).
+ */
+export const browserKitFor = (database: TestDatabase): BrowserKit => {
+  let started: BrowserKit | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    started = await startBrowserKit(database);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  beforeEach(async () => {
+    await started!.server.reset();
+  });
+  return {
+    get server() {
+      return started!.server;
+    },
+    get browser() {
+      return started!.browser;
+    },
+    open: (path, viewport) => started!.open(path, viewport),
+    close: () => started!.close(),
+  };
+};
+
 /** What scripts on the page can read of the session: cookies visible to them, and web storage. */
 export const storageReadableByScripts = (page: Page): Promise<{ cookie: string; local: number; session: number }> =>
   page.evaluate(() => ({ cookie: document.cookie, local: localStorage.length, session: sessionStorage.length }));

@@ -11,3 +11,14 @@ export const Message = ({ kind, role, heading, children }: { kind: Kind; role: '
     </div>
   </div>
 );
+
+/** Refusals that name no field in particular, above the form. */
+export const Refusals = ({ messages }: { messages: string[] }) => (
+  <>
+    {messages.map((message) => (
+      <Message key={message} kind="error" role="alert">
+        {message}
+      </Message>
+    ))}
+  </>
+);

@@ -1,4 +1,5 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type { ChangeEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type { ShownErrors } from './user-errors';
 
 interface FieldFrame {
   id: string;
@@ -28,12 +29,19 @@ const HintAndError = ({ id, hint, error }: Pick<FieldFrame, 'id' | 'hint' | 'err
 
 const groupClass = (error?: string) => `usa-form-group${error ? ' usa-form-group--error' : ''}`;
 
-export const TextField = ({ id, label, hint, error, className, ...input }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) => (
+/** The USWDS group around one control: its label, then its hint and the service's refusal, then the control. */
+const LabelledGroup = ({ id, label, hint, error, children }: FieldFrame & { children: ReactNode }) => (
   <div className={groupClass(error)}>
     <label className={`usa-label${error ? ' usa-label--error' : ''}`} htmlFor={id}>
       {label}
     </label>
     <HintAndError id={id} hint={hint} error={error} />
+    {children}
+  </div>
+);
+
+export const TextField = ({ id, label, hint, error, className, ...input }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) => (
+  <LabelledGroup id={id} label={label} hint={hint} error={error}>
     <input
       id={id}
       name={id}
@@ -43,15 +51,11 @@ export const TextField = ({ id, label, hint, error, className, ...input }: Field
       aria-describedby={describedBy(id, hint, error)}
       {...input}
     />
-  </div>
+  </LabelledGroup>
 );
 
 export const SelectField = ({ id, label, hint, error, children, ...select }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) => (
-  <div className={groupClass(error)}>
-    <label className={`usa-label${error ? ' usa-label--error' : ''}`} htmlFor={id}>
-      {label}
-    </label>
-    <HintAndError id={id} hint={hint} error={error} />
+  <LabelledGroup id={id} label={label} hint={hint} error={error}>
     <select
       id={id}
       name={id}
@@ -62,7 +66,7 @@ export const SelectField = ({ id, label, hint, error, children, ...select }: Fie
     >
       {children}
     </select>
-  </div>
+  </LabelledGroup>
 );
 
 export const CheckboxField = ({ id, label, hint, error, ...input }: FieldFrame & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) => (
@@ -128,3 +132,13 @@ export const CheckboxGroup = ({
     ))}
   </fieldset>
 );
+
+/** Ties a text field (by the element id it gets) to one of the form's values and to what the service said about it. */
+export const bindTextField =
+  <Key extends string, Field extends string>(values: Record<Key, string>, setValue: (key: Key, value: string) => void, errors: ShownErrors<Field>) =>
+  (key: Key, id: Field) => ({
+    id,
+    value: values[key],
+    error: errors.byField[id],
+    onChange: (event: ChangeEvent<HTMLInputElement>) => setValue(key, event.target.value),
+  });

@@ -3,7 +3,7 @@ import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import type { UploadAccountsMutation, ViewerQuery } from '../../gql/graphql';
 import { Agreement } from '../../components/agreement';
-import { Message } from '../../components/alert';
+import { Message, Refusals } from '../../components/alert';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CheckboxField, SelectField } from '../../components/form-fields';
 import { plainMessageOf } from '../../components/service-error';
@@ -125,11 +125,7 @@ export const CreateMultiple = ({ roles, sites }: { roles: ViewerQuery['grantable
         <li>Upload it here. Rows that cannot be created are listed in the upload log, with the reason.</li>
       </ol>
       {answer && <Answer batch={answer} />}
-      {errors.general.map((message) => (
-        <Message key={message} kind="error" role="alert">
-          {message}
-        </Message>
-      ))}
+      <Refusals messages={errors.general} />
       {sites.length === 1 ? (
         <div className="usa-form-group">
           <p className="usa-label margin-top-0" id="multiple-site-label">

@@ -3,8 +3,8 @@ import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import type { CreateAccountMutation, RoleCode, ViewerQuery } from '../../gql/graphql';
 import { Agreement } from '../../components/agreement';
-import { Message } from '../../components/alert';
-import { SelectField, TextField } from '../../components/form-fields';
+import { Message, Refusals } from '../../components/alert';
+import { bindTextField, SelectField, TextField } from '../../components/form-fields';
 import { formatDay } from '../../components/format';
 import { plainMessageOf } from '../../components/service-error';
 import { NO_ERRORS, placeUserErrors, useFocusOnFirstError, type ShownErrors } from '../../components/user-errors';
@@ -90,6 +90,7 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
   };
 
   const edit = (field: keyof typeof EMPTY) => (value: string | boolean) => setForm((previous) => ({ ...previous, [field]: value }));
+  const bound = bindTextField<'firstName' | 'lastName' | 'email', Field>(form, (key, value) => edit(key)(value), errors);
 
   return (
     <form className="usa-form usa-form--large" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="single-heading">
@@ -106,14 +107,10 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
           {warning}
         </Message>
       ))}
-      {errors.general.map((message) => (
-        <Message key={message} kind="error" role="alert">
-          {message}
-        </Message>
-      ))}
-      <TextField id="single-first-name" label="First Name" autoComplete="off" value={form.firstName} error={errors.byField['single-first-name']} onChange={(event) => edit('firstName')(event.target.value)} />
-      <TextField id="single-last-name" label="Last Name" autoComplete="off" value={form.lastName} error={errors.byField['single-last-name']} onChange={(event) => edit('lastName')(event.target.value)} />
-      <TextField id="single-email" label="Email" type="email" autoComplete="off" value={form.email} error={errors.byField['single-email']} onChange={(event) => edit('email')(event.target.value)} />
+      <Refusals messages={errors.general} />
+      <TextField label="First Name" autoComplete="off" {...bound('firstName', 'single-first-name')} />
+      <TextField label="Last Name" autoComplete="off" {...bound('lastName', 'single-last-name')} />
+      <TextField label="Email" type="email" autoComplete="off" {...bound('email', 'single-email')} />
       <SelectField
         id="single-role"
         label="User Role"

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
-import { Message } from '../../components/alert';
-import { CheckboxField, TextField } from '../../components/form-fields';
+import { Message, Refusals } from '../../components/alert';
+import { bindTextField, CheckboxField, TextField } from '../../components/form-fields';
 import { Main, PageHeader } from '../../components/page-header';
 import { plainMessageOf } from '../../components/service-error';
 import { usePageTitle } from '../../components/use-page-title';
@@ -40,10 +40,7 @@ const Register = () => {
   usePageTitle('Register your account');
   const [invitation] = useState(takeInvitationFromFragment);
   const [register, { loading }] = useMutation(REGISTER);
-  const [email, setEmail] = useState(invitation.email);
-  const [code, setCode] = useState(invitation.code);
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
+  const [form, setForm] = useState({ email: invitation.email, code: invitation.code, password: '', confirmation: '' });
   const [attested, setAttested] = useState(false);
   const [errors, setErrors] = useState<ShownErrors<Field>>(NO_ERRORS);
   const [registered, setRegistered] = useState<string>();
@@ -52,6 +49,7 @@ const Register = () => {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (loading) return;
+    const { email, code, password, confirmation } = form;
     if (password !== confirmation) {
       setErrors({ byField: { 'register-confirm': 'The two passwords are not the same. Type the same password twice.' }, general: [], first: 'register-confirm' });
       return;
@@ -73,6 +71,8 @@ const Register = () => {
     }
   };
 
+  const bound = bindTextField(form, (key, value) => setForm((previous) => ({ ...previous, [key]: value })), errors);
+
   return (
     <>
       <PageHeader />
@@ -86,41 +86,18 @@ const Register = () => {
           ) : (
             <>
               <p className="usa-intro">Your invitation email holds your registration code. Choose a password to finish.</p>
-              {errors.general.map((message) => (
-                <Message key={message} kind="error" role="alert">
-                  {message}
-                </Message>
-              ))}
+              <Refusals messages={errors.general} />
               <form className="usa-form" onSubmit={(event) => void submit(event)} noValidate>
-                <TextField id="register-email" label="Email" type="email" autoComplete="username" value={email} error={errors.byField['register-email']} onChange={(event) => setEmail(event.target.value)} />
+                <TextField label="Email" type="email" autoComplete="username" {...bound('email', 'register-email')} />
+                <TextField label="Registration code" hint="From your invitation email, for example ABCD-EFGH-JKLM." autoComplete="one-time-code" {...bound('code', 'register-code')} />
                 <TextField
-                  id="register-code"
-                  label="Registration code"
-                  hint="From your invitation email, for example ABCD-EFGH-JKLM."
-                  autoComplete="one-time-code"
-                  value={code}
-                  error={errors.byField['register-code']}
-                  onChange={(event) => setCode(event.target.value)}
-                />
-                <TextField
-                  id="register-password"
                   label="Password"
                   hint="12 to 128 characters. A short sentence works well."
                   type="password"
                   autoComplete="new-password"
-                  value={password}
-                  error={errors.byField['register-password']}
-                  onChange={(event) => setPassword(event.target.value)}
+                  {...bound('password', 'register-password')}
                 />
-                <TextField
-                  id="register-confirm"
-                  label="Confirm password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={confirmation}
-                  error={errors.byField['register-confirm']}
-                  onChange={(event) => setConfirmation(event.target.value)}
-                />
+                <TextField label="Confirm password" type="password" autoComplete="new-password" {...bound('confirmation', 'register-confirm')} />
                 <CheckboxField
                   id="register-attestation"
                   label="I confirm that I have a legitimate educational interest in the student information this account shows me, and I will use it only for my work with students."
