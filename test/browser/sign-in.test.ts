@@ -72,7 +72,7 @@ describeOnEachDatabase('The web page: signing in and out', (database) => {
     await page.getByRole('heading', { name: 'Account Management' }).waitFor();
   });
 
-  it('when the window is 320 px wide, then the sign-in page and Account Management need no sideways scrolling', async () => {
+  it('when the window is 320 px wide (or 640 px, 200% zoom), then the sign-in page and Account Management need no sideways scrolling', async () => {
     const page = await kit.open('/', { width: 320, height: 800 });
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expectNoHorizontalScroll(page);
@@ -84,5 +84,8 @@ describeOnEachDatabase('The web page: signing in and out', (database) => {
     await expectNoHorizontalScroll(page);
     await expectAccessible(page);
     await screenshot(page, 'account-management-320px', database);
+    // 200% zoom of a 1280 px window.
+    await page.setViewportSize({ width: 640, height: 800 });
+    await expectNoHorizontalScroll(page);
   });
 });
