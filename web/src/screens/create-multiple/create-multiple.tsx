@@ -128,10 +128,8 @@ export const CreateMultiple = ({ roles, sites }: { roles: ViewerQuery['grantable
       <Refusals messages={errors.general} />
       {sites.length === 1 ? (
         <div className="usa-form-group">
-          <p className="usa-label margin-top-0" id="multiple-site-label">
-            School Site
-          </p>
-          <p className="margin-top-05" aria-labelledby="multiple-site-label">
+          <p className="usa-label margin-top-0">School Site</p>
+          <p className="margin-top-05">
             <strong>{sites[0].name}</strong>
           </p>
         </div>

@@ -47,6 +47,7 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
   const { startPolling, stopPolling } = failures;
 
   useEffect(() => setCursors([null]), [batchId]);
+  // A running batch's failed rows grow; the live stream carries batches, not their rows, so these are asked for again.
   useEffect(() => {
     if (running) startPolling(1500);
     else stopPolling();
@@ -130,18 +131,22 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
           <p role="status">
             Rows {first} to {first + nodes.length - 1} of {totalCount} failed rows.
           </p>
-          <div className="usa-button-group">
+          <ul className="usa-button-group">
             {cursors.length > 1 && (
-              <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => previous.slice(0, -1))}>
-                Previous page
-              </button>
+              <li className="usa-button-group__item">
+                <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => previous.slice(0, -1))}>
+                  Previous page
+                </button>
+              </li>
             )}
             {pageInfo.hasNextPage && (
-              <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => [...previous, pageInfo.endCursor])}>
-                Next page
-              </button>
+              <li className="usa-button-group__item">
+                <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => [...previous, pageInfo.endCursor])}>
+                  Next page
+                </button>
+              </li>
             )}
-          </div>
+          </ul>
         </>
       )}
       <p className="margin-top-3">
