@@ -70,10 +70,14 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 /** Renders the page's own log table (bench/web-render) with 100 batches, RUNS times, in Debian's Chromium. */
 const renderTimes = async (rows: number): Promise<{ committed: number[]; laidOut: number[]; painted: number[] }> => {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'bench', 'web-render', 'vite.config.mts')], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'bench', 'web-render', 'vite.config.mts')],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   const server = await serve(HARNESS);
   const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
@@ -108,11 +112,20 @@ const main = async (): Promise<void> => {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` first.');
   const built = chunks();
   console.log('JavaScript chunks (gzip -9):');
-  for (const chunk of built) console.log(`  ${chunk.firstLoad ? 'first load' : 'on demand '}  ${chunk.file.padEnd(34)} ${kb(chunk.bytes).padStart(7)} KB  ${kb(chunk.gzipped).padStart(6)} KB gzipped`);
+  for (const chunk of built)
+    console.log(
+      `  ${chunk.firstLoad ? 'first load' : 'on demand '}  ${chunk.file.padEnd(34)} ${kb(chunk.bytes).padStart(7)} KB` +
+        `  ${kb(chunk.gzipped).padStart(6)} KB gzipped`,
+    );
   const firstLoad = built.filter((chunk) => chunk.firstLoad).reduce((sum, chunk) => sum + chunk.gzipped, 0);
-  console.log(`First load: ${kb(firstLoad)} KB of JavaScript gzipped (budget ${FIRST_LOAD_BUDGET_KB} KB): ${firstLoad <= FIRST_LOAD_BUDGET_KB * 1024 ? 'met' : 'MISSED'}`);
+  console.log(
+    `First load: ${kb(firstLoad)} KB of JavaScript gzipped (budget ${FIRST_LOAD_BUDGET_KB} KB): ${firstLoad <= FIRST_LOAD_BUDGET_KB * 1024 ? 'met' : 'MISSED'}`,
+  );
   const other = otherAssets();
-  console.log(`Besides: CSS ${kb(other.css)} KB (${kb(other.cssGzipped)} KB gzipped); ${other.fontFiles} font files, ${kb(other.fonts)} KB, fetched only when a style uses them`);
+  console.log(
+    `Besides: CSS ${kb(other.css)} KB (${kb(other.cssGzipped)} KB gzipped); ` +
+      `${other.fontFiles} font files, ${kb(other.fonts)} KB, fetched only when a style uses them`,
+  );
 
   const rows = 100;
   const { committed, laidOut, painted } = await renderTimes(rows);
@@ -121,8 +134,10 @@ const main = async (): Promise<void> => {
   console.log(`  render to commit (React): median ${median(committed).toFixed(1)} ms, worst ${worst(committed).toFixed(1)} ms`);
   console.log(`  render to styles and layout computed: median ${median(laidOut).toFixed(1)} ms, worst ${worst(laidOut).toFixed(1)} ms`);
   console.log(`  render to next frame (paint included): median ${median(painted).toFixed(1)} ms, worst ${worst(painted).toFixed(1)} ms`);
-  console.log(`  fastest: commit ${Math.min(...committed).toFixed(1)} ms, layout ${Math.min(...laidOut).toFixed(1)} ms, frame ${Math.min(...painted).toFixed(1)} ms`);
-  console.log(`  each (to next frame): ${painted.map((value) => value.toFixed(0)).join(", ")} ms`);
+  console.log(
+    `  fastest: commit ${Math.min(...committed).toFixed(1)} ms, layout ${Math.min(...laidOut).toFixed(1)} ms, frame ${Math.min(...painted).toFixed(1)} ms`,
+  );
+  console.log(`  each (to next frame): ${painted.map((value) => value.toFixed(0)).join(', ')} ms`);
   console.log(`  budget ${RENDER_BUDGET_MS} ms: ${median(painted) < RENDER_BUDGET_MS ? 'met' : 'MISSED'}`);
   if (firstLoad > FIRST_LOAD_BUDGET_KB * 1024 || median(painted) >= RENDER_BUDGET_MS) process.exitCode = 1;
 };

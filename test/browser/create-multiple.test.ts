@@ -54,7 +54,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await screenshot(page, 'create-multiple', database);
   });
 
-  it("when the seed's 8-row file is uploaded with the keyboard alone, then the log shows it queued and then completed, 7 created and 1 failed, without a reload", async () => {
+  it("when the seed's 8-row file is uploaded by keyboard alone, then the log shows it queued, then completed (7 created, 1 failed), no reload", async () => {
     const page = await openSignedIn(kit, kit.server.demo.siteAdminEmail);
     await markDocument(page);
     await tabTo(page, page.getByRole('tab', { name: 'Create Single Account' }));
@@ -74,7 +74,12 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await page.keyboard.press('Enter');
 
     await page.getByRole('status').filter({ hasText: 'partner-high.csv is queued' }).waitFor();
-    await waitForLogRow(page, 'partner-high.csv', { Status: 'Waiting to start', 'Belongs To': PARTNER_HIGH, 'Uploaded By': 'Sam Site', 'Record Processed': '0' });
+    await waitForLogRow(page, 'partner-high.csv', {
+      Status: 'Waiting to start',
+      'Belongs To': PARTNER_HIGH,
+      'Uploaded By': 'Sam Site',
+      'Record Processed': '0',
+    });
     await screenshot(page, 'upload-queued', database);
     await kit.server.processUploads();
     const done = await waitForLogRow(page, 'partner-high.csv', { Status: 'Completed' });
@@ -111,7 +116,10 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     ]);
     const fix = await download(page, page.getByRole('link', { name: 'Download failed rows' }));
     expect(fix.fileName).to.equal('partner-high-failures.csv');
-    expect(parseCsv(fix.text.replace(/^\uFEFF/, ''))).to.deep.equal([FIX_FILE_HEADER, ['First6', 'Last6', 'district.admin@demo-usd.example.org', 'Counselor - Caseload Only', '7', 'Email has already been taken']]);
+    expect(parseCsv(fix.text.replace(/^\uFEFF/, ''))).to.deep.equal([
+      FIX_FILE_HEADER,
+      ['First6', 'Last6', 'district.admin@demo-usd.example.org', 'Counselor - Caseload Only', '7', 'Email has already been taken'],
+    ]);
     await expectAccessible(page);
     await screenshot(page, 'upload-failures', database);
     // A 1280 px window at 200% zoom is 640 CSS pixels wide; at 400%, 320.
@@ -167,7 +175,12 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
 
     await page.getByRole('status').filter({ hasText: 'partner-high.csv is being checked' }).waitFor();
     await kit.server.processUploads();
-    await waitForLogRow(page, 'partner-high.csv', { Status: 'Checked (nothing created)', Created: '7', 'Record Failed': '1 failed row in partner-high.csv', 'Uploaded By': 'Dana District' });
+    await waitForLogRow(page, 'partner-high.csv', {
+      Status: 'Checked (nothing created)',
+      Created: '7',
+      'Record Failed': '1 failed row in partner-high.csv',
+      'Uploaded By': 'Dana District',
+    });
     expect(await countRows(kit.server, 'educator_account')).to.equal(2);
   });
 

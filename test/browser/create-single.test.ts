@@ -18,7 +18,12 @@ describeOnEachDatabase('The web page: creating one account', (database) => {
 
   it('when the Site Admin fills the form and accepts the agreement, then the status names the email and the registration deadline', async () => {
     const page = await openSignedIn(kit, kit.server.demo.siteAdminEmail);
-    expect(await page.getByRole('combobox', { name: 'User Role' }).locator('option').allTextContents()).to.deep.equal(['Educator', 'Counselor—Caseload Only', 'Counselor', 'Site Admin']);
+    expect(await page.getByRole('combobox', { name: 'User Role' }).locator('option').allTextContents()).to.deep.equal([
+      'Educator',
+      'Counselor—Caseload Only',
+      'Counselor',
+      'Site Admin',
+    ]);
     expect(await page.getByRole('combobox', { name: 'School Site' }).locator('option').allTextContents()).to.deep.equal([PARTNER_HIGH]);
     await page.getByText('By creating this account, I confirm').waitFor();
     await fillPerson(page, 'ana.garcia@partner-high.example.org');
@@ -74,7 +79,16 @@ describeOnEachDatabase('The web page: creating one account', (database) => {
     const token = await kit.server.signIn(kit.server.demo.districtAdminEmail);
     const second = await kit.server.graphql(
       'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { warnings { code } userErrors { code } } }',
-      { input: { firstName: 'Second', lastName: 'Admin', email: 'second.admin@partner-high.example.org', roleCode: 'SITE_ADMIN', schoolSiteIds: [siteId], agreementAccepted: true } },
+      {
+        input: {
+          firstName: 'Second',
+          lastName: 'Admin',
+          email: 'second.admin@partner-high.example.org',
+          roleCode: 'SITE_ADMIN',
+          schoolSiteIds: [siteId],
+          agreementAccepted: true,
+        },
+      },
       token,
     );
     expect(second.data.createEducatorAccount).to.deep.equal({ warnings: [], userErrors: [] });
@@ -85,12 +99,15 @@ describeOnEachDatabase('The web page: creating one account', (database) => {
     await page.getByRole('button', { name: 'Create Account' }).click();
 
     await page.getByRole('status').filter({ hasText: 'third.admin@partner-high.example.org' }).waitFor();
-    await page.getByRole('status').filter({ hasText: `${PARTNER_HIGH} now has 3 Site Admins. We recommend 1–2 Site Admins per site.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${PARTNER_HIGH} now has 3 Site Admins. We recommend 1–2 Site Admins per site.` })
+      .waitFor();
     await expectAccessible(page);
     await screenshot(page, 'create-single-third-site-admin', database);
   });
 
-  it('when the District Admin picks Multi-Site Counselor, then the sites are checkboxes under "School Sites"; for District Admin there is no site at all', async () => {
+  it('when the District Admin picks Multi-Site Counselor, then the sites are checkboxes under "School Sites"; for District Admin, no site', async () => {
     const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
     const roles = await page.getByRole('combobox', { name: 'User Role' }).locator('option').allTextContents();
     expect(roles).to.deep.equal(['Educator', 'Counselor—Caseload Only', 'Counselor', 'Multi-Site Counselor', 'Site Admin', 'District Admin']);

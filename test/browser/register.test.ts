@@ -41,7 +41,7 @@ describeOnEachDatabase('The web page: registering from the invitation', (databas
     await page.getByLabel('Confirm password').fill(confirmation);
   };
 
-  it("when the emailed link is opened, then email and code are filled in; registering says so with a link to sign in, and the educator then sees their own account", async () => {
+  it('when the emailed link is opened, then email and code are filled in; registering says so, links to sign in; the educator sees their account', async () => {
     const page = await openLink(await invitationLink());
 
     expect(await page.getByRole('textbox', { name: 'Email' }).inputValue()).to.equal(EDUCATOR);
@@ -97,7 +97,10 @@ describeOnEachDatabase('The web page: registering from the invitation', (databas
     await page.getByText('The two passwords are not the same.').waitFor();
     expect(await confirmation.getAttribute('aria-invalid')).to.equal('true');
     expect(await isFocused(confirmation)).to.equal(true);
-    const [{ registered }] = await kit.server.application.dataSource.query('SELECT COUNT(*) AS registered FROM educator_account WHERE email_normalized = ? AND registered_at IS NOT NULL', [EDUCATOR]);
+    const [{ registered }] = await kit.server.application.dataSource.query(
+      'SELECT COUNT(*) AS registered FROM educator_account WHERE email_normalized = ? AND registered_at IS NOT NULL',
+      [EDUCATOR],
+    );
     expect(Number(registered)).to.equal(0);
   });
 });

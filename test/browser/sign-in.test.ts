@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../support/databases';
-import { browserKitFor, expectAccessible, expectNoHorizontalScroll, problemsOf, screenshot, signInThroughPage, storageReadableByScripts } from './support/browser-kit';
+import {
+  browserKitFor,
+  expectAccessible,
+  expectNoHorizontalScroll,
+  problemsOf,
+  screenshot,
+  signInThroughPage,
+  storageReadableByScripts,
+} from './support/browser-kit';
 
 describeOnEachDatabase('The web page: signing in and out', (database) => {
   const kit = browserKitFor(database);
@@ -18,7 +26,7 @@ describeOnEachDatabase('The web page: signing in and out', (database) => {
     expect(problemsOf(page)).to.deep.equal([]);
   });
 
-  it('when the Site Admin signs in, then Account Management shows their name, both tabs and Sign out; the cookie is HttpOnly and no script can read it', async () => {
+  it('when the Site Admin signs in, then Account Management shows their name, both tabs and Sign out; the cookie is HttpOnly, unread by scripts', async () => {
     const page = await kit.open('/');
 
     await signInThroughPage(page, kit.server.demo.siteAdminEmail, kit.server.demo.password);

@@ -36,7 +36,10 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
   /** A worker elsewhere is three rows into the file: its progress moves the site's upload-log counter, as a chunk's commit does. */
   const moveToRowThree = async (batchId: string) => {
     const internal = kit.server.application.publicIds.decode('batch', batchId);
-    await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'PROCESSING', start_time = ?, records_processed = 3 WHERE id = ?", [kit.server.clock.now().getTime(), internal]);
+    await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'PROCESSING', start_time = ?, records_processed = 3 WHERE id = ?", [
+      kit.server.clock.now().getTime(),
+      internal,
+    ]);
     await kit.server.application.dataSource.query('UPDATE upload_log_version SET version = version + 1');
   };
 
@@ -45,11 +48,17 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
     await page.getByText('No file has been uploaded yet for your school sites.').waitFor();
     await markDocument(page);
 
-    const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'from-elsewhere.csv' });
+    const batch = await uploadFile(kit.server, siteAdminToken, {
+      schoolSiteId: sites[PARTNER_HIGH],
+      content: csvFile(educatorRows(8)),
+      fileName: 'from-elsewhere.csv',
+    });
     await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Waiting to start', 'Uploaded By': 'Sam Site', 'Belongs To': PARTNER_HIGH });
     await moveToRowThree(batch.id);
     await waitForLogRow(page, 'from-elsewhere.csv', { Status: 'Processing: 3 of 8 rows', 'Record Processed': '3' });
-    expect(await page.getByRole('progressbar', { name: 'Rows processed' }).evaluate((bar: { value: number; max: number }) => [bar.value, bar.max])).to.deep.equal([3, 8]);
+    expect(
+      await page.getByRole('progressbar', { name: 'Rows processed' }).evaluate((bar: { value: number; max: number }) => [bar.value, bar.max]),
+    ).to.deep.equal([3, 8]);
     await screenshot(page, 'upload-log-processing', database);
     await kit.server.application.dataSource.query("UPDATE upload_batch SET status = 'QUEUED', start_time = NULL, records_processed = 0 WHERE id = ?", [
       kit.server.application.publicIds.decode('batch', batch.id),
@@ -61,7 +70,11 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
   });
 
   it('when the live stream is open, then a change reaches the page on it: the page does not ask for the log again', async () => {
-    const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'streamed.csv' });
+    const batch = await uploadFile(kit.server, siteAdminToken, {
+      schoolSiteId: sites[PARTNER_HIGH],
+      content: csvFile(educatorRows(8)),
+      fileName: 'streamed.csv',
+    });
     const watching = watchRequests();
     try {
       const page = await openSignedIn(kit, kit.server.demo.siteAdminEmail);
@@ -89,7 +102,11 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
       await page.getByText('No file has been uploaded yet for your school sites.').waitFor();
       const before = watching.seen.logQueries;
 
-      const batch = await uploadFile(kit.server, districtAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(8)), fileName: 'polled.csv' });
+      const batch = await uploadFile(kit.server, districtAdminToken, {
+        schoolSiteId: sites[PARTNER_HIGH],
+        content: csvFile(educatorRows(8)),
+        fileName: 'polled.csv',
+      });
       await waitForLogRow(page, 'polled.csv', { Status: 'Waiting to start', 'Uploaded By': 'Dana District' });
       await moveToRowThree(batch.id);
       await waitForLogRow(page, 'polled.csv', { Status: 'Processing: 3 of 8 rows' });
@@ -102,9 +119,13 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
     }
   });
 
-  it('when there are more uploads than a page, then the newest come first, "Load more" adds the older ones, and a new one comes on top of them all', async () => {
+  it('when there are more uploads than a page, then the newest come first, "Load more" adds older ones, and a new one comes on top of them all', async () => {
     for (let n = 1; n <= 30; n += 1) {
-      await uploadFile(kit.server, districtAdminToken, { schoolSiteId: sites[n % 2 ? PARTNER_HIGH : MIDDLE_SCHOOL], content: wrongColumns, fileName: `file-${String(n).padStart(2, '0')}.csv` });
+      await uploadFile(kit.server, districtAdminToken, {
+        schoolSiteId: sites[n % 2 ? PARTNER_HIGH : MIDDLE_SCHOOL],
+        content: wrongColumns,
+        fileName: `file-${String(n).padStart(2, '0')}.csv`,
+      });
     }
     const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
     await page.getByRole('status').filter({ hasText: 'Showing 25 of 30 uploads, newest first.' }).waitFor();

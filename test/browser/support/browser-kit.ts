@@ -27,7 +27,15 @@ export const WEB_DIST = join(ROOT, 'web', 'dist');
 const SCREENSHOTS = join(ROOT, 'var', 'screenshots');
 
 /** Debian's Chromium, as the machine has it: never a browser downloaded by Playwright. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export interface BrowserKit {
   server: TestServer;
@@ -89,7 +97,10 @@ export const expectAccessible = async (page: Page): Promise<void> => {
 
 /** The page reflows: nothing is wider than the window, so nobody scrolls sideways to read a line. */
 export const expectNoHorizontalScroll = async (page: Page): Promise<void> => {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
   expect(scrollWidth, `page width at a ${clientWidth}px window`).to.be.at.most(clientWidth);
 };
 

@@ -29,7 +29,11 @@ export const waitForLogRow = async (page: Page, fileName: string, expected: Reco
   for (;;) {
     const row = (await logRows(page).catch(() => [])).find((one) => one['File Name'] === fileName);
     if (row && matches(row)) return row;
-    if (Date.now() > giveUpAt) throw new Error(`The log never showed ${fileName} as ${JSON.stringify(expected, (_, value) => (value instanceof RegExp ? String(value) : value))}; last: ${JSON.stringify(row)}`);
+    if (Date.now() > giveUpAt)
+      throw new Error(
+        `The log never showed ${fileName} as ${JSON.stringify(expected, (_, value) => (value instanceof RegExp ? String(value) : value))}; ` +
+          `last: ${JSON.stringify(row)}`,
+      );
     await page.waitForTimeout(100);
   }
 };

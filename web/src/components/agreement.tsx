@@ -25,8 +25,8 @@ export const Agreement = ({
           : 'By creating this account, I confirm that this person works for the school site I choose and needs an educator account for their job.'}
       </p>
       <p>
-        I will keep the information about students that these accounts give access to private, and I will ask for an account to be removed when
-        the person leaves. The service records that I accepted this agreement, with the date and time.
+        I will keep the information about students that these accounts give access to private, and I will ask for an account to be removed when the person
+        leaves. The service records that I accepted this agreement, with the date and time.
       </p>
     </section>
     <CheckboxField

@@ -134,7 +134,13 @@ export const CreateMultiple = ({ roles, sites }: { roles: ViewerQuery['grantable
           </p>
         </div>
       ) : (
-        <SelectField id="multiple-site" label="School Site" value={siteId} error={errors.byField['multiple-site']} onChange={(event) => setSiteId(event.target.value)}>
+        <SelectField
+          id="multiple-site"
+          label="School Site"
+          value={siteId}
+          error={errors.byField['multiple-site']}
+          onChange={(event) => setSiteId(event.target.value)}
+        >
           <option value="">- Select a school site -</option>
           {sites.map((site) => (
             <option key={site.id} value={site.id}>

@@ -67,7 +67,9 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
     const schoolSiteIds = scope === 'DISTRICT' ? [] : scope === 'MULTI_SITE' ? siteIds : siteIds.slice(0, 1);
     try {
       const { data } = await createAccount({
-        variables: { input: { firstName: form.firstName, lastName: form.lastName, email: form.email, roleCode, schoolSiteIds, agreementAccepted: form.agreement } },
+        variables: {
+          input: { firstName: form.firstName, lastName: form.lastName, email: form.email, roleCode, schoolSiteIds, agreementAccepted: form.agreement },
+        },
       });
       const answer = data!.createEducatorAccount;
       setErrors(
@@ -98,8 +100,7 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
       <p className="usa-hint">The person gets an email with a registration code. They have 60 days to register.</p>
       {created && (
         <Message kind="success" role="status" heading="Account created">
-          {created.account.email} can now register, until {formatDay(created.account.registrationDeadline)}. Their invitation email is on its
-          way.
+          {created.account.email} can now register, until {formatDay(created.account.registrationDeadline)}. Their invitation email is on its way.
         </Message>
       )}
       {created?.warnings.map((warning) => (
@@ -127,7 +128,13 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
           </option>
         ))}
       </SelectField>
-      <SiteChoice scope={scope} sites={sites} chosen={siteIds} error={errors.byField[scope === 'MULTI_SITE' ? SITES_FIELD_ID : SITE_FIELD_ID]} onChange={setSiteIds} />
+      <SiteChoice
+        scope={scope}
+        sites={sites}
+        chosen={siteIds}
+        error={errors.byField[scope === 'MULTI_SITE' ? SITES_FIELD_ID : SITE_FIELD_ID]}
+        onChange={setSiteIds}
+      />
       <Agreement id="single-agreement" bulk={false} checked={form.agreement} error={errors.byField['single-agreement']} onChange={edit('agreement')} />
       <button type="submit" className="usa-button margin-top-3">
         Create Account

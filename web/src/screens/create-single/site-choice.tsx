@@ -34,7 +34,13 @@ export const SiteChoice = ({
     );
   }
   return (
-    <SelectField id={SITE_FIELD_ID} label="School Site" error={error} value={chosen[0] ?? ''} onChange={(event) => onChange(event.target.value ? [event.target.value] : [])}>
+    <SelectField
+      id={SITE_FIELD_ID}
+      label="School Site"
+      error={error}
+      value={chosen[0] ?? ''}
+      onChange={(event) => onChange(event.target.value ? [event.target.value] : [])}
+    >
       {sites.length !== 1 && <option value="">- Select a school site -</option>}
       {sites.map((site) => (
         <option key={site.id} value={site.id}>

@@ -24,6 +24,9 @@ const REGISTER = graphql(`
   }
 `);
 
+const ATTESTATION =
+  'I confirm that I have a legitimate educational interest in the student information this account shows me, and I will use it only for my work with students.';
+
 type Field = 'register-email' | 'register-code' | 'register-password' | 'register-confirm' | 'register-attestation';
 
 /**
@@ -51,7 +54,11 @@ const Register = () => {
     if (loading) return;
     const { email, code, password, confirmation } = form;
     if (password !== confirmation) {
-      setErrors({ byField: { 'register-confirm': 'The two passwords are not the same. Type the same password twice.' }, general: [], first: 'register-confirm' });
+      setErrors({
+        byField: { 'register-confirm': 'The two passwords are not the same. Type the same password twice.' },
+        general: [],
+        first: 'register-confirm',
+      });
       return;
     }
     try {
@@ -81,7 +88,10 @@ const Register = () => {
           <h1>Register your account</h1>
           {registered ? (
             <Message kind="success" role="status" heading="Your account is registered">
-              {registered} can now sign in. <a href="/">Sign in</a>
+              {registered} can now sign in.{' '}
+              <a className="usa-link" href="/">
+                Sign in
+              </a>
             </Message>
           ) : (
             <>
@@ -89,7 +99,12 @@ const Register = () => {
               <Refusals messages={errors.general} />
               <form className="usa-form" onSubmit={(event) => void submit(event)} noValidate>
                 <TextField label="Email" type="email" autoComplete="username" {...bound('email', 'register-email')} />
-                <TextField label="Registration code" hint="From your invitation email, for example ABCD-EFGH-JKLM." autoComplete="one-time-code" {...bound('code', 'register-code')} />
+                <TextField
+                  label="Registration code"
+                  hint="From your invitation email, for example ABCD-EFGH-JKLM."
+                  autoComplete="one-time-code"
+                  {...bound('code', 'register-code')}
+                />
                 <TextField
                   label="Password"
                   hint="12 to 128 characters. A short sentence works well."
@@ -100,7 +115,7 @@ const Register = () => {
                 <TextField label="Confirm password" type="password" autoComplete="new-password" {...bound('confirmation', 'register-confirm')} />
                 <CheckboxField
                   id="register-attestation"
-                  label="I confirm that I have a legitimate educational interest in the student information this account shows me, and I will use it only for my work with students."
+                  label={ATTESTATION}
                   checked={attested}
                   error={errors.byField['register-attestation']}
                   onChange={(event) => setAttested(event.target.checked)}

@@ -56,7 +56,15 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: () => void }) => {
             </Message>
           )}
           <form className="usa-form" onSubmit={(event) => void submit(event)} noValidate>
-            <TextField id="sign-in-email" label="Email" type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} required />
+            <TextField
+              id="sign-in-email"
+              label="Email"
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              required
+            />
             <TextField
               id="sign-in-password"
               label="Password"
@@ -71,7 +79,11 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: () => void }) => {
             </button>
           </form>
           <p className="margin-top-4">
-            Got an invitation email? <a href="/register">Register your account</a> first.
+            Got an invitation email?{' '}
+            <a className="usa-link" href="/register">
+              Register your account
+            </a>{' '}
+            first.
           </p>
         </div>
       </Main>

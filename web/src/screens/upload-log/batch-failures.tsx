@@ -91,8 +91,8 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
       {totalCount > 0 && (
         <>
           <p>
-            Correct these rows in your file (or in the file below, which holds only them), then upload it again: rows already created are
-            skipped, never created twice.
+            Correct these rows in your file (or in the file below, which holds only them), then upload it again: rows already created are skipped, never created
+            twice.
           </p>
           <p>
             <a className="usa-link" href={`/upload-batches/${batch.id}/failures.csv`} download>

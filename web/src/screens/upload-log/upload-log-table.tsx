@@ -60,7 +60,13 @@ const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
     </td>
     <td data-label="Belongs To">{batch.schoolSite.name}</td>
     <td data-label="Status" className={batch.status === 'REJECTED' ? 'app-wide' : undefined}>
-      <BatchStatus status={batch.status} dryRun={batch.dryRun} recordsProcessed={batch.recordsProcessed} totalRows={batch.totalRows} rejectionReason={batch.rejectionReason} />
+      <BatchStatus
+        status={batch.status}
+        dryRun={batch.dryRun}
+        recordsProcessed={batch.recordsProcessed}
+        totalRows={batch.totalRows}
+        rejectionReason={batch.rejectionReason}
+      />
     </td>
     <td data-label="Record Processed">{batch.recordsProcessed}</td>
     <td data-label="Created">{batch.recordsCreated}</td>
