@@ -9,8 +9,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
 const dist = join(web, 'dist');
 const hashFile = join(dist, '.source-hash');
-// What the build leaves or caches, not what it reads.
-const NOT_SOURCES = new Set([dist, join(web, 'node_modules'), join(web, '.vite')]);
+// What the build leaves, caches or generates (web/src/gql, from schema.graphql), not what it reads.
+const NOT_SOURCES = new Set([dist, join(web, 'node_modules'), join(web, '.vite'), join(web, 'src', 'gql')]);
 
 const filesUnder = (folder) =>
   readdirSync(folder, { withFileTypes: true })
@@ -18,10 +18,10 @@ const filesUnder = (folder) =>
     .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : entry.isFile() ? [join(folder, entry.name)] : []))
     .sort();
 
-/** Every file of web/ (its path and bytes), and the lockfile, whose versions the build depends on as much. */
+/** Every file of web/ (its path and bytes), the lockfile and the schema the page's operations are typed from. */
 const sourceHash = () => {
   const hash = createHash('sha256');
-  for (const file of [...filesUnder(web), join(root, 'package-lock.json')].filter(existsSync)) {
+  for (const file of [...filesUnder(web), join(root, 'package-lock.json'), join(root, 'schema.graphql')].filter(existsSync)) {
     hash.update(relative(root, file).split(sep).join('/')).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');

@@ -18,7 +18,7 @@ describe('Checked-in schema.graphql', () => {
 
     for (const line of [
       'me: EducatorAccount!',
-      'roles: [Role!]!',
+      'grantable: Boolean\n  ): [Role!]!',
       'schoolSites: [SchoolSite!]!',
       'signIn(input: SignInInput!): SignInPayload!',
       'createEducatorAccount(input: CreateEducatorAccountInput!): CreateEducatorAccountPayload!',

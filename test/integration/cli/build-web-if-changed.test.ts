@@ -75,6 +75,19 @@ describe('scripts/build-web-if-changed.mjs (`npm start` builds the page when web
     expect(unchanged.stdout).to.contain('web/ has not changed since the page was last built');
   });
 
+  it('when schema.graphql changes, then the page is built again (its operations are typed from it); the code generated into web/src/gql is not a source', () => {
+    writeFileSync(join(project, 'web', 'vite.config.ts'), 'export default {};');
+    writeFileSync(join(project, 'schema.graphql'), 'type Query { me: String }\n');
+    run();
+    mkdirSync(join(project, 'web', 'src', 'gql'));
+    writeFileSync(join(project, 'web', 'src', 'gql', 'graphql.ts'), 'export type Generated = 1;');
+    const generatedAdded = run();
+    writeFileSync(join(project, 'schema.graphql'), 'type Query { me: String, roles: [String] }\n');
+    const schemaChanged = run();
+
+    expect([generatedAdded.builds, schemaChanged.builds]).to.deep.equal([1, 2]);
+  });
+
   it('when the build of a change fails, then the script fails with it and the next run builds that change again', () => {
     writeFileSync(join(project, 'web', 'vite.config.ts'), 'export default {};');
     run();

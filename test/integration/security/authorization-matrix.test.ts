@@ -106,6 +106,8 @@ const ROLE_OF: Record<Exclude<ActorName, 'anonymous'>, string> = {
   otherDistrictAdmin: 'DISTRICT_ADMIN',
 };
 
+const SITE_ADMIN_GRANTS = ['EDUCATOR', 'COUNSELOR_CASELOAD_ONLY', 'COUNSELOR', 'SITE_ADMIN'];
+
 const ACTOR_LABEL: Record<ActorName, string> = {
   anonymous: 'someone who is not signed in asks',
   educator: 'an Educator asks',
@@ -314,6 +316,14 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       send: (cell) => graphql('{ roles { code } }', {}, cell),
       allowed(answer) {
         expect(answer.data.roles.map((role: { code: string }) => role.code)).to.deep.equal([...ROLE_CODES]);
+      },
+    },
+    'Query.roles/the roles the viewer may grant': {
+      field: 'roles',
+      send: (cell) => graphql('{ roles(grantable: true) { code } }', {}, cell),
+      allowed(answer, cell) {
+        const grantable = { educator: [], counselor: [], siteAdmin: SITE_ADMIN_GRANTS, districtAdmin: ROLE_CODES, otherDistrictAdmin: ROLE_CODES }[cell.actor as Exclude<ActorName, 'anonymous'>];
+        expect(answer.data.roles.map((role: { code: string }) => role.code)).to.deep.equal([...grantable]);
       },
     },
     'Query.educatorAccountTemplate/the header line': {

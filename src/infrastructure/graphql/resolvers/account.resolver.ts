@@ -4,6 +4,7 @@ import type { ListEducatorAccounts } from '../../../application/list-educator-ac
 import type { RegisterAccount } from '../../../application/register-account';
 import type { SignIn } from '../../../application/sign-in';
 import type { Clock } from '../../../application/ports/clock';
+import { mayGrant } from '../../../domain/role/account-creation-policy';
 import { roleOf, ROLES } from '../../../domain/role/role';
 import type { EducatorAccount } from '../../../domain/educator/educator-account';
 import type { Actor } from '../../../domain/shared/actor';
@@ -38,9 +39,13 @@ export class AccountResolver {
   }
 
   @Query(() => [RoleType])
-  roles(@Ctx() context: RequestContext): RoleType[] {
-    viewerOf(context);
-    return ROLES.map(RoleType.from);
+  roles(
+    @Arg('grantable', () => Boolean, { nullable: true, description: 'true: only the roles the viewer may create accounts with (none for a non-admin).' })
+    grantable: boolean | null,
+    @Ctx() context: RequestContext,
+  ): RoleType[] {
+    const { actor } = viewerOf(context);
+    return ROLES.filter((role) => !grantable || mayGrant(actor, role.code)).map(RoleType.from);
   }
 
   @Query(() => EducatorAccountConnection, { description: 'Accounts of one school site the viewer manages, oldest first.' })
