@@ -48,7 +48,7 @@ export interface BrowserKit {
 /** The real service serving the built page, on `database`, and one Chromium with a user-data folder of its own. */
 export const startBrowserKit = async (database: TestDatabase): Promise<BrowserKit> => {
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (npm test does it first).');
-  const server = await startTestServer(database, {}, WEB_DIST);
+  const server = await startTestServer(database, {}, { webDist: WEB_DIST });
   const profile = mkdtempSync(join(tmpdir(), 'educators-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
