@@ -46,6 +46,7 @@ import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeor
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
 import { sha256Fingerprint } from './infrastructure/digest/sha256-fingerprint';
+import { Readiness } from './infrastructure/health/readiness';
 
 export interface Application {
   config: Config;
@@ -66,6 +67,8 @@ export interface Application {
   uploads: TypeOrmUploadBatchStore;
   throttle: TypeOrmAttemptThrottle;
   idempotencyKeys: TypeOrmIdempotencyKeys;
+  /** What `/readyz` checks; the background loops register themselves with it. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -135,8 +138,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const schema = await buildGraphQLSchema(resolvers);
   const uploadLogChanges = new PolledUploadLogChanges(dataSource, log);
   const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => clock.now().getTime());
+  const readiness = new Readiness(dataSource, config.worker);
   const { handleRequest, routes, apollo } = await createHttpApp({
     config,
+    readiness,
     uploadLogVersions: accounts,
     followUploadLog,
     schema,
@@ -175,6 +180,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     uploads,
     throttle,
     idempotencyKeys,
+    readiness,
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

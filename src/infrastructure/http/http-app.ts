@@ -17,6 +17,8 @@ import { clientAddressResolver } from './client-address';
 import { answerFailedRequest } from './failed-request';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { liveUpdatesEndpoint } from './live-updates-endpoint';
+import { readinessRoute } from './readiness-route';
+import type { Readiness } from '../health/readiness';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
@@ -30,6 +32,7 @@ export interface HttpDependencies {
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
   followUploadLog: FollowUploadLog;
+  readiness: Readiness;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
@@ -111,6 +114,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   routes.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });
+  routes.use(readinessRoute(deps.readiness));
   if (deps.routes) routes.use(deps.routes);
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));

@@ -429,6 +429,13 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(JSON.parse(answer.text)).to.deep.equal({ ok: true });
       },
     },
+    'HTTP.GET /readyz': {
+      send: (cell) => download(server, '/readyz', token[cell.actor]),
+      public(answer) {
+        expect(answer.status).to.equal(200);
+        expect(JSON.parse(answer.text)).to.deep.equal({ ready: true, database: true, migrations: true, worker: 'off' });
+      },
+    },
     'HTTP.GET /templates/educator-accounts.csv/the template file': {
       send: (cell) => download(server, '/templates/educator-accounts.csv', token[cell.actor]),
       allowed(answer) {

@@ -189,6 +189,7 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
   },
   HTTP: {
     'GET /healthz': { access: 'public' },
+    'GET /readyz': { access: 'public' },
     'GET /templates/educator-accounts.csv': {
       access: 'guarded',
       scoped: false,
