@@ -26,6 +26,8 @@ export interface Config {
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
   apiProcesses: number;
+  /** How long SIGTERM waits for the requests in flight before cutting their connections. */
+  shutdownGraceSeconds: number;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -93,5 +95,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     uploadChunkRows: integer(env, 'UPLOAD_CHUNK_ROWS', 1000),
     maxQueuedBatchesPerSite: integer(env, 'MAX_QUEUED_BATCHES_PER_SITE', 10),
     apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30),
   };
 };

@@ -7,6 +7,7 @@ import { startBackgroundWork } from './background-work';
 import { superviseApiProcesses } from './api-processes';
 import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
+import { gracefulClose } from './infrastructure/http/graceful-close';
 
 /** Start-up work done once, before any API process serves (buildApplication has migrated the database). */
 const prepareDatabase = async ({ config, dataSource, passwords, clock }: Application): Promise<void> => {
@@ -34,12 +35,14 @@ const listen = (handleRequest: RequestListener, port: number): Promise<Server> =
 const serve = async (application: Application): Promise<void> => {
   const { config } = application;
   const server = await listen(application.handleRequest, config.port);
+  const closing = gracefulClose(server);
   const background = config.worker ? startBackgroundWork(application) : null;
   const withWorker = config.worker ? ' (with the upload worker)' : '';
   // Under a cluster primary, the primary says once that GraphQL is ready.
   console.log(cluster.isWorker ? `API process ${process.pid} listening${withWorker}` : `GraphQL ready at http://localhost:${config.port}/graphql${withWorker}`);
   stopOnSignal(async () => {
-    server.close();
+    // The requests in flight still need the database and, for an upload, the worker's wake-up: those stop after.
+    await closing.close(config.shutdownGraceSeconds * 1000);
     await background?.stop();
     await application.close();
   });
