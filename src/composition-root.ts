@@ -42,6 +42,7 @@ import { PolledUploadLogChanges } from './infrastructure/persistence/polled-uplo
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
 import { ACCOUNT_LIMIT, TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
+import { TypeOrmInvitationAllowances } from './infrastructure/persistence/typeorm-invitation-allowances';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
@@ -100,6 +101,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     address: { burst: config.addressFailureBurst, refillMs: config.addressFailureRefillSeconds * 1000 },
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
+  const allowances = new TypeOrmInvitationAllowances(dataSource);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
   const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
@@ -111,7 +113,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, clock, sha256Fingerprint),
+        new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -125,7 +127,13 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           sites,
           uploads,
           readTemplateCsv,
-          { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
+          {
+            ...csvLimits,
+            maxUploadBytes: config.maxUploadBytes,
+            maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite,
+            maxRowsPerAdminPerDay: config.maxBulkRowsPerAdminPerDay,
+          },
+          allowances,
           clock,
           idempotencyKeys,
           sha256Fingerprint,

@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { buildApplication, type Application } from './composition-root';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
 import { superviseApiProcesses } from './api-processes';
 import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
+import { createHttpServer } from './infrastructure/http/http-server';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
 import { gracefulClose } from './infrastructure/http/graceful-close';
 
@@ -22,11 +23,11 @@ const prepareDatabase = async ({ config, dataSource, passwords, clock }: Applica
 };
 
 /** Resolves once listening; a failed listen (the port in use) rejects. */
-const listen = (handleRequest: RequestListener, port: number): Promise<Server> =>
+const listen = (handleRequest: RequestListener, config: Config): Promise<Server> =>
   new Promise((listening, failed) => {
-    const server = createServer(handleRequest);
+    const server = createHttpServer(handleRequest, config);
     server.once('error', failed);
-    server.listen(port, () => {
+    server.listen(config.port, () => {
       server.off('error', failed);
       listening(server);
     });
@@ -34,7 +35,7 @@ const listen = (handleRequest: RequestListener, port: number): Promise<Server> =
 
 const serve = async (application: Application): Promise<void> => {
   const { config } = application;
-  const server = await listen(application.handleRequest, config.port);
+  const server = await listen(application.handleRequest, config);
   const closing = gracefulClose(server);
   const background = config.worker ? startBackgroundWork(application) : null;
   const withWorker = config.worker ? ' (with the upload worker)' : '';

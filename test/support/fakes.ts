@@ -5,6 +5,8 @@ import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domai
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
+import type { AllowanceRequest, InvitationAllowances } from '../../src/application/ports/invitation-allowances';
+import { RecentInvitations, type LimitReached } from '../../src/domain/educator/invitation-allowance';
 import type { Clock } from '../../src/application/ports/clock';
 import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
@@ -243,6 +245,26 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
 
 const accountKey = (attempt: ThrottledAttempt): string => `${attempt.action}:account:${attempt.account}`;
 const addressKey = (attempt: ThrottledAttempt): string => `${attempt.action}:address:${attempt.address}`;
+
+/** The domain's rolling count per admin and kind, kept in memory. */
+export class InMemoryInvitationAllowances implements InvitationAllowances {
+  private readonly recent = new Map<string, RecentInvitations>();
+
+  async take(request: AllowanceRequest): Promise<Result<void, LimitReached>> {
+    const taken = this.of(request).take(request.amount, request.at, request.limit);
+    if (!taken.ok) return taken;
+    this.recent.set(`${request.adminAccountId}:${request.kind}`, taken.value);
+    return ok(undefined);
+  }
+
+  async giveBack(request: AllowanceRequest): Promise<void> {
+    this.recent.set(`${request.adminAccountId}:${request.kind}`, this.of(request).giveBack(request.amount, request.at, request.limit));
+  }
+
+  private of(request: Pick<AllowanceRequest, 'adminAccountId' | 'kind'>): RecentInvitations {
+    return this.recent.get(`${request.adminAccountId}:${request.kind}`) ?? RecentInvitations.none();
+  }
+}
 
 /** Readable "hashes" so tests can see what was stored; counts decoy verifications of unknown users. */
 export class FakePasswordHasher implements PasswordHasher {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import type { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-
 import { loadConfig, type Config } from '../../src/config';
 import { seedDemoDistrict, type DemoDistrict } from '../../src/cli/demo-district';
 import { MovableClock } from '../../src/infrastructure/clock/system-clock';
-import { createLog } from '../../src/infrastructure/logging';
+import { createHttpServer } from '../../src/infrastructure/http/http-server';
+import { createLog, type Log } from '../../src/infrastructure/logging';
 import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
 import type { TestDatabase } from './databases';
 import { postGraphQL, signInAt, uploadTo, UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions } from './graphql-client';
@@ -53,6 +54,8 @@ export interface TestServerOptions {
   passwords?: Argon2PasswordHasher;
   /** Another API on the database of a running one, as a second process would be: nothing dropped or reseeded. */
   sameDatabaseAs?: TestServer;
+  /** Receives what the service logs (a test reading its log lines); nothing is shown otherwise, unless TEST_LOG is set. */
+  log?: Log;
 }
 
 /** The real service on a real port, against a real database, with a clock the test can move. */
@@ -61,7 +64,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
   const databaseUrl = options.sameDatabaseAs?.application.config.databaseUrl ?? database.url();
   const config: Config = { ...loadConfig({}), databaseUrl, worker: false, mailOutboxDir: outboxDir, ...configOverrides };
   const clock = options.sameDatabaseAs?.clock ?? new MovableClock();
-  const overrides = { clock, log: testLog, passwords: options.passwords };
+  const overrides = { clock, log: options.log ?? testLog, passwords: options.passwords };
   let application = await buildApplication(config, overrides);
   if (database.label === 'MySQL' && !options.sameDatabaseAs) {
     // A MySQL test database outlives the suite: start from nothing so the migrations themselves are tested.
@@ -70,7 +73,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     application = await buildApplication(config, overrides);
   }
   const server: Server = await new Promise((resolve) => {
-    const listening = createServer(application.handleRequest).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createHttpServer(application.handleRequest, config).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -31,7 +31,7 @@ export const invitationEmail = (details: InvitationDetails): EmailMessage => ({
     `Email: ${details.to}`,
     `Registration code: ${details.registrationCode}`,
     '',
-    'To register, choose a password of at least 12 characters and confirm the educational interest attestation.',
+    'To register, choose a password of at least 12 characters besides spaces and confirm the educational interest attestation.',
   ].join('\r\n'),
 });
 

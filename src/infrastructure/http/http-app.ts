@@ -53,15 +53,19 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     costLimit: { maxCost: GRAPHQL_LIMITS.cost },
     // graphql-js counts tokens while parsing (parseOptions below); Armor's own counter answers syntax errors with HTTP 500.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: deps.config.production },
+    // formatError drops suggestions from every message, those about variables too; Armor's would leave "[Suggestion hidden]?".
+    blockFieldSuggestion: { enabled: false },
   }).protect();
+  const formatErrors = formatError(deps.log, { hideSuggestions: deps.config.production });
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // No client of ours sends persisted-query hashes: off, a hash is refused with PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
-    formatError: formatError(deps.log),
+    formatError: formatErrors,
     csrfPrevention: true,
     // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
     stopOnTerminationSignals: false,
@@ -93,7 +97,11 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     apollo,
     uploadLogCache,
     contextFor,
-    limits: { jsonBytes: 1024 * 1024, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
+    limits: {
+      jsonBytes: 1024 * 1024,
+      jsonBodyMs: deps.config.jsonBodyTimeoutSeconds * 1000,
+      upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 },
+    },
     log: deps.log,
   });
 
@@ -102,6 +110,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     validationRules: armor.validationRules,
     maxTokens: GRAPHQL_LIMITS.tokens,
     contextFor: (request) => contextFor(request, undefined),
+    formatError: formatErrors,
     followUploadLogFor: (request) => (part) => deps.followUploadLog.execute(async () => (await identify(request))?.actor ?? null, part),
     log: deps.log,
   });

@@ -173,6 +173,20 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
     expect(userErrorCodes(await register({ registrationCode: code }))).to.deep.equal([]);
   });
 
+  it('when the password is 12 spaces, or 11 letters spread out with spaces, then WEAK_PASSWORD and the account stays PENDING_REGISTRATION', async () => {
+    await createEducator();
+    const code = codeIn((await server.deliveredEmails())[0]);
+
+    const spaces = await register({ registrationCode: code, password: ' '.repeat(12) });
+    const spreadOut = await register({ registrationCode: code, password: 'a b c d e f g h i j k' });
+
+    expect(userErrorCodes(spaces)).to.deep.equal(['WEAK_PASSWORD']);
+    expect(userErrorCodes(spreadOut)).to.deep.equal(['WEAK_PASSWORD']);
+    expect(await statusOf('ana.lopez@example.org')).to.equal('PENDING_REGISTRATION');
+    expect(userErrorCodes(await register({ registrationCode: code, password: ' twelve chars here ' }))).to.deep.equal([]);
+    expect(await statusOf('ana.lopez@example.org')).to.equal('ACTIVE');
+  });
+
   it('when the password is longer than 128 characters, then WEAK_PASSWORD', async () => {
     await createEducator();
     const code = codeIn((await server.deliveredEmails())[0]);

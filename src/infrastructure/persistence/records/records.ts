@@ -81,6 +81,15 @@ export class ThrottleCounterRecord {
   @Column({ ...epochMs, name: 'clears_at' }) clearsAt: number;
 }
 
+/** An admin's recent invitations of one kind (see RecentInvitations), locked while a take is decided. */
+@Entity('invitation_allowance')
+export class InvitationAllowanceRecord {
+  @PrimaryColumn({ type: 'int', name: 'account_id' }) accountId: number;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) kind: string;
+  /** JSON: [[slice start, invitations], …]. */
+  @Column({ type: 'text' }) recent: string;
+}
+
 @Entity('upload_batch')
 @Index('ix_upload_batch_site', ['schoolSiteId', 'id'])
 @Index('ix_upload_batch_status', ['status', 'id'])
@@ -153,6 +162,7 @@ export const ALL_RECORDS = [
   AgreementAcceptanceRecord,
   OutboxMessageRecord,
   ThrottleCounterRecord,
+  InvitationAllowanceRecord,
   UploadBatchRecord,
   UploadFileChunkRecord,
   UploadFailureRecord,

@@ -193,6 +193,13 @@ describe('checkPasswordStrength', () => {
     ['🔒'.repeat(6), '6 emoji (12 UTF-16 units)', false],
     ['🔒'.repeat(12), '12 emoji', true],
     ['🔒'.repeat(128), '128 emoji (256 UTF-16 units)', true],
+    [' '.repeat(12), '12 spaces', false],
+    [' '.repeat(128), '128 spaces', false],
+    ['\t\n\u00A0\u3000'.repeat(3), '12 tabs, line breaks and wide spaces', false],
+    ['\u200B'.repeat(12), '12 zero-width spaces', false],
+    ['a b c d e f g h i j k', '11 letters spaced out to 21 characters', false],
+    ['   abcdefghijkl   ', '12 letters with spaces around them', true],
+    ['my cat is 12 years', 'a sentence with 14 characters besides its spaces', true],
   ];
   for (const [password, label, accepted] of cases) {
     it(`when the password is ${label}, then ${accepted ? 'it is accepted' : 'WEAK_PASSWORD'}`, () => {
