@@ -48,6 +48,9 @@ import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-
 import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
 import { sha256Fingerprint } from './infrastructure/digest/sha256-fingerprint';
 import { Readiness } from './infrastructure/health/readiness';
+import { ServiceMetrics } from './infrastructure/metrics/service-metrics';
+import { metricsRoute } from './infrastructure/http/metrics-route';
+import express from 'express';
 
 export interface Application {
   config: Config;
@@ -70,6 +73,9 @@ export interface Application {
   idempotencyKeys: TypeOrmIdempotencyKeys;
   /** What `/readyz` checks; the background loops register themselves with it. */
   readiness: Readiness;
+  metrics: ServiceMetrics;
+  /** What the separate METRICS_PORT server runs for each request: `/metrics` alone. */
+  handleMetricsRequest: RequestListener;
   close(): Promise<void>;
 }
 
@@ -88,6 +94,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   if (dialectOf(dataSource) === 'sqlite') serializeSqliteAccess(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
 
+  const metrics = new ServiceMetrics(dataSource, clock, log);
   const statementBatches = new StatementBatchPool(dataSource);
   const reads = readRowsInGroups(dataSource, statementBatches);
   const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager, reads);
@@ -102,7 +109,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const allowances = new TypeOrmInvitationAllowances(dataSource);
-  const uploads = new TypeOrmUploadBatchStore(dataSource);
+  const uploads = new TypeOrmUploadBatchStore(dataSource, metrics);
   const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
   const identifyActor = new IdentifyActor(tokens, accounts, clock);
@@ -112,7 +119,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     [
       AccountResolver,
       new AccountResolver(
-        new SignIn(accounts, passwords, tokens, throttle, clock),
+        new SignIn(accounts, passwords, tokens, throttle, clock, metrics),
         new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
@@ -150,6 +157,9 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const { handleRequest, routes, apollo } = await createHttpApp({
     config,
     readiness,
+    metrics,
+    // With METRICS_PORT, the metrics are served there, and only there.
+    metricsAccess: config.metricsPort || !config.metricsToken ? 'off' : { token: config.metricsToken },
     uploadLogVersions: accounts,
     followUploadLog,
     schema,
@@ -189,6 +199,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     throttle,
     idempotencyKeys,
     readiness,
+    metrics,
+    handleMetricsRequest: express().disable('x-powered-by').use(metricsRoute(metrics, config.metricsToken ? { token: config.metricsToken } : 'open')),
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

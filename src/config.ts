@@ -36,6 +36,10 @@ export interface Config {
   jsonBodyTimeoutSeconds: number;
   /** How long SIGTERM waits for the requests in flight before cutting their connections. */
   shutdownGraceSeconds: number;
+  /** Turns `/metrics` on, for requests bearing it (`Authorization: Bearer …`). */
+  metricsToken: string | undefined;
+  /** Serves `/metrics` on this port instead of the service's own. */
+  metricsPort: number | undefined;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -136,5 +140,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     headersTimeoutSeconds: integer(env, 'HEADERS_TIMEOUT_SECONDS', 60),
     jsonBodyTimeoutSeconds: integer(env, 'JSON_BODY_TIMEOUT_SECONDS', 300),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsPort: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 65535) : undefined,
   };
 };

@@ -19,6 +19,9 @@ import { graphqlEndpoint } from './graphql-endpoint';
 import { liveUpdatesEndpoint } from './live-updates-endpoint';
 import { readinessRoute } from './readiness-route';
 import type { Readiness } from '../health/readiness';
+import { metricsRoute, type MetricsAccess } from './metrics-route';
+import { metricsPlugin } from '../graphql/metrics-plugin';
+import type { ServiceMetrics } from '../metrics/service-metrics';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
@@ -33,6 +36,9 @@ export interface HttpDependencies {
   uploadLogVersions: UploadLogVersions;
   followUploadLog: FollowUploadLog;
   readiness: Readiness;
+  metrics: ServiceMetrics;
+  /** Who `/metrics` answers on this server's port. */
+  metricsAccess: MetricsAccess;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
@@ -72,6 +78,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
+      metricsPlugin(deps.metrics),
       // Its willResolveField made Apollo wrap every field's resolver, for nothing but the `no-store` header set below.
       ApolloServerPluginCacheControlDisabled(),
       deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -124,6 +131,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     response.json({ ok: true });
   });
   routes.use(readinessRoute(deps.readiness));
+  routes.use(metricsRoute(deps.metrics, deps.metricsAccess));
   if (deps.routes) routes.use(deps.routes);
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));

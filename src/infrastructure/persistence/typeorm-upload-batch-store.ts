@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { INVITATION_SUBJECT, queuedMessage, type EmailMessage } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
@@ -23,6 +24,7 @@ import { isTransientDatabaseError, isUniqueViolation, retryTransient } from './d
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
 import { claimKey } from './typeorm-idempotency-keys';
+import type { ChunkMetrics } from '../metrics/service-metrics';
 
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
@@ -218,7 +220,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
   private readonly writers: WriterLane[] = [new WriterLane(), new WriterLane()];
   private readonly queuedListeners: (() => void)[] = [];
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: ChunkMetrics,
+  ) {}
 
   private get mysql(): boolean {
     return dialectOf(this.dataSource) === 'mysql';
@@ -407,11 +412,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore {
 
   /** A chunk that still meets deadlocks or lock timeouts after a few tries is left for the batch's next attempt. */
   async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    const started = performance.now();
+    let result: ChunkCommit | 'error' = 'error';
     try {
-      return await retryTransient(() => this.writeChunk(writes));
+      result = await retryTransient(() => this.writeChunk(writes));
+      return result;
     } catch (error) {
-      if (isTransientDatabaseError(error)) return 'contended';
-      throw error;
+      if (!isTransientDatabaseError(error)) throw error;
+      result = 'contended';
+      return result;
+    } finally {
+      this.metrics.chunkCommitted(result, (performance.now() - started) / 1000, writes);
     }
   }
 

@@ -1,26 +1,18 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
 import { DEMO_PASSWORD } from '../../../src/config';
 import { csvFile, educatorRows } from '../../support/csv-fixtures';
-import { freePort } from '../../support/free-port';
+import { startMainOnSqlite, type MainProcess } from '../../support/main-process';
 import { postGraphQL, signInAt, UPLOAD_MUTATION } from '../../support/graphql-client';
 import { waitFor } from '../../support/polling';
 import { describeAgainstMariaDb, openFaultEnvironment, type FaultEnvironment } from '../faults/fault-kit';
-
-interface RunningApi {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<NodeJS.Signals | number | null>;
-  output(): string;
-}
 
 interface Outcome {
   status: number;
@@ -36,8 +28,12 @@ const part = (headers: string, content: string) => `--${BOUNDARY}\r\n${headers}\
 const uploadBodyInTwo = (schoolSiteId: string): [Buffer, Buffer] => {
   const operations = JSON.stringify({ query: UPLOAD_MUTATION('fileName status'), variables: { input: { schoolSiteId, file: null, agreementAccepted: true } } });
   const file = csvFile(educatorRows(200));
-  const head = part('Content-Disposition: form-data; name="operations"', operations) + part('Content-Disposition: form-data; name="map"', '{"0":["variables.input.file"]}');
-  const whole = Buffer.from(`${head}${part('Content-Disposition: form-data; name="0"; filename="slow.csv"\r\nContent-Type: text/csv', file)}--${BOUNDARY}--\r\n`);
+  const head =
+    part('Content-Disposition: form-data; name="operations"', operations) +
+    part('Content-Disposition: form-data; name="map"', '{"0":["variables.input.file"]}');
+  const whole = Buffer.from(
+    `${head}${part('Content-Disposition: form-data; name="0"; filename="slow.csv"\r\nContent-Type: text/csv', file)}--${BOUNDARY}--\r\n`,
+  );
   const cut = Buffer.byteLength(head) + Math.floor(file.length / 2);
   return [whole.subarray(0, cut), whole.subarray(cut)];
 };
@@ -80,7 +76,7 @@ const signedInSiteAdmin = async (url: string): Promise<{ token: string; siteId: 
  * An upload whose body is still arriving when SIGTERM comes: the rest is sent after the server stopped accepting
  * connections and dropped an idle keep-alive one, and the upload is answered before the process exits 0.
  */
-const uploadAcrossSigterm = async (api: RunningApi): Promise<Outcome> => {
+const uploadAcrossSigterm = async (api: MainProcess): Promise<Outcome> => {
   const { token, siteId } = await signedInSiteAdmin(api.url);
   const keepAlive = new Agent({ keepAlive: true });
   const healthz = httpRequest(`${api.url}/healthz`, { agent: keepAlive }).end();
@@ -104,14 +100,16 @@ const uploadAcrossSigterm = async (api: RunningApi): Promise<Outcome> => {
   return { status: response.statusCode!, connection: response.headers.connection, body, exit: await api.exited };
 };
 
-const expectAnsweredAndExited = (outcome: Outcome, api: RunningApi): void => {
+const expectAnsweredAndExited = (outcome: Outcome, api: MainProcess): void => {
   expect(outcome.status, api.output()).to.equal(200);
   expect(outcome.connection, 'the answer closes its connection').to.equal('close');
   expect(outcome.body, api.output()).to.deep.equal({ data: { uploadEducatorAccounts: { batch: { fileName: 'slow.csv', status: 'QUEUED' }, userErrors: [] } } });
   expect(outcome.exit, api.output()).to.equal(0);
 };
 
-const IT = 'when SIGTERM arrives while an upload is still arriving, then an idle keep-alive connection is closed at once, new connections are refused, the upload is answered QUEUED and kept, and the process exits 0';
+const IT =
+  'when SIGTERM arrives while an upload is still arriving, then an idle keep-alive connection is closed at once, new connections are refused, ' +
+  'the upload is answered QUEUED and kept, and the process exits 0';
 
 describe('The API process asked to stop (SIGTERM) mid-upload [SQLite, real processes]', () => {
   let folder: string;
@@ -123,30 +121,10 @@ describe('The API process asked to stop (SIGTERM) mid-upload [SQLite, real proce
     rmSync(folder, { recursive: true, force: true });
   });
 
-  /** `node dist/src/main.js` on a SQLite file of its own, once it listens. */
-  const startMain = async (file: string, env: Record<string, string> = {}): Promise<RunningApi> => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [resolve(__dirname, '../../../src/main.js')], {
-      env: { ...process.env, PORT: String(port), DATABASE_URL: `sqlite:${file}`, MAIL_OUTBOX_DIR: join(folder, 'outbox'), TMPDIR: folder, WORKER: 'off', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
-    child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
-    child.stderr!.on('data', (data: Buffer) => output.push(data.toString()));
-    const api: RunningApi = {
-      url: `http://127.0.0.1:${port}`,
-      child,
-      exited: new Promise((done) => child.once('exit', (code, signal) => done(signal ?? code))),
-      output: () => output.join(''),
-    };
-    await waitFor('GraphQL to be ready', async () => (api.output().includes('GraphQL ready') ? true : undefined), 30_000, 25);
-    return api;
-  };
-
   it(IT, async function () {
     this.timeout(60_000);
     const file = join(folder, 'educators.sqlite');
-    const api = await startMain(file);
+    const api = await startMainOnSqlite(folder, file);
     try {
       expectAnsweredAndExited(await uploadAcrossSigterm(api), api);
     } finally {
@@ -154,7 +132,9 @@ describe('The API process asked to stop (SIGTERM) mid-upload [SQLite, real proce
     }
     const database = new Database(file, { readonly: true });
     try {
-      expect(database.prepare("SELECT status, total_rows AS rows FROM upload_batch WHERE file_name = 'slow.csv'").all()).to.deep.equal([{ status: 'QUEUED', rows: 200 }]);
+      expect(database.prepare("SELECT status, total_rows AS rows FROM upload_batch WHERE file_name = 'slow.csv'").all()).to.deep.equal([
+        { status: 'QUEUED', rows: 200 },
+      ]);
     } finally {
       database.close();
     }
@@ -162,7 +142,7 @@ describe('The API process asked to stop (SIGTERM) mid-upload [SQLite, real proce
 
   it('when a request in flight outlasts SHUTDOWN_GRACE_SECONDS, then its connection is cut and the process exits 0 all the same', async function () {
     this.timeout(60_000);
-    const api = await startMain(join(folder, 'educators.sqlite'), { SHUTDOWN_GRACE_SECONDS: '1' });
+    const api = await startMainOnSqlite(folder, join(folder, 'educators.sqlite'), { SHUTDOWN_GRACE_SECONDS: '1' });
     try {
       const { token, siteId } = await signedInSiteAdmin(api.url);
       const upload = await startSlowUpload(api.url, token, siteId);
@@ -196,9 +176,11 @@ describeAgainstMariaDb('The API process asked to stop (SIGTERM) mid-upload', () 
   it(IT, async function () {
     this.timeout(60_000);
     const started = await environment.startApi();
-    const api: RunningApi = { ...started, output: () => started.output.join('') };
+    const api: MainProcess = { ...started, output: () => started.output.join('') };
     expectAnsweredAndExited(await uploadAcrossSigterm(api), api);
-    const batches = await environment.rows<{ status: string; rows: number }>("SELECT status, total_rows AS `rows` FROM upload_batch WHERE file_name = 'slow.csv'");
+    const batches = await environment.rows<{ status: string; rows: number }>(
+      "SELECT status, total_rows AS `rows` FROM upload_batch WHERE file_name = 'slow.csv'",
+    );
     expect(batches.map((batch) => ({ status: batch.status, rows: Number(batch.rows) }))).to.deep.equal([{ status: 'QUEUED', rows: 200 }]);
   });
 });

@@ -19,7 +19,7 @@ describeOnEachDatabase('Liveness and readiness (/healthz, /readyz)', (database) 
       await server.close();
     });
 
-    it("when the service's tables are dropped, then /readyz answers 503 on the next call while /healthz still answers 200, and 200 again once they are migrated back", async () => {
+    it("when the service's tables are dropped, then /readyz answers 503 on the next call (/healthz 200), and 200 once migrated back", async () => {
       expect(await probe(server, '/readyz')).to.deep.equal({ status: 200, body: { ready: true, database: true, migrations: true, worker: 'off' } });
 
       await dropEverything(server.application);

@@ -436,6 +436,9 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(JSON.parse(answer.text)).to.deep.equal({ ready: true, database: true, migrations: true, worker: 'off' });
       },
     },
+    'HTTP.GET /metrics/the metrics, with a sign-in token rather than METRICS_TOKEN': {
+      send: (cell) => download(server, '/metrics', token[cell.actor]),
+    },
     'HTTP.GET /templates/educator-accounts.csv/the template file': {
       send: (cell) => download(server, '/templates/educator-accounts.csv', token[cell.actor]),
       allowed(answer) {
@@ -466,7 +469,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
 
   before(async function () {
     this.timeout(120_000);
-    server = await startTestServer(database);
+    server = await startTestServer(database, { metricsToken: 'the-metrics-token-of-the-matrix' });
     const demoSites = await siteIdsByName(server);
     site.partnerHigh = { id: demoSites[PARTNER_HIGH], name: PARTNER_HIGH };
     site.middleSchool = { id: demoSites[MIDDLE_SCHOOL], name: MIDDLE_SCHOOL };
