@@ -3,6 +3,8 @@ import { BatchAttemptFailed } from './application/process-upload-batch';
 import type { Application } from './composition-root';
 
 export interface BackgroundWork {
+  /** True until it is stopped or one of its loops ended. */
+  alive(): boolean;
   /** Ends the loops: pauses are cut short and a batch in progress stops after its current chunk. */
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
       });
       return 1;
     });
+  let ended = false;
   const loops = [
     loop('Upload processing', processUploads, POLL_MS, batchQueued),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
@@ -56,12 +59,20 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     loop('Idempotency key pruning', () => application.idempotencyKeys.prune(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
     loop('Expired session cleanup', () => application.browserSessions.removeExpired(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
-  return {
+  // Each loop catches its step's failures, so one that ends anyway (a bug) ends this process's background work.
+  const end = (): void => {
+    ended = true;
+  };
+  void Promise.race(loops).then(end, end);
+  const work: BackgroundWork = {
+    alive: () => !ended && !stopping.signal.aborted,
     stop: async () => {
       stopping.abort();
       await Promise.all(loops);
     },
   };
+  application.readiness.watch(work);
+  return work;
 };
 
 /** A pause that a signal cuts short; a signal that comes while nobody sleeps ends the next pause at once. */

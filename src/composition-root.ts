@@ -54,6 +54,10 @@ import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeor
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
 import { sha256Fingerprint } from './infrastructure/digest/sha256-fingerprint';
+import { Readiness } from './infrastructure/health/readiness';
+import { ServiceMetrics } from './infrastructure/metrics/service-metrics';
+import { metricsRoute } from './infrastructure/http/metrics-route';
+import express from 'express';
 
 export interface Application {
   config: Config;
@@ -75,6 +79,11 @@ export interface Application {
   throttle: TypeOrmAttemptThrottle;
   idempotencyKeys: TypeOrmIdempotencyKeys;
   browserSessions: BrowserSessions;
+  /** What `/readyz` checks; the background loops register themselves with it. */
+  readiness: Readiness;
+  metrics: ServiceMetrics;
+  /** What the separate METRICS_PORT server runs for each request: `/metrics` alone. */
+  handleMetricsRequest: RequestListener;
   close(): Promise<void>;
 }
 
@@ -97,6 +106,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   if (dialectOf(dataSource) === 'sqlite') serializeSqliteAccess(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
 
+  const metrics = new ServiceMetrics(dataSource, clock, log);
   const statementBatches = new StatementBatchPool(dataSource);
   const reads = readRowsInGroups(dataSource, statementBatches);
   const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager, reads);
@@ -111,7 +121,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const allowances = new TypeOrmInvitationAllowances(dataSource);
-  const uploads = await TypeOrmUploadBatchStore.open(dataSource, config.maxRowBytes).catch(async (error: unknown) => {
+  const uploads = await TypeOrmUploadBatchStore.open(dataSource, config.maxRowBytes, metrics).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
   });
@@ -120,7 +130,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const browserSessions = new TypeOrmBrowserSessions(dataSource);
   const sessionLifetime = { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 };
   const identifyActor = new IdentifyActor(tokens, accounts, browserSessions, sessionLifetime, clock);
-  const signIn = new SignIn(accounts, passwords, tokens, throttle, clock);
+  const signIn = new SignIn(accounts, passwords, tokens, throttle, clock, metrics);
   const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
@@ -166,8 +176,13 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const schema = await buildGraphQLSchema(resolvers);
   const uploadLogChanges = new PolledUploadLogChanges(dataSource, log);
   const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => clock.now().getTime());
+  const readiness = new Readiness(dataSource, config.worker);
   const { handleRequest, routes, apollo } = await createHttpApp({
     config,
+    readiness,
+    metrics,
+    // With METRICS_PORT, the metrics are served there, and only there.
+    metricsAccess: config.metricsPort || !config.metricsToken ? 'off' : { token: config.metricsToken },
     uploadLogVersions: accounts,
     followUploadLog,
     schema,
@@ -210,6 +225,9 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     throttle,
     idempotencyKeys,
     browserSessions,
+    readiness,
+    metrics,
+    handleMetricsRequest: express().disable('x-powered-by').use(metricsRoute(metrics, config.metricsToken ? { token: config.metricsToken } : 'open')),
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

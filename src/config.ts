@@ -38,6 +38,12 @@ export interface Config {
   sessionMaxHours: number;
   /** Where people reach the page, without a trailing slash: links in emails, and `Secure` cookies when https. */
   publicUrl: string;
+  /** How long SIGTERM waits for the requests in flight before cutting their connections. */
+  shutdownGraceSeconds: number;
+  /** Turns `/metrics` on, for requests bearing it (`Authorization: Bearer …`). */
+  metricsToken: string | undefined;
+  /** Serves `/metrics` on this port instead of the service's own. */
+  metricsPort: number | undefined;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -154,5 +160,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30),
     sessionMaxHours: integer(env, 'SESSION_MAX_HOURS', 12),
     publicUrl: publicUrlOf(env.PUBLIC_URL || `http://localhost:${port}`),
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsPort: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 65535) : undefined,
   };
 };

@@ -8,6 +8,7 @@ import { superviseApiProcesses } from './api-processes';
 import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
 import { createHttpServer } from './infrastructure/http/http-server';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
+import { gracefulClose } from './infrastructure/http/graceful-close';
 
 /** Start-up work done once, before any API process serves (buildApplication has migrated the database). */
 const prepareDatabase = async ({ config, dataSource, passwords, clock }: Application): Promise<void> => {
@@ -35,12 +36,15 @@ const listen = (handleRequest: RequestListener, config: Config): Promise<Server>
 const serve = async (application: Application): Promise<void> => {
   const { config } = application;
   const server = await listen(application.handleRequest, config);
+  const closing = gracefulClose(server);
+  const metricsServer = config.metricsPort ? gracefulClose(await listen(application.handleMetricsRequest, { ...config, port: config.metricsPort })) : null;
   const background = config.worker ? startBackgroundWork(application) : null;
   const withWorker = config.worker ? ' (with the upload worker)' : '';
   // Under a cluster primary, the primary says once that GraphQL is ready.
   console.log(cluster.isWorker ? `API process ${process.pid} listening${withWorker}` : `GraphQL ready at http://localhost:${config.port}/graphql${withWorker}`);
   stopOnSignal(async () => {
-    server.close();
+    // The requests in flight still need the database and, for an upload, the worker's wake-up: those stop after.
+    await Promise.all([closing.close(config.shutdownGraceSeconds * 1000), metricsServer?.close(config.shutdownGraceSeconds * 1000)]);
     await background?.stop();
     await application.close();
   });

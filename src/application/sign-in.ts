@@ -6,6 +6,7 @@ import type { AttemptThrottle } from './ports/attempt-throttle';
 import type { Clock } from './ports/clock';
 import type { PasswordHasher } from './ports/password-hasher';
 import type { TokenIssuer } from './ports/token-issuer';
+import type { SignInMetrics, SignInRefusal } from './ports/metrics';
 
 export interface SignInRequest {
   username: string;
@@ -17,8 +18,10 @@ export type SignInOutcome = { token: string; account: EducatorAccount; userError
 
 export type CredentialCheck = { account: EducatorAccount; userErrors: [] } | { account: null; userErrors: DomainError[] };
 
-const invalidCredentials = refusal('INVALID_CREDENTIALS', 'That email and password do not match an active account.');
-const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait a few minutes and try again, or ask your administrator.');
+const REFUSALS: Record<SignInRefusal, DomainError> = {
+  INVALID_CREDENTIALS: refusal('INVALID_CREDENTIALS', 'That email and password do not match an active account.'),
+  TOO_MANY_ATTEMPTS: refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait a few minutes and try again, or ask your administrator.'),
+};
 
 export class SignIn {
   constructor(
@@ -27,6 +30,7 @@ export class SignIn {
     private readonly tokens: TokenIssuer,
     private readonly throttle: AttemptThrottle,
     private readonly clock: Clock,
+    private readonly metrics: SignInMetrics,
   ) {}
 
   async execute(request: SignInRequest): Promise<SignInOutcome> {
@@ -39,14 +43,19 @@ export class SignIn {
     const now = this.clock.now();
     const attempt = { action: 'sign-in' as const, account: EmailAddress.normalize(request.username), address: request.clientAddress };
     // Counted before the password is checked, so that concurrent guesses cannot all be checked before any is counted.
-    if (!(await this.throttle.reserve(attempt, now))) return { account: null, userErrors: [tooManyAttempts] };
+    if (!(await this.throttle.reserve(attempt, now))) return this.refused('TOO_MANY_ATTEMPTS');
 
     const account = await this.accounts.findByEmail(attempt.account);
     // Unknown users, unregistered accounts and wrong passwords must look identical, in answer and in time.
     const passwordHash = account?.status(now) === 'ACTIVE' ? account.passwordHash : null;
     const verified = passwordHash ? await this.passwords.verify(passwordHash, request.password) : await this.passwords.verifyNothing(request.password).then(() => false);
-    if (!account || !verified) return { account: null, userErrors: [invalidCredentials] };
+    if (!account || !verified) return this.refused('INVALID_CREDENTIALS');
     await this.throttle.succeeded(attempt);
     return { account, userErrors: [] };
+  }
+
+  private refused(code: SignInRefusal): CredentialCheck {
+    this.metrics.signInRefused(code);
+    return { account: null, userErrors: [REFUSALS[code]] };
   }
 }

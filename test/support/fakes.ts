@@ -1,3 +1,4 @@
+import type { SignInMetrics, SignInRefusal } from '../../src/application/ports/metrics';
 import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
 import { queuedInvitation, type QueuedEmail } from '../../src/domain/educator/invitation';
@@ -364,3 +365,12 @@ export const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> =
   }
   throw new Error('Expected the promise to reject, but it resolved');
 };
+
+/** Remembers every sign-in refusal it was told of, in order. */
+export class RecordingSignInMetrics implements SignInMetrics {
+  readonly refusals: SignInRefusal[] = [];
+
+  signInRefused(code: SignInRefusal): void {
+    this.refusals.push(code);
+  }
+}

@@ -38,7 +38,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-const dropEverything = async (application: Application): Promise<void> => {
+/** Drops every table of the service, the migrations table included. */
+export const dropEverything = async (application: Application): Promise<void> => {
   const runner = application.dataSource.createQueryRunner();
   try {
     for (const record of ALL_RECORDS) await runner.dropTable(application.dataSource.getMetadata(record).tableName, true);

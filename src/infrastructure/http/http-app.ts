@@ -19,6 +19,11 @@ import { graphqlEndpoint } from './graphql-endpoint';
 import { liveUpdatesEndpoint } from './live-updates-endpoint';
 import { pageRoutes } from './page-routes';
 import { credentialsOf, sessionCookieJar } from './session-cookie';
+import { readinessRoute } from './readiness-route';
+import type { Readiness } from '../health/readiness';
+import { metricsRoute, type MetricsAccess } from './metrics-route';
+import { metricsPlugin } from '../graphql/metrics-plugin';
+import type { ServiceMetrics } from '../metrics/service-metrics';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
@@ -34,6 +39,10 @@ export interface HttpDependencies {
   followUploadLog: FollowUploadLog;
   /** The folder Vite builds the page into (web/dist). */
   webDist: string;
+  readiness: Readiness;
+  metrics: ServiceMetrics;
+  /** Who `/metrics` answers on this server's port. */
+  metricsAccess: MetricsAccess;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
@@ -73,6 +82,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
+      metricsPlugin(deps.metrics),
       // Its willResolveField made Apollo wrap every field's resolver, for nothing but the `no-store` header set below.
       ApolloServerPluginCacheControlDisabled(),
       deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -126,6 +136,8 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   routes.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });
+  routes.use(readinessRoute(deps.readiness));
+  routes.use(metricsRoute(deps.metrics, deps.metricsAccess));
   if (deps.routes) routes.use(deps.routes);
   if (!deps.config.production) routes.use(graphiqlRoutes());
   // Last: any GET that no route above answered, outside the API's paths, is a page route of the single-page app.

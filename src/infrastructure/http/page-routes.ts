@@ -14,7 +14,7 @@ export const setHtmlHeaders = (response: Response, csp = PAGE_CSP): void => {
 };
 
 /** First path segments that belong to the API (or to files): an unknown path under them is a 404, never the page. */
-const NOT_PAGES = new Set(['graphql', 'healthz', 'templates', 'upload-batches', 'graphiql', 'assets']);
+const NOT_PAGES = new Set(['graphql', 'healthz', 'readyz', 'metrics', 'templates', 'upload-batches', 'graphiql', 'assets']);
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 

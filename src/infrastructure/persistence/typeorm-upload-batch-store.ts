@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { INVITATION_SUBJECT, queuedMessage, type EmailMessage } from '../../domain/educator/invitation';
 import { registrationDeadlineFor } from '../../domain/educator/educator-account';
@@ -27,6 +28,7 @@ import { asText, largestFailureBytes, multiRowInserts, PACKET_OVERHEAD_BYTES, qu
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
 import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-unit-of-work';
 import { claimKey } from './typeorm-idempotency-keys';
+import type { ChunkMetrics } from '../metrics/service-metrics';
 
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
@@ -249,6 +251,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
   private constructor(
     private readonly dataSource: DataSource,
     private readonly statementBytes: number,
+    private readonly metrics: ChunkMetrics,
   ) {
     this.storedChunkBytes = Math.min(STORED_CHUNK_BYTES, statementBytes);
   }
@@ -257,8 +260,8 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
    * Reads the server's max_allowed_packet once (MySQL), for sizing every statement by bytes, and refuses to start when
    * it cannot hold the largest failed row a file within `maxRowBytes` may have.
    */
-  static async open(dataSource: DataSource, maxRowBytes: number): Promise<TypeOrmUploadBatchStore> {
-    if (dialectOf(dataSource) !== 'mysql') return new TypeOrmUploadBatchStore(dataSource, Number.POSITIVE_INFINITY);
+  static async open(dataSource: DataSource, maxRowBytes: number, metrics: ChunkMetrics): Promise<TypeOrmUploadBatchStore> {
+    if (dialectOf(dataSource) !== 'mysql') return new TypeOrmUploadBatchStore(dataSource, Number.POSITIVE_INFINITY, metrics);
     const [row]: Row[] = await dataSource.query('SELECT @@max_allowed_packet AS packet');
     const statementBytes = Number(row.packet) - PACKET_OVERHEAD_BYTES;
     const needed = largestFailureBytes(maxRowBytes);
@@ -268,7 +271,7 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
           `${needed + PACKET_OVERHEAD_BYTES}. Raise max_allowed_packet to at least that, or lower MAX_ROW_BYTES.`,
       );
     }
-    return new TypeOrmUploadBatchStore(dataSource, statementBytes);
+    return new TypeOrmUploadBatchStore(dataSource, statementBytes, metrics);
   }
 
   private get mysql(): boolean {
@@ -508,11 +511,17 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
 
   /** A chunk that still meets deadlocks or lock timeouts after a few tries is left for the batch's next attempt. */
   async commitChunk(writes: ChunkWrites): Promise<ChunkCommit> {
+    const started = performance.now();
+    let result: ChunkCommit | 'error' = 'error';
     try {
-      return await retryTransient(() => this.writeChunk(writes));
+      result = await retryTransient(() => this.writeChunk(writes));
+      return result;
     } catch (error) {
-      if (isTransientDatabaseError(error)) return 'contended';
-      throw error;
+      if (!isTransientDatabaseError(error)) throw error;
+      result = 'contended';
+      return result;
+    } finally {
+      this.metrics.chunkCommitted(result, (performance.now() - started) / 1000, writes);
     }
   }
 

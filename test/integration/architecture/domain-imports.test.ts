@@ -24,6 +24,7 @@ const FRAMEWORKS = [
   'csv-parser',
   'csv-parse',
   'reflect-metadata',
+  'prom-client',
 ];
 const NODE_IO = ['fs', 'path', 'http', 'https', 'crypto', 'net', 'os', 'child_process', 'stream', 'worker_threads'];
 

@@ -533,6 +533,16 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(JSON.parse(answer.text)).to.deep.equal({ ok: true });
       },
     },
+    'HTTP.GET /readyz': {
+      send: (cell) => download(server, '/readyz', token[cell.actor]),
+      public(answer) {
+        expect(answer.status).to.equal(200);
+        expect(JSON.parse(answer.text)).to.deep.equal({ ready: true, database: true, migrations: true, worker: 'off' });
+      },
+    },
+    'HTTP.GET /metrics/the metrics, with a sign-in token rather than METRICS_TOKEN': {
+      send: (cell) => download(server, '/metrics', token[cell.actor]),
+    },
     'HTTP.GET /templates/educator-accounts.csv/the template file': {
       send: (cell) => download(server, '/templates/educator-accounts.csv', credentialOf(cell)),
       allowed(answer) {
@@ -563,7 +573,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
 
   before(async function () {
     this.timeout(120_000);
-    server = await startTestServer(database, {}, { webDist: web.dir });
+    server = await startTestServer(database, { metricsToken: 'the-metrics-token-of-the-matrix' }, { webDist: web.dir });
     const demoSites = await siteIdsByName(server);
     site.partnerHigh = { id: demoSites[PARTNER_HIGH], name: PARTNER_HIGH };
     site.middleSchool = { id: demoSites[MIDDLE_SCHOOL], name: MIDDLE_SCHOOL };

@@ -204,6 +204,22 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
     'GET /assets/*file': { access: 'public' },
     'GET /graphiql': { access: 'public' },
     'GET /graphiql/static/*file': { access: 'public' },
+    'GET /readyz': { access: 'public' },
+    // Guarded by METRICS_TOKEN, not by who signed in: no sign-in token opens it (and without METRICS_TOKEN it is a 404).
+    'GET /metrics': {
+      access: 'guarded',
+      scoped: false,
+      cases: {
+        'the metrics, with a sign-in token rather than METRICS_TOKEN': {
+          anonymous: '401',
+          educator: '401',
+          counselor: '401',
+          siteAdmin: '401',
+          districtAdmin: '401',
+          otherDistrictAdmin: '401',
+        },
+      },
+    },
     'GET /templates/educator-accounts.csv': {
       access: 'guarded',
       scoped: false,

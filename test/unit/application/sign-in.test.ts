@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { SignIn, type SignInRequest } from '../../../src/application/sign-in';
 import { anEducator } from '../../support/builders';
-import { FakePasswordHasher, FakeTokenIssuer, FixedClock, InMemoryAttemptThrottle, InMemoryEducatorAccountRepository } from '../../support/fakes';
+import {
+  FakePasswordHasher,
+  FakeTokenIssuer,
+  FixedClock,
+  InMemoryAttemptThrottle,
+  InMemoryEducatorAccountRepository,
+  RecordingSignInMetrics,
+} from '../../support/fakes';
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -11,6 +18,7 @@ describe('SignIn', () => {
   let throttle: InMemoryAttemptThrottle;
   let clock: FixedClock;
   let signIn: SignIn;
+  let metrics: RecordingSignInMetrics;
   let activeId: number;
 
   const request = (overrides: Partial<SignInRequest> = {}): SignInRequest => ({
@@ -25,7 +33,8 @@ describe('SignIn', () => {
     passwords = new FakePasswordHasher();
     throttle = new InMemoryAttemptThrottle(5, 20);
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
-    signIn = new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock);
+    metrics = new RecordingSignInMetrics();
+    signIn = new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, metrics);
     const saved = await accounts.save(anEducator().withEmail('Ana.Lopez@example.org').createdAt(clock.now()).registered(await passwords.hash(PASSWORD)).build());
     activeId = saved.ok ? saved.value : -1;
     await accounts.save(anEducator().withEmail('pending@example.org').createdAt(clock.now()).pending().build());
@@ -37,6 +46,7 @@ describe('SignIn', () => {
     expect(outcome.userErrors).to.deep.equal([]);
     expect(outcome.token).to.equal(`token-for-${activeId}`);
     expect(outcome.account?.id).to.equal(activeId);
+    expect(metrics.refusals).to.deep.equal([]);
   });
 
   it('when the password is wrong or the user unknown, then the answers are identical INVALID_CREDENTIALS', async () => {
@@ -73,6 +83,7 @@ describe('SignIn', () => {
     expect(codes).to.deep.equal(Array(5).fill('INVALID_CREDENTIALS'));
     expect(outcome.token).to.equal(null);
     expect(outcome.userErrors.map((error) => error.code)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
+    expect(metrics.refusals, 'each refusal is counted by its code').to.deep.equal([...Array(5).fill('INVALID_CREDENTIALS'), 'TOO_MANY_ATTEMPTS']);
   });
 
   it('when an address fails against twenty different usernames, then a valid account from that address is refused with TOO_MANY_ATTEMPTS', async () => {
