@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 
 /** Proxies that may name the client in X-Forwarded-For: the nearest `hops` of them, or those at these networks (CIDR). */
 export type TrustedProxies = { hops: number } | { networks: string[] };
@@ -26,6 +28,8 @@ export interface Config {
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
   apiProcesses: number;
+  /** Holds a private folder per API process where arriving files are buffered; only this user may open it. */
+  uploadTempDir: string;
 }
 
 export const DEMO_PASSWORD = 'demo-password-change-me';
@@ -93,5 +97,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     uploadChunkRows: integer(env, 'UPLOAD_CHUNK_ROWS', 1000),
     maxQueuedBatchesPerSite: integer(env, 'MAX_QUEUED_BATCHES_PER_SITE', 10),
     apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
+    // Per user: a folder of another user's service under the same name could not be opened.
+    uploadTempDir: env.UPLOAD_TEMP_DIR || join(tmpdir(), `educator-uploads-${process.getuid?.() ?? userInfo().username}`),
   };
 };
