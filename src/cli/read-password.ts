@@ -22,11 +22,12 @@ const askWithoutEcho = (input: NodeJS.ReadStream, output: NodeJS.WriteStream, qu
         else if (character >= ' ') typed.push(character);
       }
     };
-    output.write(question);
-    input.setEncoding('utf8');
+    // Raw before the question shows: whatever is typed once it shows is never echoed.
     input.setRawMode(true);
+    input.setEncoding('utf8');
     input.on('data', onData);
     input.resume();
+    output.write(question);
   });
 
 const readAll = async (input: NodeJS.ReadStream): Promise<string> => {
