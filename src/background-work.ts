@@ -41,6 +41,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     // A bounded batch at a time, straight again while there are more, so no one statement holds the table for long.
     loop('Throttle counter pruning', () => application.throttle.pruneExpired(application.clock.now()), CLEANUP_EVERY_MS),
     loop('Idempotency key pruning', () => application.idempotencyKeys.prune(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
+    loop('Expired session cleanup', () => application.browserSessions.removeExpired(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
   return {
     stop: async () => {

@@ -16,23 +16,30 @@ import { ReadUploadLog } from './application/read-upload-log';
 import { UploadEducatorAccounts } from './application/upload-educator-accounts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { SignIn } from './application/sign-in';
+import { StartBrowserSession } from './application/start-browser-session';
+import { EndBrowserSession } from './application/end-browser-session';
+import type { BrowserSessions } from './application/ports/browser-sessions';
 import type { Clock } from './application/ports/clock';
 import { Argon2PasswordHasher } from './infrastructure/auth/argon2-password-hasher';
 import { HmacRegistrationCodes } from './infrastructure/auth/hmac-registration-codes';
 import { JwtTokenIssuer } from './infrastructure/auth/jwt-token-issuer';
 import { PublicIds } from './infrastructure/auth/public-ids';
 import { SystemClock } from './infrastructure/clock/system-clock';
+import { CryptoRandomSource } from './infrastructure/random/crypto-random-source';
 import type { RequestContext } from './infrastructure/graphql/context';
 import { createLoaders } from './infrastructure/graphql/loaders';
 import { AccountResolver } from './infrastructure/graphql/resolvers/account.resolver';
 import { SchoolSiteResolver } from './infrastructure/graphql/resolvers/school-site.resolver';
+import { SessionResolver } from './infrastructure/graphql/resolvers/session.resolver';
 import { UploadResolver } from './infrastructure/graphql/resolvers/upload.resolver';
 import { readTemplateCsv } from './infrastructure/csv/template-csv-reader';
 import { downloadRoutes } from './infrastructure/http/download-routes';
 import { TypeOrmUploadBatchStore } from './infrastructure/persistence/typeorm-upload-batch-store';
 import { buildGraphQLSchema } from './infrastructure/graphql/schema';
 import { createHttpApp } from './infrastructure/http/http-app';
+import { PublicPageLinks } from './infrastructure/http/public-page-links';
 import { createLog, type Log } from './infrastructure/logging';
 import { FileMailDelivery, OutboxDispatcher, SmtpMailDelivery } from './infrastructure/mail/outbox-dispatcher';
 import { createDataSource, dialectOf, StatementBatchPool } from './infrastructure/persistence/data-source';
@@ -40,7 +47,9 @@ import { readRowsInGroups } from './infrastructure/persistence/grouped-reads';
 import { PolledUploadLogChanges } from './infrastructure/persistence/polled-upload-log-changes';
 import { serializeSqliteAccess } from './infrastructure/persistence/sqlite-serialization';
 import { ACCOUNT_LIMIT, TypeOrmAttemptThrottle } from './infrastructure/persistence/typeorm-attempt-throttle';
+import { TypeOrmBrowserSessions } from './infrastructure/persistence/typeorm-browser-sessions';
 import { TypeOrmEducatorAccountRepository } from './infrastructure/persistence/typeorm-educator-account-repository';
+import { TypeOrmInvitationAllowances } from './infrastructure/persistence/typeorm-invitation-allowances';
 import { TypeOrmSchoolSiteRepository } from './infrastructure/persistence/typeorm-school-site-repository';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 import { TypeOrmIdempotencyKeys } from './infrastructure/persistence/typeorm-idempotency-keys';
@@ -65,6 +74,7 @@ export interface Application {
   uploads: TypeOrmUploadBatchStore;
   throttle: TypeOrmAttemptThrottle;
   idempotencyKeys: TypeOrmIdempotencyKeys;
+  browserSessions: BrowserSessions;
   close(): Promise<void>;
 }
 
@@ -72,7 +82,11 @@ export interface Overrides {
   clock?: Clock;
   log?: Log;
   passwords?: Argon2PasswordHasher;
+  /** The folder of the built page; `web/dist` of the project unless a test serves another. */
+  webDist?: string;
 }
+
+const PROJECT_WEB_DIST = join(__dirname, '..', '..', 'web', 'dist');
 
 /** Wires everything by hand: no container, so every dependency can be followed by name. */
 export const buildApplication = async (config: Config, overrides: Overrides = {}): Promise<Application> => {
@@ -96,18 +110,23 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     address: { burst: config.addressFailureBurst, refillMs: config.addressFailureRefillSeconds * 1000 },
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
+  const allowances = new TypeOrmInvitationAllowances(dataSource);
   const uploads = new TypeOrmUploadBatchStore(dataSource);
   const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploads);
-  const identifyActor = new IdentifyActor(tokens, accounts, clock);
+  const browserSessions = new TypeOrmBrowserSessions(dataSource);
+  const sessionLifetime = { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 };
+  const identifyActor = new IdentifyActor(tokens, accounts, browserSessions, sessionLifetime, clock);
+  const signIn = new SignIn(accounts, passwords, tokens, throttle, clock);
+  const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
   const resolvers = new Map<Function, object>([
     [
       AccountResolver,
       new AccountResolver(
-        new SignIn(accounts, passwords, tokens, throttle, clock),
-        new CreateEducatorAccount(sites, unitOfWork, clock, sha256Fingerprint),
+        signIn,
+        new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -115,13 +134,23 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
     [
+      SessionResolver,
+      new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock),
+    ],
+    [
       UploadResolver,
       new UploadResolver(
         new UploadEducatorAccounts(
           sites,
           uploads,
           readTemplateCsv,
-          { ...csvLimits, maxUploadBytes: config.maxUploadBytes, maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite },
+          {
+            ...csvLimits,
+            maxUploadBytes: config.maxUploadBytes,
+            maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite,
+            maxRowsPerAdminPerDay: config.maxBulkRowsPerAdminPerDay,
+          },
+          allowances,
           clock,
           idempotencyKeys,
           sha256Fingerprint,
@@ -144,6 +173,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     createLoaders: () => createLoaders(sites, accounts, dataSource, clock),
     log,
     routes: downloadRoutes(identifyActor, uploadLog, publicIds, log),
+    webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
   const uploadWorker = new ProcessUploadBatch(
     uploads,
@@ -151,10 +181,12 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     accounts,
     readTemplateCsv,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
+    links,
     clock,
+    new CryptoRandomSource(),
   );
   const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
-  const outbox = new OutboxDispatcher(dataSource, delivery, codes, clock, log);
+  const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log);
 
   return {
     config,
@@ -173,6 +205,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     uploads,
     throttle,
     idempotencyKeys,
+    browserSessions,
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

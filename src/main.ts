@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { buildApplication, type Application } from './composition-root';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
 import { superviseApiProcesses } from './api-processes';
 import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
+import { createHttpServer } from './infrastructure/http/http-server';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
 
 /** Start-up work done once, before any API process serves (buildApplication has migrated the database). */
@@ -21,11 +22,11 @@ const prepareDatabase = async ({ config, dataSource, passwords, clock }: Applica
 };
 
 /** Resolves once listening; a failed listen (the port in use) rejects. */
-const listen = (handleRequest: RequestListener, port: number): Promise<Server> =>
+const listen = (handleRequest: RequestListener, config: Config): Promise<Server> =>
   new Promise((listening, failed) => {
-    const server = createServer(handleRequest);
+    const server = createHttpServer(handleRequest, config);
     server.once('error', failed);
-    server.listen(port, () => {
+    server.listen(config.port, () => {
       server.off('error', failed);
       listening(server);
     });
@@ -33,7 +34,7 @@ const listen = (handleRequest: RequestListener, port: number): Promise<Server> =
 
 const serve = async (application: Application): Promise<void> => {
   const { config } = application;
-  const server = await listen(application.handleRequest, config.port);
+  const server = await listen(application.handleRequest, config);
   const background = config.worker ? startBackgroundWork(application) : null;
   const withWorker = config.worker ? ' (with the upload worker)' : '';
   // Under a cluster primary, the primary says once that GraphQL is ready.

@@ -1,4 +1,5 @@
 import { EducatorAccount } from '../domain/educator/educator-account';
+import { HOUR_MS, singleCreationLimitReached, type InvitationLimit } from '../domain/educator/invitation-allowance';
 import { decideAccountCreation } from '../domain/role/account-creation-policy';
 import type { RoleCode } from '../domain/role/role';
 import { siteAdminRecommendation, type Warning } from '../domain/school/site-admin-recommendation';
@@ -10,6 +11,7 @@ import { SINGLE_CREATION_AGREEMENT_VERSION } from './agreements';
 import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
 import type { Clock } from './ports/clock';
 import type { KeyedResult, StartFingerprint } from './ports/idempotency-keys';
+import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { AccountCreation, TransactionalStores, UnitOfWork, WrittenCreation } from './ports/unit-of-work';
 
 export interface CreateEducatorAccountRequest {
@@ -28,15 +30,22 @@ const SITE_OUT_OF_REACH = 'You are not allowed to create accounts for that schoo
 
 export type CreateEducatorAccountOutcome = { account: EducatorAccount | null; warnings: Warning[]; userErrors: DomainError[] };
 
-type Created = { account: EducatorAccount; activeSiteAdmins: number | null };
+/** `earlier`: a retry, answered the account an earlier request with its key created. */
+type Created = { account: EducatorAccount; activeSiteAdmins: number | null; earlier?: boolean };
 
 export class CreateEducatorAccount {
+  private readonly limit: InvitationLimit;
+
   constructor(
     private readonly sites: SchoolSiteRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly allowances: InvitationAllowances,
     private readonly clock: Clock,
     private readonly startFingerprint: StartFingerprint,
-  ) {}
+    invitationsPerAdminPerHour: number,
+  ) {
+    this.limit = { invitations: invitationsPerAdminPerHour, windowMs: HOUR_MS };
+  }
 
   async execute(actor: Actor, request: CreateEducatorAccountRequest): Promise<CreateEducatorAccountOutcome> {
     const knownIds = request.schoolSiteIds.filter((id): id is number => id !== undefined);
@@ -75,9 +84,15 @@ export class CreateEducatorAccount {
       ...(key && { idempotency: keyedRequest(key, this.startFingerprint, 'createEducatorAccount', decisive) }),
     };
 
+    // Counted once nothing else refuses the account; given back if it is refused after all, or a retry answers an earlier one.
+    const allowance = { adminAccountId: actor.accountId, kind: 'single' as const, amount: 1, at: now, limit: this.limit };
+    const taken = await this.allowances.take(allowance);
+    if (!taken.ok) return refused(singleCreationLimitReached(taken.error, now));
+
     // Most emails are new: the account is written straight away, and only an email (or a key) in use is looked at.
     const firstTry = await this.unitOfWork.writeCreation(creation);
     const written = firstTry.ok ? ok(writtenAs(account, firstTry.value)) : await this.createAgain(creation, now);
+    if (!written.ok || written.value.earlier) await this.allowances.giveBack(allowance);
     if (!written.ok) return refused(written.error);
     const warning = siteAdminSite ? siteAdminRecommendation(written.value.activeSiteAdmins ?? 0, siteAdminSite.name) : null;
     return { account: written.value.account, warnings: warning ? [warning] : [], userErrors: [] };
@@ -121,7 +136,7 @@ const answerEarlier = async (
   const account = sameRequest ? await stores.accounts.findById(earlier.accountId!) : null;
   if (!account) return fail(IDEMPOTENCY_KEY_REUSED);
   const siteId = creation.countSiteAdminsOf;
-  return ok({ account, activeSiteAdmins: siteId === null ? null : await stores.accounts.countActiveSiteAdmins(siteId, now) });
+  return ok({ account, activeSiteAdmins: siteId === null ? null : await stores.accounts.countActiveSiteAdmins(siteId, now), earlier: true });
 };
 
 const refused = (error: DomainError): CreateEducatorAccountOutcome => ({ account: null, warnings: [], userErrors: [error] });

@@ -5,9 +5,12 @@ import type { EducatorAccountRepository } from '../domain/educator/educator-acco
 import { addCounts, completionEmail, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
+import { halfSipHash } from '../domain/shared/half-sip-hash';
 import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
+import type { RandomSource } from './ports/random-source';
+import type { PageLinks } from './ports/page-links';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { ClaimedBatch, NewAccountRow, UploadBatchStore } from './ports/upload-batches';
 
@@ -31,7 +34,9 @@ export class ProcessUploadBatch {
     private readonly accounts: EducatorAccountRepository,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly settings: WorkerSettings,
+    private readonly links: PageLinks,
     private readonly clock: Clock,
+    private readonly random: RandomSource,
   ) {}
 
   /** Processes one batch if one is waiting; returns how many batches it finished (0 or 1). */
@@ -67,7 +72,8 @@ export class ProcessUploadBatch {
       site,
       uploader,
       committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
-      firstLineByEmail: new FirstLinesByEmail(batch.totalRows ?? 0),
+      // A key of its own for each batch: what one file's hashes were says nothing about the next one's.
+      firstLineByEmail: new FirstLinesByEmail(halfSipHash(this.random.uint32s(2)), batch.totalRows ?? 0),
       siteAdminRows: 0,
       plannedSiteAdmins: 0,
       // A dry run writes no account, so only looking each email up can tell it which rows would collide.
@@ -121,7 +127,7 @@ export class ProcessUploadBatch {
         if (seen <= batch.recordsProcessed) {
           // Settled before a restart: only remember what duplicate detection and the Site Admin advice need.
           const checked = checkUploadedRow(record, uploader);
-          if (checked.ok) run.firstLineByEmail.remember(checked.value.email.normalized, record.lineNumber);
+          if (checked.ok) run.firstLineByEmail.firstLine(checked.value.email.normalized, record.lineNumber);
           if (checked.ok && checked.value.role.code === 'SITE_ADMIN') run.siteAdminRows += 1;
           continue;
         }
@@ -145,7 +151,7 @@ export class ProcessUploadBatch {
     const now = this.clock.now();
     const warning =
       run.siteAdminRows > 0 ? siteAdminRecommendation((await this.accounts.countActiveSiteAdmins(site.id, now)) + (batch.dryRun ? run.plannedSiteAdmins : 0), site.name) : null;
-    const email = completionEmail(uploaderEmail, batch.fileName, site.name, run.committed, batch.dryRun);
+    const email = completionEmail(uploaderEmail, batch.fileName, site.name, run.committed, batch.dryRun, this.links.uploadBatch(batch.id));
     return this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : []);
   }
 
@@ -168,9 +174,8 @@ export class ProcessUploadBatch {
     const plan: ChunkPlan = { records, creates: [], recreates: [], creating: [], failures, skipped: 0 };
     for (const candidate of candidates) {
       const key = candidate.email.normalized;
-      const firstLine = run.firstLineByEmail.get(key);
-      if (firstLine === undefined) run.firstLineByEmail.remember(key, candidate.lineNumber);
-      if (candidate.role.code === 'SITE_ADMIN') run.siteAdminRows += firstLine === undefined ? 1 : 0;
+      const firstLine = run.firstLineByEmail.firstLine(key, candidate.lineNumber);
+      if (candidate.role.code === 'SITE_ADMIN') run.siteAdminRows += firstLine === candidate.lineNumber ? 1 : 0;
       const account = existing.get(key);
       const outcome = decideRowOutcome(candidate, firstLine, account, run.site.id);
       if (outcome.kind === 'fail') plan.failures.push(outcome.failure);

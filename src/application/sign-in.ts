@@ -15,6 +15,8 @@ export interface SignInRequest {
 
 export type SignInOutcome = { token: string; account: EducatorAccount; userErrors: [] } | { token: null; account: null; userErrors: DomainError[] };
 
+export type CredentialCheck = { account: EducatorAccount; userErrors: [] } | { account: null; userErrors: DomainError[] };
+
 const invalidCredentials = refusal('INVALID_CREDENTIALS', 'That email and password do not match an active account.');
 const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Wait a few minutes and try again, or ask your administrator.');
 
@@ -28,17 +30,23 @@ export class SignIn {
   ) {}
 
   async execute(request: SignInRequest): Promise<SignInOutcome> {
+    const checked = await this.checkCredentials(request);
+    return checked.account ? { ...checked, token: this.tokens.issue(checked.account.id!) } : { ...checked, token: null };
+  }
+
+  /** Every rule of signing in (throttling, one answer for every kind of failure) without a token: browser sessions share them. */
+  async checkCredentials(request: SignInRequest): Promise<CredentialCheck> {
     const now = this.clock.now();
     const attempt = { action: 'sign-in' as const, account: EmailAddress.normalize(request.username), address: request.clientAddress };
     // Counted before the password is checked, so that concurrent guesses cannot all be checked before any is counted.
-    if (!(await this.throttle.reserve(attempt, now))) return { token: null, account: null, userErrors: [tooManyAttempts] };
+    if (!(await this.throttle.reserve(attempt, now))) return { account: null, userErrors: [tooManyAttempts] };
 
     const account = await this.accounts.findByEmail(attempt.account);
     // Unknown users, unregistered accounts and wrong passwords must look identical, in answer and in time.
     const passwordHash = account?.status(now) === 'ACTIVE' ? account.passwordHash : null;
     const verified = passwordHash ? await this.passwords.verify(passwordHash, request.password) : await this.passwords.verifyNothing(request.password).then(() => false);
-    if (!account || !verified) return { token: null, account: null, userErrors: [invalidCredentials] };
+    if (!account || !verified) return { account: null, userErrors: [invalidCredentials] };
     await this.throttle.succeeded(attempt);
-    return { token: this.tokens.issue(account.id!), account, userErrors: [] };
+    return { account, userErrors: [] };
   }
 }

@@ -1,3 +1,4 @@
+import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allowance';
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
@@ -7,6 +8,7 @@ import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
 import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
 import type { Clock } from './ports/clock';
 import type { Fingerprint, IdempotencyKeys, KeyedRequest, StartFingerprint } from './ports/idempotency-keys';
+import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
 import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
 
@@ -23,6 +25,7 @@ export interface UploadRequest {
 export interface UploadLimits extends CsvLimits {
   maxUploadBytes: number;
   maxWaitingBatchesPerSite: number;
+  maxRowsPerAdminPerDay: number;
 }
 
 export type UploadOutcome = { batch: UploadBatchView | null; userErrors: DomainError[] };
@@ -55,6 +58,7 @@ export class UploadEducatorAccounts {
     private readonly batches: UploadBatchStore,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly limits: UploadLimits,
+    private readonly allowances: InvitationAllowances,
     private readonly clock: Clock,
     private readonly keys: IdempotencyKeys,
     private readonly startFingerprint: StartFingerprint,
@@ -94,10 +98,11 @@ export class UploadEducatorAccounts {
       // A rejected file is told by its reason: the reader may give it before the whole file is read.
       const decisive = [site.id, request.fileName, request.dryRun, received.rejection ?? content?.digest()];
       idempotency = key ? keyedRequest(key, this.startFingerprint, 'uploadEducatorAccounts', decisive) : undefined;
-      landed = received.rejection
-        ? await this.batches.markRejected(batchId, received.bytes, received.rejection, this.clock.now(), agreement, idempotency)
+      const rejection = received.rejection ?? (request.dryRun ? null : await this.rowsOverDailyLimit(actor, received.dataRows));
+      landed = rejection
+        ? await this.batches.markRejected(batchId, received.bytes, rejection, this.clock.now(), agreement, idempotency)
         : await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement, idempotency);
-      queued = landed && !received.rejection;
+      queued = landed && !rejection;
     } catch (error) {
       await this.batches.discard(batchId);
       throw error;
@@ -116,6 +121,17 @@ export class UploadEducatorAccounts {
     const sameRequest = earlier?.requestDigest === request.requestDigest && earlier.batchId !== null;
     const batch = sameRequest ? await this.batches.findBatch(earlier.batchId!) : null;
     return batch ? { batch, userErrors: [] } : refused(IDEMPOTENCY_KEY_REUSED);
+  }
+
+  /**
+   * Every row of a readable file may become an invitation: they count against the uploader's rows of the last 24 hours,
+   * the file as a whole or not at all. A dry run sends nothing and counts nothing. Null when the rows fit.
+   */
+  private async rowsOverDailyLimit(actor: Actor, rows: number): Promise<string | null> {
+    const now = this.clock.now();
+    const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
+    const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
+    return taken.ok ? null : bulkRowsLimitReached(rows, taken.error, limit, now);
   }
 
   /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template (and feeds `content`). */

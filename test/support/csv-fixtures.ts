@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+
 /** Builders for uploaded CSV files: the template's rows written the ways Excel and people write them. */
 
 export const TEMPLATE_HEADER = ['First Name', 'Last Name', 'Email', 'User Role'];
@@ -95,3 +97,22 @@ export const manyEducatorsCsv = (count: number, emailDomain = 'bulk.example.org'
   for (let n = 1; n <= count; n += 1) lines.push(`Given${n},Family${n},person${n}@${emailDomain},Educator`);
   return `${lines.join('\r\n')}\r\n`;
 };
+
+export interface SpreadsheetReading {
+  delimiter: ',' | ';' | '\t';
+  /** Whether quotes are honoured; a spreadsheet splitting our lines at another separator meets them mid-cell, as text. */
+  quote: '"' | false;
+}
+
+/** How a downloaded file may be opened: with the list separator of any common locale, quotes honoured or not. */
+export const SPREADSHEET_READINGS: SpreadsheetReading[] = ([',', ';', '\t'] as const).flatMap((delimiter) =>
+  (['"', false] as const).map((quote) => ({ delimiter, quote })),
+);
+
+/** Read as a spreadsheet would: each record's cells, however many. */
+export const readAsSpreadsheet = (text: string, { delimiter, quote }: SpreadsheetReading): Cells[] =>
+  parse(text, { delimiter, quote, bom: true, relax_quotes: true, relax_column_count: true }) as Cells[];
+
+/** The cells a spreadsheet would run as formulas once it trims spaces, invisible characters and a quotation mark from their start. */
+export const formulaCells = (rows: Cells[]): string[] =>
+  rows.flat().filter((cell) => /^[=+\-@＝＋－＠]/.test(cell.replace(/^[\s\u200b-\u200f\u2060\ufeff"]+/, '')));

@@ -5,7 +5,13 @@ import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domai
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
 import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
+import type { AllowanceRequest, InvitationAllowances } from '../../src/application/ports/invitation-allowances';
+import { RecentInvitations, type LimitReached } from '../../src/domain/educator/invitation-allowance';
+import type { BrowserSessions } from '../../src/application/ports/browser-sessions';
+import type { PageLinks } from '../../src/application/ports/page-links';
+import type { BrowserSession } from '../../src/domain/session/browser-session';
 import type { Clock } from '../../src/application/ports/clock';
+import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenIssuer } from '../../src/application/ports/token-issuer';
@@ -13,6 +19,13 @@ import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfW
 import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The same numbers every time, so that a test's hashes are the same on every run. */
+export class FixedRandomSource implements RandomSource {
+  uint32s(count: number): Uint32Array {
+    return Uint32Array.from({ length: count }, (_, index) => 0x9e3779b9 * (index + 1));
+  }
+}
 
 export class FixedClock implements Clock {
   private current: Date;
@@ -236,6 +249,26 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
 const accountKey = (attempt: ThrottledAttempt): string => `${attempt.action}:account:${attempt.account}`;
 const addressKey = (attempt: ThrottledAttempt): string => `${attempt.action}:address:${attempt.address}`;
 
+/** The domain's rolling count per admin and kind, kept in memory. */
+export class InMemoryInvitationAllowances implements InvitationAllowances {
+  private readonly recent = new Map<string, RecentInvitations>();
+
+  async take(request: AllowanceRequest): Promise<Result<void, LimitReached>> {
+    const taken = this.of(request).take(request.amount, request.at, request.limit);
+    if (!taken.ok) return taken;
+    this.recent.set(`${request.adminAccountId}:${request.kind}`, taken.value);
+    return ok(undefined);
+  }
+
+  async giveBack(request: AllowanceRequest): Promise<void> {
+    this.recent.set(`${request.adminAccountId}:${request.kind}`, this.of(request).giveBack(request.amount, request.at, request.limit));
+  }
+
+  private of(request: Pick<AllowanceRequest, 'adminAccountId' | 'kind'>): RecentInvitations {
+    return this.recent.get(`${request.adminAccountId}:${request.kind}`) ?? RecentInvitations.none();
+  }
+}
+
 /** Readable "hashes" so tests can see what was stored; counts decoy verifications of unknown users. */
 export class FakePasswordHasher implements PasswordHasher {
   decoyVerifications = 0;
@@ -275,6 +308,50 @@ export class FakeTokenIssuer implements TokenIssuer {
   verify(token: string): number | null {
     const match = /^token-for-(\d+)$/.exec(token);
     return match ? Number(match[1]) : null;
+  }
+}
+
+/** Sessions by their secret (`secret-1`, `secret-2`, …), with the expiry each write gave them; counts the writes of use. */
+export class InMemoryBrowserSessions implements BrowserSessions {
+  readonly sessions = new Map<string, BrowserSession & { expiresAt: Date }>();
+  renewals = 0;
+  private issued = 0;
+
+  async start(session: BrowserSession, expiresAt: Date): Promise<string> {
+    const secret = `secret-${++this.issued}`;
+    this.sessions.set(secret, { ...session, expiresAt });
+    return secret;
+  }
+
+  async find(secret: string): Promise<BrowserSession | null> {
+    const found = this.sessions.get(secret);
+    return found ? { accountId: found.accountId, startedAt: found.startedAt, lastUsedAt: found.lastUsedAt } : null;
+  }
+
+  async renew(secret: string, lastUsedAt: Date, expiresAt: Date): Promise<void> {
+    this.renewals += 1;
+    const found = this.sessions.get(secret);
+    if (found) this.sessions.set(secret, { ...found, lastUsedAt, expiresAt });
+  }
+
+  async end(secret: string): Promise<boolean> {
+    return this.sessions.delete(secret);
+  }
+
+  async removeExpired(now: Date): Promise<number> {
+    const lapsed = [...this.sessions].filter(([, session]) => session.expiresAt.getTime() <= now.getTime());
+    for (const [secret] of lapsed) this.sessions.delete(secret);
+    return lapsed.length;
+  }
+}
+
+export class FakePageLinks implements PageLinks {
+  registration(email: string, registrationCode: string): string {
+    return `https://page.example/register#email=${email}&code=${registrationCode}`;
+  }
+
+  uploadBatch(batchId: number): string {
+    return `https://page.example/batches/${batchId}`;
   }
 }
 

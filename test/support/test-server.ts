@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +8,14 @@ import type { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-
 import { loadConfig, type Config } from '../../src/config';
 import { seedDemoDistrict, type DemoDistrict } from '../../src/cli/demo-district';
 import { MovableClock } from '../../src/infrastructure/clock/system-clock';
-import { createLog } from '../../src/infrastructure/logging';
+import { createHttpServer } from '../../src/infrastructure/http/http-server';
+import { createLog, type Log } from '../../src/infrastructure/logging';
 import { ALL_RECORDS } from '../../src/infrastructure/persistence/records/records';
 import type { TestDatabase } from './databases';
-import { postGraphQL, signInAt, uploadTo, UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions } from './graphql-client';
+import { postGraphQL, signInAt, startSessionAt, uploadTo, UPLOAD_MUTATION, type Credential, type GraphQLResponse, type UploadOptions } from './graphql-client';
+import { fakeWebDist } from './web-dist';
 
-export { UPLOAD_MUTATION, type GraphQLResponse, type UploadOptions };
+export { UPLOAD_MUTATION, type Credential, type GraphQLResponse, type UploadOptions };
 
 export interface TestServer {
   url: string;
@@ -23,10 +25,12 @@ export interface TestServer {
   outboxDir: string;
   /** Empties every table and seeds the demo district again. */
   reset(): Promise<void>;
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, credential?: Credential): Promise<GraphQLResponse<T>>;
   signIn(email: string, password?: string): Promise<string>;
+  /** startSession as the page calls it: the session cookie's secret. */
+  startSession(email: string, password?: string): Promise<{ session: string }>;
   /** uploadEducatorAccounts as a browser sends it: a multipart request with the CSRF preflight header. */
-  upload(token: string, options: UploadOptions): Promise<GraphQLResponse>;
+  upload(credential: Credential, options: UploadOptions): Promise<GraphQLResponse>;
   /** Runs the upload worker until no batch is waiting (the in-process worker is off in tests). */
   processUploads(): Promise<number>;
   /** Delivers queued emails to .eml files and returns their contents, oldest first. */
@@ -52,15 +56,19 @@ export interface TestServerOptions {
   passwords?: Argon2PasswordHasher;
   /** Another API on the database of a running one, as a second process would be: nothing dropped or reseeded. */
   sameDatabaseAs?: TestServer;
+  /** Receives what the service logs (a test reading its log lines); nothing is shown otherwise, unless TEST_LOG is set. */
+  log?: Log;
+  /** The built page it serves: a small page of its own (test/support/web-dist.ts) unless a test names another folder. */
+  webDist?: string;
 }
 
-/** The real service on a real port, against a real database, with a clock the test can move. */
+/** The real service on a real port, against a real database, with a clock the test can move; no test depends on `web/`. */
 export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> => {
   const outboxDir = mkdtempSync(join(tmpdir(), 'educators-outbox-'));
   const databaseUrl = options.sameDatabaseAs?.application.config.databaseUrl ?? database.url();
   const config: Config = { ...loadConfig({}), databaseUrl, worker: false, mailOutboxDir: outboxDir, ...configOverrides };
   const clock = options.sameDatabaseAs?.clock ?? new MovableClock();
-  const overrides = { clock, log: testLog, passwords: options.passwords };
+  const overrides = { clock, log: options.log ?? testLog, passwords: options.passwords, webDist: options.webDist ?? fakeWebDist().dir };
   let application = await buildApplication(config, overrides);
   if (database.label === 'MySQL' && !options.sameDatabaseAs) {
     // A MySQL test database outlives the suite: start from nothing so the migrations themselves are tested.
@@ -69,7 +77,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     application = await buildApplication(config, overrides);
   }
   const server: Server = await new Promise((resolve) => {
-    const listening = createServer(application.handleRequest).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createHttpServer(application.handleRequest, config).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -85,14 +93,17 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
       for (const file of readdirSync(outboxDir)) rmSync(join(outboxDir, file));
       test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
     },
-    graphql(query, variables = {}, token) {
-      return postGraphQL(url, query, variables, token);
+    graphql(query, variables = {}, credential) {
+      return postGraphQL(url, query, variables, credential);
     },
     signIn(email, password = test.demo.password) {
       return signInAt(url, email, password);
     },
-    upload(token, options) {
-      return uploadTo(url, token, options);
+    startSession(email, password = test.demo.password) {
+      return startSessionAt(url, email, password);
+    },
+    upload(credential, options) {
+      return uploadTo(url, credential, options);
     },
     async processUploads() {
       let processed = 0;

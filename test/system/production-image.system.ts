@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,7 +91,7 @@ describe('the production image, built and run without Docker from docker/Dockerf
     mkdirSync(home);
     if (user) for (const folder of [work, join(app, 'var'), home]) chownSync(folder, user.uid, user.gid);
     const path = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
-    imageEnvironment = { PATH: path, HOME: home, ...environmentOf(final), JWT_SECRET: 'p'.repeat(40), TMPDIR: join(work, 'tmp') };
+    imageEnvironment = { PATH: path, HOME: home, ...environmentOf(final), JWT_SECRET: randomBytes(36).toString('base64'), TMPDIR: join(work, 'tmp') };
     mkdirSync(join(work, 'tmp'));
     if (user) chownSync(join(work, 'tmp'), user.uid, user.gid);
   });

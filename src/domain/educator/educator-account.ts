@@ -1,4 +1,5 @@
 import { roleOf, type RoleCode } from '../role/role';
+import { visibleLength } from '../shared/invisible-characters';
 import { fail, ok, refusal, type DomainError, type Result } from '../shared/result';
 import { EmailAddress } from './email-address';
 import { checkPersonName } from './person-name';
@@ -136,11 +137,15 @@ export class EducatorAccount {
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
+/** Spaces separate the words of a passphrase but add little to guess: at least 12 characters besides them. */
 export const checkPasswordStrength = (password: string): Result<void, DomainError> => {
-  const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
+  if (visibleLength(password) < PASSWORD_MIN_LENGTH || [...password].length > PASSWORD_MAX_LENGTH) {
     return fail(
-      refusal('WEAK_PASSWORD', `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; a short sentence works well.`, ['password']),
+      refusal(
+        'WEAK_PASSWORD',
+        `Choose a password of ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, at least ${PASSWORD_MIN_LENGTH} of them not spaces; a short sentence works well.`,
+        ['password'],
+      ),
     );
   }
   return ok(undefined);

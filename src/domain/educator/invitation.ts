@@ -13,6 +13,8 @@ export interface InvitationDetails {
   placeName: string;
   registrationCode: string;
   registrationDeadline: Date;
+  /** The page's registration form with the email and the code filled in. */
+  registrationLink: string;
 }
 
 const formatDay = (date: Date): string => date.toISOString().slice(0, 10);
@@ -31,7 +33,9 @@ export const invitationEmail = (details: InvitationDetails): EmailMessage => ({
     `Email: ${details.to}`,
     `Registration code: ${details.registrationCode}`,
     '',
-    'To register, choose a password of at least 12 characters and confirm the educational interest attestation.',
+    'To register, open the link below (it fills in your email and code), choose a password of at least 12 characters besides spaces ' +
+      'and confirm the educational interest attestation:',
+    details.registrationLink,
   ].join('\r\n'),
 });
 

@@ -20,7 +20,7 @@ export const addCounts = (a: BatchCounts, b: BatchCounts): BatchCounts => ({
   recordsFailed: a.recordsFailed + b.recordsFailed,
 });
 
-export const completionEmail = (to: string, fileName: string, siteName: string, counts: BatchCounts, dryRun: boolean): EmailMessage => ({
+export const completionEmail = (to: string, fileName: string, siteName: string, counts: BatchCounts, dryRun: boolean, logLink: string): EmailMessage => ({
   to,
   subject: `${dryRun ? 'Check' : 'Upload'} of ${fileName} finished: ${counts.recordsFailed} failed`,
   text: [
@@ -34,6 +34,8 @@ export const completionEmail = (to: string, fileName: string, siteName: string, 
     counts.recordsFailed > 0
       ? 'Open the upload log to see which lines failed and why, fix them in your original file, and upload it again: only the failed rows will be created.'
       : 'Every row was handled.',
+    '',
+    `This upload in the log: ${logLink}`,
   ].join('\r\n'),
 });
 

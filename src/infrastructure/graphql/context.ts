@@ -14,8 +14,16 @@ export interface Loaders {
   accounts: DataLoader<number, EducatorAccount | null>;
 }
 
+/** The page's session cookie on this request: what it carries, and how the answer sets or clears it. */
+export interface SessionCookieJar {
+  secret: string | undefined;
+  set(secret: string): void;
+  clear(): void;
+}
+
 export interface RequestContext {
   viewer: Viewer | null;
+  sessionCookie: SessionCookieJar;
   /** Who is asking, as throttling counts them (see clientAddressResolver). */
   clientAddress: string;
   publicIds: PublicIds;
@@ -24,7 +32,9 @@ export interface RequestContext {
   followUploadLog?: (part: FollowedPart) => Promise<AsyncIterableIterator<VisibleBatch>>;
 }
 
+export const SIGN_IN_FIRST = 'Sign in first: start a session (startSession), or send Authorization: Bearer <token> from signIn.';
+
 export const viewerOf = (context: RequestContext): Viewer => {
-  if (!context.viewer) throw new GraphQLError('Sign in first: send Authorization: Bearer <token> from signIn.', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (!context.viewer) throw new GraphQLError(SIGN_IN_FIRST, { extensions: { code: 'UNAUTHENTICATED' } });
   return context.viewer;
 };

@@ -5,7 +5,8 @@ import { TEMPLATE_FILE_NAME, templateContent } from '../../domain/upload-batch/e
 import type { PublicIds } from '../auth/public-ids';
 import { failuresCsv } from '../csv/failures-csv';
 import type { Log } from '../logging';
-import { bearerToken } from './bearer-token';
+import { SIGN_IN_FIRST } from '../graphql/context';
+import { credentialsOf } from './session-cookie';
 
 const attachment = (response: Response, fileName: string): void => {
   response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -13,12 +14,12 @@ const attachment = (response: Response, fileName: string): void => {
   response.setHeader('Cache-Control', 'no-store');
 };
 
-/** Plain HTTP downloads for browsers, with the same bearer token and the same scope rules as GraphQL. */
+/** Plain HTTP downloads for browsers, with the same credentials (session cookie or bearer token) and scope rules as GraphQL. */
 export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUploadLog, publicIds: PublicIds, log: Log): Router => {
   const router = Router();
   const viewer = async (request: Request, response: Response) => {
-    const found = await identifyActor.execute(bearerToken(request));
-    if (!found) response.status(401).json({ error: 'Sign in first: send Authorization: Bearer <token> from signIn.' });
+    const found = await identifyActor.execute(credentialsOf(request));
+    if (!found) response.status(401).json({ error: SIGN_IN_FIRST });
     return found;
   };
 

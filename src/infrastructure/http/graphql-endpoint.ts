@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -6,18 +7,24 @@ import { processRequest, type UploadOptions } from 'graphql-upload-ts';
 import type { Viewer } from '../../application/identify-actor';
 import type { RequestContext } from '../graphql/context';
 import type { ErrorLogger } from '../graphql/error-formatting';
-import { bearerToken } from './bearer-token';
 import { answerFailedRequest, clientError } from './failed-request';
+import { credentialsOf } from './session-cookie';
 import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
 
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
   uploadLogCache: UploadLogCache;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
-  contextFor(request: IncomingMessage, viewer: Viewer | null | undefined): Promise<RequestContext>;
-  limits: { jsonBytes: number; upload: UploadOptions };
+  contextFor(request: IncomingMessage, response: ServerResponse, viewer: Viewer | null | undefined): Promise<RequestContext>;
+  limits: { jsonBytes: number; jsonBodyMs: number; upload: UploadOptions };
   log: ErrorLogger;
 }
+
+/** Apollo's CSRF prevention lets a multipart request through only with one of these headers, not empty. */
+const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'] as const;
+
+// Every multipart request is an upload, and uploads are for signed-in staff only.
+const notSignedIn = (): GraphQLError => new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /**
  * `/graphql` on Node's own request and response, without Express. Under 50 connections of createEducatorAccount,
@@ -27,14 +34,20 @@ export interface GraphQLEndpointDependencies {
  * multipart uploads go to graphql-upload-ts's processRequest, as its Express middleware did.
  */
 export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
-  const answer = async (request: IncomingMessage, response: ServerResponse, body: unknown, viewer: Viewer | null | undefined, keep?: (answer: BuiltAnswer) => void) => {
+  const answer = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+    context: () => Promise<RequestContext>,
+    keep?: (answer: BuiltAnswer) => void,
+  ) => {
     const url = request.url ?? '';
     const query = url.indexOf('?');
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
-      context: () => deps.contextFor(request, viewer),
+      context,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -48,14 +61,33 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
   };
 
   const answerJson = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readJsonBody(request, deps.limits.jsonBytes);
-    const lookup = await deps.uploadLogCache.lookUp({ body, bearerToken: bearerToken(request), accept: request.headers.accept });
+    const body = await readJsonBody(request, deps.limits.jsonBytes, deps.limits.jsonBodyMs);
+    const lookup = await deps.uploadLogCache.lookUp({ body, credentials: credentialsOf(request), accept: request.headers.accept });
     if (lookup.kept) {
       response.setHeader('content-type', lookup.kept.contentType);
       response.end(lookup.kept.body);
       return;
     }
-    await answer(request, response, body, lookup.viewer, lookup.keep);
+    await answer(request, response, body, () => deps.contextFor(request, response, lookup.viewer), lookup.keep);
+  };
+
+  /**
+   * CSRF prevention and sign-in are checked before a byte of the body is read: anyone may send a broken or endless body,
+   * and only a request Apollo would run from someone signed in is worth parsing. Apollo refuses a missing preflight
+   * header itself, before it asks for the context; the context then refuses whoever is not signed in. The request is
+   * identified by contextFor, as every other request is, whatever credential it carries.
+   */
+  const answerMultipart = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const context = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.contextFor(request, response, undefined) : undefined;
+    if (!context?.viewer) {
+      // The body stays unread: the connection goes with the answer rather than reading it to the end.
+      response.setHeader('connection', 'close');
+      return answer(request, response, undefined, () => Promise.reject(notSignedIn()));
+    }
+    const body = await processRequest(request, response, deps.limits.upload).catch((error: unknown) => {
+      throw malformedUpload(error);
+    });
+    await answer(request, response, body, async () => context);
   };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -64,13 +96,23 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
     try {
       const type = mediaTypeOf(request);
       if (request.method === 'POST' && type === 'application/json') return await answerJson(request, response);
+      if (request.method === 'POST' && type === 'multipart/form-data') return await answerMultipart(request, response);
       // Any other body is not parsed: Apollo refuses the POST (CSRF prevention first, for the types a form can send).
-      const body = request.method === 'POST' && type === 'multipart/form-data' ? await processRequest(request, response, deps.limits.upload) : undefined;
-      await answer(request, response, body, undefined);
+      await answer(request, response, undefined, () => deps.contextFor(request, response, undefined));
     } catch (error) {
       answerFailedRequest(deps.log, error, request, response);
     }
   };
+};
+
+/**
+ * graphql-upload-ts refuses what breaks the multipart spec with an HTTP status; busboy's own refusals (no boundary, a
+ * body that ends early, a broken part header) come without one, but they too are the client's body.
+ */
+const malformedUpload = (error: unknown): Error => {
+  const status = (error as { status?: unknown }).status;
+  const reason = error instanceof Error ? error.message : String(error);
+  return clientError(typeof status === 'number' && status >= 400 && status < 500 ? status : 400, reason);
 };
 
 const mediaTypeOf = (request: IncomingMessage): string => (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -94,29 +136,35 @@ const decodedBody = (request: IncomingMessage): Readable => {
 };
 
 /**
- * A JSON object or array of at most `limit` bytes (after inflating), in UTF-8. A body over the limit is refused
- * without reading the rest (answerFailedRequest then closes the connection).
+ * A JSON object or array of at most `limit` bytes (after inflating), in UTF-8, arrived within `timeoutMs`. A body over
+ * the limit or late is refused without reading the rest (answerFailedRequest then closes the connection).
  */
-const readJsonBody = async (request: IncomingMessage, limit: number): Promise<unknown> => {
+const readJsonBody = async (request: IncomingMessage, limit: number, timeoutMs: number): Promise<unknown> => {
   if (Number(request.headers['content-length']) > limit) throw clientError(413);
   const charset = charsetOf(request);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw clientError(415);
   const source = decodedBody(request);
+  let late: NodeJS.Timeout | undefined;
   const bytes = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stopReading = (status: number): void => {
+      source.removeAllListeners('data');
+      source.pause();
+      reject(clientError(status));
+    };
+    // A body trickled a byte at a time would hold its connection open for as long as the idle timeout allows each byte.
+    late = setTimeout(() => stopReading(408), timeoutMs);
     source.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
-      source.removeAllListeners('data');
-      source.pause();
-      reject(clientError(413));
+      stopReading(413);
     });
     source.once('end', () => resolve(Buffer.concat(chunks, size)));
     // Broken compression, or the client went away before the body was complete.
     source.once('error', () => reject(clientError(400)));
     request.once('close', () => request.complete || reject(clientError(400)));
-  });
+  }).finally(() => clearTimeout(late));
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));

@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Config } from '../../config';
 import type { FollowUploadLog } from '../../application/follow-upload-log';
 import type { IdentifyActor } from '../../application/identify-actor';
@@ -12,11 +12,13 @@ import type { RequestContext, Loaders } from '../graphql/context';
 import type { Viewer } from '../../application/identify-actor';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
-import { bearerToken } from './bearer-token';
 import { clientAddressResolver } from './client-address';
 import { answerFailedRequest } from './failed-request';
+import { graphiqlRoutes } from './graphiql-routes';
 import { graphqlEndpoint } from './graphql-endpoint';
 import { liveUpdatesEndpoint } from './live-updates-endpoint';
+import { pageRoutes } from './page-routes';
+import { credentialsOf, sessionCookieJar } from './session-cookie';
 import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
 
 export interface HttpDependencies {
@@ -30,12 +32,14 @@ export interface HttpDependencies {
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
   followUploadLog: FollowUploadLog;
+  /** The folder Vite builds the page into (web/dist). */
+  webDist: string;
 }
 
 export const GRAPHQL_LIMITS = { depth: 10, aliases: 20, cost: 5000, tokens: 2000 } as const;
 
 export interface HttpApp {
-  /** Every request: `/graphql` to the GraphQL endpoint, anything else to `routes`. */
+  /** Every request: `/graphql` to the GraphQL endpoint, anything else (the page included) to `routes`. */
   handleRequest: RequestListener;
   /** The plain HTTP routes, for listing them. */
   routes: Express;
@@ -50,15 +54,19 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     costLimit: { maxCost: GRAPHQL_LIMITS.cost },
     // graphql-js counts tokens while parsing (parseOptions below); Armor's own counter answers syntax errors with HTTP 500.
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: deps.config.production },
+    // formatError drops suggestions from every message, those about variables too; Armor's would leave "[Suggestion hidden]?".
+    blockFieldSuggestion: { enabled: false },
   }).protect();
+  const formatErrors = formatError(deps.log, { hideSuggestions: deps.config.production });
   const apollo = new ApolloServer<RequestContext>({
     schema: deps.schema,
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // No client of ours sends persisted-query hashes: off, a hash is refused with PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
-    formatError: formatError(deps.log),
+    formatError: formatErrors,
     csrfPrevention: true,
     // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
     stopOnTerminationSignals: false,
@@ -77,20 +85,26 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     maxQueries: 500,
     maxTokens: GRAPHQL_LIMITS.tokens,
   });
-  const identify = (request: IncomingMessage) => deps.identifyActor.execute(bearerToken(request));
+  const secureCookies = deps.config.publicUrl.startsWith('https:');
+  const identify = (request: IncomingMessage) => deps.identifyActor.execute(credentialsOf(request));
   const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
-  const contextFor = async (request: IncomingMessage, identified: Viewer | null | undefined): Promise<RequestContext> => {
+  /** The live-update stream has no answer to set a cookie on (`response` undefined): it neither starts nor ends sessions. */
+  const contextFor = async (request: IncomingMessage, response: ServerResponse | undefined, identified: Viewer | null | undefined): Promise<RequestContext> => {
     const viewer = identified !== undefined ? identified : await identify(request);
     const loaders = deps.createLoaders();
     // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
     if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
-    return { viewer, clientAddress: clientAddressOf(request), publicIds: deps.publicIds, loaders };
+    return { viewer, sessionCookie: sessionCookieJar(request, response, secureCookies), clientAddress: clientAddressOf(request), publicIds: deps.publicIds, loaders };
   };
   const graphql = graphqlEndpoint({
     apollo,
     uploadLogCache,
     contextFor,
-    limits: { jsonBytes: 1024 * 1024, upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 } },
+    limits: {
+      jsonBytes: 1024 * 1024,
+      jsonBodyMs: deps.config.jsonBodyTimeoutSeconds * 1000,
+      upload: { maxFileSize: deps.config.maxUploadBytes + 1, maxFiles: 1, maxFieldSize: 1_000_000 },
+    },
     log: deps.log,
   });
 
@@ -98,12 +112,13 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     schema: deps.schema,
     validationRules: armor.validationRules,
     maxTokens: GRAPHQL_LIMITS.tokens,
-    contextFor: (request) => contextFor(request, undefined),
+    contextFor: (request) => contextFor(request, undefined, undefined),
+    formatError: formatErrors,
     followUploadLogFor: (request) => (part) => deps.followUploadLog.execute(async () => (await identify(request))?.actor ?? null, part),
     log: deps.log,
   });
 
-  // Plain HTTP routes (health, CSV downloads): few requests, where Express's routing is worth its cost.
+  // Plain HTTP routes (health, CSV downloads, the page): few requests, where Express's routing is worth its cost.
   const routes = express();
   routes.disable('x-powered-by');
   // Every answer about staff is `no-store`, so no cache ever revalidates it: hashing each body for an ETag is wasted.
@@ -112,6 +127,9 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     response.json({ ok: true });
   });
   if (deps.routes) routes.use(deps.routes);
+  if (!deps.config.production) routes.use(graphiqlRoutes());
+  // Last: any GET that no route above answered, outside the API's paths, is a page route of the single-page app.
+  routes.use(pageRoutes(deps.webDist));
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));
 

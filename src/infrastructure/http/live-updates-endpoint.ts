@@ -1,9 +1,9 @@
-import { getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationArgs, Response as StreamResponse } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/http';
 import type { RequestContext } from '../graphql/context';
-import { formatError, type ErrorLogger } from '../graphql/error-formatting';
+import type { ErrorFormatter, ErrorLogger } from '../graphql/error-formatting';
 import { answerFailedRequest } from './failed-request';
 
 export interface LiveUpdatesDependencies {
@@ -14,6 +14,8 @@ export interface LiveUpdatesDependencies {
   contextFor(request: IncomingMessage): Promise<RequestContext>;
   /** Follows the upload log for the credential of this request, read again while the subscription lasts. */
   followUploadLogFor(request: IncomingMessage): NonNullable<RequestContext['followUploadLog']>;
+  /** /graphql's own formatError: subscribers are told what its clients are told. */
+  formatError: ErrorFormatter;
   log: ErrorLogger;
 }
 
@@ -30,12 +32,16 @@ const refusal = (status: number, statusText: string, message: string, code: stri
  * Only subscriptions are served here; queries and mutations go to /graphql with its CSRF and size checks.
  */
 export const liveUpdatesEndpoint = (deps: LiveUpdatesDependencies) => {
-  const format = formatError(deps.log);
   const handle = createHandler<StreamContext>({
     schema: deps.schema,
     // No stream reservations ("single connection mode"): each subscription is its own request.
     authenticate: () => null,
-    validate: (schema, document) => validate(schema, document, [...specifiedRules, ...deps.validationRules]),
+    // graphql-sse sends these as they are: they are worded as /graphql words them (no value quoted, in production no guess).
+    validate: (schema, document) =>
+      validate(schema, document, [...specifiedRules, ...deps.validationRules]).map((error) => {
+        const formatted = deps.formatError({ ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, error);
+        return new GraphQLError(formatted.message, { nodes: error.nodes, extensions: formatted.extensions });
+      }),
     onSubscribe: async (request, params): Promise<StreamResponse | OperationArgs<StreamContext>> => {
       let document: DocumentNode;
       try {
@@ -58,7 +64,7 @@ export const liveUpdatesEndpoint = (deps: LiveUpdatesDependencies) => {
     },
     // Errors reach subscribers as they reach /graphql's clients: masked unless they are the client's to fix.
     onNext: (_context, _request, result) =>
-      result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) as unknown as typeof result.errors } : undefined,
+      result.errors ? { ...result, errors: result.errors.map((error) => deps.formatError(error.toJSON(), error)) as unknown as typeof result.errors } : undefined,
   });
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     response.setHeader('cache-control', 'no-store');

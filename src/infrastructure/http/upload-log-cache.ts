@@ -1,5 +1,5 @@
 import { Kind, TypeInfo, parse, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
-import type { IdentifyActor, Viewer } from '../../application/identify-actor';
+import type { Credentials, IdentifyActor, Viewer } from '../../application/identify-actor';
 import type { EducatorAccount } from '../../domain/educator/educator-account';
 
 /**
@@ -42,7 +42,7 @@ export interface UploadLogCacheLimits {
 /** A POST with a JSON body, as the cache needs to see it. */
 export interface GraphQLJsonRequest {
   body: unknown;
-  bearerToken: string | undefined;
+  credentials: Credentials;
   accept: string | undefined;
 }
 
@@ -54,7 +54,7 @@ export interface BuiltAnswer {
 }
 
 export interface CacheLookup {
-  /** The viewer, when looking up the answer identified them (null: the token names no active account). */
+  /** The viewer, when looking up the answer identified them (null: the credentials name no active account). */
   viewer?: Viewer | null;
   /** An answer kept from an earlier request, to be sent as it is. */
   kept?: { contentType: string; body: Buffer };
@@ -98,7 +98,7 @@ export class UploadLogCache {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
     const { query, variables, operationName, extensions } = body as Record<string, unknown>;
     if (typeof query !== 'string' || extensions !== undefined || !this.isKeepable(query)) return {};
-    const accountId = this.identifyActor.accountIdOf(request.bearerToken);
+    const accountId = await this.identifyActor.accountIdOf(request.credentials);
     if (accountId === null) return {};
     // Read before the answer is built: a change landing meanwhile can only make the kept answer newer than its counter says.
     const { account, uploadLogVersion: version } = await this.versions.findByIdWithUploadLogVersion(accountId);

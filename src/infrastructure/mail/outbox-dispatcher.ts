@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { In, type DataSource } from 'typeorm';
 import type { Clock } from '../../application/ports/clock';
+import type { PageLinks } from '../../application/ports/page-links';
 import type { RegistrationCodes } from '../../application/ports/registration-codes';
 import { invitationEmail, type EmailMessage } from '../../domain/educator/invitation';
 import { roleOf, type RoleCode } from '../../domain/role/role';
@@ -61,6 +62,7 @@ export class OutboxDispatcher {
     private readonly dataSource: DataSource,
     private readonly delivery: MailDelivery,
     private readonly codes: RegistrationCodes,
+    private readonly links: PageLinks,
     private readonly clock: Clock,
     private readonly log: (message: string, details: Record<string, unknown>) => void,
   ) {}
@@ -116,13 +118,15 @@ export class OutboxDispatcher {
     const account = message.accountId === null ? undefined : invited.get(message.accountId);
     if (!account) throw new Error(`The invited account ${message.accountId} no longer exists`);
     const createdAt = new Date(Number(account.createdAt));
+    const registrationCode = this.codes.codeFor({ id: account.id, createdAt });
     return invitationEmail({
       to: account.email,
       firstName: account.firstName,
       roleName: roleOf(account.roleCode as RoleCode).name,
       placeName: (JSON.parse(message.body) as { placeName: string }).placeName,
-      registrationCode: this.codes.codeFor({ id: account.id, createdAt }),
+      registrationCode,
       registrationDeadline: new Date(Number(account.registrationDeadline)),
+      registrationLink: this.links.registration(account.email, registrationCode),
     });
   }
 }

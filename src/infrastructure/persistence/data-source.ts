@@ -11,6 +11,8 @@ import { DerivedRegistrationCodes1764000000003 } from './migrations/176400000000
 import { UploadLogVersions1764000000004 } from './migrations/1764000000004-upload-log-versions';
 import { ThrottleCountsBeforeChecking1764000000006 } from './migrations/1764000000006-throttle-counts-before-checking';
 import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempotency-keys';
+import { InvitationAllowances1764000000008 } from './migrations/1764000000008-invitation-allowances';
+import { BrowserSessions1764000000009 } from './migrations/1764000000009-browser-sessions';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -33,6 +35,8 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
     UploadLogVersions1764000000004,
     ThrottleCountsBeforeChecking1764000000006,
     IdempotencyKeys1764000000007,
+    InvitationAllowances1764000000008,
+    BrowserSessions1764000000009,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

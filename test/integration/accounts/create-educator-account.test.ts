@@ -314,6 +314,29 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
     expect(await rowCounts()).to.deep.equal(before);
   });
 
+  it('when a name carries a link, an email address or an invisible character, or the email a zero-width space, then INVALID_NAME or INVALID_EMAIL and no invitation is queued', async () => {
+    const token = await server.signIn(server.demo.districtAdminEmail);
+    const ids = await siteIds(token);
+    const before = await rowCounts();
+
+    const cases: [Record<string, string>, string, string[]][] = [
+      [{ firstName: 'Your account is locked, verify at https://evil.example/login' }, 'INVALID_NAME', ['firstName']],
+      [{ firstName: 'Ana www.evil.example' }, 'INVALID_NAME', ['firstName']],
+      [{ lastName: 'evil.example/login' }, 'INVALID_NAME', ['lastName']],
+      [{ lastName: 'Write to help@evil.example' }, 'INVALID_NAME', ['lastName']],
+      [{ lastName: 'López\u2028Click below' }, 'INVALID_NAME', ['lastName']],
+      [{ firstName: 'A\u200Bna' }, 'INVALID_NAME', ['firstName']],
+      [{ email: '\u200Bana.lopez@example.org' }, 'INVALID_EMAIL', ['email']],
+    ];
+    for (const [fields, code, field] of cases) {
+      const response = await create(token, { ...fields, schoolSiteIds: [ids.partner] });
+      expect(response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]), JSON.stringify(fields)).to.deep.equal([
+        [code, field],
+      ]);
+    }
+    expect(await rowCounts()).to.deep.equal(before);
+  });
+
   it('when names use accents, CJK and emoji (100 code points), then they are stored and returned exactly', async () => {
     const token = await server.signIn(server.demo.districtAdminEmail);
     const ids = await siteIds(token);

@@ -3,6 +3,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EducatorAccountRecord, OutboxMessageRecord } from '../../../src/infrastructure/persistence/records/records';
 import { describeOnEachDatabase } from '../../support/databases';
+import { readableEmail } from '../../support/emails';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 const CREATE = `mutation($input: CreateEducatorAccountInput!) {
@@ -17,10 +18,6 @@ const LIST = `query($site: ID!) { educatorAccounts(schoolSiteId: $site, first: 1
 const PASSWORD = 'a sentence is a good password';
 const CODE_LINE = /^Registration code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The text of an .eml as a person reads it: quoted-printable soft breaks joined and escapes decoded. */
-const readableEmail = (eml: string): string =>
-  Buffer.from(eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 
 const codeIn = (eml: string): string => {
   const match = CODE_LINE.exec(readableEmail(eml));
@@ -171,6 +168,20 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
     expect(response.data.registerAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field])).to.deep.equal([['WEAK_PASSWORD', ['password']]]);
     expect(await statusOf('ana.lopez@example.org')).to.equal('PENDING_REGISTRATION');
     expect(userErrorCodes(await register({ registrationCode: code }))).to.deep.equal([]);
+  });
+
+  it('when the password is 12 spaces, or 11 letters spread out with spaces, then WEAK_PASSWORD and the account stays PENDING_REGISTRATION', async () => {
+    await createEducator();
+    const code = codeIn((await server.deliveredEmails())[0]);
+
+    const spaces = await register({ registrationCode: code, password: ' '.repeat(12) });
+    const spreadOut = await register({ registrationCode: code, password: 'a b c d e f g h i j k' });
+
+    expect(userErrorCodes(spaces)).to.deep.equal(['WEAK_PASSWORD']);
+    expect(userErrorCodes(spreadOut)).to.deep.equal(['WEAK_PASSWORD']);
+    expect(await statusOf('ana.lopez@example.org')).to.equal('PENDING_REGISTRATION');
+    expect(userErrorCodes(await register({ registrationCode: code, password: ' twelve chars here ' }))).to.deep.equal([]);
+    expect(await statusOf('ana.lopez@example.org')).to.equal('ACTIVE');
   });
 
   it('when the password is longer than 128 characters, then WEAK_PASSWORD', async () => {

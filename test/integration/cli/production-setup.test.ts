@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { demoPasswordInUse, seedDemoDistrict } from '../../../src/cli/demo-district';
-import { loadConfig } from '../../../src/config';
+import { DEMO_PASSWORD, loadConfig, PUBLISHED_SECRETS } from '../../../src/config';
 import { buildApplication } from '../../../src/composition-root';
 import { describeOnEachDatabase } from '../../support/databases';
 import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
@@ -14,12 +15,78 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..', '..');
+const aRandomSecret = (): string => randomBytes(36).toString('base64');
+
+/** Every value the docs and the Docker files (`JWT_SECRET=…`, `JWT_SECRET: …`) and the code (a quoted literal) give JWT_SECRET. */
+const publishedInDocsAndCode = (): string[] => {
+  const files = (dir: string): string[] =>
+    existsSync(dir) ? readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)])) : [];
+  const valuesIn = (paths: string[], pattern: RegExp): string[] =>
+    paths.flatMap((path) => [...readFileSync(path, 'utf8').matchAll(pattern)].map((found) => found.at(-1)!));
+  return [
+    ...valuesIn([join(root, 'README.md'), ...files(join(root, 'docs')), ...files(join(root, 'docker'))], /JWT_SECRET\s*[=:]\s*["']?([^\s"']+)/g),
+    ...valuesIn([...files(join(root, 'src')), ...files(join(root, 'test'))], /JWT_SECRET\s*[=:]\s*(['"`])(.+?)\1/g),
+  ];
+};
 
 describe('production configuration', () => {
   it('when NODE_ENV is production without JWT_SECRET, then the service refuses to start', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw('JWT_SECRET');
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw('JWT_SECRET');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).introspection).to.equal(false);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw('JWT_SECRET is not set');
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw('JWT_SECRET is shorter than 32 characters');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: aRandomSecret() }).introspection).to.equal(false);
+  });
+
+  it('when JWT_SECRET is the development default, the demo password or a value the docs show, even padded, then production refuses it unquoted', () => {
+    const padded = [`${DEMO_PASSWORD}-${DEMO_PASSWORD}`, `our-${PUBLISHED_SECRETS[0].toUpperCase()}-2026`];
+    const published = [...PUBLISHED_SECRETS, ...padded, ...publishedInDocsAndCode()];
+    expect(published.length).to.be.above(PUBLISHED_SECRETS.length + 1);
+
+    // The message is one of these sentences, whatever the secret: it cannot quote it.
+    const reasons = [
+      'is not set',
+      'is shorter than 32 characters',
+      "holds a value published in this project's code or docs",
+      'uses fewer than 8 distinct characters',
+      'repeats a shorter piece',
+    ];
+    const advice = 'in production set it to at least 32 random characters (for example the output of `openssl rand -base64 48`).';
+    const refusal = (message: string): boolean => reasons.some((reason) => message === `JWT_SECRET ${reason}: ${advice}`);
+    for (const secret of published) {
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }), secret)
+        .to.throw()
+        .with.property('message')
+        .that.satisfies(refusal);
+    }
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: PUBLISHED_SECRETS[0] })).to.throw("holds a value published in this project's code or docs");
+  });
+
+  it('when JWT_SECRET is long but obviously weak, then production refuses it; secrets from a random generator are accepted', () => {
+    const weak: [string, string][] = [
+      ['x'.repeat(40), 'uses fewer than 8 distinct characters'],
+      [`${'a'.repeat(39)}b`, 'uses fewer than 8 distinct characters'],
+      ['0123456789'.repeat(4), 'repeats a shorter piece'],
+      ['correct-horse-'.repeat(3), 'repeats a shorter piece'],
+    ];
+    for (const [secret, reason] of weak) expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }), secret).to.throw(`JWT_SECRET ${reason}`);
+
+    for (const secret of [aRandomSecret(), randomBytes(16).toString('hex'), randomBytes(32).toString('base64url')]) {
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).jwtSecret).to.equal(secret);
+    }
+  });
+
+  it('when main.ts starts in production with the development default JWT_SECRET, then it exits naming JWT_SECRET, not its value, serving nothing', async () => {
+    const failure = await run(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: PUBLISHED_SECRETS[0], DATABASE_URL: 'sqlite::memory:', PORT: '47832', LOG_LEVEL: 'silent' },
+      timeout: 20_000,
+    }).then(
+      () => null,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+    expect(failure?.code).to.equal(1);
+    expect(failure?.stderr).to.contain('JWT_SECRET').and.not.contain(PUBLISHED_SECRETS[0]);
+    expect(failure?.stdout).not.to.contain('GraphQL ready');
   });
 
   it('when a limit is not a whole number, then the service refuses to start and names the variable', () => {
@@ -30,6 +97,23 @@ describe('production configuration', () => {
     for (const wrong of ['0', '65', '1.5', 'two']) expect(() => loadConfig({ API_PROCESSES: wrong }), wrong).to.throw('API_PROCESSES must be a positive whole number up to 64');
     expect(loadConfig({ API_PROCESSES: '64' }).apiProcesses).to.equal(64);
     expect(loadConfig({}).apiProcesses).to.equal(1);
+  });
+
+  it('when PUBLIC_URL is unset, then links go to http://localhost:<PORT>; a trailing slash is dropped; anything but an http(s) URL is refused', () => {
+    expect(loadConfig({}).publicUrl).to.equal('http://localhost:4000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).to.equal('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://accounts.example.org/' }).publicUrl).to.equal('https://accounts.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.org/educators//' }).publicUrl).to.equal('https://example.org/educators');
+    for (const wrong of ['accounts.example.org', 'ftp://example.org', 'https://example.org/?a=1', 'https://example.org/#x']) {
+      expect(() => loadConfig({ PUBLIC_URL: wrong }), wrong).to.throw('PUBLIC_URL');
+    }
+  });
+
+  it('when the session settings are unset, then sessions last 30 idle minutes and 12 hours at most; other values must be positive whole numbers', () => {
+    expect([loadConfig({}).sessionIdleMinutes, loadConfig({}).sessionMaxHours]).to.deep.equal([30, 12]);
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '15', SESSION_MAX_HOURS: '8' })).to.deep.include({ sessionIdleMinutes: 15, sessionMaxHours: 8 });
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '0' })).to.throw('SESSION_IDLE_MINUTES');
+    expect(() => loadConfig({ SESSION_MAX_HOURS: 'half a day' })).to.throw('SESSION_MAX_HOURS');
   });
 
   it('when a demo account still has the demo password, then production start-up is refused by the check main.ts runs', async () => {
@@ -51,7 +135,7 @@ describe('production configuration', () => {
       await application.close();
       const started = run(process.execPath, ['dist/src/main.js'], {
         cwd: root,
-        env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
+        env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: aRandomSecret(), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
         timeout: 20_000,
       });
       const failure = await started.then(

@@ -39,7 +39,7 @@ export const graphqlFrom = async (
   });
   const text = await response.text();
   const body = JSON.parse(text);
-  return { status: response.status, data: body.data, errors: body.errors, text };
+  return { status: response.status, data: body.data, errors: body.errors, text, headers: response.headers };
 };
 
 /** How many answers carried each outcome: a userError code, or `OK` for none. */

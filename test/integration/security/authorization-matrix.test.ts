@@ -6,9 +6,21 @@ import { ROLE_CODES } from '../../../src/domain/role/role';
 import { SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
 import { FIX_FILE_HEADER, TEMPLATE_HEADER, csvFile, parseCsv } from '../../support/csv-fixtures';
 import { describeOnEachDatabase } from '../../support/databases';
-import { UPLOAD_MUTATION, startTestServer, type TestServer } from '../../support/test-server';
+import { UPLOAD_MUTATION, startTestServer, type Credential, type TestServer } from '../../support/test-server';
+import { credentialHeaders, sessionSetBy } from '../../support/graphql-client';
+import { fakeWebDist } from '../../support/web-dist';
 import { BATCH_FIELDS, FAILURE_FIELDS, MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createOtherDistrict, download, readBatch, siteIdsByName, uploadFile, type Batch } from '../uploads/upload-kit';
-import { ACTORS, AUTHORIZATION_MATRIX, SCOPES, cellsOf, type ActorName, type Cell, type Outcome, type Scope } from './authorization-matrix';
+import {
+  ACTORS,
+  AUTHORIZATION_MATRIX,
+  SCOPES,
+  cellsOf,
+  type ActorName,
+  type Cell,
+  type CredentialKind,
+  type Outcome,
+  type Scope,
+} from './authorization-matrix';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -74,7 +86,16 @@ interface Answer {
   headers?: Headers;
 }
 
-const TABLES = ['educator_account', 'educator_account_site', 'agreement_acceptance', 'outbox_message', 'upload_batch', 'upload_file_chunk', 'upload_failure'] as const;
+const TABLES = [
+  'educator_account',
+  'educator_account_site',
+  'agreement_acceptance',
+  'outbox_message',
+  'upload_batch',
+  'upload_file_chunk',
+  'upload_failure',
+  'browser_session',
+] as const;
 type Counts = Record<(typeof TABLES)[number], number>;
 
 const ROLE_OF: Record<Exclude<ActorName, 'anonymous'>, string> = {
@@ -119,9 +140,13 @@ const ANONYMOUS_SCOPE_LABEL: Record<Scope, string> = {
   otherDistrict: 'about a site of another district',
 };
 
+const CREDENTIAL_LABEL: Record<CredentialKind, string> = { bearerToken: '', sessionCookie: ' through a session cookie' };
+const ANONYMOUS_CREDENTIAL_LABEL: Record<CredentialKind, string> = { bearerToken: '', sessionCookie: ' with a cookie that names no session' };
+
 const titleOf = (cell: Cell): string => {
   const scope = cell.scope ? ` ${(cell.actor === 'anonymous' ? ANONYMOUS_SCOPE_LABEL : SCOPE_LABEL)[cell.scope]}` : '';
-  return `when ${ACTOR_LABEL[cell.actor]}${scope}, then ${OUTCOME_LABEL[cell.expected]}`;
+  const credential = (cell.actor === 'anonymous' ? ANONYMOUS_CREDENTIAL_LABEL : CREDENTIAL_LABEL)[cell.credential];
+  return `when ${ACTOR_LABEL[cell.actor]}${credential}${scope}, then ${OUTCOME_LABEL[cell.expected]}`;
 };
 
 const errorCodes = (answer: Answer): (string | undefined)[] => (answer.errors ?? []).map((error) => error.extensions?.code);
@@ -136,7 +161,10 @@ const fileWithFailures = (slug: string): string =>
 
 describeOnEachDatabase('Authorization matrix: every operation × actor × scope', (database) => {
   let server: TestServer;
+  const web = fakeWebDist();
   const token: Partial<Record<ActorName, string>> = {};
+  /** Well-formed like a real secret, and names no session. */
+  const session: Partial<Record<ActorName, { session: string }>> = { anonymous: { session: 'S'.repeat(43) } };
   const email: Partial<Record<ActorName, string>> = {};
   const site: Record<'partnerHigh' | 'middleSchool' | 'otherHigh' | 'otherMiddle', Site> = {} as never;
   /** Each site's batch as its uploader read it. */
@@ -166,15 +194,17 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     return result;
   };
 
-  const graphql = (query: string, variables: Record<string, unknown>, actor: ActorName): Promise<Answer> => server.graphql(query, variables, token[actor]);
+  const credentialOf = (cell: Cell): Credential | undefined => (cell.credential === 'bearerToken' ? token : session)[cell.actor];
 
-  /** uploadEducatorAccounts as a browser sends it; no Authorization header at all when nobody is signed in. */
-  const uploadAs = async (actor: ActorName, schoolSiteId: string, content: string): Promise<Answer> => {
+  const graphql = (query: string, variables: Record<string, unknown>, cell: Cell): Promise<Answer> => server.graphql(query, variables, credentialOf(cell));
+
+  /** uploadEducatorAccounts as a browser sends it; no credential at all when nobody is signed in. */
+  const uploadAs = async (cell: Cell, schoolSiteId: string, content: string): Promise<Answer> => {
     const form = new FormData();
     form.append('operations', JSON.stringify({ query: UPLOAD_MUTATION('status fileName schoolSite { id name } uploadedBy { email }'), variables: { input: { schoolSiteId, file: null, agreementAccepted: true } } }));
     form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
     form.append('0', new Blob([content]), 'matrix.csv');
-    const headers: Record<string, string> = { 'apollo-require-preflight': 'true', ...(token[actor] ? { authorization: `Bearer ${token[actor]}` } : {}) };
+    const headers: Record<string, string> = { 'apollo-require-preflight': 'true', ...credentialHeaders(credentialOf(cell)) };
     const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body: form });
     const text = await response.text();
     const body = JSON.parse(text);
@@ -185,11 +215,16 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
    * A subscription as a graphql-sse client opens it: the refusal, or what the stream delivered until `until` saw what
    * it waited for (or a poll interval and more passed); the answer's text holds the events received, in order.
    */
-  const subscribeAs = async (actor: ActorName, variables: Record<string, unknown>, whileOpen?: () => Promise<void>, until?: (data: any) => boolean): Promise<Answer> => {
+  const subscribeAs = async (
+    cell: Cell,
+    variables: Record<string, unknown>,
+    whileOpen?: () => Promise<void>,
+    until?: (data: any) => boolean,
+  ): Promise<Answer> => {
     const abort = new AbortController();
     const response = await fetch(`${server.url}/graphql/stream`, {
       method: 'POST',
-      headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...(token[actor] ? { authorization: `Bearer ${token[actor]}` } : {}) },
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...credentialHeaders(credentialOf(cell)) },
       body: JSON.stringify({ query: SUBSCRIBE, variables }),
       signal: abort.signal,
     });
@@ -257,17 +292,18 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   const createInput = (cell: Cell, schoolSiteId: string) => ({
     firstName: 'Matrix',
     lastName: 'Cell',
-    email: `${cell.actor}.${cell.scope}@matrix.example.org`,
+    email: `${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`,
     roleCode: 'EDUCATOR',
     schoolSiteIds: [schoolSiteId],
     agreementAccepted: true,
   });
-  const uploadContent = (cell: Cell) => csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}@matrix.example.org`, role: 'Educator' }]);
+  const uploadContent = (cell: Cell) =>
+    csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, role: 'Educator' }]);
 
   const PROBES: Record<string, Probe> = {
     "Query.me/the viewer's own account": {
       field: 'me',
-      send: (cell) => graphql('{ me { email role { code } schoolSites { name } } }', {}, cell.actor),
+      send: (cell) => graphql('{ me { email role { code } schoolSites { name } } }', {}, cell),
       allowed(answer, cell) {
         const sites = cell.actor === 'districtAdmin' || cell.actor === 'otherDistrictAdmin' ? [] : [{ name: PARTNER_HIGH }];
         expect(answer.data.me).to.deep.equal({ email: email[cell.actor], role: { code: ROLE_OF[cell.actor as Exclude<ActorName, 'anonymous'>] }, schoolSites: sites });
@@ -275,21 +311,21 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     'Query.roles/the six roles': {
       field: 'roles',
-      send: (cell) => graphql('{ roles { code } }', {}, cell.actor),
+      send: (cell) => graphql('{ roles { code } }', {}, cell),
       allowed(answer) {
         expect(answer.data.roles.map((role: { code: string }) => role.code)).to.deep.equal([...ROLE_CODES]);
       },
     },
     'Query.educatorAccountTemplate/the header line': {
       field: 'educatorAccountTemplate',
-      send: (cell) => graphql('{ educatorAccountTemplate { fileName columns content } }', {}, cell.actor),
+      send: (cell) => graphql('{ educatorAccountTemplate { fileName columns content } }', {}, cell),
       allowed(answer) {
         expect(answer.data.educatorAccountTemplate).to.deep.equal({ fileName: 'educator-accounts-template.csv', columns: TEMPLATE_HEADER, content: `${TEMPLATE_HEADER.join(',')}\r\n` });
       },
     },
     "Query.schoolSites/whether the scope's site is listed": {
       field: 'schoolSites',
-      send: (cell) => graphql('{ schoolSites { id name } }', {}, cell.actor),
+      send: (cell) => graphql('{ schoolSites { id name } }', {}, cell),
       allowed(answer, cell) {
         expect(answer.data.schoolSites).to.deep.include(siteFor(cell.actor, cell.scope!));
         expect(sortedSites(answer.data.schoolSites)).to.deep.equal(sortedSites(reachOf(cell)));
@@ -304,8 +340,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     "Query.educatorAccounts/schoolSiteId: the scope's site": {
       field: 'educatorAccounts',
-      send: (cell) => graphql(ACCOUNTS, { site: siteFor(cell.actor, cell.scope!).id }, cell.actor),
-      nothing: (cell) => graphql(ACCOUNTS, { site: nowhere.site }, cell.actor),
+      send: (cell) => graphql(ACCOUNTS, { site: siteFor(cell.actor, cell.scope!).id }, cell),
+      nothing: (cell) => graphql(ACCOUNTS, { site: nowhere.site }, cell),
       async allowed(answer, cell) {
         const target = siteFor(cell.actor, cell.scope!);
         const members: { email: string }[] = await server.application.dataSource.query(
@@ -320,16 +356,16 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     "Query.uploadBatch/id: the batch of the scope's site": {
       field: 'uploadBatch',
-      send: (cell) => graphql(ONE_BATCH, { id: batchFor(cell).id }, cell.actor),
-      nothing: (cell) => graphql(ONE_BATCH, { id: nowhere.batch }, cell.actor),
+      send: (cell) => graphql(ONE_BATCH, { id: batchFor(cell).id }, cell),
+      nothing: (cell) => graphql(ONE_BATCH, { id: nowhere.batch }, cell),
       allowed(answer, cell) {
         expect(answer.data.uploadBatch).to.deep.equal(batchFor(cell));
       },
     },
     "Query.uploadBatches/schoolSiteId: the scope's site": {
       field: 'uploadBatches',
-      send: (cell) => graphql(BATCHES, { site: siteFor(cell.actor, cell.scope!).id }, cell.actor),
-      nothing: (cell) => graphql(BATCHES, { site: nowhere.site }, cell.actor),
+      send: (cell) => graphql(BATCHES, { site: siteFor(cell.actor, cell.scope!).id }, cell),
+      nothing: (cell) => graphql(BATCHES, { site: nowhere.site }, cell),
       allowed(answer, cell) {
         const target = siteFor(cell.actor, cell.scope!);
         expect(batchIdsOf(answer)).to.include(batchFor(cell).id);
@@ -339,7 +375,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     "Query.uploadBatches/schoolSiteId omitted: whether the scope's batch is listed": {
       field: 'uploadBatches',
-      send: (cell) => graphql(BATCHES, {}, cell.actor),
+      send: (cell) => graphql(BATCHES, {}, cell),
       allowed(answer, cell) {
         expect(batchIdsOf(answer)).to.include(batchFor(cell).id);
         everyBatchWithinReach(answer, cell);
@@ -351,11 +387,19 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     "Mutation.createEducatorAccount/an Educator at the scope's site": {
       field: 'createEducatorAccount',
-      send: (cell) => graphql(CREATE, { input: createInput(cell, siteFor(cell.actor, cell.scope!).id) }, cell.actor),
-      nothing: (cell) => graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email: `nowhere.${cell.actor}.${cell.scope}@matrix.example.org` } }, cell.actor),
+      send: (cell) => graphql(CREATE, { input: createInput(cell, siteFor(cell.actor, cell.scope!).id) }, cell),
+      nothing: (cell) => {
+        const email = `nowhere.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`;
+        return graphql(CREATE, { input: { ...createInput(cell, nowhere.site), email } }, cell);
+      },
       allowed(answer, cell) {
         expect(answer.data.createEducatorAccount).to.deep.equal({
-          account: { email: `${cell.actor}.${cell.scope}@matrix.example.org`, status: 'PENDING_REGISTRATION', role: { code: 'EDUCATOR' }, schoolSites: [siteFor(cell.actor, cell.scope!)] },
+          account: {
+            email: `${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`,
+            status: 'PENDING_REGISTRATION',
+            role: { code: 'EDUCATOR' },
+            schoolSites: [siteFor(cell.actor, cell.scope!)],
+          },
           warnings: [],
           userErrors: [],
         });
@@ -364,8 +408,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     "Mutation.uploadEducatorAccounts/a file for the scope's site": {
       field: 'uploadEducatorAccounts',
-      send: (cell) => uploadAs(cell.actor, siteFor(cell.actor, cell.scope!).id, uploadContent(cell)),
-      nothing: (cell) => uploadAs(cell.actor, nowhere.site, uploadContent(cell)),
+      send: (cell) => uploadAs(cell, siteFor(cell.actor, cell.scope!).id, uploadContent(cell)),
+      nothing: (cell) => uploadAs(cell, nowhere.site, uploadContent(cell)),
       allowed(answer, cell) {
         expect(answer.errors, answer.text).to.equal(undefined);
         expect(answer.data.uploadEducatorAccounts).to.deep.equal({
@@ -380,10 +424,10 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       send: (cell) => {
         const target = siteFor(cell.actor, cell.scope!);
         // Allowed: a file uploaded for the site while the stream is open reaches it, queued.
-        const uploadWhileOpen = cell.expected === 'allowed' ? async () => void (await uploadAs(cell.actor, target.id, uploadContent(cell))) : undefined;
-        return subscribeAs(cell.actor, { site: target.id }, uploadWhileOpen, (data) => data?.uploadBatchChanged?.fileName === 'matrix.csv');
+        const uploadWhileOpen = cell.expected === 'allowed' ? async () => void (await uploadAs(cell, target.id, uploadContent(cell))) : undefined;
+        return subscribeAs(cell, { site: target.id }, uploadWhileOpen, (data) => data?.uploadBatchChanged?.fileName === 'matrix.csv');
       },
-      nothing: (cell) => subscribeAs(cell.actor, { site: nowhere.site }),
+      nothing: (cell) => subscribeAs(cell, { site: nowhere.site }),
       allowed(answer, cell) {
         const delivered = deliveredBatches(answer);
         expect(delivered.map((batch) => [batch.fileName, batch.status]), answer.text).to.deep.include(['matrix.csv', 'QUEUED']);
@@ -393,8 +437,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     "Subscription.uploadBatchChanged/batchId: the batch of the scope's site": {
       field: 'uploadBatchChanged',
-      send: (cell) => subscribeAs(cell.actor, { batch: batchFor(cell).id }),
-      nothing: (cell) => subscribeAs(cell.actor, { batch: nowhere.batch }),
+      send: (cell) => subscribeAs(cell, { batch: batchFor(cell).id }),
+      nothing: (cell) => subscribeAs(cell, { batch: nowhere.batch }),
       allowed(answer, cell) {
         // The stream opened and stayed open; nothing but that batch (shown when it finished just before) came through it.
         expect(answer.status).to.equal(200);
@@ -403,7 +447,12 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
     'Mutation.signIn': {
       field: 'signIn',
-      send: (cell) => graphql('mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } }, cell.actor),
+      send: (cell) =>
+        graphql(
+          'mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }',
+          { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } },
+          cell,
+        ),
       public(answer) {
         expect(answer.errors, answer.text).to.equal(undefined);
         expect(answer.data.signIn).to.deep.equal({ token: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });
@@ -415,22 +464,67 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         graphql(
           'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { id } userErrors { code } } }',
           { input: { email: `nobody.${cell.actor}@matrix.example.org`, registrationCode: 'AAAA-BBBB-CCCC', password: 'a long enough password', educationalInterestAccepted: true } },
-          cell.actor,
+          cell,
         ),
       public(answer) {
         expect(answer.errors, answer.text).to.equal(undefined);
         expect(answer.data.registerAccount).to.deep.equal({ account: null, userErrors: [{ code: 'INVALID_CODE' }] });
       },
     },
+    'Mutation.startSession': {
+      field: 'startSession',
+      send: (cell) =>
+        graphql(
+          'mutation($input: SignInInput!) { startSession(input: $input) { account { id } userErrors { code } } }',
+          { input: { username: `nobody.${cell.actor}@matrix.example.org`, password: 'not the password of anyone' } },
+          cell,
+        ),
+      public(answer) {
+        expect(answer.data.startSession).to.deep.equal({ account: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });
+        expect(sessionSetBy(answer.headers!)).to.equal(undefined);
+      },
+    },
+    'Mutation.endSession': {
+      field: 'endSession',
+      send: (cell) => graphql('mutation { endSession }', {}, cell),
+      public(answer) {
+        expect(answer.data.endSession).to.equal(false);
+      },
+    },
+    'HTTP.GET /{*page}': {
+      send: (cell) => download(server, '/batches/any-batch', credentialOf(cell)),
+      public(answer) {
+        expect([answer.status, answer.headers!.get('content-type'), answer.text]).to.deep.equal([200, 'text/html; charset=utf-8', web.indexHtml]);
+      },
+    },
+    'HTTP.GET /assets/*file': {
+      send: (cell) => download(server, '/assets/index-3f9a2c1b.js', credentialOf(cell)),
+      public(answer) {
+        expect([answer.status, answer.text]).to.deep.equal([200, web.assets['/assets/index-3f9a2c1b.js']]);
+      },
+    },
+    'HTTP.GET /graphiql': {
+      send: (cell) => download(server, '/graphiql', credentialOf(cell)),
+      public(answer) {
+        expect([answer.status, answer.headers!.get('content-type')]).to.deep.equal([200, 'text/html; charset=utf-8']);
+        expect(answer.text).to.contain('"endpoint": "/graphql"');
+      },
+    },
+    'HTTP.GET /graphiql/static/*file': {
+      send: (cell) => download(server, '/graphiql/static/ruru.css', credentialOf(cell)),
+      public(answer) {
+        expect([answer.status, answer.headers!.get('content-type')]).to.deep.equal([200, 'text/css; charset=utf-8']);
+      },
+    },
     'HTTP.GET /healthz': {
-      send: (cell) => download(server, '/healthz', token[cell.actor]),
+      send: (cell) => download(server, '/healthz', credentialOf(cell)),
       public(answer) {
         expect(answer.status).to.equal(200);
         expect(JSON.parse(answer.text)).to.deep.equal({ ok: true });
       },
     },
     'HTTP.GET /templates/educator-accounts.csv/the template file': {
-      send: (cell) => download(server, '/templates/educator-accounts.csv', token[cell.actor]),
+      send: (cell) => download(server, '/templates/educator-accounts.csv', credentialOf(cell)),
       allowed(answer) {
         expect(answer.status).to.equal(200);
         expect(answer.headers!.get('content-type')).to.match(/^text\/csv/);
@@ -439,8 +533,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       },
     },
     "HTTP.GET /upload-batches/:id/failures.csv/the fix file of the scope's batch": {
-      send: (cell) => download(server, `/upload-batches/${batchFor(cell).id}/failures.csv`, token[cell.actor]),
-      nothing: (cell) => download(server, `/upload-batches/${nowhere.batch}/failures.csv`, token[cell.actor]),
+      send: (cell) => download(server, `/upload-batches/${batchFor(cell).id}/failures.csv`, credentialOf(cell)),
+      nothing: (cell) => download(server, `/upload-batches/${nowhere.batch}/failures.csv`, credentialOf(cell)),
       allowed(answer, cell) {
         const batch = batchFor(cell);
         const reasonOf = (line: number) => batch.failures.nodes.find((failure) => failure.lineNumber === line)!.reason;
@@ -459,7 +553,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
 
   before(async function () {
     this.timeout(120_000);
-    server = await startTestServer(database);
+    server = await startTestServer(database, {}, { webDist: web.dir });
     const demoSites = await siteIdsByName(server);
     site.partnerHigh = { id: demoSites[PARTNER_HIGH], name: PARTNER_HIGH };
     site.middleSchool = { id: demoSites[MIDDLE_SCHOOL], name: MIDDLE_SCHOOL };
@@ -475,7 +569,10 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     email.siteAdmin = server.demo.siteAdminEmail;
     email.districtAdmin = server.demo.districtAdminEmail;
     email.otherDistrictAdmin = other.adminEmail;
-    for (const actor of ['siteAdmin', 'districtAdmin', 'otherDistrictAdmin'] as const) token[actor] = await server.signIn(email[actor]!);
+    for (const actor of ['siteAdmin', 'districtAdmin', 'otherDistrictAdmin'] as const) {
+      token[actor] = await server.signIn(email[actor]!);
+      session[actor] = await server.startSession(email[actor]!);
+    }
 
     // The Educator and the Counselor are invited by the Site Admin and register with the emailed code, as people do.
     for (const [actor, roleCode] of [['educator', 'EDUCATOR'], ['counselor', 'COUNSELOR']] as const) {
@@ -491,6 +588,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       );
       expect(registered.data?.registerAccount, registered.text).to.deep.equal({ account: { status: 'ACTIVE' }, userErrors: [] });
       token[actor] = await server.signIn(email[actor]!, password);
+      session[actor] = await server.startSession(email[actor]!, password);
     }
 
     const uploads: [Site, ActorName, string][] = [

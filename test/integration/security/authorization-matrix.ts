@@ -16,6 +16,14 @@ export type ActorName = (typeof ACTORS)[number];
 export const SCOPES = ['ownSite', 'otherSiteInDistrict', 'otherDistrict'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * How a signed-in actor shows who they are: a bearer token from signIn, or the session cookie from startSession (for
+ * anonymous: none at all, or a cookie that names no session). Every guarded cell is checked with each, and must
+ * answer the same; public entry points answer the same whoever asks and are checked once, with bearer tokens.
+ */
+export const CREDENTIALS = ['bearerToken', 'sessionCookie'] as const;
+export type CredentialKind = (typeof CREDENTIALS)[number];
+
 export type Outcome =
   /** Answered with exactly what was asked; for a mutation, written. */
   | 'allowed'
@@ -150,6 +158,8 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
   },
   Mutation: {
     signIn: { access: 'public' },
+    startSession: { access: 'public' },
+    endSession: { access: 'public' },
     registerAccount: { access: 'public' },
     createEducatorAccount: {
       access: 'guarded',
@@ -189,6 +199,11 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
   },
   HTTP: {
     'GET /healthz': { access: 'public' },
+    /** The page: index.html for every page route, its hashed files, and the offline GraphiQL (development only). */
+    'GET /{*page}': { access: 'public' },
+    'GET /assets/*file': { access: 'public' },
+    'GET /graphiql': { access: 'public' },
+    'GET /graphiql/static/*file': { access: 'public' },
     'GET /templates/educator-accounts.csv': {
       access: 'guarded',
       scoped: false,
@@ -218,18 +233,25 @@ export interface Cell {
   caseName: string | null;
   actor: ActorName;
   scope: Scope | null;
+  credential: CredentialKind;
   expected: Outcome | 'public';
 }
 
 export const cellsOf = (matrix: AuthorizationMatrix = AUTHORIZATION_MATRIX): Cell[] =>
   (['Query', 'Mutation', 'Subscription', 'HTTP'] as const).flatMap((root) =>
     Object.entries(matrix[root]).flatMap(([operation, entry]): Cell[] => {
-      if (entry.access === 'public') return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, expected: 'public' }));
-      if (!entry.scoped) {
-        return Object.entries(entry.cases).flatMap(([caseName, row]) => ACTORS.map((actor): Cell => ({ root, operation, caseName, actor, scope: null, expected: row[actor] })));
+      if (entry.access === 'public') {
+        return ACTORS.map((actor) => ({ root, operation, caseName: null, actor, scope: null, credential: 'bearerToken', expected: 'public' }));
       }
-      return Object.entries(entry.cases).flatMap(([caseName, row]) =>
-        ACTORS.flatMap((actor) => SCOPES.map((scope): Cell => ({ root, operation, caseName, actor, scope, expected: row[actor][scope] }))),
-      );
+      return CREDENTIALS.flatMap((credential) => {
+        if (!entry.scoped) {
+          return Object.entries(entry.cases).flatMap(([caseName, row]) =>
+            ACTORS.map((actor): Cell => ({ root, operation, caseName, actor, scope: null, credential, expected: row[actor] })),
+          );
+        }
+        return Object.entries(entry.cases).flatMap(([caseName, row]) =>
+          ACTORS.flatMap((actor) => SCOPES.map((scope): Cell => ({ root, operation, caseName, actor, scope, credential, expected: row[actor][scope] }))),
+        );
+      });
     }),
   );

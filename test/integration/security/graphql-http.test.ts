@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { createLog } from '../../../src/infrastructure/logging';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
@@ -42,11 +43,25 @@ const streamed = (text: string, pieceBytes = 64 * 1024): ReadableStream<Uint8Arr
   });
 };
 
+/** Multipart bodies no parser can read, each with the Content-Type it came with. */
+const BROKEN_MULTIPART: { label: string; type: string; body: string | Buffer }[] = [
+  { label: 'truncated', type: 'multipart/form-data; boundary=x', body: '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":' },
+  { label: 'without a boundary', type: 'multipart/form-data', body: '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{}\r\n--x--\r\n' },
+  { label: 'garbage', type: 'multipart/form-data; boundary=x', body: Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256)) },
+];
+
 describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it refuses', (database) => {
   let server: TestServer;
+  let token: string;
+  /** What the service logged, line by line, through the real logger. */
+  const logged: string[] = [];
 
   before(async () => {
-    server = await startTestServer(database);
+    server = await startTestServer(database, {}, { log: createLog({}, (line) => logged.push(line)) });
+    token = await server.signIn(server.demo.siteAdminEmail);
+  });
+  beforeEach(() => {
+    logged.length = 0;
   });
   after(async () => {
     await server.close();
@@ -131,5 +146,69 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
     });
 
     answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
+  });
+
+  it('when a broken multipart body comes without the preflight header, then CSRF prevention refuses it unread with 400, and nothing is logged', async () => {
+    for (const { label, type, body } of BROKEN_MULTIPART) {
+      for (const authorization of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+        const answer = await post(server, body, { 'content-type': type, ...authorization });
+
+        const codes = answer.body.errors?.map((error: { extensions: { code: string } }) => error.extensions.code);
+        expect([answer.status, codes], label).to.deep.equal([400, ['BAD_REQUEST']]);
+        expect(answer.body.errors[0].message, label).to.contain('Cross-Site Request Forgery');
+      }
+    }
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('when a broken multipart body with the preflight header comes from nobody signed in, then it is refused unread: 401 UNAUTHENTICATED', async () => {
+    for (const { label, type, body } of BROKEN_MULTIPART) {
+      for (const authorization of [{}, { authorization: 'Bearer not.a.jwt' }] as Record<string, string>[]) {
+        const answer = await post(server, body, { 'content-type': type, 'apollo-require-preflight': 'true', ...authorization });
+
+        expect([answer.status, answer.body], label).to.deep.equal([401, { errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }] }]);
+      }
+    }
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('when a signed-in client sends a broken multipart body with the preflight header, then it is 400 malformed, logged on one line, no stack', async () => {
+    for (const { label, type, body } of BROKEN_MULTIPART) {
+      const answer = await post(server, body, { 'content-type': type, 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` });
+
+      expect([answer.status, answer.body, answer.cacheControl], label).to.deep.equal([400, MALFORMED, 'no-store']);
+    }
+    expect(logged).to.have.length(BROKEN_MULTIPART.length);
+    for (const line of logged) {
+      expect(line.indexOf('\n'), line).to.equal(line.length - 1);
+      expect(JSON.parse(line)).to.deep.include({ message: 'Refused a request the client has to fix', path: '/graphql', status: 400 });
+      expect(line, 'no stack frames').not.to.match(/\bat .*\(|node_modules/);
+    }
+    answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
+  });
+
+  it('when a request names a persisted query, by hash or with a hash that does not match, then it is PERSISTED_QUERY_NOT_SUPPORTED, unlogged', async () => {
+    const persisted = (body: object) => post(server, JSON.stringify(body), { 'content-type': 'application/json' });
+    const mismatch = await persisted({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+    const byHash = await persisted({ extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+
+    const notSupported = { errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] };
+    for (const answer of [mismatch, byHash]) expect(answer.body).to.deep.equal(notSupported);
+    expect(logged).to.deep.equal([]);
+  });
+
+  it('when a string is sent where an Upload is expected, then it is BAD_USER_INPUT naming the field, and nothing is logged', async () => {
+    const sites = await server.graphql('{ schoolSites { id } }', {}, token);
+    const input = { schoolSiteId: sites.data.schoolSites[0].id, file: 'First Name,Last Name', agreementAccepted: true };
+
+    const upload = 'mutation($input: UploadEducatorAccountsInput!) { uploadEducatorAccounts(input: $input) { userErrors { code } } }';
+
+    const answer = await server.graphql(upload, { input }, token);
+
+    expect([answer.status, answer.errors?.map((error) => [error.extensions?.code, error.message])]).to.deep.equal([
+      400,
+      [['BAD_USER_INPUT', 'Variable "$input" got an invalid value at "input.file"; Upload value invalid. Expected Upload instance.']],
+    ]);
+    expect(logged).to.deep.equal([]);
   });
 });

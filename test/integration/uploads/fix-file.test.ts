@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { FIX_FILE_HEADER, anEducatorRow, csvFile, parseCsv } from '../../support/csv-fixtures';
+import {
+  FIX_FILE_HEADER,
+  SPREADSHEET_READINGS,
+  TEMPLATE_HEADER,
+  anEducatorRow,
+  csvFile,
+  formulaCells,
+  parseCsv,
+  rawFile,
+  readAsSpreadsheet,
+} from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, createOtherDistrict, download, siteIdsByName, uploadAndProcess, uploadFile } from './upload-kit';
 
 describeOnEachDatabase('The failures download and the fix file', (database) => {
@@ -54,14 +64,18 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
       ['First4', "'@home", "'+plus@partner-high.example.org", 'Principal', '5', reasonOf(5)],
       ['First5', 'Last5', 'bad-email', 'Educator', '6', reasonOf(6)],
       ['First6', 'O"Neil, Jr.', 'educator6@partner-high.example.org', 'Teacher', '7', reasonOf(7)],
-      ['First7', 'Last7', 'educator7@partner-high.example.org', "'\tPrincipal", '8', reasonOf(8)],
+      ['First7', 'Last7', 'educator7@partner-high.example.org', '\tPrincipal', '8', reasonOf(8)],
     ]);
   });
 
   it('when the downloaded fix file is corrected and uploaded as it is, then the fixed rows are created with their original values', async () => {
     const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fileWithFailures() });
     const fixFile = (await failuresOf(siteAdmin, first.id)).text;
-    const corrected = fixFile.replace(/,Teacher,/g, ',Educator,').replace(/,Principal,/g, ',Counselor,').replace(",'\tPrincipal,", ',Site Admin,').replace(',bad-email,', ',fixed5@partner-high.example.org,');
+    const corrected = fixFile
+      .replace(/,Teacher,/g, ',Educator,')
+      .replace(/,Principal,/g, ',Counselor,')
+      .replace(',"\tPrincipal",', ',Site Admin,')
+      .replace(',bad-email,', ',fixed5@partner-high.example.org,');
 
     const second = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: corrected, fileName: 'fixed.csv' });
 
@@ -95,6 +109,72 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
       [5, 'INVALID_EMAIL', 'bad-email'],
       [6, 'UNKNOWN_ROLE', 'educator6@partner-high.example.org'],
       [7, 'UNKNOWN_ROLE', 'educator7@partner-high.example.org'],
+    ]);
+  });
+
+  it('when names hold formulas after a separator, behind invisible characters or full-width, then no spreadsheet runs them and they come back', async () => {
+    const names = [
+      ['x;=1+1', 'Li;@cmd'],
+      ['\u200b+1', '－1'],
+      ['＝1+1', '\u00a0=HYPERLINK("x")'],
+      ['a,=1', '"=1'],
+      ['＠SUM(A1)', 'x; \u3000＋1'],
+    ];
+    const content = csvFile(names.map(([firstName, lastName], index) => anEducatorRow(index + 1, { firstName, lastName, role: 'Teacher' })));
+    const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content });
+    expect(first).to.deep.include({ recordsFailed: names.length });
+    const fixFile = (await failuresOf(siteAdmin, first.id)).text;
+
+    for (const reading of SPREADSHEET_READINGS) expect(formulaCells(readAsSpreadsheet(fixFile, reading)), JSON.stringify(reading)).to.deep.equal([]);
+
+    // A name with an invisible character is refused as a name (INVALID_NAME) once its role is fixed; the others are created as typed.
+    const second = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fixFile.replace(/,Teacher,/g, ',Educator,') });
+    expect(second).to.deep.include({ recordsCreated: names.length - 1, recordsFailed: 1 });
+    expect(second.failures.nodes.map((failure) => failure.code)).to.deep.equal(['INVALID_NAME']);
+    const secondFixFile = (await failuresOf(siteAdmin, second.id)).text;
+    for (const reading of SPREADSHEET_READINGS) expect(formulaCells(readAsSpreadsheet(secondFixFile, reading)), JSON.stringify(reading)).to.deep.equal([]);
+    const rows: { first_name: string; last_name: string }[] = await server.application.dataSource.query(
+      'SELECT first_name, last_name FROM educator_account WHERE source_batch_id IS NOT NULL ORDER BY email',
+    );
+    const creatable = names.filter(([firstName]) => !firstName.includes('\u200b'));
+    expect(rows.map((row) => [row.first_name, row.last_name])).to.deep.equal(creatable.map((pair) => pair.map((name) => name.trim())));
+  });
+
+  it('when a row has more cells than the template, then the fix file holds it whole as typed under First Name, round after round, until mended', async () => {
+    const typed = 'Lee,Smith, Jr.,lee@partner-high.example.org,Educator';
+    const content = rawFile([TEMPLATE_HEADER.join(','), typed, 'Ann,Lee,ann@partner-high.example.org']);
+    const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content });
+    expect(first.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([
+      [2, 'WRONG_COLUMN_COUNT'],
+      [3, 'WRONG_COLUMN_COUNT'],
+    ]);
+
+    const fixFile = (await failuresOf(siteAdmin, first.id)).text;
+    const rows = parseCsv(fixFile.slice(1));
+    expect(rows[1].slice(0, 5)).to.deep.equal([typed, '', '', '', '2']);
+    expect(rows[1][5]).to.match(/5 cells/).and.match(/whole row is under First Name as it was typed/);
+    expect(rows[2].slice(0, 5)).to.deep.equal(['Ann', 'Lee', 'ann@partner-high.example.org', '', '3']);
+
+    // Uploaded again unmended, the rows fail again and the next fix file still holds every character typed.
+    const again = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fixFile });
+    expect(again).to.deep.include({ recordsCreated: 0, recordsFailed: 2 });
+    const secondFixFile = parseCsv((await failuresOf(siteAdmin, again.id)).text.slice(1));
+    expect(secondFixFile.slice(1).map((row) => row.slice(0, 4))).to.deep.equal([
+      [typed, '', '', ''],
+      ['Ann', 'Lee', 'ann@partner-high.example.org', ''],
+    ]);
+
+    const mended = fixFile
+      .replace(`"${typed}",,,`, 'Lee,"Smith, Jr.",lee@partner-high.example.org,Educator')
+      .replace('ann@partner-high.example.org,', 'ann@partner-high.example.org,Educator');
+    const last = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: mended });
+    expect(last).to.deep.include({ recordsCreated: 2, recordsFailed: 0 });
+    const created: { first_name: string; last_name: string; email: string; role_code: string }[] = await server.application.dataSource.query(
+      'SELECT first_name, last_name, email, role_code FROM educator_account WHERE source_batch_id IS NOT NULL ORDER BY email',
+    );
+    expect(created).to.deep.equal([
+      { first_name: 'Ann', last_name: 'Lee', email: 'ann@partner-high.example.org', role_code: 'EDUCATOR' },
+      { first_name: 'Lee', last_name: 'Smith, Jr.', email: 'lee@partner-high.example.org', role_code: 'EDUCATOR' },
     ]);
   });
 

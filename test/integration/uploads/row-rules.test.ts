@@ -3,6 +3,7 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, csvFile, type Cells, type EducatorRow } from '../../support/csv-fixtures';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createdEmails, invitationsIn, recipientOf, siteIdsByName, uploadAndProcess, type Batch } from './upload-kit';
+import { COLLIDING_EMAILS } from '../../support/old-fingerprint';
 
 const CREATE_ACCOUNT = `mutation($input: CreateEducatorAccountInput!) {
   createEducatorAccount(input: $input) { account { id email status } warnings { code } userErrors { code message } }
@@ -84,6 +85,34 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     ]);
     const [stored] = await server.application.dataSource.query('SELECT first_name, last_name FROM educator_account WHERE email_normalized = ?', [anEducatorRow(4).email]);
     expect(stored).to.deep.equal({ first_name: 'Zoë 😀', last_name: 'Núñez-Ødegård 李' });
+  });
+
+  it('when a name carries a web address, an email address or a quoted line break, or an email hides a zero-width space, then the row fails with the reason and gets no invitation', async () => {
+    const batch = await upload([
+      anEducatorRow(1, { firstName: 'Your account is locked, verify at https://evil.example/login' }),
+      anEducatorRow(2, { lastName: 'evil.example/reset' }),
+      anEducatorRow(3, { firstName: 'Write to help@evil.example' }),
+      anEducatorRow(4, { firstName: 'Ana\r\nClick below' }),
+      anEducatorRow(5, { email: '\u200Bzero@partner-high.example.org' }),
+      anEducatorRow(6, { firstName: "D'Angelo Jr.", lastName: 'Núñez-Smith 👩‍💻' }),
+    ]);
+
+    expect(batch).to.deep.include({ status: 'COMPLETED', recordsProcessed: 6, recordsCreated: 1, recordsFailed: 5 });
+    expect(failureSummary(batch)).to.deep.equal([
+      { lineNumber: 2, code: 'INVALID_NAME', reason: 'First Name may not contain a web or email address ("https://evil.example/login").' },
+      { lineNumber: 3, code: 'INVALID_NAME', reason: 'Last Name may not contain a web or email address ("evil.example/reset").' },
+      { lineNumber: 4, code: 'INVALID_NAME', reason: 'First Name may not contain a web or email address ("help@evil.example").' },
+      { lineNumber: 5, code: 'INVALID_NAME', reason: 'First Name contains a control character (such as a tab or line break).' },
+      {
+        // The quoted line break above makes the record one physical line longer.
+        lineNumber: 7,
+        code: 'INVALID_EMAIL',
+        reason: 'The email contains an invisible character (U+200B), often pasted along with an address. Type the address again.',
+      },
+    ]);
+    expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal([anEducatorRow(6).email]);
+    const invited = invitationsIn(await server.deliveredEmails()).map(recipientOf);
+    expect(invited).to.deep.equal([anEducatorRow(6).email]);
   });
 
   it('when a row has fewer or more cells than the template, then it fails as WRONG_COLUMN_COUNT', async () => {
@@ -186,6 +215,13 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     ]);
     for (const failure of batch.failures.nodes) expect(failure.reason).to.match(/\bline 2\b/).and.match(/only the first row/);
     expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal(['educator2@partner-high.example.org', 'Same.Person@partner-high.example.org'].sort());
+  });
+
+  it('when two different emails shared the 64-bit fingerprint duplicate detection used to keep, then both are created and neither is a duplicate', async () => {
+    const batch = await upload([anEducatorRow(1, { email: COLLIDING_EMAILS[0] }), anEducatorRow(2, { email: COLLIDING_EMAILS[1] })]);
+
+    expect(batch).to.deep.include({ recordsProcessed: 2, recordsCreated: 2, recordsFailed: 0 });
+    expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal([...COLLIDING_EMAILS].sort());
   });
 
   it('when an email belongs to an account at another site or of another kind, then the row fails as EMAIL_TAKEN, whatever its case', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DistrictRecord, EducatorAccountRecord, SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
 import type { TestServer, UploadOptions } from '../../support/test-server';
+import { credentialHeaders, type Credential } from '../../support/graphql-client';
 
 /** What the upload log shows of a batch. */
 export const BATCH_FIELDS = `id fileName status dryRun totalRows recordsProcessed recordsCreated recordsSkipped recordsFailed rejectionReason
@@ -117,8 +118,8 @@ export const createOtherDistrict = async (server: TestServer): Promise<{ adminEm
   });
 };
 
-export const download = async (server: TestServer, path: string, token?: string): Promise<{ status: number; headers: Headers; text: string }> => {
-  const response = await fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+export const download = async (server: TestServer, path: string, credential?: Credential): Promise<{ status: number; headers: Headers; text: string }> => {
+  const response = await fetch(`${server.url}${path}`, { headers: credentialHeaders(credential) });
   // Decoded by Buffer rather than fetch's text(), which would silently drop a byte-order mark.
   return { status: response.status, headers: response.headers, text: Buffer.from(await response.arrayBuffer()).toString('utf8') };
 };

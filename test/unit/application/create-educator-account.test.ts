@@ -19,6 +19,7 @@ import {
   FixedClock,
   InMemoryEducatorAccountRepository,
   InMemorySchoolSiteRepository,
+  InMemoryInvitationAllowances,
   InMemoryUnitOfWork,
   rejectionOf,
   textFingerprint,
@@ -44,7 +45,7 @@ describe('CreateEducatorAccount', () => {
       .addSite(NORTH_HIGH)
       .addSite(SOUTH_MIDDLE)
       .addSite(HILLCREST_ELEMENTARY);
-    createAccount = new CreateEducatorAccount(sites, unitOfWork, clock, textFingerprint);
+    createAccount = new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, 200);
   });
 
   const placeNamed = (index: number): string => {
@@ -293,7 +294,7 @@ describe('CreateEducatorAccount', () => {
     })(accounts);
     const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
 
-    const outcome = await new CreateEducatorAccount(sites, racing, clock, textFingerprint).execute(districtAdmin, aCreationRequest().build());
+    const outcome = await new CreateEducatorAccount(sites, racing, new InMemoryInvitationAllowances(), clock, textFingerprint, 200).execute(districtAdmin, aCreationRequest().build());
 
     expect(outcome.userErrors).to.deep.equal([]);
     expect(accounts.count()).to.equal(1);
@@ -309,7 +310,7 @@ describe('CreateEducatorAccount', () => {
 
     const written = () => ({ accounts: accounts.count(), invitations: unitOfWork.emails.length, agreements: unitOfWork.agreements.length });
     const withUnitOfWork = (other: InMemoryUnitOfWork) =>
-      new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), other, clock, textFingerprint);
+      new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), other, new InMemoryInvitationAllowances(), clock, textFingerprint, 200);
 
     it('when the same request is sent again under its key, then the account the first created is answered and nothing more is written', async () => {
       const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());
@@ -441,6 +442,78 @@ describe('CreateEducatorAccount', () => {
       expect(again.account?.id).to.equal(first.account?.id);
       expect(again.warnings).to.deep.equal(first.warnings);
       expect(again.warnings.map((warning) => warning.code)).to.deep.equal(['SITE_ADMIN_RECOMMENDATION']);
+    });
+  });
+
+  describe('the hourly limit of accounts created by hand', () => {
+    const limited = (limit: number) => {
+      const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
+      return new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, limit);
+    };
+    const createNumbered = (useCase: CreateEducatorAccount, admin: Actor, n: number) =>
+      useCase.execute(admin, aCreationRequest().withEmail(`limited.${n}@example.org`).build());
+
+    it('when an admin reaches the limit, then the next creation is INVITATION_LIMIT_REACHED saying when they may continue, and nothing is written', async () => {
+      const useCase = limited(3);
+      for (let n = 1; n <= 3; n += 1) expect((await createNumbered(useCase, districtAdmin, n)).userErrors).to.deep.equal([]);
+      clock.advanceMs(20 * 60_000);
+
+      const refused = await createNumbered(useCase, districtAdmin, 4);
+
+      expect(refused).to.deep.equal({
+        account: null,
+        warnings: [],
+        userErrors: [
+          {
+            code: 'INVITATION_LIMIT_REACHED',
+            message:
+              'You have created 3 accounts by hand in the last hour, the most one admin may. You can create the next one at 2026-09-01 09:01 UTC ' +
+              '(in 41 minutes). To add many educators at once, upload a file.',
+          },
+        ],
+      });
+      expect(accounts.count()).to.equal(3);
+      expect(unitOfWork.emails).to.have.length(3);
+    });
+
+    it('when the hour since the first creations has passed, then the admin may create again', async () => {
+      const useCase = limited(2);
+      await createNumbered(useCase, districtAdmin, 1);
+      await createNumbered(useCase, districtAdmin, 2);
+      clock.advanceMs(61 * 60_000);
+
+      expect((await createNumbered(useCase, districtAdmin, 3)).userErrors).to.deep.equal([]);
+    });
+
+    it('when another admin has reached the limit, then this admin is not limited by it', async () => {
+      const useCase = limited(1);
+      await createNumbered(useCase, siteAdmin, 1);
+
+      expect((await createNumbered(useCase, districtAdmin, 2)).userErrors).to.deep.equal([]);
+      expect((await createNumbered(useCase, siteAdmin, 3)).userErrors.map((error) => error.code)).to.deep.equal(['INVITATION_LIMIT_REACHED']);
+    });
+
+    it('when a keyed retry is answered the account its first request created, then the retry does not count', async () => {
+      const useCase = limited(2);
+      const keyed = aCreationRequest().withEmail('keyed@example.org').withIdempotencyKey('retry-key-1').build();
+
+      const first = await useCase.execute(districtAdmin, keyed);
+      const retry = await useCase.execute(districtAdmin, keyed);
+      const next = await createNumbered(useCase, districtAdmin, 1);
+
+      expect(retry.account?.id).to.equal(first.account?.id);
+      expect(next.userErrors).to.deep.equal([]);
+    });
+
+    it('when creations are refused for their email or their input, then they do not count', async () => {
+      const useCase = limited(1);
+      await accounts.save(anEducator().withEmail('taken@example.org').createdAt(clock.now()).pending().build());
+
+      const taken = await useCase.execute(districtAdmin, aCreationRequest().withEmail('taken@example.org').build());
+      const invalid = await useCase.execute(districtAdmin, aCreationRequest().withEmail('not-an-email').build());
+      const created = await createNumbered(useCase, districtAdmin, 1);
+
+      expect([taken, invalid, created].map((outcome) => outcome.userErrors.map((error) => error.code))).to.deep.equal([['EMAIL_TAKEN'], ['INVALID_EMAIL'], []]);
     });
   });
 });

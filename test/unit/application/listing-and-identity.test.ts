@@ -4,7 +4,14 @@ import { IdentifyActor } from '../../../src/application/identify-actor';
 import { ListEducatorAccounts, MAX_PAGE_SIZE, pageSize } from '../../../src/application/list-educator-accounts';
 import { ListManagedSchoolSites } from '../../../src/application/list-managed-school-sites';
 import { anActor, anEducator, DISTRICT_ONE, DISTRICT_TWO, HILLCREST_ELEMENTARY, NORTH_HIGH, SOUTH_MIDDLE } from '../../support/builders';
-import { FakeTokenIssuer, FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository, rejectionOf } from '../../support/fakes';
+import {
+  FakeTokenIssuer,
+  FixedClock,
+  InMemoryBrowserSessions,
+  InMemoryEducatorAccountRepository,
+  InMemorySchoolSiteRepository,
+  rejectionOf,
+} from '../../support/fakes';
 
 const sites = () =>
   new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addDistrict(DISTRICT_TWO).addSite(NORTH_HIGH).addSite(SOUTH_MIDDLE).addSite(HILLCREST_ELEMENTARY);
@@ -80,6 +87,8 @@ describe('ListEducatorAccounts', () => {
   });
 });
 
+const bearer = (bearerToken: string | undefined) => ({ bearerToken, sessionSecret: undefined });
+
 describe('IdentifyActor', () => {
   let accounts: InMemoryEducatorAccountRepository;
   let clock: FixedClock;
@@ -88,26 +97,26 @@ describe('IdentifyActor', () => {
   beforeEach(() => {
     accounts = new InMemoryEducatorAccountRepository();
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
-    identify = new IdentifyActor(new FakeTokenIssuer(), accounts, clock);
+    identify = new IdentifyActor(new FakeTokenIssuer(), accounts, new InMemoryBrowserSessions(), { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, clock);
   });
 
   it('when the token names an active account, then the actor carries its current role, district and sites', async () => {
     const saved = await accounts.save(anEducator().withRole('SITE_ADMIN', [SOUTH_MIDDLE]).registered('hash').build());
     const id = saved.ok ? saved.value : -1;
 
-    const viewer = await identify.execute(`token-for-${id}`);
+    const viewer = await identify.execute(bearer(`token-for-${id}`));
 
     expect(viewer?.actor).to.deep.equal({ accountId: id, roleCode: 'SITE_ADMIN', districtId: DISTRICT_ONE.id, schoolSiteIds: [SOUTH_MIDDLE.id] });
   });
 
   it('when there is no token, a forged one, or one naming a missing account, then nobody is signed in', async () => {
-    expect(await identify.execute(undefined)).to.equal(null);
-    expect(await identify.execute('forged')).to.equal(null);
-    expect(await identify.execute('token-for-404')).to.equal(null);
+    expect(await identify.execute(bearer(undefined))).to.equal(null);
+    expect(await identify.execute(bearer('forged'))).to.equal(null);
+    expect(await identify.execute(bearer('token-for-404'))).to.equal(null);
   });
 
   it('when the token names an account that never registered, then nobody is signed in', async () => {
     const saved = await accounts.save(anEducator().createdAt(clock.now()).pending().build());
-    expect(await identify.execute(`token-for-${saved.ok ? saved.value : -1}`)).to.equal(null);
+    expect(await identify.execute(bearer(`token-for-${saved.ok ? saved.value : -1}`))).to.equal(null);
   });
 });

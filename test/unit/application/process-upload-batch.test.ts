@@ -6,7 +6,8 @@ import type { EmailMessage } from '../../../src/domain/educator/invitation';
 import type { Warning } from '../../../src/domain/school/site-admin-recommendation';
 import { addCounts, type BatchCounts } from '../../../src/domain/upload-batch/upload-batch';
 import { anEducator, DISTRICT_ONE, NORTH_HIGH } from '../../support/builders';
-import { FixedClock, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
+import { FakePageLinks, FixedClock, FixedRandomSource, InMemoryEducatorAccountRepository, InMemorySchoolSiteRepository } from '../../support/fakes';
+import { COLLIDING_EMAILS } from '../../support/old-fingerprint';
 
 const ROWS = [
   ['Ana', 'Li', 'ana@example.org', 'Educator'],
@@ -87,10 +88,11 @@ class ScriptedStore {
   }
 }
 
-async function* templateEvents(): AsyncGenerator<TemplateCsvEvent> {
-  yield { type: 'header', templateColumnCount: 4, ignoredTrailingColumns: 0, delimiter: ',', encoding: 'utf-8' };
-  for (const [index, cells] of ROWS.entries()) yield { type: 'record', lineNumber: index + 2, cells };
-}
+const templateEventsOf = (rows: string[][]) =>
+  async function* templateEvents(): AsyncGenerator<TemplateCsvEvent> {
+    yield { type: 'header', templateColumnCount: 4, ignoredTrailingColumns: 0, delimiter: ',', encoding: 'utf-8' };
+    for (const [index, cells] of rows.entries()) yield { type: 'record', lineNumber: index + 2, cells };
+  };
 
 const batch: ClaimedBatch = {
   id: 7,
@@ -112,12 +114,13 @@ const batch: ClaimedBatch = {
   leaseOwner: 'worker-1',
 };
 
-const workerWith = async (store: ScriptedStore, chunkRows = 1000): Promise<ProcessUploadBatch> => {
+const workerWith = async (store: ScriptedStore, chunkRows = 1000, rows = ROWS): Promise<ProcessUploadBatch> => {
   const accounts = new InMemoryEducatorAccountRepository();
   await accounts.save(anEducator().withRole('SITE_ADMIN', [NORTH_HIGH]).registered('hash').build());
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
   const settings = { workerId: 'worker-1', chunkRows, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
-  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, templateEvents, settings, new FixedClock());
+  const readTemplate = templateEventsOf(rows);
+  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, readTemplate, settings, new FakePageLinks(), new FixedClock(), new FixedRandomSource());
 };
 
 describe('ProcessUploadBatch', () => {
@@ -130,6 +133,24 @@ describe('ProcessUploadBatch', () => {
     expect(store.written[0].creates.map((row) => row.email)).to.deep.equal(['ana@example.org', 'cy@example.org', 'di@example.org']);
     expect(store.written[0].failures.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([[3, 'INVALID_EMAIL']]);
     expect(store.completed?.counts).to.deep.equal({ recordsProcessed: 4, recordsCreated: 3, recordsSkipped: 0, recordsFailed: 1 });
+  });
+
+  it('when two different emails share the fingerprint duplicate detection used to keep, then both are created and neither is DUPLICATE_IN_FILE', async () => {
+    const store = new ScriptedStore(batch, []);
+    const rows = [
+      ...ROWS,
+      ['Ed', 'Yu', COLLIDING_EMAILS[0], 'Educator'],
+      ['Fa', 'Zo', COLLIDING_EMAILS[1], 'Educator'],
+      ['Gi', 'Qi', 'ANA@example.org', 'Educator'],
+    ];
+
+    await (await workerWith(store, 1000, rows)).execute();
+
+    expect(store.written[0].creates.map((row) => row.email)).to.deep.equal(['ana@example.org', 'cy@example.org', 'di@example.org', ...COLLIDING_EMAILS]);
+    expect(store.written[0].failures.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([
+      [3, 'INVALID_EMAIL'],
+      [8, 'DUPLICATE_IN_FILE'],
+    ]);
   });
 
   it('when the database stays locked through every retry, then the rows that needed accounts fail as DATABASE_BUSY instead of the batch failing', async () => {

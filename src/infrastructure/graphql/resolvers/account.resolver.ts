@@ -6,6 +6,7 @@ import type { SignIn } from '../../../application/sign-in';
 import type { Clock } from '../../../application/ports/clock';
 import { roleOf, ROLES } from '../../../domain/role/role';
 import type { EducatorAccount } from '../../../domain/educator/educator-account';
+import type { Actor } from '../../../domain/shared/actor';
 import { viewerOf, type RequestContext } from '../context';
 import {
   CreateEducatorAccountInput,
@@ -32,7 +33,8 @@ export class AccountResolver {
 
   @Query(() => EducatorAccountType)
   me(@Ctx() context: RequestContext): EducatorAccountType {
-    return this.present(viewerOf(context).account, context);
+    const viewer = viewerOf(context);
+    return this.present(viewer.account, context, viewer.actor);
   }
 
   @Query(() => [RoleType])
@@ -47,7 +49,7 @@ export class AccountResolver {
     const page = await this.listAccounts.execute(actor, context.publicIds.decode('site', args.schoolSiteId), args.first, decodeCursor(context, args.after));
     const last = page.nodes.at(-1);
     return {
-      nodes: page.nodes.map((account) => this.present(account, context)),
+      nodes: page.nodes.map((account) => this.present(account, context, actor)),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.id!) : null },
       totalCount: page.totalCount,
     };
@@ -56,7 +58,7 @@ export class AccountResolver {
   @Mutation(() => SignInPayload)
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() context: RequestContext): Promise<SignInPayload> {
     const outcome = await this.signInUseCase.execute({ ...input, clientAddress: context.clientAddress });
-    return { token: outcome.token, account: outcome.account && this.present(outcome.account, context), userErrors: outcome.userErrors.map(UserError.from) };
+    return { token: outcome.token, account: outcome.account && this.present(outcome.account, context, 'owner'), userErrors: outcome.userErrors.map(UserError.from) };
   }
 
   @Mutation(() => CreateEducatorAccountPayload)
@@ -68,7 +70,7 @@ export class AccountResolver {
     const schoolSiteIds = (input.schoolSiteIds ?? []).map((id) => context.publicIds.decode('site', id));
     const outcome = await this.createAccount.execute(actor, { ...input, schoolSiteIds, idempotencyKey: input.idempotencyKey ?? undefined });
     return {
-      account: outcome.account && this.present(outcome.account, context),
+      account: outcome.account && this.present(outcome.account, context, actor),
       warnings: outcome.warnings.map(WarningType.from),
       userErrors: outcome.userErrors.map(UserError.from),
     };
@@ -77,7 +79,7 @@ export class AccountResolver {
   @Mutation(() => RegisterAccountPayload)
   async registerAccount(@Arg('input', () => RegisterAccountInput) input: RegisterAccountInput, @Ctx() context: RequestContext): Promise<RegisterAccountPayload> {
     const outcome = await this.registerUseCase.execute({ ...input, clientAddress: context.clientAddress });
-    return { account: outcome.account && this.present(outcome.account, context), userErrors: outcome.userErrors.map(UserError.from) };
+    return { account: outcome.account && this.present(outcome.account, context, 'owner'), userErrors: outcome.userErrors.map(UserError.from) };
   }
 
   @FieldResolver(() => RoleType)
@@ -96,7 +98,7 @@ export class AccountResolver {
     return DistrictType.from(district!, context.publicIds.encode('district', account.districtId));
   }
 
-  private present(account: EducatorAccount, context: RequestContext): EducatorAccountType {
-    return presentAccount(context, account, this.clock.now());
+  private present(account: EducatorAccount, context: RequestContext, seenBy: Actor | 'owner'): EducatorAccountType {
+    return presentAccount(context, account, this.clock.now(), seenBy);
   }
 }

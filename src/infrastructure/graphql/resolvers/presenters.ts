@@ -1,7 +1,9 @@
 import type DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { EducatorAccount } from '../../../domain/educator/educator-account';
+import { sitesSeenBy } from '../../../domain/role/site-visibility';
 import type { SchoolSite } from '../../../domain/school/school-site';
+import type { Actor } from '../../../domain/shared/actor';
 import type { RequestContext } from '../context';
 import { EducatorAccountType, SchoolSiteType } from '../types/account.types';
 
@@ -22,8 +24,9 @@ export const presentSites = async (context: RequestContext, siteIds: number[]): 
   return sites.flatMap((site) => (site && !(site instanceof Error) ? [presentSite(context, site)] : []));
 };
 
-export const presentAccount = (context: RequestContext, account: EducatorAccount, now: Date): EducatorAccountType =>
-  EducatorAccountType.from(account, context.publicIds.encode('account', account.id!), now);
+/** `seenBy` is whoever reads the account, or 'owner' when they have just proved it is theirs (signing in, registering). */
+export const presentAccount = (context: RequestContext, account: EducatorAccount, now: Date, seenBy: Actor | 'owner'): EducatorAccountType =>
+  EducatorAccountType.from(account, context.publicIds.encode('account', account.id!), now, seenBy === 'owner' ? account.schoolSiteIds : sitesSeenBy(seenBy, account));
 
 /** Everything several rows refer to, loaded in one batch and answered by key (a key that names nothing is absent). */
 export const loadEach = async <V>(loader: DataLoader<number, V | null>, keys: number[]): Promise<Map<number, V>> => {

@@ -116,7 +116,7 @@ export class UploadResolver {
           batch,
           context.publicIds.encode('batch', batch.id),
           presentSite(context, sites.get(batch.schoolSiteId)!),
-          presentAccount(context, uploaders.get(batch.uploadedByAccountId)!, now),
+          presentAccount(context, uploaders.get(batch.uploadedByAccountId)!, now, actor),
         ),
       ),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(context, last.id) : null },
@@ -174,7 +174,7 @@ export class UploadResolver {
   }
 
   private async loadUploader(batch: UploadBatchType, context: RequestContext): Promise<EducatorAccountType> {
-    return presentAccount(context, (await context.loaders.accounts.load(batch.view.uploadedByAccountId))!, this.clock.now());
+    return presentAccount(context, (await context.loaders.accounts.load(batch.view.uploadedByAccountId))!, this.clock.now(), viewerOf(context).actor);
   }
 
   @FieldResolver(() => UploadFailureConnection, { description: 'Failed rows in line order.' })

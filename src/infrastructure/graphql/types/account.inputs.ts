@@ -20,6 +20,12 @@ export class SignInPayload {
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
+@ObjectType(plainFields)
+export class StartSessionPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
 @InputType()
 export class CreateEducatorAccountInput {
   @Field(() => String) @MaxLength(GENEROUS) firstName: string;

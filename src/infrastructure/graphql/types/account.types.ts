@@ -54,7 +54,8 @@ export class EducatorAccountType {
   schoolSiteIds: number[];
   districtId: number;
 
-  static from(account: EducatorAccount, publicId: string, now: Date): EducatorAccountType {
+  /** `schoolSiteIds`: those of the account's sites that the viewer may see. */
+  static from(account: EducatorAccount, publicId: string, now: Date, schoolSiteIds: number[]): EducatorAccountType {
     const state = account.snapshot;
     return Object.assign(new EducatorAccountType(), {
       id: publicId,
@@ -65,7 +66,7 @@ export class EducatorAccountType {
       registrationDeadline: state.registrationDeadline,
       createdAt: state.createdAt,
       roleCode: state.roleCode as RoleCodeEnum,
-      schoolSiteIds: state.schoolSiteIds,
+      schoolSiteIds,
       districtId: state.districtId,
     });
   }

@@ -81,6 +81,15 @@ export class ThrottleCounterRecord {
   @Column({ ...epochMs, name: 'clears_at' }) clearsAt: number;
 }
 
+/** An admin's recent invitations of one kind (see RecentInvitations), locked while a take is decided. */
+@Entity('invitation_allowance')
+export class InvitationAllowanceRecord {
+  @PrimaryColumn({ type: 'int', name: 'account_id' }) accountId: number;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) kind: string;
+  /** JSON: [[slice start, invitations], …]. */
+  @Column({ type: 'text' }) recent: string;
+}
+
 @Entity('upload_batch')
 @Index('ix_upload_batch_site', ['schoolSiteId', 'id'])
 @Index('ix_upload_batch_status', ['status', 'id'])
@@ -145,6 +154,17 @@ export class IdempotencyKeyRecord {
   @Column({ type: 'int', name: 'upload_batch_id', nullable: true }) uploadBatchId: number | null;
 }
 
+/** Only the SHA-256 of a session's secret is stored: a copy of the table signs nobody in. */
+@Entity('browser_session')
+@Index('ix_browser_session_expires', ['expiresAt'])
+export class BrowserSessionRecord {
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'secret_hash' }) secretHash: string;
+  @Column({ type: 'int', name: 'account_id' }) accountId: number;
+  @Column({ ...epochMs, name: 'started_at' }) startedAt: number;
+  @Column({ ...epochMs, name: 'last_used_at' }) lastUsedAt: number;
+  @Column({ ...epochMs, name: 'expires_at' }) expiresAt: number;
+}
+
 export const ALL_RECORDS = [
   DistrictRecord,
   SchoolSiteRecord,
@@ -153,9 +173,11 @@ export const ALL_RECORDS = [
   AgreementAcceptanceRecord,
   OutboxMessageRecord,
   ThrottleCounterRecord,
+  InvitationAllowanceRecord,
   UploadBatchRecord,
   UploadFileChunkRecord,
   UploadFailureRecord,
   UploadLogVersionRecord,
   IdempotencyKeyRecord,
+  BrowserSessionRecord,
 ];

@@ -193,6 +193,13 @@ describe('checkPasswordStrength', () => {
     ['🔒'.repeat(6), '6 emoji (12 UTF-16 units)', false],
     ['🔒'.repeat(12), '12 emoji', true],
     ['🔒'.repeat(128), '128 emoji (256 UTF-16 units)', true],
+    [' '.repeat(12), '12 spaces', false],
+    [' '.repeat(128), '128 spaces', false],
+    ['\t\n\u00A0\u3000'.repeat(3), '12 tabs, line breaks and wide spaces', false],
+    ['\u200B'.repeat(12), '12 zero-width spaces', false],
+    ['a b c d e f g h i j k', '11 letters spaced out to 21 characters', false],
+    ['   abcdefghijkl   ', '12 letters with spaces around them', true],
+    ['my cat is 12 years', 'a sentence with 14 characters besides its spaces', true],
   ];
   for (const [password, label, accepted] of cases) {
     it(`when the password is ${label}, then ${accepted ? 'it is accepted' : 'WEAK_PASSWORD'}`, () => {
@@ -209,7 +216,7 @@ describe('checkPasswordStrength', () => {
 });
 
 describe('invitationEmail', () => {
-  it('when composed, then it is addressed to the educator and holds the code line, the deadline day, the role and the place', () => {
+  it('when composed, then it is addressed to the educator and holds the code line, the registration link, the deadline day, the role and the place', () => {
     const message = invitationEmail({
       to: 'Ana.Lopez@example.org',
       firstName: 'Ana',
@@ -217,10 +224,12 @@ describe('invitationEmail', () => {
       placeName: 'North High',
       registrationCode: 'ABCD-EFGH-JKMN',
       registrationDeadline: new Date('2026-10-31T08:00:00.000Z'),
+      registrationLink: 'https://accounts.example.org/register#email=Ana.Lopez%40example.org&code=ABCD-EFGH-JKMN',
     });
     expect(message.to).to.equal('Ana.Lopez@example.org');
     const lines = message.text.split('\r\n');
     expect(lines).to.include('Registration code: ABCD-EFGH-JKMN');
+    expect(lines).to.include('https://accounts.example.org/register#email=Ana.Lopez%40example.org&code=ABCD-EFGH-JKMN');
     expect(message.text).to.contain('2026-10-31');
     expect(message.text).to.contain('as Counselor at North High');
   });

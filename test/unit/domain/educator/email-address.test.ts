@@ -71,3 +71,27 @@ describe('EmailAddress', () => {
     expect(EmailAddress.create(address).ok).to.equal(true);
   });
 });
+
+describe('EmailAddress: invisible characters and Unicode forms', () => {
+  for (const [raw, code, what] of [
+    ['\u200Bana@example.org', 'U+200B', 'a leading zero-width space'],
+    ['ana@exam\u200Dple.org', 'U+200D', 'a zero-width joiner in the domain'],
+    ['ana\uFEFF@example.org', 'U+FEFF', 'a byte-order mark inside'],
+    ['ana\u00AD@example.org', 'U+00AD', 'a soft hyphen'],
+    ['ana@example.org\u202E', 'U+202E', 'a right-to-left override'],
+    ['ana\u2060@example.org', 'U+2060', 'a word joiner'],
+  ] as const) {
+    it(`when the address has ${what}, then INVALID_EMAIL names ${code}`, () => {
+      expect(EmailAddress.create(raw)).to.deep.equal({
+        ok: false,
+        error: { code: 'INVALID_EMAIL', message: `The email contains an invisible character (${code}), often pasted along with an address. Type the address again.`, field: ['email'] },
+      });
+    });
+  }
+
+  it('when an address is typed decomposed, then it is stored composed and compares equal to the composed spelling', () => {
+    const decomposed = EmailAddress.create('zoe\u0308@exa\u0308mple.de');
+    expect(decomposed.ok && decomposed.value.value).to.equal('zoë@exämple.de');
+    expect(EmailAddress.normalize('ZOE\u0308@example.de')).to.equal(EmailAddress.normalize('zoë@example.de'));
+  });
+});

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema } from 'graphql';
-import type { IdentifyActor, Viewer } from '../../../../src/application/identify-actor';
+import type { Credentials, IdentifyActor, Viewer } from '../../../../src/application/identify-actor';
 import type { EducatorAccount } from '../../../../src/domain/educator/educator-account';
 import { UploadLogCache } from '../../../../src/infrastructure/http/upload-log-cache';
 
@@ -22,7 +22,7 @@ class Harness {
   constructor() {
     const account = { id: 7 } as EducatorAccount;
     const identify = {
-      accountIdOf: (token: string | undefined) => (token === 'good' ? 7 : null),
+      accountIdOf: async (credentials: Credentials) => (credentials.bearerToken === 'good' ? 7 : null),
       viewerFrom: (found: EducatorAccount | null): Viewer | null =>
         found ? { account: found, actor: { accountId: 7, roleCode: 'SITE_ADMIN', districtId: 1, schoolSiteIds: [3] } } : null,
     } as unknown as IdentifyActor;
@@ -37,7 +37,7 @@ class Harness {
 
   /** What the GraphQL endpoint does: a kept answer if there is one, otherwise a run whose answer is handed back. */
   async ask(query = LOG_PAGE): Promise<string> {
-    const lookup = await this.cache.lookUp({ body: { query }, bearerToken: 'good', accept: undefined });
+    const lookup = await this.cache.lookUp({ body: { query }, credentials: { bearerToken: 'good', sessionSecret: undefined }, accept: undefined });
     if (lookup.kept) return lookup.kept.body.toString();
     this.runs += 1;
     const body = JSON.stringify(this.answerWithErrors ? { errors: [{ message: 'no' }], data: null } : { data: { run: this.runs } });
