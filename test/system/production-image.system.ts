@@ -31,12 +31,14 @@ const copyBuildContext = (into: string): void => {
   walk('');
 };
 
-// npm run test:system hands its npm_* settings down; the image's build starts without them.
-const withoutNpmSettings = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD'));
+// npm run test:system tells the commands it runs which project they belong to (npm_config_local_prefix among them):
+// the image's build must not inherit that. The settings of the person or CI running it (npm_config_nodedir) stay.
+const NPM_RUN_ONLY = /^(npm_config_local_prefix|npm_package_.*|npm_lifecycle_.*|npm_command|INIT_CWD)$/i;
+const buildEnvironment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !NPM_RUN_ONLY.test(name)));
 
 const runAll = async (commands: string[], cwd: string): Promise<void> => {
   for (const command of commands) {
-    const ran = await run('sh', ['-c', command], { cwd, env: withoutNpmSettings });
+    const ran = await run('sh', ['-c', command], { cwd, env: buildEnvironment });
     expect(ran.code, `${command}\n${ran.output}`).to.equal(0);
   }
 };
