@@ -43,7 +43,7 @@ describe('docker/compose.yaml, read by docker compose without a Docker engine [s
     const ran = await run(compose[0], args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: folder, ...environment } });
     return { ...ran, services: ran.code === 0 ? (parseYaml(ran.output) as { services: Record<string, ComposeService> }).services : {} };
   };
-  const SECRETS = { JWT_SECRET: 'j'.repeat(40), MYSQL_PASSWORD: 'abc123def456' };
+  const SECRETS = { JWT_SECRET: 'j'.repeat(40), MYSQL_PASSWORD: 'abc123def456', PUBLIC_URL: 'https://accounts.example.org' };
 
   it('when the secrets are given, then the file is valid: MySQL unpublished, its password from the environment, healthchecks, restarts, the service after a healthy MySQL', async () => {
     const { code, output, services } = await config(['compose.yaml'], SECRETS);
@@ -53,14 +53,18 @@ describe('docker/compose.yaml, read by docker compose without a Docker engine [s
     expect(mysql.environment).to.include({ MYSQL_USER: 'educators', MYSQL_PASSWORD: 'abc123def456', MYSQL_RANDOM_ROOT_PASSWORD: 'yes' });
     expect(mysql.environment).to.not.have.property('MYSQL_ALLOW_EMPTY_PASSWORD');
     expect(mysql.healthcheck?.test).to.include('ping');
-    expect(service.environment).to.include({ DATABASE_URL: 'mysql://educators:abc123def456@mysql:3306/educators', JWT_SECRET: 'j'.repeat(40) });
+    expect(service.environment).to.include({
+      DATABASE_URL: 'mysql://educators:abc123def456@mysql:3306/educators',
+      JWT_SECRET: 'j'.repeat(40),
+      PUBLIC_URL: 'https://accounts.example.org',
+    });
     expect(service.depends_on).to.deep.equal({ mysql: { condition: 'service_healthy' } });
     expect([mysql.restart, service.restart]).to.deep.equal(['unless-stopped', 'unless-stopped']);
     expect(volumesOf(service)).to.deep.equal(['service-data:/app/var']);
     expect(volumesOf(mysql)).to.deep.equal(['mysql-data:/var/lib/mysql']);
   });
 
-  for (const missing of ['MYSQL_PASSWORD', 'JWT_SECRET'] as const) {
+  for (const missing of ['MYSQL_PASSWORD', 'JWT_SECRET', 'PUBLIC_URL'] as const) {
     it(`when ${missing} is not given, then compose refuses the file, naming it`, async () => {
       const { [missing]: _left, ...others } = SECRETS;
       const { code, output } = await config(['compose.yaml'], others);
