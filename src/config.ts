@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 
 /** Proxies that may name the client in X-Forwarded-For: the nearest `hops` of them, or those at these networks (CIDR). */
 export type TrustedProxies = { hops: number } | { networks: string[] };
@@ -28,6 +30,8 @@ export interface Config {
   maxInvitationsPerAdminPerHour: number;
   maxBulkRowsPerAdminPerDay: number;
   apiProcesses: number;
+  /** Holds a private folder per API process where arriving files are buffered; only this user may open it. */
+  uploadTempDir: string;
   /** A connection with no byte in or out for this long is closed; a live upload, however slow, is never cut. */
   idleTimeoutSeconds: number;
   /** How long a client has to send its request headers. */
@@ -154,6 +158,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxInvitationsPerAdminPerHour: integer(env, 'MAX_INVITATIONS_PER_ADMIN_PER_HOUR', 200),
     maxBulkRowsPerAdminPerDay: integer(env, 'MAX_BULK_ROWS_PER_ADMIN_PER_DAY', 1_000_000),
     apiProcesses: integer(env, 'API_PROCESSES', 1, 64),
+    // Per user: a folder of another user's service under the same name could not be opened.
+    uploadTempDir: env.UPLOAD_TEMP_DIR || join(tmpdir(), `educator-uploads-${process.getuid?.() ?? userInfo().username}`),
     idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', 120),
     headersTimeoutSeconds: integer(env, 'HEADERS_TIMEOUT_SECONDS', 60),
     jsonBodyTimeoutSeconds: integer(env, 'JSON_BODY_TIMEOUT_SECONDS', 300),

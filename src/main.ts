@@ -54,7 +54,7 @@ const main = async (): Promise<void> => {
   const config = loadConfig();
   const primary = cluster.isPrimary && config.apiProcesses > 1;
   // The primary serves no upload, and its children would inherit the TMPDIR this sets.
-  if (!primary) useOwnUploadTempDir();
+  if (!primary) useOwnUploadTempDir(config.uploadTempDir);
   const application = await buildApplication(config);
   // An API process under a primary finds this done.
   if (cluster.isPrimary) await prepareDatabase(application);

@@ -7,7 +7,7 @@ import { processRequest, type UploadOptions } from 'graphql-upload-ts';
 import type { Viewer } from '../../application/identify-actor';
 import type { RequestContext } from '../graphql/context';
 import type { ErrorLogger } from '../graphql/error-formatting';
-import { answerFailedRequest, clientError } from './failed-request';
+import { answerFailedRequest, clientError, dropRestOfBody } from './failed-request';
 import { credentialsOf } from './session-cookie';
 import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
 
@@ -80,8 +80,7 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
   const answerMultipart = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const context = PREFLIGHT_HEADERS.some((name) => Boolean(request.headers[name])) ? await deps.contextFor(request, response, undefined) : undefined;
     if (!context?.viewer) {
-      // The body stays unread: the connection goes with the answer rather than reading it to the end.
-      response.setHeader('connection', 'close');
+      dropRestOfBody(request, response);
       return answer(request, response, undefined, () => Promise.reject(notSignedIn()));
     }
     const body = await processRequest(request, response, deps.limits.upload).catch((error: unknown) => {
@@ -137,7 +136,7 @@ const decodedBody = (request: IncomingMessage): Readable => {
 
 /**
  * A JSON object or array of at most `limit` bytes (after inflating), in UTF-8, arrived within `timeoutMs`. A body over
- * the limit or late is refused without reading the rest (answerFailedRequest then closes the connection).
+ * the limit or late is refused without reading the rest (answerFailedRequest then drops what still comes, within bounds).
  */
 const readJsonBody = async (request: IncomingMessage, limit: number, timeoutMs: number): Promise<unknown> => {
   if (Number(request.headers['content-length']) > limit) throw clientError(413);

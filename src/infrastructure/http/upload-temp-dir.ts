@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const isRunning = (pid: number): boolean => {
@@ -11,14 +10,30 @@ const isRunning = (pid: number): boolean => {
   }
 };
 
+/** Staff data waits here: a folder someone else made, or may open, is refused rather than used. */
+const checkPrivate = (root: string): void => {
+  const owner = process.getuid?.();
+  // Without Unix users (Windows) there is no owner or mode to compare.
+  if (owner === undefined) return;
+  const folder = lstatSync(root);
+  if (!folder.isDirectory() || folder.uid !== owner || (folder.mode & 0o077) !== 0) {
+    const found = folder.isSymbolicLink() ? 'a symbolic link' : `owned by uid ${folder.uid}, mode ${(folder.mode & 0o777).toString(8)}`;
+    throw new Error(`UPLOAD_TEMP_DIR ${root} must be a folder of this user (uid ${owner}) that only it can open (mode 700); it is ${found}.`);
+  }
+};
+
 /**
  * graphql-upload-ts buffers each arriving file in a temporary file under os.tmpdir() and removes it when the
  * request ends, which a killed process never reaches. Each API process therefore buffers in a folder of its
  * own, and removes the folders of processes that are gone, so no staff data outlives a crash on disk.
  */
-export const useOwnUploadTempDir = (): string => {
-  const root = join(tmpdir(), 'educator-uploads');
-  mkdirSync(root, { recursive: true, mode: 0o700 });
+export const useOwnUploadTempDir = (root: string): string => {
+  try {
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new Error(`UPLOAD_TEMP_DIR ${root} cannot be created: ${(error as Error).message}`);
+  }
+  checkPrivate(root);
   for (const entry of readdirSync(root)) {
     const pid = Number(entry);
     // Sibling API processes are running, so their folders stay. A folder named after this process was left by an

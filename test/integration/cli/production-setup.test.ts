@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { demoPasswordInUse, seedDemoDistrict } from '../../../src/cli/demo-distr
 import { DEMO_PASSWORD, loadConfig, PUBLISHED_SECRETS } from '../../../src/config';
 import { buildApplication } from '../../../src/composition-root';
 import { describeOnEachDatabase } from '../../support/databases';
-import { startTestServer } from '../../support/test-server';
+import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
+import { waitFor } from '../../support/polling';
+import { startTestServer, type TestServer } from '../../support/test-server';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..', '..');
@@ -146,41 +148,130 @@ describe('production configuration', () => {
   }
 });
 
-describeOnEachDatabase('npm run admin:create', (database) => {
-  it('when the first District Admin of a real district is created, then the district, its sites and the admin exist and the admin can sign in', async () => {
-    const server = await startTestServer(database);
-    try {
-      const args = ['dist/src/cli/create-district-admin.js', '--district', 'Springfield Unified', '--site', 'Springfield High', '--site', 'Shelbyville Middle'];
-      const person = ['--email', 'It.Lead@Springfield.example', '--first-name', 'Lisa', '--last-name', 'Simpson', '--password', 'a long passphrase here'];
-      const env = { ...process.env, DATABASE_URL: server.application.config.databaseUrl, JWT_SECRET: server.application.config.jwtSecret, LOG_LEVEL: 'silent' };
-      const { stdout } = await run(process.execPath, [...args, ...person], { cwd: root, env });
-      expect(stdout).to.contain('can now sign in');
+interface Finished {
+  code: number | null;
+  output: string;
+  stderr: string;
+}
 
-      const token = await server.signIn('it.lead@springfield.example', 'a long passphrase here');
-      const me = await server.graphql('{ me { role { code } district { name } } schoolSites { name } }', {}, token);
-      expect(me.data.me).to.deep.equal({ role: { code: 'DISTRICT_ADMIN' }, district: { name: 'Springfield Unified' } });
-      expect(me.data.schoolSites.map((site: { name: string }) => site.name)).to.deep.equal(['Shelbyville Middle', 'Springfield High']);
+/** The built CLI as a process, its standard input a pipe (as in `… < password-file`); its output kept whole. */
+const adminCreate = (args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<Finished> => {
+  const child = spawn(process.execPath, ['dist/src/cli/create-district-admin.js', ...args], { cwd: root, env });
+  let output = '';
+  let stderr = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr.on('data', (data: Buffer) => {
+    output += data.toString();
+    stderr += data.toString();
+  });
+  child.stdin.end(stdin);
+  return new Promise((done) => child.once('close', (code) => done({ code, output, stderr })));
+};
 
-      const again = await run(process.execPath, [...args, ...person], { cwd: root, env }).then(
-        () => null,
-        (error: { code: number; stderr: string }) => error,
-      );
-      expect(again?.code).to.equal(1);
-      expect(again?.stderr).to.contain('already has an account');
-    } finally {
-      await server.close();
+const shellQuoted = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/** The built CLI at a real terminal (util-linux `script` gives it a pseudo-terminal); each answer is typed once its question shows. */
+const adminCreateAtTerminal = async (args: string[], env: NodeJS.ProcessEnv, answers: [question: string, typed: string][]): Promise<Finished> => {
+  const command = [process.execPath, 'dist/src/cli/create-district-admin.js', ...args].map(shellQuoted).join(' ');
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { cwd: root, env });
+  let screen = '';
+  child.stdout.on('data', (data: Buffer) => (screen += data.toString()));
+  const closed = new Promise<number | null>((done) => child.once('close', done));
+  try {
+    let shown = 0;
+    for (const [question, typed] of answers) {
+      shown = await waitFor(`"${question}" on the terminal`, async () => (screen.indexOf(question, shown) >= 0 ? screen.indexOf(question, shown) + question.length : undefined), 20_000);
+      child.stdin.write(`${typed}\r`);
     }
+    const code = await closed;
+    return { code, output: screen, stderr: screen };
+  } finally {
+    child.stdin.end();
+    child.kill();
+  }
+};
+
+const DISTRICT = ['--district', 'Springfield Unified', '--site', 'Springfield High', '--site', 'Shelbyville Middle'];
+const PERSON = ['--email', 'It.Lead@Springfield.example', '--first-name', 'Lisa', '--last-name', 'Simpson'];
+const PASSPHRASE = 'a long passphrase here';
+
+describeOnEachDatabase('npm run admin:create', (database) => {
+  let server: TestServer;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    server = await startTestServer(database);
+    env = { ...process.env, DATABASE_URL: server.application.config.databaseUrl, JWT_SECRET: server.application.config.jwtSecret, LOG_LEVEL: 'silent' };
+  });
+  afterEach(() => server.close());
+
+  const accountsOf = (email: string): Promise<number> => server.application.dataSource.getRepository(EducatorAccountRecord).countBy({ emailNormalized: email });
+
+  it('when the first District Admin of a real district is created with the password piped in, then the district, its sites and the admin exist and the admin can sign in', async () => {
+    const created = await adminCreate([...DISTRICT, ...PERSON], env, `${PASSPHRASE}\n`);
+    expect(created.output).to.contain('can now sign in');
+    expect(created.code, created.output).to.equal(0);
+
+    const token = await server.signIn('it.lead@springfield.example', PASSPHRASE);
+    const me = await server.graphql('{ me { role { code } district { name } } schoolSites { name } }', {}, token);
+    expect(me.data.me).to.deep.equal({ role: { code: 'DISTRICT_ADMIN' }, district: { name: 'Springfield Unified' } });
+    expect(me.data.schoolSites.map((site: { name: string }) => site.name)).to.deep.equal(['Shelbyville Middle', 'Springfield High']);
+
+    const again = await adminCreate([...DISTRICT, ...PERSON], env, `${PASSPHRASE}\n`);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.contain('already has an account');
   });
 
-  it('when the password is too short, then nothing is created and the usage is shown', async () => {
-    const result = await run(process.execPath, ['dist/src/cli/create-district-admin.js', '--district', 'X', '--email', 'a@b.org', '--first-name', 'A', '--last-name', 'B', '--password', 'short'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url(), LOG_LEVEL: 'silent' },
-    }).then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(result?.code).to.equal(1);
-    expect(result?.stderr).to.contain('12 to 128 characters').and.contain('npm run admin:create');
+  it('when the password is typed at a terminal, then it is asked twice and never shown, and the admin can sign in with it', async () => {
+    const created = await adminCreateAtTerminal([...DISTRICT, ...PERSON], env, [
+      ['Password for the District Admin (not shown): ', PASSPHRASE],
+      ['The same password again: ', PASSPHRASE],
+    ]);
+    expect(created.output).to.contain('can now sign in');
+    expect(created.code, created.output).to.equal(0);
+    expect(created.output).to.not.contain('passphrase');
+    expect(await server.signIn('it.lead@springfield.example', PASSPHRASE)).to.be.a('string');
+  });
+
+  it('when the two passwords typed at a terminal differ, then nothing is created', async () => {
+    const refused = await adminCreateAtTerminal([...DISTRICT, ...PERSON], env, [
+      ['Password for the District Admin (not shown): ', PASSPHRASE],
+      ['The same password again: ', 'a long passphrase hare'],
+    ]);
+    expect(refused.code, refused.output).to.equal(1);
+    expect(refused.output).to.contain('The two passwords differ: nothing was created.');
+    expect(await accountsOf('it.lead@springfield.example')).to.equal(0);
+  });
+
+  for (const [shape, form] of [['--password <value>', ['--password', PASSPHRASE]], ['--password=<value>', [`--password=${PASSPHRASE}`]]] as const) {
+    it(`when the password is given on the command line (${shape}), then it is refused, saying why, and nothing is created`, async () => {
+      const refused = await adminCreate([...DISTRICT, ...PERSON, ...form], env, `${PASSPHRASE}\n`);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.contain('--password is refused: a password on the command line stays in shell history and other users see it in `ps`.');
+      expect(await accountsOf('it.lead@springfield.example')).to.equal(0);
+    });
+  }
+
+  it('when standard input is empty (no terminal, nothing piped), then nothing is created and it says how to give the password', async () => {
+    const refused = await adminCreate([...DISTRICT, ...PERSON], env, '');
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('No password on standard input: run this at a terminal to be asked for it, or pipe it in');
+    expect(await accountsOf('it.lead@springfield.example')).to.equal(0);
+  });
+
+  it('when the piped password is too short, then nothing is created and the rule is given', async () => {
+    const refused = await adminCreate([...DISTRICT, ...PERSON], env, 'short\n');
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('12 to 128 characters');
+    expect(await accountsOf('it.lead@springfield.example')).to.equal(0);
+  });
+
+  it('when --help is asked for, then the usage is printed and the command succeeds without creating anything', async () => {
+    const help = await adminCreate(['--help'], env, '');
+    expect(help.code).to.equal(0);
+    expect(help.output).to.contain('npm run admin:create -- --district "Name"').and.contain('without echo').and.contain('standard input');
+    const unknown = await adminCreate(['--pasword', 'x'], env, '');
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.contain("Unknown option '--pasword'").and.contain('-h, --help');
   });
 });

@@ -131,7 +131,7 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
     expect(left.status).to.equal('RECEIVING');
     expect(await environment.count('upload_file_chunk WHERE batch_id = ?', [receiving.id])).to.be.at.least(receiving.chunks);
 
-    const uploadFolders = join(environment.temporaryDirectory, 'educator-uploads');
+    const uploadFolders = environment.uploadFolders;
     expect(readdirSync(join(uploadFolders, String(api.child.pid))).some((name) => name.startsWith('capacitor-')), 'the killed API left its buffered file').to.equal(true);
     const restarted = await environment.startApi();
     // The restarted API removes the buffered files of API processes that are gone.

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { manyEducatorsCsv } from '../../support/csv-fixtures';
 import { DEMO_SITE_ADMIN_EMAIL, describeAgainstMariaDb, openFaultEnvironment, siteIdsByName, type Api, type FaultEnvironment } from './fault-kit';
 
@@ -77,7 +76,7 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     token = await api.signIn(DEMO_SITE_ADMIN_EMAIL);
     siteId = (await siteIdsByName(api, token))['Demo Partner High'];
     port = Number(new URL(api.url).port);
-    uploadFolders = join(environment.temporaryDirectory, 'educator-uploads');
+    uploadFolders = environment.uploadFolders;
   });
   after(async function () {
     this.timeout(60_000);

@@ -75,8 +75,8 @@ export interface FaultEnvironment {
    * leaves its last query running in the database, and it may still commit: read what it left only after this.
    */
   queriesOfTheDeadEnded(): Promise<void>;
-  /** The TMPDIR the suite's processes run with. */
-  temporaryDirectory: string;
+  /** The UPLOAD_TEMP_DIR of the suite's API processes, where each keeps a folder of arriving files. */
+  uploadFolders: string;
   /** Everything the suite's processes wrote, for a failure message. */
   outputOfAll(): string;
   /** waitFor, giving up with everything the suite's processes wrote. */
@@ -122,6 +122,7 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
         MAIL_DELIVERY: 'off',
         MAIL_OUTBOX_DIR: outboxDir,
         TMPDIR: processTmpDir,
+        UPLOAD_TEMP_DIR: join(processTmpDir, 'educator-uploads'),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -232,7 +233,7 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
       }
       return killed;
     },
-    temporaryDirectory: processTmpDir,
+    uploadFolders: join(processTmpDir, 'educator-uploads'),
     outputOfAll() {
       return services.map((service) => `--- ${service.name}\n${service.output.join('')}`).join('\n');
     },
