@@ -65,23 +65,24 @@ export const superviseApiProcesses = (config: Config, log: Log): void => {
   cluster.on('exit', (child, code, signal) => {
     running.delete(child);
     listening.delete(child);
-    const ended = { pid: child.process.pid, code, signal };
+    // `pid` on every line is the primary's own.
+    const ended = { apiProcessPid: child.process.pid, code, signal };
     if (stopping) {
       // A child that had not yet set up its graceful stop ends by the SIGTERM itself, with nothing in hand.
       if (code !== 0 && signal !== 'SIGTERM') {
         stoppedCleanly = false;
-        log('An API process did not stop cleanly', ended);
+        log('An API process did not stop cleanly', { ...ended, level: 'warn' });
       }
       if (running.size === 0) allExited();
       return;
     }
     const runsBackgroundWork = child === backgroundWork;
     if (!budget.take(performance.now())) {
-      log(`API processes ended more than ${RESTARTS_PER_WINDOW} times in ${RESTART_WINDOW_MS / 1000} s; stopping them all`, ended);
+      log(`API processes ended more than ${RESTARTS_PER_WINDOW} times in ${RESTART_WINDOW_MS / 1000} s; stopping them all`, { ...ended, level: 'error' });
       void stopAll().then(() => process.exit(1));
       return;
     }
-    log('An API process ended unexpectedly; starting another', { ...ended, backgroundWork: runsBackgroundWork });
+    log('An API process ended unexpectedly; starting another', { ...ended, backgroundWork: runsBackgroundWork, level: 'warn' });
     fork(runsBackgroundWork);
   });
 

@@ -27,7 +27,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
         failuresInARow = 0;
       } catch (error) {
         failuresInARow += 1;
-        application.log(`${name} failed; retrying`, { failuresInARow, error: error instanceof Error ? error.stack : String(error) });
+        application.log(`${name} failed; retrying`, { level: 'error', failuresInARow, error: error instanceof Error ? error.stack : String(error) });
       }
       // Back off while the database is unreachable, up to half a minute between tries.
       const wait = failuresInARow > 0 ? Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failuresInARow) : done === 0 ? idleMs : 0;

@@ -90,6 +90,8 @@ export interface Application {
 export interface Overrides {
   clock?: Clock;
   log?: Log;
+  /** Where the access lines go; `log` otherwise. */
+  accessLog?: Log;
   passwords?: Argon2PasswordHasher;
   /** The folder of the built page; `web/dist` of the project unless a test serves another. */
   webDist?: string;
@@ -101,7 +103,7 @@ const PROJECT_WEB_DIST = join(__dirname, '..', '..', 'web', 'dist');
 export const buildApplication = async (config: Config, overrides: Overrides = {}): Promise<Application> => {
   const clock = overrides.clock ?? new SystemClock();
   const log = overrides.log ?? createLog();
-  const dataSource = createDataSource(config.databaseUrl);
+  const dataSource = createDataSource(config.databaseUrl, config.databasePoolSize);
   await dataSource.initialize();
   if (dialectOf(dataSource) === 'sqlite') serializeSqliteAccess(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
@@ -190,6 +192,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     publicIds,
     createLoaders: () => createLoaders(sites, accounts, dataSource, clock),
     log,
+    accessLog: overrides.accessLog ?? log,
     routes: downloadRoutes(identifyActor, uploadLog, publicIds, log),
     webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
@@ -204,7 +207,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     new CryptoRandomSource(),
     uploads,
   );
-  const delivery = config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
+  const delivery = config.mailTransport === 'smtp' && config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
   const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log);
 
   return {

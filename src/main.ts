@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config';
 import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
 import { startBackgroundWork } from './background-work';
 import { superviseApiProcesses } from './api-processes';
-import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
+import { collectOldGarbageEarly, logConfiguration, runProcess, stopOnSignal } from './process-lifecycle';
 import { createHttpServer } from './infrastructure/http/http-server';
 import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
 import { gracefulClose } from './infrastructure/http/graceful-close';
@@ -56,6 +56,7 @@ const main = async (): Promise<void> => {
   // The primary serves no upload, and its children would inherit the TMPDIR this sets.
   if (!primary) useOwnUploadTempDir(config.uploadTempDir);
   const application = await buildApplication(config);
+  if (cluster.isPrimary) logConfiguration(config, application.log);
   // An API process under a primary finds this done.
   if (cluster.isPrimary) await prepareDatabase(application);
   if (!primary) return serve(application);

@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
+import { effectiveConfig, type Config } from './config';
+import type { Log } from './infrastructure/logging';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -36,4 +38,15 @@ export const runProcess = (start: () => Promise<void>): void => {
  */
 export const collectOldGarbageEarly = (): void => {
   setFlagsFromString('--heap-growing-percent=50');
+};
+
+/** What this process runs with, secrets masked; file mail in production is the operator's explicit choice, said again. */
+export const logConfiguration = (config: Config, log: Log): void => {
+  log('Effective configuration', effectiveConfig(config));
+  if (config.production && config.mailTransport === 'file') {
+    log('MAIL_TRANSPORT=file in production: invitations, with live registration codes, are written to files, not sent', {
+      level: 'warn',
+      mailOutboxDir: config.mailOutboxDir,
+    });
+  }
 };

@@ -1,11 +1,12 @@
 import { buildApplication } from './composition-root';
 import { loadConfig } from './config';
 import { startBackgroundWork } from './background-work';
-import { collectOldGarbageEarly, runProcess, stopOnSignal } from './process-lifecycle';
+import { collectOldGarbageEarly, logConfiguration, runProcess, stopOnSignal } from './process-lifecycle';
 
 /** `npm run worker`: processes uploads and delivers email without serving HTTP; run several against one MySQL. */
 const main = async (): Promise<void> => {
   const application = await buildApplication(loadConfig());
+  logConfiguration(application.config, application.log);
   const background = startBackgroundWork(application);
   console.log('Upload worker started.');
   stopOnSignal(async () => {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
+import { loadDatabaseSettings } from '../config';
 import { createDataSource } from '../infrastructure/persistence/data-source';
 import { runProcess } from '../process-lifecycle';
 
 const migrate = async (): Promise<void> => {
-  const dataSource = createDataSource(process.env.DATABASE_URL);
+  const dataSource = createDataSource(...loadDatabaseSettings());
   await dataSource.initialize();
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   console.log(applied.length ? `Applied: ${applied.map((migration) => migration.name).join(', ')}` : 'The database is up to date.');

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApplication, type Application } from '../../src/composition-root';
@@ -69,7 +69,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
   const databaseUrl = options.sameDatabaseAs?.application.config.databaseUrl ?? database.url();
   const config: Config = { ...loadConfig({}), databaseUrl, worker: false, mailOutboxDir: outboxDir, ...configOverrides };
   const clock = options.sameDatabaseAs?.clock ?? new MovableClock();
-  const overrides = { clock, log: options.log ?? testLog, passwords: options.passwords, webDist: options.webDist ?? fakeWebDist().dir };
+  const overrides = { clock, log: options.log ?? testLog, accessLog: testLog, passwords: options.passwords, webDist: options.webDist ?? fakeWebDist().dir };
   let application = await buildApplication(config, overrides);
   if (database.label === 'MySQL' && !options.sameDatabaseAs) {
     // A MySQL test database outlives the suite: start from nothing so the migrations themselves are tested.
@@ -90,8 +90,6 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     demo: undefined as unknown as DemoDistrict,
     async reset() {
       for (const record of ALL_RECORDS) await application.dataSource.getRepository(record).clear();
-      // Outbox ids restart after TRUNCATE on MySQL, and .eml files are named by them.
-      for (const file of readdirSync(outboxDir)) rmSync(join(outboxDir, file));
       test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
     },
     graphql(query, variables = {}, credential) {

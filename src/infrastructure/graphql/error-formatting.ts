@@ -39,6 +39,7 @@ export const formatError =
       return { ...formatted, message, extensions: invalidVariable ? { ...extensions, code: 'BAD_USER_INPUT' } : extensions };
     }
     log('Unexpected error while answering a GraphQL request', {
+      level: 'error',
       path: formatted.path,
       error: original instanceof Error ? original.stack ?? original.message : String(original),
       ...(error instanceof GraphQLError && error.source ? { operation: error.source.body.slice(0, 2000) } : {}),

@@ -8,7 +8,7 @@ import type { TrustedProxies } from '../../config';
  * IPv6 clients are counted per /64, the block one subscriber is usually given.
  */
 export const clientAddressResolver = (trusted: TrustedProxies): ((request: IncomingMessage) => string) => {
-  const isTrusted = 'hops' in trusted ? (_address: string, hop: number) => hop < trusted.hops : inNetworks(trusted.networks);
+  const isTrusted = trustedHop(trusted);
   return (request) => {
     const header = request.headers['x-forwarded-for'];
     const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((entry) => unmapped(entry.trim()));
@@ -22,6 +22,18 @@ export const clientAddressResolver = (trusted: TrustedProxies): ((request: Incom
     return countedAs(client) || 'unknown';
   };
 };
+
+/** Whether the connection's peer is a trusted proxy, whose headers (X-Request-Id) may be believed. */
+export const fromTrustedProxy = (trusted: TrustedProxies): ((request: IncomingMessage) => boolean) => {
+  const isTrusted = trustedHop(trusted);
+  return (request) => {
+    const peer = unmapped(request.socket.remoteAddress ?? '');
+    return isIP(peer) !== 0 && isTrusted(peer, 0);
+  };
+};
+
+const trustedHop = (trusted: TrustedProxies): ((address: string, hop: number) => boolean) =>
+  'hops' in trusted ? (_address, hop) => hop < trusted.hops : inNetworks(trusted.networks);
 
 const inNetworks = (networks: string[]): ((address: string) => boolean) => {
   const list = new BlockList();

@@ -42,7 +42,7 @@ export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUplo
       for await (const text of failuresCsv(uploadLog.streamFailures(batch))) response.write(text);
       response.end();
     } catch (error) {
-      log('Failure download broke off', { batchId: batch.id, error: error instanceof Error ? error.stack : String(error) });
+      log('Failure download broke off', { level: 'warn', batchId: batch.id, error: error instanceof Error ? error.stack : String(error) });
       response.destroy();
     }
   });

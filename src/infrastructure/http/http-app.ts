@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Config } from '../../config';
 import type { FollowUploadLog } from '../../application/follow-upload-log';
@@ -12,7 +13,8 @@ import type { RequestContext, Loaders } from '../graphql/context';
 import type { Viewer } from '../../application/identify-actor';
 import { formatError, type ErrorLogger } from '../graphql/error-formatting';
 import type { PublicIds } from '../auth/public-ids';
-import { clientAddressResolver } from './client-address';
+import { currentRequest, type Log, type RequestFacts } from '../logging';
+import { clientAddressResolver, fromTrustedProxy } from './client-address';
 import { answerFailedRequest } from './failed-request';
 import { graphiqlRoutes } from './graphiql-routes';
 import { graphqlEndpoint } from './graphql-endpoint';
@@ -33,6 +35,8 @@ export interface HttpDependencies {
   publicIds: PublicIds;
   createLoaders: () => Loaders;
   log: ErrorLogger;
+  /** One line per request: what was asked, how it ended, by whom; never its variables or body. */
+  accessLog: Log;
   /** Plain HTTP routes (CSV downloads), served beside GraphQL. */
   routes?: express.Router;
   uploadLogVersions: UploadLogVersions;
@@ -85,6 +89,14 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
       metricsPlugin(deps.metrics),
       // Its willResolveField made Apollo wrap every field's resolver, for nothing but the `no-store` header set below.
       ApolloServerPluginCacheControlDisabled(),
+      {
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ operationName }) => {
+            const facts = currentRequest.getStore();
+            if (facts && operationName) facts.operationName = operationName;
+          },
+        }),
+      },
       deps.config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -104,6 +116,8 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     const loaders = deps.createLoaders();
     // The viewer's account was read for this very request: their own uploads' `uploadedBy` need not read it again.
     if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
+    const facts = currentRequest.getStore();
+    if (facts && viewer) facts.viewerId = deps.publicIds.encode('account', viewer.actor.accountId);
     return { viewer, sessionCookie: sessionCookieJar(request, response, secureCookies), clientAddress: clientAddressOf(request), publicIds: deps.publicIds, loaders };
   };
   const graphql = graphqlEndpoint({
@@ -145,11 +159,34 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   // Express 5 forwards rejected route promises here; its default handler would print the stack.
   routes.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerFailedRequest(deps.log, error, request, response));
 
-  const handleRequest: RequestListener = (request, response) => {
+  const route = (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '';
     if (GRAPHQL_PATH.test(url)) void graphql(request, response);
     else if (LIVE_UPDATES_PATH.test(url)) void liveUpdates(request, response);
     else routes(request, response);
+  };
+  const isFromTrustedProxy = fromTrustedProxy(deps.config.trustProxy);
+  const handleRequest: RequestListener = (request, response) => {
+    const started = performance.now();
+    const given = request.headers['x-request-id'];
+    // A client could otherwise pass its requests off as another's in the logs.
+    const trusted = typeof given === 'string' && REQUEST_ID.test(given) && isFromTrustedProxy(request);
+    const facts: RequestFacts = { requestId: trusted ? given : randomUUID() };
+    response.setHeader('x-request-id', facts.requestId);
+    response.once('close', () =>
+      currentRequest.run(facts, () =>
+        deps.accessLog('Request', {
+          method: request.method,
+          path: (request.url ?? '').split('?')[0],
+          status: response.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          operationName: facts.operationName,
+          viewerId: facts.viewerId,
+          ...(response.writableFinished ? {} : { aborted: true }),
+        }),
+      ),
+    );
+    currentRequest.run(facts, () => route(request, response));
   };
   return { handleRequest, routes, apollo };
 };
@@ -157,3 +194,4 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
 /** As Express mounted it: any case, with or without a trailing slash, with or without a query string. */
 const GRAPHQL_PATH = /^\/graphql\/?(?:\?|$)/i;
 const LIVE_UPDATES_PATH = /^\/graphql\/stream\/?(?:\?|$)/i;
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -10,10 +11,13 @@ import { roleOf, type RoleCode } from '../../domain/role/role';
 import { EducatorAccountRecord, OutboxMessageRecord } from '../persistence/records/records';
 
 export interface MailDelivery {
-  deliver(message: { id: number; to: string; subject: string; text: string }): Promise<string>;
+  deliver(message: EmailMessage & { outboxId: number }): Promise<string>;
 }
 
-/** Without SMTP_URL every email becomes an .eml file, so a developer can open invitations locally. */
+/**
+ * MAIL_TRANSPORT=file (the default without SMTP_URL outside production): every email becomes an .eml file, so a developer
+ * can open invitations locally. Named by time, outbox id and a UUID: outbox ids restart with every database, and databases may share a folder.
+ */
 export class FileMailDelivery implements MailDelivery {
   private readonly composer: Transporter;
 
@@ -24,10 +28,11 @@ export class FileMailDelivery implements MailDelivery {
     this.composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   }
 
-  async deliver(message: { id: number; to: string; subject: string; text: string }): Promise<string> {
+  async deliver(message: EmailMessage & { outboxId: number }): Promise<string> {
     const composed = await this.composer.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
     await mkdir(this.directory, { recursive: true });
-    const path = join(this.directory, `${String(message.id).padStart(8, '0')}-${message.to.replace(/[^A-Za-z0-9@._-]/g, '_').slice(0, 100)}.eml`);
+    const sortable = new Date().toISOString().replace(/[-:.]/g, '');
+    const path = join(this.directory, `${sortable}-${String(message.outboxId).padStart(8, '0')}-${randomUUID()}-${message.to.replace(/[^A-Za-z0-9@._-]/g, '_').slice(0, 100)}.eml`);
     await writeFile(path, composed.message as Buffer);
     return path;
   }
@@ -43,7 +48,7 @@ export class SmtpMailDelivery implements MailDelivery {
     this.transport = nodemailer.createTransport(smtpUrl);
   }
 
-  async deliver(message: { to: string; subject: string; text: string }): Promise<string> {
+  async deliver(message: EmailMessage): Promise<string> {
     const info = await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
     return String(info.messageId);
   }
@@ -88,7 +93,7 @@ export class OutboxDispatcher {
         .execute();
       if (claimed.affected !== 1) continue;
       try {
-        const where = await this.delivery.deliver({ id: message.id, ...this.render(message, invited) });
+        const where = await this.delivery.deliver({ outboxId: message.id, ...this.render(message, invited) });
         await repository.update({ id: message.id }, { status: 'SENT', sentAt: this.clock.now().getTime(), attempts: message.attempts + 1, lastError: null });
         this.log('Email delivered', { outboxId: message.id, to: message.recipient, where });
         delivered += 1;
@@ -99,7 +104,7 @@ export class OutboxDispatcher {
           { id: message.id },
           { attempts, lastError, status: attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING', nextAttemptAt: now + 2 ** attempts * 30_000 },
         );
-        this.log('Email delivery failed; will retry', { outboxId: message.id, attempts, lastError });
+        this.log('Email delivery failed; will retry', { outboxId: message.id, attempts, lastError, level: 'warn' });
       }
     }
     return delivered;

@@ -27,7 +27,7 @@ export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.option
  * `mysql://user:pass@host:3306/db` (or `mariadb://`) selects MySQL/MariaDB; `sqlite:<path>` or nothing
  * selects the embedded SQLite file, so a newcomer needs no database server.
  */
-export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOptions => {
+export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10): DataSourceOptions => {
   const migrations = [
     CreateSchema1764000000000,
     IndexAccountsByRole1764000000001,
@@ -58,7 +58,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
       // mysql2's promise API otherwise captures a stack trace for every statement, only to decorate errors, which
       // TypeORM wraps again anyway: 4-8% of the server's CPU under load.
       trace: false,
-      extra: { connectionLimit: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+      extra: { connectionLimit: poolSize },
     };
   }
   const file = databaseUrl?.replace(/^sqlite:/, '') || DEFAULT_SQLITE_FILE;
@@ -76,7 +76,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined): DataSourceOp
   };
 };
 
-export const createDataSource = (databaseUrl: string | undefined): DataSource => new DataSource(dataSourceOptions(databaseUrl));
+export const createDataSource = (databaseUrl: string | undefined, poolSize?: number): DataSource => new DataSource(dataSourceOptions(databaseUrl, poolSize));
 
 /**
  * MySQL/MariaDB: connections that accept several statements per query, for the two writers that send a whole

@@ -16,6 +16,8 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..', '..');
 const aRandomSecret = (): string => randomBytes(36).toString('base64');
+// Production refuses to start without a way to send invitations; these tests are about something else.
+const SMTP_URL = 'smtp://127.0.0.1:2525';
 
 /** Every value the docs and the Docker files (`JWT_SECRET=…`, `JWT_SECRET: …`) and the code (a quoted literal) give JWT_SECRET. */
 const publishedInDocsAndCode = (): string[] => {
@@ -32,8 +34,8 @@ const publishedInDocsAndCode = (): string[] => {
 describe('production configuration', () => {
   it('when NODE_ENV is production without JWT_SECRET, then the service refuses to start', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw('JWT_SECRET is not set');
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw('JWT_SECRET is shorter than 32 characters');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: aRandomSecret() }).introspection).to.equal(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: 'short' })).to.throw('JWT_SECRET is shorter than 32 characters');
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: aRandomSecret() }).introspection).to.equal(false);
   });
 
   it('when JWT_SECRET is the development default, the demo password or a value the docs show, even padded, then production refuses it unquoted', () => {
@@ -50,14 +52,14 @@ describe('production configuration', () => {
       'repeats a shorter piece',
     ];
     const advice = 'in production set it to at least 32 random characters (for example the output of `openssl rand -base64 48`).';
-    const refusal = (message: string): boolean => reasons.some((reason) => message === `JWT_SECRET ${reason}: ${advice}`);
+    const refusal = (message: string): boolean => message.split('\n').some((line) => reasons.some((reason) => line.trim() === `JWT_SECRET ${reason}: ${advice}`));
     for (const secret of published) {
-      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }), secret)
+      expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }), secret)
         .to.throw()
         .with.property('message')
         .that.satisfies(refusal);
     }
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: PUBLISHED_SECRETS[0] })).to.throw("holds a value published in this project's code or docs");
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: PUBLISHED_SECRETS[0] })).to.throw("holds a value published in this project's code or docs");
   });
 
   it('when JWT_SECRET is long but obviously weak, then production refuses it; secrets from a random generator are accepted', () => {
@@ -67,17 +69,17 @@ describe('production configuration', () => {
       ['0123456789'.repeat(4), 'repeats a shorter piece'],
       ['correct-horse-'.repeat(3), 'repeats a shorter piece'],
     ];
-    for (const [secret, reason] of weak) expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }), secret).to.throw(`JWT_SECRET ${reason}`);
+    for (const [secret, reason] of weak) expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }), secret).to.throw(`JWT_SECRET ${reason}`);
 
     for (const secret of [aRandomSecret(), randomBytes(16).toString('hex'), randomBytes(32).toString('base64url')]) {
-      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).jwtSecret).to.equal(secret);
+      expect(loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }).jwtSecret).to.equal(secret);
     }
   });
 
   it('when main.ts starts in production with the development default JWT_SECRET, then it exits naming JWT_SECRET, not its value, serving nothing', async () => {
     const failure = await run(process.execPath, ['dist/src/main.js'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: PUBLISHED_SECRETS[0], DATABASE_URL: 'sqlite::memory:', PORT: '47832', LOG_LEVEL: 'silent' },
+      env: { ...process.env, NODE_ENV: 'production', SMTP_URL, JWT_SECRET: PUBLISHED_SECRETS[0], DATABASE_URL: 'sqlite::memory:', PORT: '47832', LOG_LEVEL: 'silent' },
       timeout: 20_000,
     }).then(
       () => null,
@@ -127,6 +129,45 @@ describe('production configuration', () => {
     }
   });
 
+  /** main.js as an operator starts it, on a SQLite file of its own; resolves with how it ended and what it said. */
+  const startMain = async (env: Record<string, string>, stopAfterMs = 20_000): Promise<{ code: number; output: string }> => {
+    const folder = mkdtempSync(join(tmpdir(), 'educators-start-'));
+    const started = run(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'db.sqlite')}`, MAIL_OUTBOX_DIR: folder, PORT: '47833', LOG_LEVEL: 'silent', ...env },
+      timeout: stopAfterMs,
+    });
+    return started.then(
+      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+    );
+  };
+
+  for (const [name, value, message] of [
+    ['DATABASE_URL', 'postgres://root@db/educators', 'DATABASE_URL must be sqlite:<file>, sqlite::memory:, mysql://'],
+    ['PORT', '70000', 'PORT must be a port number from 1 to 65535; got "70000"'],
+    ['WORKER', 'maybe', 'WORKER must be true/false, 1/0, yes/no or on/off; got "maybe"'],
+    ['SMTP_URL', 'garbage', 'SMTP_URL must be an smtp:// or smtps:// URL'],
+  ]) {
+    it(`when main.js starts with ${name}=${value}, then it exits 1 naming the variable and what it accepts, without a stack trace`, async () => {
+      const ended = await startMain({ [name]: value });
+      expect(ended.code, ended.output).to.equal(1);
+      expect(ended.output).to.include(message);
+      expect(ended.output).to.not.match(/\n\s+at /);
+    });
+  }
+
+  it('when main.js starts in production without SMTP_URL, then it exits 1 saying so; with MAIL_TRANSPORT=file it serves, and warns', async function () {
+    this.timeout(30_000);
+    const production = { NODE_ENV: 'production', JWT_SECRET: aRandomSecret() };
+    const refused = await startMain(production);
+    expect(refused.code, refused.output).to.equal(1);
+    expect(refused.output).to.include('SMTP_URL must be set in production');
+    // Stopped by SIGTERM once the time is up, as a service manager would stop it.
+    const served = await startMain({ ...production, MAIL_TRANSPORT: 'file', LOG_LEVEL: 'info' }, 10_000);
+    expect(served.output).to.include('GraphQL ready').and.include('MAIL_TRANSPORT=file in production');
+  });
+
   for (const apiProcesses of ['1', '2']) {
     it(`when main.ts starts in production with the demo password in the database (API_PROCESSES=${apiProcesses}), then it exits with the reason before any API process starts`, async () => {
       const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'educators-prod-')), 'db.sqlite')}`;
@@ -135,7 +176,7 @@ describe('production configuration', () => {
       await application.close();
       const started = run(process.execPath, ['dist/src/main.js'], {
         cwd: root,
-        env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: aRandomSecret(), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
+        env: { ...process.env, NODE_ENV: 'production', SMTP_URL, JWT_SECRET: aRandomSecret(), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
         timeout: 20_000,
       });
       const failure = await started.then(

@@ -149,7 +149,7 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     expect(listenLines(api).filter((line) => line.withUploadWorker && line.pid !== victim)).to.deep.equal([replacement]);
     expect(childrenOf(api.child.pid!)).to.deep.equal([survivor, replacement.pid].sort(ascending));
     const ended = api.output.join('').split('\n').find((line) => line.includes('An API process ended unexpectedly'));
-    expect(JSON.parse(ended!)).to.deep.include({ pid: victim, code: null, signal: 'SIGKILL', backgroundWork: true });
+    expect(JSON.parse(ended!)).to.deep.include({ apiProcessPid: victim, code: null, signal: 'SIGKILL', backgroundWork: true, level: 'warn' });
     expect(readdirSync(uploadFolders).map(Number).sort(ascending)).to.deep.equal([survivor, replacement.pid].sort(ascending));
 
     for (let attempt = 0; attempt < 8; attempt += 1) {

@@ -1,25 +1,33 @@
 import { expect } from 'chai';
-import { createLog, logLine, redactSecrets } from '../../../src/infrastructure/logging';
+import { createLog, redactSecrets } from '../../../src/infrastructure/logging';
 
-const AT = new Date('2026-01-02T03:04:05.000Z');
+/** The one line `log(message, details)` writes, parsed. */
+const logLine = (message: string, details: Record<string, unknown>): Record<string, unknown> => {
+  const lines: string[] = [];
+  createLog({}, (line) => lines.push(line))(message, details);
+  expect(lines).to.have.length(1);
+  return JSON.parse(lines[0]) as Record<string, unknown>;
+};
+
 const PASSWORD = 'correct horse battery staple';
 const CODE = 'K7QD-M2XF-9PLR';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
 
 describe('log lines keep secrets out', () => {
   it('when details hold a password, a registration code, a token or an Authorization header at any depth, then each is redacted, the rest kept', () => {
-    const line = logLine(
+    const { time, ...line } = logLine(
       'Something failed',
       {
         variables: { input: { username: 'ana@example.org', password: PASSWORD, registrationCode: CODE } },
         headers: { Authorization: `Bearer ${JWT}`, cookie: 'edu_session=abc' },
         token: JWT,
       },
-      AT,
     );
 
-    expect(JSON.parse(line)).to.deep.equal({
-      time: '2026-01-02T03:04:05.000Z',
+    expect(time).to.be.a('string');
+    expect(line).to.deep.equal({
+      level: 'info',
+      pid: process.pid,
       message: 'Something failed',
       variables: { input: { username: 'ana@example.org', password: '[redacted]', registrationCode: '[redacted]' } },
       headers: { Authorization: '[redacted]', cookie: '[redacted]' },
@@ -28,10 +36,17 @@ describe('log lines keep secrets out', () => {
   });
 
   it('when a process exit code is logged, then the number stays: only text and objects under a secret name are redacted', () => {
-    expect(JSON.parse(logLine('An API process ended unexpectedly', { pid: 12, code: 1, signal: null }, AT))).to.deep.include({
-      pid: 12,
+    expect(logLine('An API process ended unexpectedly', { child: 12, code: 1, signal: null })).to.deep.include({
+      child: 12,
       code: 1,
       signal: null,
+    });
+  });
+
+  it('when a process killed by a signal is logged, then its exit code stays null', () => {
+    expect(logLine('An API process ended unexpectedly', { child: 12, code: null, signal: 'SIGKILL' })).to.deep.include({
+      code: null,
+      signal: 'SIGKILL',
     });
   });
 
