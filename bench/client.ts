@@ -105,13 +105,14 @@ export interface BatchState {
   startTime: string | null;
   endTime: string | null;
   rejectionReason: string | null;
+  failureReason: string | null;
 }
 
 export const readBatch = async (baseUrl: string, session: Session, id: string): Promise<BatchState> => {
   const { uploadBatch } = await graphql<{ uploadBatch: BatchState | null }>(
     baseUrl,
     session.token,
-    'query($id: ID!) { uploadBatch(id: $id) { status totalRows recordsProcessed recordsCreated recordsSkipped recordsFailed createdAt startTime endTime rejectionReason } }',
+    'query($id: ID!) { uploadBatch(id: $id) { status totalRows recordsProcessed recordsCreated recordsSkipped recordsFailed createdAt startTime endTime rejectionReason failureReason } }',
     { id },
   );
   if (!uploadBatch) throw new Error(`Batch ${id} is not visible to its uploader`);

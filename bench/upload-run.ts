@@ -97,7 +97,7 @@ const waitForBatch = async (poll: () => Promise<BatchState>, rows: number): Prom
   let lastProgress = { processed: -1, at: Date.now() };
   for (;;) {
     const state = await poll();
-    if (state.status === 'COMPLETED' || state.status === 'REJECTED') return { state, seenAt: Date.now() };
+    if (['COMPLETED', 'REJECTED', 'FAILED'].includes(state.status)) return { state, seenAt: Date.now() };
     if (state.recordsProcessed !== lastProgress.processed) lastProgress = { processed: state.recordsProcessed, at: Date.now() };
     if (Date.now() - lastProgress.at > STALL_MS) throw new Error(`The batch made no progress for ${STALL_MS / 1000} s: ${JSON.stringify(state)}`);
     if (Date.now() > deadline) throw new Error(`The batch did not complete in time: ${JSON.stringify(state)}`);
@@ -136,6 +136,7 @@ export const runUpload = async (db: Db, dataset: Dataset, options: UploadOptions
     const { state } = await waitForBatch(() => readBatch(live.url, session, batchId), dataset.rows);
     const profileWindow = { fromUs: startedUs, toUs: monotonicMicros(), label: 'upload request start → batch COMPLETED seen' };
     if (state.status === 'REJECTED') throw new Error(`The batch was REJECTED while processing: ${state.rejectionReason}`);
+    if (state.status === 'FAILED') throw new Error(`The batch FAILED: ${state.failureReason}`);
     const serverCpuS = cpuSecondsOf(server.pid) - serverCpu0;
     const dbCpuS = dbPid ? cpuSecondsOf(dbPid) - dbCpu0 : null;
     const peakRssMb = memoryOf(server.pid).peakRssMb;

@@ -239,7 +239,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (weakness) {
     problems.push(`JWT_SECRET ${weakness}: in production set it to at least ${MIN_SECRET_LENGTH} random characters (for example the output of \`openssl rand -base64 48\`).`);
   }
-  const mailTransport = values.MAIL_TRANSPORT ?? (values.SMTP_URL ? 'smtp' : production ? undefined : 'file');
+  // A process with MAIL_DELIVERY=off only queues emails in the outbox; the one that sends them needs the transport.
+  const mailTransport = values.MAIL_TRANSPORT ?? (values.SMTP_URL ? 'smtp' : production && values.MAIL_DELIVERY ? undefined : 'file');
   if (mailTransport === undefined) {
     problems.push('SMTP_URL must be set in production (invitations carry live registration codes); MAIL_TRANSPORT=file writes them to files instead.');
   } else if (mailTransport === 'smtp' && !values.SMTP_URL) problems.push('MAIL_TRANSPORT=smtp needs SMTP_URL.');

@@ -43,7 +43,7 @@ export const collectOldGarbageEarly = (): void => {
 /** What this process runs with, secrets masked; file mail in production is the operator's explicit choice, said again. */
 export const logConfiguration = (config: Config, log: Log): void => {
   log('Effective configuration', effectiveConfig(config));
-  if (config.production && config.mailTransport === 'file') {
+  if (config.production && config.mailDelivery && config.mailTransport === 'file') {
     log('MAIL_TRANSPORT=file in production: invitations, with live registration codes, are written to files, not sent', {
       level: 'warn',
       mailOutboxDir: config.mailOutboxDir,

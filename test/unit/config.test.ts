@@ -97,6 +97,11 @@ describe('loadConfig: one validated configuration', () => {
     expect(loadConfig({})).to.deep.include({ mailTransport: 'file' });
   });
 
+  it('when a production process only queues emails (MAIL_DELIVERY=off), then it needs no mail transport: the sender does', () => {
+    expect(loadConfig({ ...PRODUCTION, MAIL_DELIVERY: 'off' })).to.deep.include({ mailDelivery: false, production: true });
+    expect(() => loadConfig({ ...PRODUCTION, MAIL_DELIVERY: 'on' })).to.throw('SMTP_URL must be set in production');
+  });
+
   it('when the effective configuration is shown, then JWT_SECRET and the passwords inside URLs are masked, nothing else', () => {
     const jwtSecret = randomBytes(36).toString('base64');
     const config = loadConfig({
