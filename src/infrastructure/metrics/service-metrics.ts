@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import type { SignInMetrics, SignInRefusal } from '../../application/ports/metrics';
 import type { Clock } from '../../application/ports/clock';
 import type { UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
@@ -120,7 +121,7 @@ export class ServiceMetrics implements SignInMetrics, ChunkMetrics {
       registers,
       collect() {
         // mysql2 keeps these counts in fields of its own; SQLite has no pool.
-        const mysql = (dataSource.driver as unknown as { pool?: MysqlPool }).pool;
+        const mysql: MysqlPool | undefined = dataSource.driver instanceof MysqlDriver ? dataSource.driver.pool : undefined;
         if (!mysql) return;
         this.set({ state: 'limit' }, mysql.config.connectionLimit);
         this.set({ state: 'open' }, mysql._allConnections.length);
