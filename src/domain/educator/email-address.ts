@@ -14,6 +14,7 @@ export class EmailAddress {
   static readonly MAX_LENGTH = 254;
 
   // Deliberately practical rather than RFC 5322: one @, a dotted domain, no spaces or control characters.
+  // eslint-disable-next-line no-control-regex -- control characters are matched to be refused
   private static readonly SHAPE = /^[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+@[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+\.[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f.]{2,}$/u;
 
   static create(raw: string, field: string[] = ['email']): Result<EmailAddress, DomainError> {
