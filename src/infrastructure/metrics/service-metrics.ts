@@ -74,7 +74,7 @@ export class ServiceMetrics implements SignInMetrics, ChunkMetrics {
         await read(this).catch((error: unknown) => log('A metric could not be read from the database', { metric: name, error: String(error) }));
       };
     const countsBy = async (sql: string): Promise<Map<string, number>> =>
-      new Map((await dataSource.query(sql)).map((row: { status: string; n: number | string }) => [row.status, Number(row.n)]));
+      new Map((await dataSource.query<{ status: string; n: number | string }[]>(sql)).map((row) => [row.status, Number(row.n)]));
     const WAITING = "status IN ('QUEUED', 'PROCESSING')";
     new Gauge({
       name: 'upload_batches',
@@ -120,8 +120,8 @@ export class ServiceMetrics implements SignInMetrics, ChunkMetrics {
       labelNames: ['state'],
       registers,
       collect() {
-        // mysql2 keeps these counts in fields of its own; SQLite has no pool.
-        const mysql: MysqlPool | undefined = dataSource.driver instanceof MysqlDriver ? dataSource.driver.pool : undefined;
+        // mysql2 keeps these counts in fields of its own (TypeORM types its driver's pool `any`); SQLite has no pool.
+        const mysql = dataSource.driver instanceof MysqlDriver ? (dataSource.driver.pool as MysqlPool) : undefined;
         if (!mysql) return;
         this.set({ state: 'limit' }, mysql.config.connectionLimit);
         this.set({ state: 'open' }, mysql._allConnections.length);

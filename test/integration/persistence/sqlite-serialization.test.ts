@@ -71,7 +71,7 @@ describe('SQLite access serialized around TypeORM\'s one shared connection (sqli
   it('when the better-sqlite3 driver is asked for query runners, then it answers the same one every time (the runner the patch wraps)', async () => {
     await open(true);
     expect(dataSource.driver.createQueryRunner('master'), BROKEN).to.equal(dataSource.driver.createQueryRunner('master'));
-    expect(dataSource.manager.transaction, BROKEN).to.not.equal(Object.getPrototypeOf(dataSource.manager).transaction);
+    expect(Object.hasOwn(dataSource.manager, 'transaction'), BROKEN).to.equal(true);
   });
 
   it('when TypeORM is not patched, then a write from outside a transaction lands inside it and its rollback undoes it (if this fails, TypeORM serializes by itself and the patch can go)', async () => {
