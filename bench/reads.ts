@@ -137,7 +137,7 @@ const load = async (url: string, token: string, spec: { durationS: number; conne
     timeout: 10,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [request],
-  }) as unknown as Promise<autocannon.Result> & { on(event: 'response', listener: (...args: any[]) => void): void };
+  }) as unknown as Promise<autocannon.Result> & { on(event: 'response', listener: (client: object, statusCode: number, bytes: number, responseTime: number) => void): void };
   instance.on('response', (client: object, _status: number, _bytes: number, responseTime: number) => {
     if (answered.has(client)) latencies.push(responseTime);
     else {

@@ -91,6 +91,7 @@ export const freshDatabase = async (db: Db, dataDir: string): Promise<string> =>
 
 /** A production server refuses to start while a demo account has the demo password: the seeded accounts get the benchmark's. */
 const replaceDemoPasswords = async (databaseUrl: string): Promise<void> => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the server build to load is chosen at run time
   const { Argon2PasswordHasher } = require(join(serverBuild, 'infrastructure', 'auth', 'argon2-password-hasher.js')) as typeof import('../src/infrastructure/auth/argon2-password-hasher');
   const sql = await openSql(databaseUrl);
   try {

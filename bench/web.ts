@@ -94,7 +94,7 @@ const renderTimes = async (rows: number): Promise<{ committed: number[]; laidOut
     const painted: number[] = [];
     // The first two runs warm the JIT and the font cache up; they are not counted.
     for (let run = 0; run < RUNS + 2; run += 1) {
-      const times = (await page.evaluate(`window.renderLog(${rows})`)) as { committedMs: number; laidOutMs: number; paintedMs: number };
+      const times = await page.evaluate<{ committedMs: number; laidOutMs: number; paintedMs: number }>(`window.renderLog(${rows})`);
       if (run < 2) continue;
       committed.push(times.committedMs);
       laidOut.push(times.laidOutMs);

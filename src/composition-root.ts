@@ -37,7 +37,7 @@ import { UploadResolver } from './infrastructure/graphql/resolvers/upload.resolv
 import { readTemplateCsv } from './infrastructure/csv/template-csv-reader';
 import { downloadRoutes } from './infrastructure/http/download-routes';
 import { TypeOrmUploadBatchStore } from './infrastructure/persistence/typeorm-upload-batch-store';
-import { buildGraphQLSchema } from './infrastructure/graphql/schema';
+import { buildGraphQLSchema, type ResolverClass, type ResolverInstances } from './infrastructure/graphql/schema';
 import { createHttpApp } from './infrastructure/http/http-app';
 import { PublicPageLinks } from './infrastructure/http/public-page-links';
 import { createLog, type Log } from './infrastructure/logging';
@@ -136,7 +136,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
-  const resolvers = new Map<Function, object>([
+  const resolvers: ResolverInstances = new Map<ResolverClass, object>([
     [
       AccountResolver,
       new AccountResolver(

@@ -12,21 +12,22 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * the signal on, so one request to stop arrives twice. Asked twice, the primary ends at once, and its children with it.
  */
 export const stopOnSignal = (stop: () => Promise<void>): void => {
-  const shutdown = async (): Promise<void> => {
+  const shutdown = (): void => {
     for (const signal of STOP_SIGNALS) process.off(signal, shutdown);
     if (cluster.isWorker) for (const signal of STOP_SIGNALS) process.on(signal, () => undefined);
-    await stop();
-    process.exit(0);
+    stop().then(() => process.exit(0), exitFailed);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, shutdown);
 };
 
 /** A process that cannot start says why in one line and exits non-zero, without a stack trace. */
 export const runProcess = (start: () => Promise<void>): void => {
-  start().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+  start().catch(exitFailed);
+};
+
+const exitFailed = (error: unknown): never => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
 };
 
 /**

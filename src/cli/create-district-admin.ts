@@ -39,7 +39,7 @@ const parseArguments = (args: string[]) => {
       },
     }).values;
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n\n${USAGE}`);
+    throw new Error(`${(error as Error).message}\n\n${USAGE}`, { cause: error });
   }
 };
 

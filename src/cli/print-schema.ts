@@ -17,8 +17,14 @@ export const renderSchema = async (): Promise<string> => {
 };
 
 if (require.main === module) {
-  renderSchema().then((schema) => {
-    writeFileSync(SCHEMA_FILE, schema);
-    console.log(`Wrote ${SCHEMA_FILE}`);
-  });
+  renderSchema().then(
+    (schema) => {
+      writeFileSync(SCHEMA_FILE, schema);
+      console.log(`Wrote ${SCHEMA_FILE}`);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

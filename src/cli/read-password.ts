@@ -32,7 +32,7 @@ const askWithoutEcho = (input: NodeJS.ReadStream, output: NodeJS.WriteStream, qu
 
 const readAll = async (input: NodeJS.ReadStream): Promise<string> => {
   const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(Buffer.from(chunk));
+  for await (const chunk of input as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 };
 

@@ -111,7 +111,7 @@ export const SPREADSHEET_READINGS: SpreadsheetReading[] = ([',', ';', '\t'] as c
 
 /** Read as a spreadsheet would: each record's cells, however many. */
 export const readAsSpreadsheet = (text: string, { delimiter, quote }: SpreadsheetReading): Cells[] =>
-  parse(text, { delimiter, quote, bom: true, relax_quotes: true, relax_column_count: true }) as Cells[];
+  parse(text, { delimiter, quote, bom: true, relax_quotes: true, relax_column_count: true });
 
 /** The cells a spreadsheet would run as formulas once it trims spaces, invisible characters and a quotation mark from their start. */
 export const formulaCells = (rows: Cells[]): string[] =>

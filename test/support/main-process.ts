@@ -27,8 +27,8 @@ export const startMainOnSqlite = async (folder: string, file: string, env: Recor
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
-  child.stderr!.on('data', (data: Buffer) => output.push(data.toString()));
+  child.stdout.on('data', (data: Buffer) => output.push(data.toString()));
+  child.stderr.on('data', (data: Buffer) => output.push(data.toString()));
   const main: MainProcess = {
     url: `http://127.0.0.1:${port}`,
     child,

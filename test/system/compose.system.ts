@@ -7,7 +7,8 @@ import { ROOT } from './image-recipe';
 import { run } from './processes';
 
 // mocha reads its YAML configuration files with js-yaml, so the test runner brings it along.
-const { load: parseYaml } = require('js-yaml') as { load(text: string): unknown };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- js-yaml is mocha's dependency, not ours, and ships no types
+const { load: parseYaml } = require('js-yaml') as { load(this: void, text: string): unknown };
 
 interface ComposeService {
   ports?: (string | { host_ip?: string; published: string | number; target: number })[];

@@ -109,7 +109,7 @@ describe('loadConfig: one validated configuration', () => {
       DATABASE_URL: 'mysql://app:db-pass%40word@db:3306/educators',
       SMTP_URL: 'smtps://mailer:smtp-pass@mail.example.org:465',
     });
-    const shown = effectiveConfig({ ...config, metricsToken: 'the-metrics-token' } as typeof config);
+    const shown = effectiveConfig({ ...config, metricsToken: 'the-metrics-token' });
     const text = JSON.stringify(shown);
     for (const secret of [jwtSecret, 'db-pass', 'smtp-pass', 'the-metrics-token']) expect(text).to.not.include(secret);
     expect(shown).to.deep.include({

@@ -63,9 +63,12 @@ const SignedInArea = ({ path }: { path: string }) => {
     return () => window.removeEventListener(SESSION_ENDED, ended);
   }, [client, refetch]);
 
-  const restart = async () => {
-    await client.clearStore();
-    await refetch().catch(() => undefined);
+  // A refetch that fails shows as viewer.error.
+  const restart = (): void => {
+    client
+      .clearStore()
+      .then(() => refetch())
+      .catch(() => undefined);
   };
 
   if (viewer.error && isUnauthenticated(viewer.error)) return <SignIn onSignedIn={restart} />;

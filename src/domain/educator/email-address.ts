@@ -14,7 +14,9 @@ export class EmailAddress {
   static readonly MAX_LENGTH = 254;
 
   // Deliberately practical rather than RFC 5322: one @, a dotted domain, no spaces or control characters.
-  private static readonly SHAPE = /^[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+@[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+\.[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f.]{2,}$/u;
+  private static readonly SHAPE =
+    // eslint-disable-next-line no-control-regex -- control characters are matched to be refused
+    /^[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+@[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f]+\.[^\s@"(),:;<>[\\\]\u0000-\u001f\u007f.]{2,}$/u;
 
   static create(raw: string, field: string[] = ['email']): Result<EmailAddress, DomainError> {
     const value = raw.trim().normalize('NFC');

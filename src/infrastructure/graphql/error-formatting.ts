@@ -30,7 +30,7 @@ export const formatError =
     const original = unwrapResolverError(error);
     if (original instanceof AccessDenied) return { message: original.message, path: formatted.path, extensions: { code: 'FORBIDDEN' } };
     if (original instanceof NotSignedIn) return { message: original.message, path: formatted.path, extensions: { code: 'UNAUTHENTICATED' } };
-    const code = String(formatted.extensions?.code ?? '');
+    const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : '';
     // A variable the Upload scalar refused carries the scalar's own code; it is still the client's input.
     const invalidVariable = isInvalidVariable(error);
     if (invalidVariable || CLIENT_FACING_CODES.has(code)) {

@@ -24,7 +24,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 const validateArgument = async (value: unknown): Promise<void> => {
   if (value === null || typeof value !== 'object') return;
   try {
-    await Promise.all((Array.isArray(value) ? value : [value]).filter((item) => item !== null && typeof item === 'object').map((item) => validateOrReject(item, VALIDATOR_OPTIONS)));
+    await Promise.all((Array.isArray(value) ? (value as unknown[]) : [value]).filter((item): item is object => item !== null && typeof item === 'object').map((item) => validateOrReject(item, VALIDATOR_OPTIONS)));
   } catch (errors) {
     throw new ArgumentValidationError(errors as ValidationError[]);
   }
@@ -33,7 +33,8 @@ const validateArgument = async (value: unknown): Promise<void> => {
 export const RESOLVER_CLASSES = [AccountResolver, SchoolSiteResolver, SessionResolver, UploadResolver] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */
-export type ResolverInstances = Map<Function, object>;
+export type ResolverInstances = Map<ResolverClass, object>;
+export type ResolverClass = abstract new (...args: never[]) => object;
 
 /** type-graphql insists on a PubSub; every subscription here brings its own `subscribe` (changes are read from the database). */
 const NO_TOPICS: PubSub = {
@@ -48,7 +49,7 @@ const NO_TOPICS: PubSub = {
 export const buildGraphQLSchema = (instances: ResolverInstances): Promise<GraphQLSchema> =>
   buildSchema({
     resolvers: RESOLVER_CLASSES,
-    container: { get: (someClass: Function, _resolverData: ResolverData) => instances.get(someClass) },
+    container: { get: (someClass: ResolverClass, _resolverData: ResolverData) => instances.get(someClass) },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validateFn: validateArgument,
     pubSub: NO_TOPICS,

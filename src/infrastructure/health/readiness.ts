@@ -50,7 +50,7 @@ export class Readiness {
   private async migrationsApplied(): Promise<boolean> {
     try {
       // Read directly: TypeORM's showMigrations creates the migrations table when it is missing.
-      const applied = new Set((await this.dataSource.query('SELECT name FROM migrations')).map((row: { name: string }) => row.name));
+      const applied = new Set((await this.dataSource.query<{ name: string }[]>('SELECT name FROM migrations')).map((row) => row.name));
       return this.dataSource.migrations.every((migration) => applied.has(migration.name ?? migration.constructor.name));
     } catch {
       return false;

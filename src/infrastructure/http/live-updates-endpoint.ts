@@ -1,4 +1,4 @@
-import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, OperationTypeNode, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationArgs, Response as StreamResponse } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/http';
@@ -45,11 +45,11 @@ export const liveUpdatesEndpoint = (deps: LiveUpdatesDependencies) => {
     onSubscribe: async (request, params): Promise<StreamResponse | OperationArgs<StreamContext>> => {
       let document: DocumentNode;
       try {
-        document = parse(params.query as string, { maxTokens: deps.maxTokens, noLocation: true });
+        document = parse(params.query, { maxTokens: deps.maxTokens, noLocation: true });
       } catch {
         return refusal(400, 'Bad Request', 'The subscription could not be read: send a GraphQL document.', 'GRAPHQL_PARSE_FAILED');
       }
-      if (getOperationAST(document, params.operationName)?.operation !== 'subscription') {
+      if (getOperationAST(document, params.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
         return refusal(400, 'Bad Request', 'Only subscriptions are served here: send queries and mutations to /graphql.', 'BAD_REQUEST');
       }
       const context = await deps.contextFor(request.raw);
@@ -59,7 +59,7 @@ export const liveUpdatesEndpoint = (deps: LiveUpdatesDependencies) => {
         document,
         operationName: params.operationName,
         variableValues: params.variables,
-        contextValue: { ...context, followUploadLog: deps.followUploadLogFor(request.raw) } as StreamContext,
+        contextValue: { ...context, followUploadLog: deps.followUploadLogFor(request.raw) },
       };
     },
     // Errors reach subscribers as they reach /graphql's clients: masked unless they are the client's to fix.

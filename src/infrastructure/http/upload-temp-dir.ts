@@ -31,7 +31,7 @@ export const useOwnUploadTempDir = (root: string): string => {
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new Error(`UPLOAD_TEMP_DIR ${root} cannot be created: ${(error as Error).message}`);
+    throw new Error(`UPLOAD_TEMP_DIR ${root} cannot be created: ${(error as Error).message}`, { cause: error });
   }
   checkPrivate(root);
   for (const entry of readdirSync(root)) {

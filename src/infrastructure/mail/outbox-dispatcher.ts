@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type StreamTransport from 'nodemailer/lib/stream-transport';
 import { In, type DataSource } from 'typeorm';
 import type { Clock } from '../../application/ports/clock';
 import type { PageLinks } from '../../application/ports/page-links';
@@ -19,7 +21,7 @@ export interface MailDelivery {
  * can open invitations locally. Named by time, outbox id and a UUID: outbox ids restart with every database, and databases may share a folder.
  */
 export class FileMailDelivery implements MailDelivery {
-  private readonly composer: Transporter;
+  private readonly composer: Transporter<StreamTransport.SentMessageInfo>;
 
   constructor(
     private readonly directory: string,
@@ -33,13 +35,13 @@ export class FileMailDelivery implements MailDelivery {
     await mkdir(this.directory, { recursive: true });
     const sortable = new Date().toISOString().replace(/[-:.]/g, '');
     const path = join(this.directory, `${sortable}-${String(message.outboxId).padStart(8, '0')}-${randomUUID()}-${message.to.replace(/[^A-Za-z0-9@._-]/g, '_').slice(0, 100)}.eml`);
-    await writeFile(path, composed.message as Buffer);
+    await writeFile(path, composed.message);
     return path;
   }
 }
 
 export class SmtpMailDelivery implements MailDelivery {
-  private readonly transport: Transporter;
+  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(
     smtpUrl: string,
@@ -50,7 +52,7 @@ export class SmtpMailDelivery implements MailDelivery {
 
   async deliver(message: EmailMessage): Promise<string> {
     const info = await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
-    return String(info.messageId);
+    return info.messageId;
   }
 }
 

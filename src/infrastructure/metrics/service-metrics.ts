@@ -73,7 +73,7 @@ export class ServiceMetrics implements SignInMetrics, ChunkMetrics {
         await read(this).catch((error: unknown) => log('A metric could not be read from the database', { metric: name, error: String(error) }));
       };
     const countsBy = async (sql: string): Promise<Map<string, number>> =>
-      new Map((await dataSource.query(sql)).map((row: { status: string; n: number | string }) => [row.status, Number(row.n)]));
+      new Map((await dataSource.query<{ status: string; n: number | string }[]>(sql)).map((row) => [row.status, Number(row.n)]));
     const WAITING = "status IN ('QUEUED', 'PROCESSING')";
     new Gauge({
       name: 'upload_batches',

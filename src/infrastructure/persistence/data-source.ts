@@ -136,7 +136,7 @@ export class StatementBatchPool {
    * error is thrown; a connection that cannot even roll back is closed (which rolls back too) rather than reused.
    */
   async send(statements: Statement[]): Promise<unknown[]> {
-    this.pool ??= createPool({ ...statementBatchOptions(this.dataSource), connectionLimit: (this.dataSource.options as MysqlDataSourceOptions).extra?.connectionLimit ?? 10 });
+    this.pool ??= createPool({ ...statementBatchOptions(this.dataSource), connectionLimit: ((this.dataSource.options as MysqlDataSourceOptions).extra as { connectionLimit?: number } | undefined)?.connectionLimit ?? 10 });
     const connection = await this.pool.getConnection();
     let healthy = true;
     try {

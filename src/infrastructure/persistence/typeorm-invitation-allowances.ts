@@ -45,7 +45,7 @@ export class TypeOrmInvitationAllowances implements InvitationAllowances {
       retryTransient(() =>
         this.dataSource.transaction(async (manager) => {
           const rows = await this.lockRows(manager, requests);
-          const recent = new Map([...rows].map(([key, row]) => [key, RecentInvitations.restore(JSON.parse(row.recent))]));
+          const recent = new Map([...rows].map(([key, row]) => [key, RecentInvitations.restore(JSON.parse(row.recent) as [number, number][])]));
           const answers = requests.map((request) => {
             const changed = apply(recent.get(keyOf(request)) ?? RecentInvitations.none(), request);
             recent.set(keyOf(request), changed.recent);

@@ -116,7 +116,7 @@ export const tabTo = async (page: Page, target: Locator, maxPresses = 40): Promi
     if (await target.evaluate((element) => element === document.activeElement)) return;
     await page.keyboard.press('Tab');
   }
-  throw new Error(`Tab never reached ${target}`);
+  throw new Error(`Tab never reached ${target.toString()}`);
 };
 
 export const isFocused = (target: Locator): Promise<boolean> => target.evaluate((element) => element === document.activeElement);

@@ -200,9 +200,9 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     const emails = ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org', 'e@example.org'];
     // SQLite: each group is one transaction of TypeORM's (MySQL sends its transactions on the statement-batch connections).
     const manager = server.application.dataSource.manager;
-    const transaction = manager.transaction;
+    const transaction = manager.transaction.bind(manager);
     let transactions = 0;
-    manager.transaction = ((...args: Parameters<typeof transaction>) => ((transactions += 1), transaction.apply(manager, args))) as typeof transaction;
+    manager.transaction = ((...args: Parameters<typeof transaction>) => ((transactions += 1), transaction(...args))) as typeof transaction;
 
     const written = await Promise.all(emails.map((email) => unitOfWork.writeCreation(creationFor(email)))).finally(() => {
       manager.transaction = transaction;

@@ -46,7 +46,7 @@ describe('`node dist/src/main.js` log lines (LOG_LEVEL=info) [real processes]', 
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const output: string[] = [];
-    child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
+    child.stdout.on('data', (data: Buffer) => output.push(data.toString()));
     const stdout = () => output.join('');
     const server: Server = {
       url: `http://127.0.0.1:${port}`,

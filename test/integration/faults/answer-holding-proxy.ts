@@ -34,10 +34,10 @@ export class AnswerHoldingProxy {
   ) {}
 
   static async start(target: { host: string; port: number }): Promise<AnswerHoldingProxy> {
-    let proxy: AnswerHoldingProxy | undefined;
-    const server = createServer((client) => proxy!.relay(client, connect(target.port, target.host)));
+    // No client knows the port before `proxy` exists.
+    const server = createServer((client) => proxy.relay(client, connect(target.port, target.host)));
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    proxy = new AnswerHoldingProxy(server, (server.address() as AddressInfo).port);
+    const proxy = new AnswerHoldingProxy(server, (server.address() as AddressInfo).port);
     return proxy;
   }
 

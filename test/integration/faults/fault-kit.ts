@@ -128,8 +128,8 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
-    child.stdout!.on('data', (data: Buffer) => output.push(data.toString()));
-    child.stderr!.on('data', (data: Buffer) => output.push(data.toString()));
+    child.stdout.on('data', (data: Buffer) => output.push(data.toString()));
+    child.stderr.on('data', (data: Buffer) => output.push(data.toString()));
     const exited = new Promise<NodeJS.Signals | number | null>((done) => child.once('exit', (code, signal) => done(signal ?? code)));
     const service: Service = {
       name: serviceName,

@@ -84,7 +84,7 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
     }
 
     const done = await environment.completed(batchId, 'the worker to complete the batch', 60_000);
-    await worker!.stop();
+    await worker.stop();
 
     expect(done).to.deep.equal({ status: 'COMPLETED', totalRows: ROWS, processed: ROWS, created: ROWS, skipped: 0, failed: 0 });
     expect(await environment.count('educator_account WHERE source_batch_id = ?', [batchId])).to.equal(ROWS);
@@ -92,6 +92,6 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
     expect(await accountsWithoutExactlyOneInvitation(environment)).to.deep.equal([]);
     expect(await environment.count('upload_failure')).to.equal(0);
     // The deadlock was absorbed by the chunk's own retry: the batch as a whole never failed and was never given up.
-    expect(worker!.output.join('')).to.not.include('Upload processing failed');
+    expect(worker.output.join('')).to.not.include('Upload processing failed');
   });
 });

@@ -94,7 +94,7 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
       await api.upload(districtAdmin, { schoolSiteId: sites[MIDDLE_SCHOOL], content: file(numbers.filter((n) => kindOf(n) === 'taken')) }),
     ];
     const preloadIds = preloads.map((response) => environment.publicIds.decode('batch', response.data.uploadEducatorAccounts.batch.id)!);
-    await waitFor('the preloads to complete', async () => ((await Promise.all(preloadIds.map(environment.batch))).every((b) => b.status === 'COMPLETED') ? true : undefined), 60_000, 50);
+    await waitFor('the preloads to complete', async () => ((await Promise.all(preloadIds.map((id) => environment.batch(id)))).every((b) => b.status === 'COMPLETED') ? true : undefined), 60_000, 50);
     await preloadWorker.stop('SIGTERM');
 
     const uploaded = await api.upload(siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: file(numbers), fileName: 'whole-school.csv' });

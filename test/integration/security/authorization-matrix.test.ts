@@ -63,7 +63,7 @@ describe('The authorization matrix covers every entry point (deny by default)', 
         expect(Object.keys(entry.cases), `${root}.${operation}`).to.not.have.length(0);
         for (const row of Object.values(entry.cases)) {
           expect(Object.keys(row).sort(), `${root}.${operation}`).to.deep.equal([...ACTORS].sort());
-          for (const outcome of Object.values(row) as unknown[]) {
+          for (const outcome of Object.values<unknown>(row)) {
             if (entry.scoped) expect(Object.keys(outcome as object).sort(), `${root}.${operation}`).to.deep.equal([...SCOPES].sort());
             else expect(outcome, `${root}.${operation}`).to.be.a('string');
           }
@@ -607,8 +607,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         { input: { email: email[actor], registrationCode: code, password, educationalInterestAccepted: true } },
       );
       expect(registered.data?.registerAccount, registered.text).to.deep.equal({ account: { status: 'ACTIVE' }, userErrors: [] });
-      token[actor] = await server.signIn(email[actor]!, password);
-      session[actor] = await server.startSession(email[actor]!, password);
+      token[actor] = await server.signIn(email[actor], password);
+      session[actor] = await server.startSession(email[actor], password);
     }
 
     const uploads: [Site, ActorName, string][] = [
@@ -675,10 +675,10 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
             case 'allowed':
             case 'absent':
             case 'empty': {
-              const check = probe[cell.expected];
+              const check = probe[cell.expected]?.bind(probe);
               expect(check, `${key} has a check for ${cell.expected}`).to.be.a('function');
               if (probe.field) expect(answer.errors, answer.text).to.equal(undefined);
-              await check!.call(probe, answer, cell);
+              await check!(answer, cell);
               break;
             }
           }

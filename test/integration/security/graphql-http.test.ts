@@ -16,7 +16,7 @@ interface Answer {
 }
 
 const post = async (server: TestServer, body: NonNullable<RequestInit['body']>, headers: Record<string, string>, path = '/graphql'): Promise<Answer> => {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers, body, duplex: 'half' });
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -128,7 +128,7 @@ describeOnEachDatabase('Slow clients: an upload is never cut while bytes arrive;
       let received = '';
       let at = 0;
       const timer = setInterval(() => at < head.length && socket.write(head[at++]), EVERY_MS / 3);
-      socket.on('data', (chunk) => (received += chunk));
+      socket.on('data', (chunk) => (received += chunk.toString()));
       socket.on('error', () => undefined);
       socket.on('close', () => {
         clearInterval(timer);

@@ -22,7 +22,7 @@ describeOnEachDatabase('Pruning throttle counters that count nothing any more', 
 
   const failSignIn = (username: string) => server.graphql(SIGN_IN, { input: { username, password: 'not the password' } });
   const counterKeys = async (): Promise<string[]> =>
-    ((await server.application.dataSource.query('SELECT throttle_key FROM throttle_counter ORDER BY throttle_key')) as { throttle_key: string }[]).map(
+    (await server.application.dataSource.query<{ throttle_key: string }[]>('SELECT throttle_key FROM throttle_counter ORDER BY throttle_key')).map(
       (row) => row.throttle_key,
     );
 

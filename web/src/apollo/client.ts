@@ -55,7 +55,7 @@ export const createApolloClient = (onSessionEnded: () => void): ApolloClient =>
           credentials: 'same-origin',
           // Apollo Server's CSRF prevention refuses multipart posts without it; JSON posts carry content-type: application/json.
           headers: { 'Apollo-Require-Preflight': 'true' },
-          fetch: uploadFetch as typeof fetch,
+          fetch: uploadFetch,
         }),
       ),
     ]),

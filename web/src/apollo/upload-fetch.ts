@@ -26,7 +26,7 @@ export const uploadFetch = (input: RequestInfo | URL, init: ProgressFetchOptions
   if (!onUploadProgress) return fetch(input, options);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(options.method ?? 'POST', String(input));
+    xhr.open(options.method ?? 'POST', input instanceof Request ? input.url : String(input));
     xhr.withCredentials = options.credentials === 'include';
     new Headers(options.headers).forEach((value, name) => xhr.setRequestHeader(name, value));
     xhr.upload.addEventListener('progress', (event) => onUploadProgress(event.loaded, event.total));

@@ -12,7 +12,7 @@ export class RoleType {
   @Field(() => RoleScopeEnum) scope: RoleScopeEnum;
   @Field(() => Boolean) bulkCreatable: boolean;
 
-  static from(role: Role): RoleType {
+  static from(this: void, role: Role): RoleType {
     return Object.assign(new RoleType(), role);
   }
 }

@@ -16,7 +16,7 @@ export class UserError {
   @Field(() => String) message: string;
   @Field(() => [String], { nullable: true }) field?: string[];
 
-  static from(error: DomainError): UserError {
+  static from(this: void, error: DomainError): UserError {
     return Object.assign(new UserError(), { code: error.code, message: error.message, field: error.field });
   }
 }
@@ -26,7 +26,7 @@ export class WarningType {
   @Field(() => String) code: string;
   @Field(() => String) message: string;
 
-  static from(warning: Warning): WarningType {
+  static from(this: void, warning: Warning): WarningType {
     return Object.assign(new WarningType(), warning);
   }
 }

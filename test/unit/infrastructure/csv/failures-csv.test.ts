@@ -49,7 +49,7 @@ describe('the fix file', () => {
     const typed = ['Lee', 'Smith', ' Jr.', 'lee@example.org', 'Educator'];
     const text = await render(failures(failure(2, typed, 'This row has 5 cells.', 'WRONG_COLUMN_COUNT')));
 
-    const [, row] = parse(text, { bom: true }) as string[][];
+    const [, row] = parse(text, { bom: true });
     expect(row).to.deep.equal([
       'Lee,Smith, Jr.,lee@example.org,Educator',
       '',
@@ -80,7 +80,7 @@ describe('the fix file', () => {
     }
 
     it('when it is read as written, then each row is one record of six cells that restore to what was typed', async () => {
-      const rows = parse(await fixFile(), { bom: true }) as string[][];
+      const rows = parse(await fixFile(), { bom: true });
       expect(rows.map((row) => row.length)).to.deep.equal([6, 6, 6, 6, 6, 6]);
       expect(rows.slice(1, 5).map((row) => row.slice(0, 4).map(restoreNeutralized))).to.deep.equal(risky);
       expect(restoreNeutralized(rows[5][0])).to.equal('=1,"x;=2","\t+3",-a@b.org,Educator');

@@ -120,7 +120,7 @@ const readAll = async (bytes: Buffer, sizes: number[], limits: CsvLimits = LIMIT
 };
 
 const HEADER_EVENT: TemplateCsvEvent = { type: 'header', templateColumnCount: 4, ignoredTrailingColumns: 0, delimiter: ',', encoding: 'utf-8' };
-const headerEventOf = (file: TemplateFile): TemplateCsvEvent => ({ ...HEADER_EVENT, delimiter: file.delimiter, encoding: file.encoding } as TemplateCsvEvent);
+const headerEventOf = (file: TemplateFile): TemplateCsvEvent => ({ ...HEADER_EVENT, delimiter: file.delimiter, encoding: file.encoding });
 const recordsOf = (events: TemplateCsvEvent[]): ExpectedRecord[] =>
   events.flatMap((event) => (event.type === 'record' ? [{ lineNumber: event.lineNumber, cells: event.cells }] : []));
 const namedLine = (reason: string): number => Number(/line (\d+)/.exec(reason)?.[1]);

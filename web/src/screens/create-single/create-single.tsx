@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import type { CreateAccountMutation, RoleCode, ViewerQuery } from '../../gql/graphql';
@@ -56,15 +56,13 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
 
   const scope = roles.find((role) => role.code === roleCode)?.scope;
   // A single site is the only choice there is: it is chosen already.
-  useEffect(() => {
-    if (sites.length === 1 && siteIds.length === 0 && scope === 'SITE') setSiteIds([sites[0].id]);
-  }, [sites, siteIds, scope]);
+  const chosenSiteIds = sites.length === 1 && siteIds.length === 0 && scope === 'SITE' ? [sites[0].id] : siteIds;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (loading) return;
     setCreated(undefined);
-    const schoolSiteIds = scope === 'DISTRICT' ? [] : scope === 'MULTI_SITE' ? siteIds : siteIds.slice(0, 1);
+    const schoolSiteIds = scope === 'DISTRICT' ? [] : scope === 'MULTI_SITE' ? chosenSiteIds : chosenSiteIds.slice(0, 1);
     try {
       const { data } = await createAccount({
         variables: {
@@ -131,7 +129,7 @@ export const CreateSingle = ({ roles, sites }: { roles: ViewerQuery['grantableRo
       <SiteChoice
         scope={scope}
         sites={sites}
-        chosen={siteIds}
+        chosen={chosenSiteIds}
         error={errors.byField[scope === 'MULTI_SITE' ? SITES_FIELD_ID : SITE_FIELD_ID]}
         onChange={setSiteIds}
       />

@@ -39,6 +39,12 @@ const BATCH_FAILURES = graphql(`
 const BatchFailures = ({ batchId }: { batchId: string }) => {
   // The cursors of the pages visited so far: the last one is the page shown.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  // Another batch starts at its first page, before its first query (React's "adjusting state when a prop changes").
+  const [cursorsOf, setCursorsOf] = useState(batchId);
+  if (cursorsOf !== batchId) {
+    setCursorsOf(batchId);
+    setCursors([null]);
+  }
   const heading = useRef<HTMLHeadingElement>(null);
   const after = cursors[cursors.length - 1];
   const failures = useQuery(BATCH_FAILURES, { variables: { id: batchId, first: PAGE_SIZE, after }, notifyOnNetworkStatusChange: false });
@@ -46,7 +52,6 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
   const running = batch ? isRunning(batch.status) : false;
   const { startPolling, stopPolling } = failures;
 
-  useEffect(() => setCursors([null]), [batchId]);
   // A running batch's failed rows grow; the live stream carries batches, not their rows, so these are asked for again.
   useEffect(() => {
     if (running) startPolling(1500);

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import type { StreamEvents } from '../../apollo/stream-link';
 import { graphql } from '../../gql';
@@ -49,7 +49,9 @@ const STREAM_RETRY_MS = 30_000;
 const useLiveLog = (shownIds: () => Set<string>, refetch: () => Promise<unknown>): boolean => {
   const [streaming, setStreaming] = useState(false);
   const latest = useRef({ shownIds, refetch });
-  latest.current = { shownIds, refetch };
+  useLayoutEffect(() => {
+    latest.current = { shownIds, refetch };
+  });
   const askAgain = () => void latest.current.refetch().catch(() => undefined);
   const [events] = useState<StreamEvents>(() => ({
     onConnecting: () => setStreaming(false),
