@@ -124,7 +124,7 @@ export const startServer = async (databaseUrl: string, dataDir: string, label: s
   const logPath = join(logDir, `${label}.log`);
   const log = openSync(logPath, 'w');
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'main.js')], { cwd: REPO_ROOT, env: serverEnv(port, databaseUrl, dataDir, options.apiProcesses), stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'processes', 'api.js')], { cwd: REPO_ROOT, env: serverEnv(port, databaseUrl, dataDir, options.apiProcesses), stdio: ['ignore', log, log] });
   closeSync(log);
   let exited = false;
   const exit = new Promise<void>((resolveExit) => child.once('exit', () => ((exited = true), resolveExit())));

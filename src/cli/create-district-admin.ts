@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { buildApplication } from '../composition-root';
-import { loadConfig } from '../config';
+import { buildApplication } from '../processes/composition-root';
+import { loadConfig } from '../processes/config';
 import { checkPasswordStrength, registrationDeadlineFor } from '../domain/educator/educator-account';
 import { EmailAddress } from '../domain/educator/email-address';
 import { checkPersonName } from '../domain/educator/person-name';
 import { DistrictRecord, EducatorAccountRecord, SchoolSiteRecord } from '../infrastructure/persistence/records/records';
-import { runProcess } from '../process-lifecycle';
+import { runProcess } from '../processes/lifecycle';
 import { readPassword } from './read-password';
 
 const USAGE = `Creates a district (if new), its school sites, and its first District Admin, already registered.

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../application/ports/clock';
 import type { PasswordHasher } from '../application/ports/password-hasher';
-import { DEMO_PASSWORD } from '../config';
+import { DEMO_PASSWORD } from '../processes/config';
 import { DistrictRecord, EducatorAccountRecord, EducatorAccountSiteRecord, SchoolSiteRecord } from '../infrastructure/persistence/records/records';
 import { registrationDeadlineFor } from '../domain/educator/educator-account';
 

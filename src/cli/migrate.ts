@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { loadDatabaseSettings } from '../config';
+import { loadDatabaseSettings } from '../processes/config';
 import { createDataSource } from '../infrastructure/persistence/data-source';
-import { runProcess } from '../process-lifecycle';
+import { runProcess } from '../processes/lifecycle';
 
 const migrate = async (): Promise<void> => {
   const dataSource = createDataSource(...loadDatabaseSettings());

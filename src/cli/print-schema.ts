@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { buildApplication } from '../composition-root';
-import { loadConfig } from '../config';
+import { buildApplication } from '../processes/composition-root';
+import { loadConfig } from '../processes/config';
 
 export const SCHEMA_FILE = 'schema.graphql';
 

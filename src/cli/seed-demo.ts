@@ -1,7 +1,7 @@
-import { buildApplication } from '../composition-root';
-import { loadConfig } from '../config';
+import { buildApplication } from '../processes/composition-root';
+import { loadConfig } from '../processes/config';
 import { printDemoSignIn, seedDemoDistrict } from './demo-district';
-import { runProcess } from '../process-lifecycle';
+import { runProcess } from '../processes/lifecycle';
 
 const seed = async (): Promise<void> => {
   const config = loadConfig();

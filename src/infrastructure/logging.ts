@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { stdTimeFunctions, type Logger, type LoggerOptions } from 'pino';
 import pretty from 'pino-pretty';
-import { LOG_LEVELS, type LogLevel } from '../config';
+import { LOG_LEVELS, type LogLevel } from '../processes/config';
 
 /** `details.level` (warn, error…) picks the level; info otherwise. */
 export type Log = (message: string, details?: Record<string, unknown>) => void;

@@ -10,10 +10,10 @@ export interface MainProcess {
   output(): string;
 }
 
-/** `node dist/src/main.js` on the SQLite file `file`, with `folder` for its outbox and temporary files, once it listens. */
+/** `node dist/src/processes/api.js` on the SQLite file `file`, with `folder` for its outbox and temporary files, once it listens. */
 export const startMainOnSqlite = async (folder: string, file: string, env: Record<string, string> = {}): Promise<MainProcess> => {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(__dirname, '../../src/main.js')], {
+  const child = spawn(process.execPath, [resolve(__dirname, '../../src/processes/api.js')], {
     env: {
       ...process.env,
       PORT: String(port),

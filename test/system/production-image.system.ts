@@ -106,25 +106,25 @@ describe('the production image, built and run without Docker from docker/Dockerf
     expect(argumentsOf(final, 'WORKDIR')).to.deep.equal(['/app']);
     expect(environmentOf(final)).to.include({ NODE_ENV: 'production', PORT: '4000' });
     expect(argumentsOf(final, 'VOLUME')).to.deep.equal(['["/app/var"]']);
-    expect(execForm(argumentsOf(final, 'CMD')[0])).to.deep.equal(['node', 'dist/src/main.js']);
+    expect(execForm(argumentsOf(final, 'CMD')[0])).to.deep.equal(['node', 'dist/src/processes/api.js']);
     expect(argumentsOf(final, 'HEALTHCHECK')).to.have.length(1);
   });
 
   it('when .dockerignore is read, then the sources are in the build context and data, secrets, modules, history, tests and builds are not', () => {
     const context = readDockerignore();
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'schema.graphql', 'src/main.ts', 'web/src/main.tsx', 'web/vite.config.ts']) {
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'schema.graphql', 'src/processes/api.ts', 'web/src/main.tsx', 'web/vite.config.ts']) {
       expect(context.holds(path), path).to.equal(true);
     }
-    for (const path of ['node_modules/typescript/package.json', 'var/outbox/1.eml', 'var/educators.sqlite', '.git/HEAD', '.env', 'docker/.env', 'dist/src/main.js']) {
+    for (const path of ['node_modules/typescript/package.json', 'var/outbox/1.eml', 'var/educators.sqlite', '.git/HEAD', '.env', 'docker/.env', 'dist/src/processes/api.js']) {
       expect(context.holds(path), path).to.equal(false);
     }
-    for (const path of ['test/unit/config.test.ts', 'bench/run.ts', 'web/dist/index.html', 'web/node_modules/x/index.js', 'README.md', 'npm-debug.log']) {
+    for (const path of ['test/unit/processes/config.test.ts', 'bench/run.ts', 'web/dist/index.html', 'web/node_modules/x/index.js', 'README.md', 'npm-debug.log']) {
       expect(context.holds(path), path).to.equal(false);
     }
   });
 
   it('when the build stage has run on the build context, then the service is built from it and nothing of the tests or the bench is', () => {
-    expect(existsSync(join(context, 'dist', 'src', 'main.js'))).to.equal(true);
+    expect(existsSync(join(context, 'dist', 'src', 'processes', 'api.js'))).to.equal(true);
     expect(readdirSync(join(context, 'dist')).sort()).to.deep.equal(['.tsbuildinfo', 'src']);
     expect(existsSync(join(context, 'web', 'dist'))).to.equal(true);
     if (existsSync(join(ROOT, 'web', 'vite.config.ts'))) expect(existsSync(join(context, 'web', 'dist', 'index.html'))).to.equal(true);

@@ -11,9 +11,9 @@ const USERS = [
   { uid: 40002, gid: 40002 },
 ];
 
-/** What an API process does with its upload folder at start-up (main.ts), with the configuration it reads. */
+/** What an API process does with its upload folder at start-up (src/processes/api.ts), with the configuration it reads. */
 const START_UP = `
-const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'config.js'))});
+const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'processes', 'config.js'))});
 const { useOwnUploadTempDir } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'infrastructure', 'http', 'upload-temp-dir.js'))});
 console.log(useOwnUploadTempDir(loadConfig().uploadTempDir));`;
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
-import type { TrustedProxies } from '../../config';
+import type { TrustedProxies } from '../../processes/config';
 
 /**
  * Who is asking, for throttling. Walks from the connection's peer back through X-Forwarded-For, right to left (each proxy

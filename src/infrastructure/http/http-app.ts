@@ -6,7 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Config } from '../../config';
+import type { Config } from '../../processes/config';
 import type { FollowUploadLog } from '../../application/follow-upload-log';
 import type { IdentifyActor } from '../../application/identify-actor';
 import type { RequestContext, Loaders } from '../graphql/context';
@@ -81,7 +81,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
     formatError: formatErrors,
     csrfPrevention: true,
-    // main.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
+    // processes/api.ts stops the HTTP server, the background loops and the database in order; Apollo must not exit first.
     stopOnTerminationSignals: false,
     validationRules: armor.validationRules,
     plugins: [

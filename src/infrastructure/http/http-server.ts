@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { Config } from '../../config';
+import type { Config } from '../../processes/config';
 
 /**
  * Node's HTTP server with this service's timeouts. Node's own requestTimeout (300 s) cuts a whole request, and with it a

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { startBackgroundWork } from '../../../src/background-work';
+import { startBackgroundWork } from '../../../src/processes/background-work';
 import { waitFor } from '../../support/polling';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { demoPasswordInUse, seedDemoDistrict } from '../../../src/cli/demo-district';
-import { DEMO_PASSWORD, loadConfig, PUBLISHED_SECRETS } from '../../../src/config';
-import { buildApplication } from '../../../src/composition-root';
+import { DEMO_PASSWORD, loadConfig, PUBLISHED_SECRETS } from '../../../src/processes/config';
+import { buildApplication } from '../../../src/processes/composition-root';
 import { describeOnEachDatabase } from '../../support/databases';
 import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
 import { waitFor } from '../../support/polling';
@@ -76,8 +76,8 @@ describe('production configuration', () => {
     }
   });
 
-  it('when main.ts starts in production with the development default JWT_SECRET, then it exits naming JWT_SECRET, not its value, serving nothing', async () => {
-    const failure = await run(process.execPath, ['dist/src/main.js'], {
+  it('when processes/api.ts starts in production with the development default JWT_SECRET, then it exits naming JWT_SECRET, not its value, serving nothing', async () => {
+    const failure = await run(process.execPath, ['dist/src/processes/api.js'], {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'production', SMTP_URL, JWT_SECRET: PUBLISHED_SECRETS[0], DATABASE_URL: 'sqlite::memory:', PORT: '47832', LOG_LEVEL: 'silent' },
       timeout: 20_000,
@@ -118,7 +118,7 @@ describe('production configuration', () => {
     expect(() => loadConfig({ SESSION_MAX_HOURS: 'half a day' })).to.throw('SESSION_MAX_HOURS');
   });
 
-  it('when a demo account still has the demo password, then production start-up is refused by the check main.ts runs', async () => {
+  it('when a demo account still has the demo password, then production start-up is refused by the check processes/api.ts runs', async () => {
     const application = await buildApplication({ ...loadConfig({}), databaseUrl: 'sqlite::memory:' }, { log: () => undefined });
     try {
       expect(await demoPasswordInUse(application.dataSource, application.passwords)).to.equal(false);
@@ -129,10 +129,10 @@ describe('production configuration', () => {
     }
   });
 
-  /** main.js as an operator starts it, on a SQLite file of its own; resolves with how it ended and what it said. */
+  /** processes/api.js as an operator starts it, on a SQLite file of its own; resolves with how it ended and what it said. */
   const startMain = async (env: Record<string, string>, stopAfterMs = 20_000): Promise<{ code: number; output: string }> => {
     const folder = mkdtempSync(join(tmpdir(), 'educators-start-'));
-    const started = run(process.execPath, ['dist/src/main.js'], {
+    const started = run(process.execPath, ['dist/src/processes/api.js'], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'db.sqlite')}`, MAIL_OUTBOX_DIR: folder, PORT: '47833', LOG_LEVEL: 'silent', ...env },
       timeout: stopAfterMs,
@@ -149,7 +149,7 @@ describe('production configuration', () => {
     ['WORKER', 'maybe', 'WORKER must be true/false, 1/0, yes/no or on/off; got "maybe"'],
     ['SMTP_URL', 'garbage', 'SMTP_URL must be an smtp:// or smtps:// URL'],
   ]) {
-    it(`when main.js starts with ${name}=${value}, then it exits 1 naming the variable and what it accepts, without a stack trace`, async () => {
+    it(`when processes/api.js starts with ${name}=${value}, then it exits 1 naming the variable and what it accepts, without a stack trace`, async () => {
       const ended = await startMain({ [name]: value });
       expect(ended.code, ended.output).to.equal(1);
       expect(ended.output).to.include(message);
@@ -157,7 +157,7 @@ describe('production configuration', () => {
     });
   }
 
-  it('when main.js starts in production without SMTP_URL, then it exits 1 saying so; with MAIL_TRANSPORT=file it serves, and warns', async function () {
+  it('when processes/api.js starts in production without SMTP_URL, then it exits 1 saying so; with MAIL_TRANSPORT=file it serves, and warns', async function () {
     this.timeout(30_000);
     const production = { NODE_ENV: 'production', JWT_SECRET: aRandomSecret() };
     const refused = await startMain(production);
@@ -169,12 +169,12 @@ describe('production configuration', () => {
   });
 
   for (const apiProcesses of ['1', '2']) {
-    it(`when main.ts starts in production with the demo password in the database (API_PROCESSES=${apiProcesses}), then it exits with the reason before any API process starts`, async () => {
+    it(`when processes/api.ts starts in production with the demo password in the database (API_PROCESSES=${apiProcesses}), then it exits with the reason before any API process starts`, async () => {
       const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'educators-prod-')), 'db.sqlite')}`;
       const application = await buildApplication({ ...loadConfig({}), databaseUrl }, { log: () => undefined });
       await seedDemoDistrict(application.dataSource, application.passwords, application.clock);
       await application.close();
-      const started = run(process.execPath, ['dist/src/main.js'], {
+      const started = run(process.execPath, ['dist/src/processes/api.js'], {
         cwd: root,
         env: { ...process.env, NODE_ENV: 'production', SMTP_URL, JWT_SECRET: aRandomSecret(), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
         timeout: 20_000,

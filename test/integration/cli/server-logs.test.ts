@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
-import { DEMO_PASSWORD } from '../../../src/config';
+import { DEMO_PASSWORD } from '../../../src/processes/config';
 import { freePort } from '../../support/free-port';
 import { signInAt } from '../../support/graphql-client';
 import { waitFor } from '../../support/polling';
@@ -22,7 +22,7 @@ interface Server {
   stdout(): string;
 }
 
-describe('`node dist/src/main.js` log lines (LOG_LEVEL=info) [real processes]', () => {
+describe('`node dist/src/processes/api.js` log lines (LOG_LEVEL=info) [real processes]', () => {
   let folder: string;
   const started: Server[] = [];
 
@@ -41,7 +41,7 @@ describe('`node dist/src/main.js` log lines (LOG_LEVEL=info) [real processes]', 
 
   const startMain = async (name: string, env: Record<string, string> = {}): Promise<Server> => {
     const port = await freePort();
-    const child = spawn(process.execPath, [resolve(__dirname, '../../../src/main.js')], {
+    const child = spawn(process.execPath, [resolve(__dirname, '../../../src/processes/api.js')], {
       env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, `${name}.sqlite`)}`, MAIL_OUTBOX_DIR: join(folder, name), PORT: String(port), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

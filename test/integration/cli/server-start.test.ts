@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
-import { DEMO_PASSWORD } from '../../../src/config';
+import { DEMO_PASSWORD } from '../../../src/processes/config';
 import { freePort } from '../../support/free-port';
 import { postGraphQL, signInAt } from '../../support/graphql-client';
 import { waitFor } from '../../support/polling';
@@ -20,7 +20,7 @@ interface MainProcess {
   stop(): Promise<NodeJS.Signals | number | null>;
 }
 
-describe('`node dist/src/main.js` on the embedded SQLite file [real processes]', () => {
+describe('`node dist/src/processes/api.js` on the embedded SQLite file [real processes]', () => {
   let folder: string;
   let taken: Server;
 
@@ -36,7 +36,7 @@ describe('`node dist/src/main.js` on the embedded SQLite file [real processes]',
 
   /** The server on a SQLite file of its own, with its output kept for assertions. */
   const startMain = (env: Record<string, string>): MainProcess => {
-    const child = spawn(process.execPath, [resolve(__dirname, '../../../src/main.js')], {
+    const child = spawn(process.execPath, [resolve(__dirname, '../../../src/processes/api.js')], {
       env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'educators.sqlite')}`, MAIL_OUTBOX_DIR: join(folder, 'outbox'), TMPDIR: folder, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

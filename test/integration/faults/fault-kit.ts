@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import { DEMO_DISTRICT_ADMIN_EMAIL, DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
-import { DEMO_PASSWORD } from '../../../src/config';
+import { DEMO_PASSWORD } from '../../../src/processes/config';
 import { PublicIds } from '../../../src/infrastructure/auth/public-ids';
 import { postGraphQL, signInAt, uploadTo, type GraphQLResponse } from '../../support/graphql-client';
 import { freePort } from '../../support/free-port';
@@ -64,9 +64,9 @@ export interface FaultEnvironment {
   rows<T = Record<string, any>>(sql: string, parameters?: unknown[]): Promise<T[]>;
   count(fromWhere: string, parameters?: unknown[]): Promise<number>;
   batch(batchId: number): Promise<BatchState>;
-  /** `node dist/src/main.js` with WORKER=off on a free port, once it listens. */
+  /** `node dist/src/processes/api.js` with WORKER=off on a free port, once it listens. */
   startApi(env?: Record<string, string>): Promise<Api>;
-  /** `node dist/src/worker-main.js`: upload processing and abandoned-upload cleanup, no email delivery. */
+  /** `node dist/src/processes/worker.js`: upload processing and abandoned-upload cleanup, no email delivery. */
   startWorker(env?: Record<string, string>): Service;
   /** KILLs every connection to this database but the test's own; returns how many it killed. */
   killDatabaseConnections(): Promise<number>;
@@ -186,7 +186,7 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
     },
     async startApi(env = {}) {
       const port = await freePort();
-      const service = run('main.js', `api:${port}`, { PORT: String(port), WORKER: 'off', ...env });
+      const service = run('processes/api.js', `api:${port}`, { PORT: String(port), WORKER: 'off', ...env });
       await waitFor(
         `the API on port ${port} to listen`,
         async () => {
@@ -207,7 +207,7 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
       return api;
     },
     startWorker(env = {}) {
-      return run('worker-main.js', `worker:${services.length}`, env);
+      return run('processes/worker.js', `worker:${services.length}`, env);
     },
     async queriesOfTheDeadEnded() {
       await environment.waitFor(

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApplication, type Application } from '../../../src/composition-root';
-import { loadConfig } from '../../../src/config';
+import { buildApplication, type Application } from '../../../src/processes/composition-root';
+import { loadConfig } from '../../../src/processes/config';
 import { OutboxMessageRecord } from '../../../src/infrastructure/persistence/records/records';
 
 describe('MAIL_TRANSPORT=file: .eml files in one folder', () => {

@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SITE_ADMIN_EMAIL } from '../../../src/cli/demo-district';
-import { DEMO_PASSWORD } from '../../../src/config';
+import { DEMO_PASSWORD } from '../../../src/processes/config';
 import { csvFile, educatorRows } from '../../support/csv-fixtures';
 import { startMainOnSqlite, type MainProcess } from '../../support/main-process';
 import { postGraphQL, signInAt, UPLOAD_MUTATION } from '../../support/graphql-client';

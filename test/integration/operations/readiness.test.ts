@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startBackgroundWork } from '../../../src/background-work';
+import { startBackgroundWork } from '../../../src/processes/background-work';
 import { describeOnEachDatabase } from '../../support/databases';
 import { dropEverything, startTestServer, type TestServer } from '../../support/test-server';
 

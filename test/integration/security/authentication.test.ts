@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
 import { csvFile, educatorRows } from '../../support/csv-fixtures';
 import { describeOnEachDatabase, type TestDatabase } from '../../support/databases';
-import { loadConfig, type TrustedProxies } from '../../../src/config';
+import { loadConfig, type TrustedProxies } from '../../../src/processes/config';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';
 import { PARTNER_HIGH, countRows, download, siteIdsByName, uploadAndProcess } from '../uploads/upload-kit';
 import { REGISTER, SIGN_IN, graphqlFrom, inviteEducator, userErrorCodes } from './attempt-kit';

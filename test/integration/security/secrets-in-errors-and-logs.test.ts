@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Config } from '../../../src/config';
+import type { Config } from '../../../src/processes/config';
 import { createLog } from '../../../src/infrastructure/logging';
 import { describeOnEachDatabase, type TestDatabase } from '../../support/databases';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../../support/test-server';

@@ -11,7 +11,7 @@ import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
 import { pause, waitFor } from '../../support/polling';
 
 const ROWS = 20_000;
-const WORKER_SCRIPT = resolve(__dirname, '../../../src/worker-main.js');
+const WORKER_SCRIPT = resolve(__dirname, '../../../src/processes/worker.js');
 
 describeOnEachDatabase('A real worker process killed mid-batch and restarted', (database) => {
   let server: TestServer;
@@ -29,7 +29,7 @@ describeOnEachDatabase('A real worker process killed mid-batch and restarted', (
     await server?.close();
   });
 
-  /** `node dist/src/worker-main.js` against the same database and secret as the test server. */
+  /** `node dist/src/processes/worker.js` against the same database and secret as the test server. */
   const startWorker = (outboxDir: string): ChildProcess => {
     const worker = spawn(process.execPath, [WORKER_SCRIPT], {
       cwd: resolve(__dirname, '../../../..'),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Config } from '../../../src/config';
+import type { Config } from '../../../src/processes/config';
 import { describeOnEachDatabase, type TestDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { TEMPLATE_HEADER, anEducatorRow, csvFile, educatorRows, rawFile, unicodeText, xlsxBytes } from '../../support/csv-fixtures';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startBackgroundWork, type BackgroundWork } from '../../../src/background-work';
+import { startBackgroundWork, type BackgroundWork } from '../../../src/processes/background-work';
 import { csvFile, educatorRows } from '../../support/csv-fixtures';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';

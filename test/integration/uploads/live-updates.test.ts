@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildApplication, type Application } from '../../../src/composition-root';
+import { buildApplication, type Application } from '../../../src/processes/composition-root';
 import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
 import { csvFile, educatorRows } from '../../support/csv-fixtures';
 import { describeOnEachDatabase } from '../../support/databases';

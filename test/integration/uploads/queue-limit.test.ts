@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildApplication, type Application } from '../../../src/composition-root';
+import { buildApplication, type Application } from '../../../src/processes/composition-root';
 import { describeOnEachDatabase } from '../../support/databases';
 import { uploadTo } from '../../support/graphql-client';
 import { startTestServer, type TestServer } from '../../support/test-server';

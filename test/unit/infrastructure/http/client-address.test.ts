@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
-import { loadConfig } from '../../../../src/config';
+import { loadConfig } from '../../../../src/processes/config';
 import { clientAddressResolver } from '../../../../src/infrastructure/http/client-address';
 
 /** A request as Node hands it over: the peer's address on the socket, and the header as sent. */

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../../src/config';
+import { loadConfig } from '../../../../src/processes/config';
 import { useOwnUploadTempDir } from '../../../../src/infrastructure/http/upload-temp-dir';
 
 const folderWithAFile = (path: string): void => {

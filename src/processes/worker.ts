@@ -1,7 +1,7 @@
 import { buildApplication } from './composition-root';
 import { loadConfig } from './config';
 import { startBackgroundWork } from './background-work';
-import { collectOldGarbageEarly, logConfiguration, runProcess, stopOnSignal } from './process-lifecycle';
+import { collectOldGarbageEarly, logConfiguration, runProcess, stopOnSignal } from './lifecycle';
 
 /** `npm run worker`: processes uploads and delivers email without serving HTTP; run several against one MySQL. */
 const main = async (): Promise<void> => {

@@ -1,14 +1,25 @@
+/*
+ * The processes, and which file each one runs (all build their object graph in composition-root.ts from config.ts):
+ *   api.ts              `npm start`: an API process serving HTTP (GraphQL, live updates, downloads, the page); with
+ *                       WORKER=on it also runs the background work. With API_PROCESSES above 1 this same entry point
+ *                       does the start-up work once and becomes the cluster primary (cluster-primary.ts), which forks
+ *                       the API processes and serves nothing itself; one of them runs the background work.
+ *   worker.ts           `npm run worker`: background work only, no HTTP; run any number of them against one MySQL.
+ *   background-work.ts  the loops of the background work: upload batches, email delivery, cleanup and pruning.
+ *   lifecycle.ts        what every process does on start, on a failed start and on SIGINT/SIGTERM.
+ * The command-line tools (migrate, seed:demo, admin:create, schema) live in src/cli/.
+ */
 import cluster from 'node:cluster';
 import type { RequestListener, Server } from 'node:http';
 import { buildApplication, type Application } from './composition-root';
 import { loadConfig, type Config } from './config';
-import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from './cli/demo-district';
+import { demoPasswordInUse, printDemoSignIn, seedDemoDistrict } from '../cli/demo-district';
 import { startBackgroundWork } from './background-work';
-import { superviseApiProcesses } from './api-processes';
-import { collectOldGarbageEarly, logConfiguration, runProcess, stopOnSignal } from './process-lifecycle';
-import { createHttpServer } from './infrastructure/http/http-server';
-import { useOwnUploadTempDir } from './infrastructure/http/upload-temp-dir';
-import { gracefulClose } from './infrastructure/http/graceful-close';
+import { superviseApiProcesses } from './cluster-primary';
+import { collectOldGarbageEarly, logConfiguration, runProcess, stopOnSignal } from './lifecycle';
+import { createHttpServer } from '../infrastructure/http/http-server';
+import { useOwnUploadTempDir } from '../infrastructure/http/upload-temp-dir';
+import { gracefulClose } from '../infrastructure/http/graceful-close';
 
 /** Start-up work done once, before any API process serves (buildApplication has migrated the database). */
 const prepareDatabase = async ({ config, dataSource, passwords, clock }: Application): Promise<void> => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { WakeUp } from '../../src/background-work';
+import { WakeUp } from '../../../src/processes/background-work';
 
 // Each pause below is far longer than mocha's timeout: a test passes only if the pause is cut short.
 const LONGER_THAN_ANY_TEST = 600_000;

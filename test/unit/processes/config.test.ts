@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { effectiveConfig, loadConfig, loadDatabaseSettings } from '../../src/config';
+import { effectiveConfig, loadConfig, loadDatabaseSettings } from '../../../src/processes/config';
 
 describe('loadConfig: TRUST_PROXY and the per-address throttle', () => {
   const trustProxy = (value: string | undefined) => loadConfig({ TRUST_PROXY: value }).trustProxy;

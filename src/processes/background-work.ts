@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchAttemptFailed } from './application/process-upload-batch';
+import { BatchAttemptFailed } from '../application/process-upload-batch';
 import type { Application } from './composition-root';
 
 export interface BackgroundWork {

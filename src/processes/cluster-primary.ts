@@ -1,8 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { performance } from 'node:perf_hooks';
 import type { Config } from './config';
-import type { Log } from './infrastructure/logging';
-import { stopOnSignal } from './process-lifecycle';
+import type { Log } from '../infrastructure/logging';
+import { stopOnSignal } from './lifecycle';
 
 const RESTARTS_PER_WINDOW = 5;
 const RESTART_WINDOW_MS = 60_000;
@@ -26,7 +26,7 @@ export class RestartBudget {
 }
 
 /**
- * With API_PROCESSES above 1, `node dist/src/main.js` becomes this cluster primary once the one-time start-up work is
+ * With API_PROCESSES above 1, `node dist/src/processes/api.js` becomes this cluster primary once the one-time start-up work is
  * done: it forks the API processes, which share the port (the primary hands each new connection to the next one in
  * turn), and serves nothing itself. One API process runs the background work when WORKER is on, as a single process
  * would. A process that ends unexpectedly is replaced, the background work going to its replacement; when they keep

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { RestartBudget } from '../../src/api-processes';
+import { RestartBudget } from '../../../src/processes/cluster-primary';
 
 describe('RestartBudget', () => {
   it('when the restarts stay within the limit, then each one is allowed', () => {

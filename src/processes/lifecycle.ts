@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
 import { effectiveConfig, type Config } from './config';
-import type { Log } from './infrastructure/logging';
+import type { Log } from '../infrastructure/logging';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
