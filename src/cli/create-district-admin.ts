@@ -62,7 +62,8 @@ const createDistrictAdmin = async (): Promise<void> => {
   const strength = checkPasswordStrength(password);
   if (!strength.ok) throw new Error(strength.error.message);
 
-  const application = await buildApplication(loadConfig(), { log: () => undefined });
+  // It creates a registered admin and sends no email, so it needs no mail transport.
+  const application = await buildApplication(loadConfig({ ...process.env, MAIL_DELIVERY: 'off' }), { log: () => undefined });
   try {
     const now = application.clock.now().getTime();
     const passwordHash = await application.passwords.hash(password);

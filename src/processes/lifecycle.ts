@@ -31,11 +31,9 @@ const exitFailed = (error: unknown): never => {
 };
 
 /**
- * V8 lets its old generation grow to about twice what is alive before collecting it. The upload worker keeps each
- * chunk's rows alive while the previous chunk commits, so they are promoted and die old: over a million-row file the
- * old generation swung between ~55 and ~120 MB and the process peaked at 300–327 MB, against ~200 MB for 100,000 rows.
- * Collecting at 1.5× the live size keeps the peak flat whatever the file's size, at no throughput cost we could measure
- * (bench/RESULTS.md). Node accepts this V8 flag only from code, not from NODE_OPTIONS; V8 reads it at each collection.
+ * The upload worker keeps each chunk's rows alive while the previous chunk commits, so they die old; collecting the
+ * old generation at 1.5× the live size keeps the peak flat whatever the file's size (docs/adr/0004). Node accepts this
+ * V8 flag only from code, not from NODE_OPTIONS; V8 reads it at each collection.
  */
 export const collectOldGarbageEarly = (): void => {
   setFlagsFromString('--heap-growing-percent=50');

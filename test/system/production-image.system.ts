@@ -93,7 +93,15 @@ describe('the production image, built and run without Docker from docker/Dockerf
     mkdirSync(home);
     if (user) for (const folder of [work, join(app, 'var'), home]) chownSync(folder, user.uid, user.gid);
     const path = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
-    imageEnvironment = { PATH: path, HOME: home, ...environmentOf(final), JWT_SECRET: randomBytes(36).toString('base64'), TMPDIR: join(work, 'tmp') };
+    // What an operator gives the image: a secret and a mail server (nothing is sent to it here).
+    imageEnvironment = {
+      PATH: path,
+      HOME: home,
+      ...environmentOf(final),
+      JWT_SECRET: randomBytes(36).toString('base64'),
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      TMPDIR: join(work, 'tmp'),
+    };
     mkdirSync(join(work, 'tmp'));
     if (user) chownSync(join(work, 'tmp'), user.uid, user.gid);
   });

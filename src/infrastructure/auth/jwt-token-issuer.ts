@@ -10,9 +10,8 @@ export class JwtTokenIssuer implements TokenIssuer {
   // Given a string, jsonwebtoken first tries it as a public key on every call; a key object skips that.
   private readonly key: KeyObject;
   /**
-   * A staff member's client sends the same token with every request: checking its signature and decoding it again
-   * took ~7% of the CPU of a log page answered from memory. What a genuine token says cannot change; its expiry is
-   * still compared with the clock on every use.
+   * A staff member's client sends the same token with every request, and checking it again was costly
+   * (docs/adr/0009). What a genuine token says cannot change; its expiry is still compared with the clock on every use.
    */
   private readonly genuine = new Map<string, { accountId: number; validUntilMs: number }>();
 

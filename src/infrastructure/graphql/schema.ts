@@ -19,7 +19,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
  * The input classes' class-validator rules, checked as type-graphql's `validate` setting checks them (a refusal is its
  * ArgumentValidationError, so BAD_USER_INPUT). type-graphql itself requires class-validator for every argument it
  * validates, and Node resolves such a require afresh each time when another file loaded the module first (path and
- * package.json look-ups): ~6% of the API's CPU under creation load. Here the module is imported once.
+ * package.json look-ups), a cost under creation load (docs/adr/0007). Here the module is imported once.
  */
 const validateArgument = async (value: unknown): Promise<void> => {
   if (value === null || typeof value !== 'object') return;

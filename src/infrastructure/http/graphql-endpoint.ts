@@ -27,11 +27,9 @@ const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'
 const notSignedIn = (): GraphQLError => new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /**
- * `/graphql` on Node's own request and response, without Express. Under 50 connections of createEducatorAccount,
- * Express's router, JSON body parser, upload check and response helpers took about 40% of the API's CPU (0.34 ms a
- * creation with them, 0.20 ms without, in interleaved runs), and the closures its router makes per request lived as
- * long as the request, so that they made up ~40% of what the young generation promoted. JSON bodies are read here;
- * multipart uploads go to graphql-upload-ts's processRequest, as its Express middleware did.
+ * `/graphql` on Node's own request and response, without Express, whose per-request work dominated the API's CPU
+ * (docs/adr/0006). JSON bodies are read here; multipart uploads go to graphql-upload-ts's processRequest, as its
+ * Express middleware did.
  */
 export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
   const answer = async (

@@ -56,7 +56,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
       supportBigNumbers: true,
       bigNumberStrings: false,
       // mysql2's promise API otherwise captures a stack trace for every statement, only to decorate errors, which
-      // TypeORM wraps again anyway: 4-8% of the server's CPU under load.
+      // TypeORM wraps again anyway (docs/adr/0011).
       trace: false,
       extra: { connectionLimit: poolSize },
     };

@@ -8,8 +8,8 @@ import type { Row, Statement } from './plain-sql';
 export type ReadRows = (sql: string, parameters: unknown[]) => Promise<Row[]>;
 
 /**
- * Two groups of reads in flight: a request waits for at most one group ahead of its own. Measured at 50 connections,
- * two gave slightly more requests a second than one (and three fewer); it is within this machine's noise.
+ * Two groups of reads in flight: a request waits for at most one group ahead of its own. Two did slightly better than
+ * one or three, within noise (docs/adr/0003).
  */
 const READ_GROUPS = { groupsInFlight: 2, largestGroup: 100 };
 

@@ -103,7 +103,7 @@ const writeCreationStepByStep = async (manager: EntityManager, creation: Account
   return ok({ accountId: saved.value, activeSiteAdmins: activeSiteAdminsBySite(await manager.query(count.sql, count.params)).get(siteId) ?? 0 });
 };
 
-/** One group of creations in flight at a time (measured: two gave smaller groups and fewer creations a second). */
+/** One group of creations in flight at a time: two gave smaller groups and fewer creations a second (docs/adr/0003). */
 const CREATION_GROUPS = { groupsInFlight: 1, largestGroup: 100 };
 
 export class TypeOrmUnitOfWork implements UnitOfWork {

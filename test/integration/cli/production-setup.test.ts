@@ -263,6 +263,12 @@ describeOnEachDatabase('npm run admin:create', (database) => {
     expect(again.stderr).to.contain('already has an account');
   });
 
+  it('when it runs in production before any mail server is configured, then it still creates the admin: it sends no email', async () => {
+    const created = await adminCreate([...DISTRICT, ...PERSON], { ...env, NODE_ENV: 'production', JWT_SECRET: aRandomSecret(), SMTP_URL: '' }, `${PASSPHRASE}\n`);
+    expect(created.code, created.output).to.equal(0);
+    expect(await accountsOf('it.lead@springfield.example')).to.equal(1);
+  });
+
   it('when the password is typed at a terminal, then it is asked twice and never shown, and the admin can sign in with it', async () => {
     const created = await adminCreateAtTerminal([...DISTRICT, ...PERSON], env, [
       ['Password for the District Admin (not shown): ', PASSPHRASE],

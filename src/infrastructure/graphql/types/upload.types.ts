@@ -75,7 +75,7 @@ export class UploadBatchType {
   /** uploadedBy when the resolver loaded the uploaders of a whole page at once; otherwise UploadResolver loads it. */
   uploader?: EducatorAccountType;
 
-  // Field by field: V8 took ~10 µs to spread the view into an object literal that adds keys, and a page makes 50 of these.
+  // Field by field: spreading the view into a literal that adds keys was slow, and a page makes 50 of these (docs/adr/0012).
   static from(view: UploadBatchView, publicId: string, schoolSite: SchoolSiteType, uploader?: EducatorAccountType): UploadBatchType {
     return Object.assign(new UploadBatchType(), {
       id: publicId,

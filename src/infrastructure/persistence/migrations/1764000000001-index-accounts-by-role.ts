@@ -1,6 +1,6 @@
 import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-/** Counting a site's Site Admins started from every account of the site (41 ms at 100k accounts); the few Site Admins are found by role instead. */
+/** Counting a site's Site Admins read every account of the site; the few Site Admins are found by role instead (docs/adr/0010). */
 export class IndexAccountsByRole1764000000001 implements MigrationInterface {
   name = 'IndexAccountsByRole1764000000001';
 
