@@ -15,6 +15,7 @@ const BATCH_FAILURES = graphql(`
       fileName
       status
       rejectionReason
+      failureReason
       recordsFailed
       failures(first: $first, after: $after) {
         totalCount
@@ -90,6 +91,11 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
         <Message kind="error" role="alert" heading="The whole file was rejected">
           <p>{batch.rejectionReason}</p>
           <p>Nothing was created.</p>
+        </Message>
+      )}
+      {batch.status === 'FAILED' && (
+        <Message kind="error" role="alert" heading="Processing of this file stopped">
+          <p>{batch.failureReason}</p>
         </Message>
       )}
       {totalCount === 0 && batch.status !== 'REJECTED' && <p>{running ? 'No row has failed so far.' : 'No row failed.'}</p>}

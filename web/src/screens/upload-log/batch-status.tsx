@@ -2,19 +2,21 @@ import type { UploadBatchStatus } from '../../gql/graphql';
 
 export const isRunning = (status: UploadBatchStatus): boolean => status === 'QUEUED' || status === 'PROCESSING';
 
-/** The status in words, with the progress of a running batch and the reason of a rejected one. */
+/** The status in words, with the progress of a running batch and the reason of a rejected or failed one. */
 export const BatchStatus = ({
   status,
   dryRun,
   recordsProcessed,
   totalRows,
   rejectionReason,
+  failureReason,
 }: {
   status: UploadBatchStatus;
   dryRun: boolean;
   recordsProcessed: number;
   totalRows: number | null;
   rejectionReason: string | null;
+  failureReason: string | null;
 }) => {
   const check = dryRun ? ' (check only, nothing created)' : '';
   switch (status) {
@@ -33,6 +35,12 @@ export const BatchStatus = ({
       return (
         <>
           <strong>Rejected:</strong> {rejectionReason}
+        </>
+      );
+    case 'FAILED':
+      return (
+        <>
+          <strong>Failed:</strong> {failureReason}
         </>
       );
   }

@@ -18,6 +18,7 @@ export const LOG_BATCH = graphql(`
     recordsSkipped
     recordsFailed
     rejectionReason
+    failureReason
     startTime
     endTime
     schoolSite {
@@ -59,13 +60,14 @@ const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
       {batch.fileName}
     </td>
     <td data-label="Belongs To">{batch.schoolSite.name}</td>
-    <td data-label="Status" className={batch.status === 'REJECTED' ? 'app-wide' : undefined}>
+    <td data-label="Status" className={batch.status === 'REJECTED' || batch.status === 'FAILED' ? 'app-wide' : undefined}>
       <BatchStatus
         status={batch.status}
         dryRun={batch.dryRun}
         recordsProcessed={batch.recordsProcessed}
         totalRows={batch.totalRows}
         rejectionReason={batch.rejectionReason}
+        failureReason={batch.failureReason}
       />
     </td>
     <td data-label="Record Processed">{batch.recordsProcessed}</td>
