@@ -46,11 +46,11 @@ import { createDataSource, dialectOf, StatementBatchPool } from '../infrastructu
 import { readRowsInGroups } from '../infrastructure/persistence/grouped-reads';
 import { PolledUploadLogChanges } from '../infrastructure/persistence/polled-upload-log-changes';
 import { serializeSqliteAccess } from '../infrastructure/persistence/sqlite-serialization';
-import { ACCOUNT_LIMIT, TypeOrmAttemptThrottle } from '../infrastructure/persistence/typeorm-attempt-throttle';
+import { ACCOUNT_LIMIT, SqlAttemptThrottle } from '../infrastructure/persistence/sql-attempt-throttle';
 import { TypeOrmBrowserSessions } from '../infrastructure/persistence/typeorm-browser-sessions';
-import { TypeOrmEducatorAccountRepository } from '../infrastructure/persistence/typeorm-educator-account-repository';
+import { SqlEducatorAccountRepository } from '../infrastructure/persistence/sql-educator-account-repository';
 import { TypeOrmInvitationAllowances } from '../infrastructure/persistence/typeorm-invitation-allowances';
-import { TypeOrmSchoolSiteRepository } from '../infrastructure/persistence/typeorm-school-site-repository';
+import { SqlSchoolSiteRepository } from '../infrastructure/persistence/sql-school-site-repository';
 import { TypeOrmUnitOfWork } from '../infrastructure/persistence/typeorm-unit-of-work';
 import { TypeOrmIdempotencyKeys } from '../infrastructure/persistence/typeorm-idempotency-keys';
 import { sha256Fingerprint } from '../infrastructure/digest/sha256-fingerprint';
@@ -76,7 +76,7 @@ export interface Application {
   outbox: OutboxDispatcher;
   uploadWorker: ProcessUploadBatch;
   uploads: TypeOrmUploadBatchStore;
-  throttle: TypeOrmAttemptThrottle;
+  throttle: SqlAttemptThrottle;
   idempotencyKeys: TypeOrmIdempotencyKeys;
   browserSessions: BrowserSessions;
   /** What `/readyz` checks; the background loops register themselves with it. */
@@ -111,13 +111,13 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const metrics = new ServiceMetrics(dataSource, clock, log);
   const statementBatches = new StatementBatchPool(dataSource);
   const reads = readRowsInGroups(dataSource, statementBatches);
-  const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager, reads);
-  const sites = new TypeOrmSchoolSiteRepository(reads);
+  const accounts = new SqlEducatorAccountRepository(dataSource.manager, reads);
+  const sites = new SqlSchoolSiteRepository(reads);
   const passwords = overrides.passwords ?? new Argon2PasswordHasher();
   const codes = new HmacRegistrationCodes(`${config.jwtSecret}:registration-codes`);
   const tokens = new JwtTokenIssuer(config.jwtSecret, config.tokenLifetimeSeconds, () => clock.now());
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
-  const throttle = new TypeOrmAttemptThrottle(dataSource, {
+  const throttle = new SqlAttemptThrottle(dataSource, {
     account: ACCOUNT_LIMIT,
     address: { burst: config.addressFailureBurst, refillMs: config.addressFailureRefillSeconds * 1000 },
   });

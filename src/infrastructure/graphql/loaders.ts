@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../application/ports/clock';
-import type { TypeOrmSchoolSiteRepository } from '../persistence/typeorm-school-site-repository';
-import { countActiveSiteAdmins, type TypeOrmEducatorAccountRepository } from '../persistence/typeorm-educator-account-repository';
+import type { SqlSchoolSiteRepository } from '../persistence/sql-school-site-repository';
+import { countActiveSiteAdmins, type SqlEducatorAccountRepository } from '../persistence/sql-educator-account-repository';
 import type { Loaders } from './context';
 
 /** One query per kind of thing a response mentions, however many rows reference it (no N+1). */
-export const createLoaders = (sites: TypeOrmSchoolSiteRepository, accounts: TypeOrmEducatorAccountRepository, dataSource: DataSource, clock: Clock): Loaders => ({
+export const createLoaders = (sites: SqlSchoolSiteRepository, accounts: SqlEducatorAccountRepository, dataSource: DataSource, clock: Clock): Loaders => ({
   accounts: new DataLoader(async (ids) => {
     const found = await accounts.findByIds([...ids]);
     return ids.map((id) => found.find((account) => account.id === id) ?? null);

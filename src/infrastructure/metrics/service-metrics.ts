@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import type { SignInMetrics, SignInRefusal } from '../../application/ports/metrics';
 import type { Clock } from '../../application/ports/clock';
 import type { UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
@@ -119,8 +120,8 @@ export class ServiceMetrics implements SignInMetrics, ChunkMetrics {
       labelNames: ['state'],
       registers,
       collect() {
-        // mysql2 keeps these counts in fields of its own; SQLite has no pool.
-        const mysql = (dataSource.driver as unknown as { pool?: MysqlPool }).pool;
+        // mysql2 keeps these counts in fields of its own (TypeORM types its driver's pool `any`); SQLite has no pool.
+        const mysql = dataSource.driver instanceof MysqlDriver ? (dataSource.driver.pool as MysqlPool) : undefined;
         if (!mysql) return;
         this.set({ state: 'limit' }, mysql.config.connectionLimit);
         this.set({ state: 'open' }, mysql._allConnections.length);

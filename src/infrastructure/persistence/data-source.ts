@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
-import { createConnection, createPool, type Connection, type ConnectionOptions, type Pool } from 'mysql2/promise';
+import { createConnection, createPool, type Connection, type ConnectionOptions, type Pool, type ResultSetHeader } from 'mysql2/promise';
 import { CreateSchema1764000000000 } from './migrations/1764000000000-create-schema';
 import { IndexAccountsByRole1764000000001 } from './migrations/1764000000001-index-accounts-by-role';
 import { OutboxTemplates1764000000002 } from './migrations/1764000000002-outbox-templates';
@@ -108,8 +108,9 @@ export const openStatementBatchConnection = (dataSource: DataSource): Promise<Co
  * round trip; results in order.
  */
 export const sendAsOneQuery = async (connection: Connection, statements: Statement[]): Promise<unknown[]> => {
-  const [results] = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
-  return results as unknown as unknown[];
+  // One result per statement, rows or a header; the type parameter names the header case, the callers know which.
+  const [results] = await connection.query<ResultSetHeader[]>(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+  return results;
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Raw } from 'mysql2';
 
 /** What the hot paths need to write plain SQL that runs unchanged on both drivers (better-sqlite3, mysql2). */
 
@@ -11,6 +12,9 @@ export const parameterList = (count: number): string => new Array(count).fill('?
 export const insertedId = (raw: unknown): number => Number(typeof raw === 'object' && raw !== null ? (raw as { insertId: number }).insertId : raw);
 
 export const optionalDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
+
+/** An id as a statement's parameter: a number, or (MySQL, in a transaction sent as one query) SQL that names it, such as a session variable, which mysql2 writes as it is. */
+export type IdInSql = number | Raw;
 
 /** One statement and its parameters, to run alone or joined with others into one round trip. */
 export interface Statement {

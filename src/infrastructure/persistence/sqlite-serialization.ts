@@ -19,7 +19,8 @@ class Mutex {
  * TypeORM's better-sqlite3 driver shares ONE connection between every caller, so two concurrent
  * transactions (an API request and the in-process worker) would interleave into each other, and a
  * rollback in one would undo the other's writes. Here a transaction holds the connection for its
- * whole duration, and statements from outside it wait until it ends.
+ * whole duration, and statements from outside it wait until it ends. This patches TypeORM at run time (ADR 0014):
+ * test/integration/persistence/sqlite-serialization.test.ts fails if a TypeORM upgrade breaks what it relies on.
  */
 export const serializeSqliteAccess = (dataSource: DataSource): void => {
   const mutex = new Mutex();

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { IdempotencyKey, IdempotencyKeys, KeyedRequest, KeyedResult } from '../../application/ports/idempotency-keys';
 import { isUniqueViolation } from './database-errors';
-import type { Row, Statement } from './plain-sql';
+import type { IdInSql, Row, Statement } from './plain-sql';
 
 /** A key answers its first result for at least this long; the background cleanup removes it afterwards. */
 export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60_000;
@@ -14,7 +14,7 @@ const WHERE_KEY = 'WHERE owner_account_id = ? AND idempotency_key = ?';
 const keyParameters = (key: IdempotencyKey): unknown[] => [key.ownerAccountId, key.key];
 
 /** The key's row, naming what lands with it in the same transaction: an account or a batch. */
-export const keyInsert = (request: KeyedRequest, at: Date, names: { accountId: number | null; batchId: number | null }): Statement => ({
+export const keyInsert = (request: KeyedRequest, at: Date, names: { accountId: IdInSql | null; batchId: number | null }): Statement => ({
   sql: INSERT_KEY,
   params: [...keyParameters(request), request.requestDigest, at.getTime(), names.accountId, names.batchId],
 });

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { raw } from 'mysql2';
-import { INVITATION_SUBJECT, queuedInvitation, recipientOf, type QueuedEmail } from '../../domain/educator/invitation';
+import { INVITATION_SUBJECT, type QueuedEmail, type QueuedInvitation } from '../../domain/educator/invitation';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
 import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../application/ports/unit-of-work';
 import type { AgreementAcceptanceRecord, OutboxMessageRecord } from './records/records';
@@ -10,24 +10,31 @@ import {
   activeSiteAdminsBySite,
   activeSiteAdminsQuery,
   membershipInserts,
-  TypeOrmEducatorAccountRepository,
-} from './typeorm-educator-account-repository';
+  SqlEducatorAccountRepository,
+} from './sql-educator-account-repository';
 import { dialectOf, StatementBatchPool } from './data-source';
 import { isConnectionLost, isUniqueViolation, retryTransient } from './database-errors';
 import { inConcurrentGroups, type GroupSender } from './concurrent-groups';
-import { parameterList, type Row, type Statement } from './plain-sql';
+import { parameterList, type IdInSql, type Row, type Statement } from './plain-sql';
 import { claimKey, keyInsert, keyNamesAccount, releaseKey, TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys';
 
 /** An invitation's outbox body: the one detail that is not on the account. */
 export const invitationBody = (placeName: string): string => JSON.stringify({ placeName });
 
+/** An email to queue whose account, if it names one, the row gets apart: a new account's id may exist only in MySQL. */
+type EmailApartFromAccount = { template: 'invitation'; invitation: Omit<QueuedInvitation, 'accountId'> } | Extract<QueuedEmail, { template: null }>;
+
 /** An invitation keeps its account and the place it names (rendered when sent); any other message keeps its text. */
 export const outboxRow = (email: QueuedEmail, now: Date): Omit<OutboxMessageRecord, 'id'> => ({
-  recipient: recipientOf(email),
+  ...outboxRowApartFromAccount(email, now),
+  accountId: email.template === 'invitation' ? email.invitation.accountId : null,
+});
+
+const outboxRowApartFromAccount = (email: EmailApartFromAccount, now: Date): Omit<OutboxMessageRecord, 'id' | 'accountId'> => ({
+  recipient: email.template === 'invitation' ? email.invitation.to : email.message.to,
   template: email.template,
   subject: email.template === 'invitation' ? INVITATION_SUBJECT : email.message.subject,
   body: email.template === 'invitation' ? invitationBody(email.invitation.placeName) : email.message.text,
-  accountId: email.template === 'invitation' ? email.invitation.accountId : null,
   status: 'PENDING',
   attempts: 0,
   createdAt: now.getTime(),
@@ -47,35 +54,32 @@ export const agreementRow = (acceptance: AgreementAcceptance): Omit<AgreementAcc
 
 const INSERT_OUTBOX_MESSAGE = `INSERT INTO outbox_message (recipient, template, subject, body, account_id, status, attempts, created_at, next_attempt_at) VALUES (${parameterList(9)})`;
 
-const outboxInsert = (email: QueuedEmail, now: Date): Statement => {
-  const row = outboxRow(email, now);
-  return { sql: INSERT_OUTBOX_MESSAGE, params: [row.recipient, row.template, row.subject, row.body, row.accountId, row.status, row.attempts, row.createdAt, row.nextAttemptAt] };
+const outboxInsert = (email: EmailApartFromAccount, now: Date, accountId: IdInSql | null): Statement => {
+  const row = outboxRowApartFromAccount(email, now);
+  return { sql: INSERT_OUTBOX_MESSAGE, params: [row.recipient, row.template, row.subject, row.body, accountId, row.status, row.attempts, row.createdAt, row.nextAttemptAt] };
 };
 
 /** Queues one email in the caller's transaction (a single creation's, or a batch's completion). */
 export const insertOutboxMessage = async (query: (sql: string, parameters: unknown[]) => Promise<unknown>, email: QueuedEmail, now: Date): Promise<void> => {
-  const statement = outboxInsert(email, now);
+  const statement = outboxInsert(email, now, outboxRow(email, now).accountId);
   await query(statement.sql, statement.params);
 };
 
 const INSERT_AGREEMENT = `INSERT INTO agreement_acceptance (accepted_by_account_id, agreement, version, accepted_at, subject_account_id, upload_batch_id) VALUES (${parameterList(6)})`;
 
-const agreementInsert = (acceptance: AgreementAcceptance): Statement => {
+const agreementInsert = (acceptance: AgreementAcceptance, subjectAccountId: IdInSql | null): Statement => {
   const row = agreementRow(acceptance);
-  return { sql: INSERT_AGREEMENT, params: [row.acceptedByAccountId, row.agreement, row.version, row.acceptedAt, row.subjectAccountId, row.uploadBatchId] };
+  return { sql: INSERT_AGREEMENT, params: [row.acceptedByAccountId, row.agreement, row.version, row.acceptedAt, subjectAccountId, row.uploadBatchId] };
 };
 
 /** What lands with the account once it has an id: the acceptance that allowed it and its invitation. */
-const rowsNamingTheAccount = (creation: AccountCreation, accountId: number): Statement[] => [
-  agreementInsert({ ...creation.acceptance, subjectAccountId: accountId }),
-  outboxInsert(queuedInvitation({ ...creation.invitation, accountId }), creation.acceptance.acceptedAt),
+const rowsNamingTheAccount = (creation: AccountCreation, accountId: IdInSql): Statement[] => [
+  agreementInsert(creation.acceptance, accountId),
+  outboxInsert({ template: 'invitation', invitation: creation.invitation }, creation.acceptance.acceptedAt, accountId),
 ];
 
-/**
- * In the one-round-trip transaction a new account's id exists only in MySQL, kept in a session variable; mysql2 writes
- * this value as the variable's name. Typed as an id so that the rows naming the account come from the same helpers.
- */
-const NEW_ACCOUNT_ID = raw('@new_account_id') as unknown as number;
+/** In the one-round-trip transaction a new account's id exists only in MySQL, kept in a session variable. */
+const NEW_ACCOUNT_ID: IdInSql = raw('@new_account_id');
 
 const EMAIL_TAKEN = refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']);
 const IDEMPOTENCY_KEY_TAKEN = refusal('IDEMPOTENCY_KEY_TAKEN', 'A request with this idempotency key was written meanwhile: send it again.', ['idempotencyKey']);
@@ -85,7 +89,7 @@ const writeCreationStepByStep = async (manager: EntityManager, creation: Account
   const query = (sql: string, parameters: unknown[]): Promise<unknown> => manager.query(sql, parameters);
   const key = creation.idempotency;
   if (key && !(await claimKey(query, key, creation.acceptance.acceptedAt))) return fail(IDEMPOTENCY_KEY_TAKEN);
-  const saved = await new TypeOrmEducatorAccountRepository(manager).save(creation.account);
+  const saved = await new SqlEducatorAccountRepository(manager).save(creation.account);
   if (!saved.ok) {
     // The transaction goes on (a group's other creations, or the caller's): the refused creation's key must not stay in it.
     if (key) await releaseKey(query, key);
@@ -121,7 +125,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return retryTransient(() =>
       this.dataSource.transaction((manager) =>
         work({
-          accounts: new TypeOrmEducatorAccountRepository(manager),
+          accounts: new SqlEducatorAccountRepository(manager),
           idempotencyKeys: new TypeOrmIdempotencyKeys(manager),
           writeCreation: (creation) => writeCreationStepByStep(manager, creation),
         }),

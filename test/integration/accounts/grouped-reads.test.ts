@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { readRowsInGroups, type ReadRows } from '../../../src/infrastructure/persistence/grouped-reads';
 import { EducatorAccountRecord, SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
-import { TypeOrmEducatorAccountRepository } from '../../../src/infrastructure/persistence/typeorm-educator-account-repository';
-import { TypeOrmSchoolSiteRepository } from '../../../src/infrastructure/persistence/typeorm-school-site-repository';
+import { SqlEducatorAccountRepository } from '../../../src/infrastructure/persistence/sql-educator-account-repository';
+import { SqlSchoolSiteRepository } from '../../../src/infrastructure/persistence/sql-school-site-repository';
 import { describeOnEachDatabase } from '../../support/databases';
 import { RecordingStatementBatches } from '../../support/recording-statement-batches';
 import { startTestServer, type TestServer } from '../../support/test-server';
@@ -30,8 +30,8 @@ describeOnEachDatabase('Reads that concurrent requests share', (database) => {
     const dataSource = server.application.dataSource;
     const accountRows = await dataSource.getRepository(EducatorAccountRecord).find({ order: { id: 'ASC' } });
     const siteRows = await dataSource.getRepository(SchoolSiteRecord).find({ order: { id: 'ASC' } });
-    const accounts = new TypeOrmEducatorAccountRepository(dataSource.manager, reads);
-    const sites = new TypeOrmSchoolSiteRepository(reads);
+    const accounts = new SqlEducatorAccountRepository(dataSource.manager, reads);
+    const sites = new SqlSchoolSiteRepository(reads);
 
     const [readAccounts, readSites] = await Promise.all([
       Promise.all(accountRows.map((row) => accounts.findById(row.id))),

@@ -2,7 +2,7 @@ import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } fr
 
 /**
  * A throttle counter becomes one moment, `clears_at`, that each failure pushes further and one conditional UPDATE moves
- * atomically (see TypeOrmAttemptThrottle); the index lets expired counters be pruned in bounded steps. Counters are
+ * atomically (see SqlAttemptThrottle); the index lets expired counters be pruned in bounded steps. Counters are
  * emptied rather than converted: at worst a lock of the last 15 minutes is lifted by the upgrade.
  */
 export class ThrottleCountsBeforeChecking1764000000006 implements MigrationInterface {

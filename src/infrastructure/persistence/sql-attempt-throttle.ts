@@ -30,7 +30,7 @@ interface Counter {
  * that leaves it at most `burst` refills ahead of now. A row whose `clears_at` has passed counts nothing, as no row does.
  * Counting is one conditional UPDATE, atomic in the database, so concurrent requests and API processes cannot overshoot.
  */
-export class TypeOrmAttemptThrottle implements AttemptThrottle {
+export class SqlAttemptThrottle implements AttemptThrottle {
   constructor(
     private readonly dataSource: DataSource,
     private readonly limits: ThrottleLimits,

@@ -7,7 +7,7 @@ import { fail, ok, refusal, type DomainError, type Result } from '../../domain/s
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
-import { changedRows, insertedId, optionalDate, parameterList, type Row, type Statement } from './plain-sql';
+import { changedRows, insertedId, optionalDate, parameterList, type IdInSql, type Row, type Statement } from './plain-sql';
 
 const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
   EducatorAccount.restore({
@@ -73,7 +73,7 @@ export const accountRewrite = (account: EducatorAccount): Statement[] => [
   { sql: 'DELETE FROM educator_account_site WHERE account_id = ?', params: [account.id] },
 ];
 
-export const membershipInserts = (accountId: number, schoolSiteIds: number[]): Statement[] =>
+export const membershipInserts = (accountId: IdInSql, schoolSiteIds: number[]): Statement[] =>
   schoolSiteIds.length === 0
     ? []
     : [{ sql: `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${schoolSiteIds.map(() => '(?, ?)').join(', ')}`, params: schoolSiteIds.flatMap((id) => [accountId, id]) }];
@@ -82,7 +82,7 @@ export const membershipInserts = (accountId: number, schoolSiteIds: number[]): S
  * Plain SQL rather than TypeORM's entity manager: an account is read on every request (the viewer), and building
  * and mapping a query through the query builder cost more than running it.
  */
-export class TypeOrmEducatorAccountRepository implements EducatorAccountRepository, AccountDirectory {
+export class SqlEducatorAccountRepository implements EducatorAccountRepository, AccountDirectory {
   constructor(
     private readonly manager: EntityManager,
     /** Reads that need not see this manager's transaction: grouped with other requests' outside one. */

@@ -6,7 +6,7 @@ const siteFromRow = (row: Row): SchoolSite => ({ id: Number(row.id), name: Strin
 const districtFromRow = (row: Row): District => ({ id: Number(row.id), name: String(row.name) });
 
 /** Plain SQL: sites are looked up on most requests (scope checks, the log's "Belongs To"). */
-export class TypeOrmSchoolSiteRepository implements SchoolSiteRepository {
+export class SqlSchoolSiteRepository implements SchoolSiteRepository {
   constructor(private readonly read: ReadRows) {}
 
   async findById(id: number): Promise<SchoolSite | null> {
