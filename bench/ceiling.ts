@@ -16,8 +16,18 @@ export interface Ceiling {
 const CHUNK = 1000;
 const CEILING_DATABASE = 'bench_ceiling';
 const COLUMNS = [
-  'email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline',
-  'registered_at', 'password_hash', 'created_by_account_id', 'source_batch_id',
+  'email',
+  'email_normalized',
+  'first_name',
+  'last_name',
+  'role_code',
+  'district_id',
+  'created_at',
+  'registration_deadline',
+  'registered_at',
+  'password_hash',
+  'created_by_account_id',
+  'source_batch_id',
 ];
 const INSERT = `INSERT INTO educator_account (${COLUMNS.join(',')}) VALUES `;
 

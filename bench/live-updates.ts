@@ -51,7 +51,8 @@ const subscribe = async (url: string, token: string, siteId: string, heard: Map<
         pending = blocks.pop()!;
         for (const block of blocks) {
           const data = block.split('\ndata: ')[1];
-          const processed = data && (JSON.parse(data) as { data?: { uploadBatchChanged: { recordsProcessed: number } } }).data?.uploadBatchChanged.recordsProcessed;
+          const processed =
+            data && (JSON.parse(data) as { data?: { uploadBatchChanged: { recordsProcessed: number } } }).data?.uploadBatchChanged.recordsProcessed;
           if (typeof processed === 'number' && !mine.has(processed)) mine.set(processed, Date.now());
         }
       }
@@ -73,7 +74,9 @@ const main = async (): Promise<void> => {
     const session = await signInAsSiteAdmin(server.url);
     const heard: Map<number, number>[] = [];
     for (let opened = 0; opened < options.subscribers; opened += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, options.subscribers - opened) }, () => subscribe(server.url, session.token, session.siteId, heard, abort.signal)));
+      await Promise.all(
+        Array.from({ length: Math.min(100, options.subscribers - opened) }, () => subscribe(server.url, session.token, session.siteId, heard, abort.signal)),
+      );
     }
     await new Promise((settle) => setTimeout(settle, 3000));
     const cpuBefore = cpuSecondsOf(server.pid);
@@ -87,7 +90,7 @@ const main = async (): Promise<void> => {
     if (!answer.batch) throw new Error(`Upload refused: ${JSON.stringify(answer.userErrors)}`);
     // When each chunk's progress became visible in the database, as seen from here every 20 ms.
     const committedAt = new Map<number, number>();
-    for (const giveUpAt = Date.now() + 120_000; Date.now() < giveUpAt; ) {
+    for (const giveUpAt = Date.now() + 120_000; Date.now() < giveUpAt;) {
       const [row] = await sql.query('SELECT records_processed, status FROM upload_batch ORDER BY id DESC LIMIT 1');
       const processed = Number(row.records_processed);
       if (!committedAt.has(processed)) committedAt.set(processed, Date.now());
@@ -95,13 +98,18 @@ const main = async (): Promise<void> => {
       await new Promise((next) => setTimeout(next, 20));
     }
     await new Promise((settle) => setTimeout(settle, 3000));
-    const lines = [`${options.subscribers} subscribers on ${options.db}; server CPU while idle: ${idleCorePercent.toFixed(2)}% of a core over ${options.idleSeconds} s`];
+    const lines = [
+      `${options.subscribers} subscribers on ${options.db}; server CPU while idle: ${idleCorePercent.toFixed(2)}% of a core over ${options.idleSeconds} s`,
+    ];
     for (const [processed, at] of [...committedAt].filter(([processed]) => processed > 0)) {
       const delays = heard.map((mine) => (mine.has(processed) ? mine.get(processed)! - at : Infinity)).sort((a, b) => a - b);
       const reached = delays.filter(Number.isFinite).length;
       // Subscribers get a batch's latest state: a count overtaken by the next chunk before the server's next look is never sent.
       if (reached === 0) lines.push(`recordsProcessed ${processed}: overtaken by the next chunk before the server looked (only the latest state is sent)`);
-      else lines.push(`recordsProcessed ${processed}: reached ${reached}/${options.subscribers}; after the commit: median ${delays[delays.length >> 1]} ms, last ${delays.at(-1)} ms`);
+      else
+        lines.push(
+          `recordsProcessed ${processed}: reached ${reached}/${options.subscribers}; after the commit: median ${delays[delays.length >> 1]} ms, last ${delays.at(-1)} ms`,
+        );
     }
     console.log(lines.join('\n'));
   } finally {

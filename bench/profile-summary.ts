@@ -35,7 +35,10 @@ const areaOf = (node: ProfileNode): string => {
 
 const frameName = (node: ProfileNode): string => {
   const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(?:dist|server-build)\//, '').replace(/^file:\/\//, '');
+  const file = url
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/(?:dist|server-build)\//, '')
+    .replace(/^file:\/\//, '');
   return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
 };
 

@@ -84,11 +84,49 @@ const seedUploadLog = async (sql: Sql): Promise<void> => {
     const failed = failuresOf(ordinal);
     const total = failed * 10;
     const created = base + ordinal * 3_600_000;
-    batches.push([Number(site.id), Number(uploader.id), `educators-${ordinal}.csv`, total * 60, 0, 'COMPLETED', total, total, total - failed, 0, failed, null, '[]', created, created + 1000, created + 1000 + total, null, null]);
+    batches.push([
+      Number(site.id),
+      Number(uploader.id),
+      `educators-${ordinal}.csv`,
+      total * 60,
+      0,
+      'COMPLETED',
+      total,
+      total,
+      total - failed,
+      0,
+      failed,
+      null,
+      '[]',
+      created,
+      created + 1000,
+      created + 1000 + total,
+      null,
+      null,
+    ]);
   }
   await sql.insertMany(
     'upload_batch',
-    ['school_site_id', 'uploaded_by_account_id', 'file_name', 'byte_size', 'dry_run', 'status', 'total_rows', 'records_processed', 'records_created', 'records_skipped', 'records_failed', 'rejection_reason', 'warnings', 'created_at', 'start_time', 'end_time', 'lease_owner', 'lease_expires_at'],
+    [
+      'school_site_id',
+      'uploaded_by_account_id',
+      'file_name',
+      'byte_size',
+      'dry_run',
+      'status',
+      'total_rows',
+      'records_processed',
+      'records_created',
+      'records_skipped',
+      'records_failed',
+      'rejection_reason',
+      'warnings',
+      'created_at',
+      'start_time',
+      'end_time',
+      'lease_owner',
+      'lease_expires_at',
+    ],
     batches,
   );
   const ids = (await sql.query('SELECT id FROM upload_batch ORDER BY id')).map((row) => Number(row.id));
@@ -103,7 +141,8 @@ const seedUploadLog = async (sql: Sql): Promise<void> => {
   await sql.insertMany('upload_failure', ['batch_id', 'line_number', 'code', 'reason', 'role_as_written', 'email', 'original_cells'], failures);
 };
 
-const percentile = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 type RequestSpec = NonNullable<autocannon.Options['requests']>[number];
 
@@ -113,7 +152,11 @@ type RequestSpec = NonNullable<autocannon.Options['requests']>[number];
  * once, Node accepts one new connection per event-loop turn, so under full load the k-th new connection waits about k
  * requests' time for its first answer. That measures the start of the test, not a reader of the log.
  */
-const load = async (url: string, token: string, spec: { durationS: number; connections: number; request: RequestSpec; isError?: (body: string) => boolean }) => {
+const load = async (
+  url: string,
+  token: string,
+  spec: { durationS: number; connections: number; request: RequestSpec; isError?: (body: string) => boolean },
+) => {
   const latencies: number[] = [];
   const firstAnswers: number[] = [];
   const answered = new WeakSet<object>();
@@ -137,7 +180,9 @@ const load = async (url: string, token: string, spec: { durationS: number; conne
     timeout: 10,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [request],
-  }) as unknown as Promise<autocannon.Result> & { on(event: 'response', listener: (client: object, statusCode: number, bytes: number, responseTime: number) => void): void };
+  }) as unknown as Promise<autocannon.Result> & {
+    on(event: 'response', listener: (client: object, statusCode: number, bytes: number, responseTime: number) => void): void;
+  };
   instance.on('response', (client: object, _status: number, _bytes: number, responseTime: number) => {
     if (answered.has(client)) latencies.push(responseTime);
     else {
@@ -188,17 +233,25 @@ export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> =
   try {
     await seedUploadLog(sql);
     const session: Session = await signInAsSiteAdmin(server.url);
-    const log = await graphql<{ uploadBatches: { totalCount: number; nodes: { id: string; recordsFailed: number }[] } }>(server.url, session.token, LOG_QUERY, { first: 50 });
-    if (log.uploadBatches.totalCount !== BATCHES || log.uploadBatches.nodes.length !== 50) throw new Error(`Unexpected log page: ${JSON.stringify(log).slice(0, 300)}`);
+    const log = await graphql<{ uploadBatches: { totalCount: number; nodes: { id: string; recordsFailed: number }[] } }>(server.url, session.token, LOG_QUERY, {
+      first: 50,
+    });
+    if (log.uploadBatches.totalCount !== BATCHES || log.uploadBatches.nodes.length !== 50)
+      throw new Error(`Unexpected log page: ${JSON.stringify(log).slice(0, 300)}`);
     const largest = log.uploadBatches.nodes[0];
-    if (largest.recordsFailed !== LARGE_BATCH_FAILURES) throw new Error(`The newest batch should hold ${LARGE_BATCH_FAILURES} failures, has ${largest.recordsFailed}`);
-    const page = await graphql<{ uploadBatch: { failures: { totalCount: number; nodes: unknown[] } } }>(server.url, session.token, FAILURES_QUERY, { id: largest.id });
-    if (page.uploadBatch.failures.totalCount !== LARGE_BATCH_FAILURES || page.uploadBatch.failures.nodes.length !== 100) throw new Error('Unexpected failures page');
+    if (largest.recordsFailed !== LARGE_BATCH_FAILURES)
+      throw new Error(`The newest batch should hold ${LARGE_BATCH_FAILURES} failures, has ${largest.recordsFailed}`);
+    const page = await graphql<{ uploadBatch: { failures: { totalCount: number; nodes: unknown[] } } }>(server.url, session.token, FAILURES_QUERY, {
+      id: largest.id,
+    });
+    if (page.uploadBatch.failures.totalCount !== LARGE_BATCH_FAILURES || page.uploadBatch.failures.nodes.length !== 100)
+      throw new Error('Unexpected failures page');
 
     let statementsPerLogPage: Record<number, number> | null = null;
     if (db === 'mariadb') {
       statementsPerLogPage = {};
-      for (const first of [5, 50, 100]) statementsPerLogPage[first] = await statementsPerRequest(sql, (comment) => graphql(server.url, session.token, LOG_QUERY + comment, { first }));
+      for (const first of [5, 50, 100])
+        statementsPerLogPage[first] = await statementsPerRequest(sql, (comment) => graphql(server.url, session.token, LOG_QUERY + comment, { first }));
     }
 
     const common = { durationS: options.durationS, connections: options.connections };
@@ -217,7 +270,9 @@ export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> =
       windows.push([scenario, { fromUs: windowStart, toUs: monotonicMicros(), label: 'this load test' }]);
       windowStart = monotonicMicros();
       loads.push({ db, scenario, target, connections: options.connections, durationS: options.durationS, ...figures });
-      console.log(`  ${scenario}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms.toFixed(1)} ms, p95 ${figures.p95Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms (with each connection's first answer: ${figures.p99WithFirstAnswersMs.toFixed(1)} ms), errors ${figures.errors}`);
+      console.log(
+        `  ${scenario}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms.toFixed(1)} ms, p95 ${figures.p95Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms (with each connection's first answer: ${figures.p99WithFirstAnswersMs.toFixed(1)} ms), errors ${figures.errors}`,
+      );
     };
     record('uploadBatches(first: 50)', 'p99 < 50 ms', await warmThenLoad({ request: { method: 'POST', body: body(LOG_QUERY, { first: 50 }) } }));
     record(
@@ -231,7 +286,9 @@ export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> =
     record(
       'uploadBatches(first: 50), every answer built afresh',
       'informational',
-      await warmThenLoad({ request: { method: 'POST', setupRequest: (request) => ({ ...request, body: body(LOG_QUERY, { first: 50, unused: (fresh += 1) }) }) } }),
+      await warmThenLoad({
+        request: { method: 'POST', setupRequest: (request) => ({ ...request, body: body(LOG_QUERY, { first: 50, unused: (fresh += 1) }) }) },
+      }),
     );
     let accountsBefore = 0;
     let sequence = 0;
@@ -246,7 +303,14 @@ export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> =
             setupRequest: (request) => {
               sequence += 1;
               const p = person(2_000_000 + sequence);
-              const input = { firstName: p.firstName, lastName: p.lastName, email: `load.${sequence}.${p.email}`, roleCode: 'EDUCATOR', schoolSiteIds: [session.siteId], agreementAccepted: true };
+              const input = {
+                firstName: p.firstName,
+                lastName: p.lastName,
+                email: `load.${sequence}.${p.email}`,
+                roleCode: 'EDUCATOR',
+                schoolSiteIds: [session.siteId],
+                agreementAccepted: true,
+              };
               return { ...request, body: body(CREATE_MUTATION, { input }) };
             },
           },
@@ -258,13 +322,24 @@ export const runReads = async (db: Db, options: ReadOptions): Promise<ReadRun> =
       ),
     );
     const [after] = await sql.query('SELECT COUNT(*) AS n FROM educator_account');
-    run = { db, loads, statementsPerLogPage, accountsCreatedUnderLoad: Number(after.n) - accountsBefore, apiProcesses: options.apiProcesses, peakRssMb: memoryOf(server.pid).peakRssMb, profiles: [] };
+    run = {
+      db,
+      loads,
+      statementsPerLogPage,
+      accountsCreatedUnderLoad: Number(after.n) - accountsBefore,
+      apiProcesses: options.apiProcesses,
+      peakRssMb: memoryOf(server.pid).peakRssMb,
+      profiles: [],
+    };
   } finally {
     await sql.close();
     await server.stop(options.stopGraceMs);
   }
   if (options.cpuProfDir) {
-    for (const [scenario, window] of windows) run.profiles.push(`### Load test: ${db}, ${scenario}, ${options.connections} connections\n\n${summarizeProfile(`${options.cpuProfDir}/${label}.cpuprofile`, 12, window)}`);
+    for (const [scenario, window] of windows)
+      run.profiles.push(
+        `### Load test: ${db}, ${scenario}, ${options.connections} connections\n\n${summarizeProfile(`${options.cpuProfDir}/${label}.cpuprofile`, 12, window)}`,
+      );
   }
   return run;
 };

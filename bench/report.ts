@@ -29,7 +29,9 @@ export const collectEnvironment = async (dbs: Db[]): Promise<Environment> => {
   };
   if (dbs.includes('mariadb')) {
     const connection = await mysql.createConnection(MARIADB);
-    const [[version]] = (await connection.query("SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush")) as unknown as [[{ v: string; pool: number; flush: number }]];
+    const [[version]] = (await connection.query(
+      'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush',
+    )) as unknown as [[{ v: string; pool: number; flush: number }]];
     await connection.end();
     environment.MariaDB = `${version.v} (innodb_buffer_pool_size ${Number(version.pool) / 1024 ** 2} MB, innodb_flush_log_at_trx_commit ${version.flush}), on loopback`;
   }
@@ -59,7 +61,8 @@ interface ReportInput {
   profiles: string[];
 }
 
-const n = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
+const n = (value: number, digits = 0): string =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
 const verdict = (met: boolean | null): string => (met === null ? 'not measured' : met ? '**met**' : '**NOT met**');
 
 const ceilingFor = (ceilings: Ceiling[], db: Db, rows: number): Ceiling | undefined => ceilings.find((c) => c.db === db && c.rows === rows);
@@ -69,9 +72,13 @@ const ratio = (run: UploadRun, ceilings: Ceiling[]): number => {
 };
 
 const targets = ({ ceilings, uploads, reads }: ReportInput): string[] => {
-  const upload = (db: Db, rows: number, variant: string): UploadRun | undefined => uploads.find((u) => u.db === db && u.rows === rows && u.variant === variant && u.problems.length === 0);
+  const upload = (db: Db, rows: number, variant: string): UploadRun | undefined =>
+    uploads.find((u) => u.db === db && u.rows === rows && u.variant === variant && u.problems.length === 0);
   const rows: string[][] = [];
-  for (const [variant, wanted] of [['clean', 0.5], ['bad', 0.4]] as const) {
+  for (const [variant, wanted] of [
+    ['clean', 0.5],
+    ['bad', 0.4],
+  ] as const) {
     const run = upload('mariadb', 100_000, variant);
     const value = run ? ratio(run, ceilings) : NaN;
     rows.push([
@@ -92,16 +99,26 @@ const targets = ({ ceilings, uploads, reads }: ReportInput): string[] => {
   }
   if (million.length === 0) rows.push(['MariaDB, 1M-row file', '–', verdict(null)]);
   const sqlite = upload('sqlite', 100_000, 'clean');
-  rows.push(['SQLite, 100k clean rows at ≥ 20,000 rows/s', sqlite ? `${n(sqlite.rowsPerSecond)} rows/s` : '–', verdict(sqlite ? sqlite.rowsPerSecond >= 20_000 : null)]);
+  rows.push([
+    'SQLite, 100k clean rows at ≥ 20,000 rows/s',
+    sqlite ? `${n(sqlite.rowsPerSecond)} rows/s` : '–',
+    verdict(sqlite ? sqlite.rowsPerSecond >= 20_000 : null),
+  ]);
   for (const read of reads) {
     for (const load of read.loads.filter((load) => load.target !== 'informational')) {
-      rows.push([`${read.db}: ${load.scenario}, ${load.connections} connections: ${load.target}`, `p99 ${n(load.p99Ms, 1)} ms, ${load.errors} errors`, verdict(load.errors === 0 && load.p99Ms < 50)]);
+      rows.push([
+        `${read.db}: ${load.scenario}, ${load.connections} connections: ${load.target}`,
+        `p99 ${n(load.p99Ms, 1)} ms, ${load.errors} errors`,
+        verdict(load.errors === 0 && load.p99Ms < 50),
+      ]);
     }
     if (read.statementsPerLogPage) {
       const counts = Object.values(read.statementsPerLogPage);
       rows.push([
         `${read.db}: no N+1 (SQL statements of one log page do not grow with its size)`,
-        Object.entries(read.statementsPerLogPage).map(([first, count]) => `first ${first}: ${count}`).join(', '),
+        Object.entries(read.statementsPerLogPage)
+          .map(([first, count]) => `first ${first}: ${count}`)
+          .join(', '),
         verdict(Math.max(...counts) === Math.min(...counts)),
       ]);
     }
@@ -136,29 +153,31 @@ export const renderReport = (input: ReportInput): string => {
       '',
       '| db | rows | file | MB | answered (s) | pickup (s) | processing (s) | end to end (s) | rows/s | × ceiling | peak RSS (MB) | RSS at start / at answer (MB) | server CPU (s) | DB CPU (s) | created / skipped / failed | counts |',
       '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
-      ...uploads.map((u) =>
-        [
-          u.db,
-          n(u.rows),
-          u.variant === 'clean' ? 'clean' : '10% bad',
-          n(u.bytes / 1024 ** 2, 1),
-          n(u.answeredS, 2),
-          n(u.pickupS, 2),
-          n(u.processingS, 2),
-          n(u.endToEndS, 2),
-          n(u.rowsPerSecond),
-          n(ratio(u, ceilings), 2),
-          n(u.peakRssMb),
-          `${n(u.startupPeakRssMb)} / ${n(u.peakRssAtAnswerMb)}`,
-          n(u.serverCpuS, 1),
-          u.dbCpuS === null ? 'in process' : n(u.dbCpuS, 1),
-          `${n(u.counts.created)} / ${n(u.counts.skipped)} / ${n(u.counts.failed)}`,
-          u.problems.length ? `**WRONG**: ${u.problems.join('; ')}` : 'as expected',
-        ].join(' | '),
-      ).map((row) => `| ${row} |`),
+      ...uploads
+        .map((u) =>
+          [
+            u.db,
+            n(u.rows),
+            u.variant === 'clean' ? 'clean' : '10% bad',
+            n(u.bytes / 1024 ** 2, 1),
+            n(u.answeredS, 2),
+            n(u.pickupS, 2),
+            n(u.processingS, 2),
+            n(u.endToEndS, 2),
+            n(u.rowsPerSecond),
+            n(ratio(u, ceilings), 2),
+            n(u.peakRssMb),
+            `${n(u.startupPeakRssMb)} / ${n(u.peakRssAtAnswerMb)}`,
+            n(u.serverCpuS, 1),
+            u.dbCpuS === null ? 'in process' : n(u.dbCpuS, 1),
+            `${n(u.counts.created)} / ${n(u.counts.skipped)} / ${n(u.counts.failed)}`,
+            u.problems.length ? `**WRONG**: ${u.problems.join('; ')}` : 'as expected',
+          ].join(' | '),
+        )
+        .map((row) => `| ${row} |`),
       '',
       'In the 10%-bad file every tenth row fails, cycling through the eight kinds (MISSING_FIELD, INVALID_EMAIL, INVALID_NAME, WRONG_COLUMN_COUNT,',
-      'UNKNOWN_ROLE, ROLE_NOT_ALLOWED_IN_BULK, DUPLICATE_IN_FILE, EMAIL_TAKEN) and one row with the uploader\'s own email (skipped). The benchmark',
+      "UNKNOWN_ROLE, ROLE_NOT_ALLOWED_IN_BULK, DUPLICATE_IN_FILE, EMAIL_TAKEN) and one row with the uploader's own email (skipped). The benchmark",
       'also checks the failures per code, the accounts and site memberships written, and one outbox message per created account plus the completion email.',
       '',
     );
@@ -167,7 +186,7 @@ export const renderReport = (input: ReportInput): string => {
     lines.push(
       '## Ceiling: the database alone',
       '',
-      'The clean file\'s rows inserted into a copy of `educator_account` (same columns, collations, unique index on `email_normalized`, auto-increment id):',
+      "The clean file's rows inserted into a copy of `educator_account` (same columns, collations, unique index on `email_normalized`, auto-increment id):",
       'multi-row INSERTs of 1,000 rows, one transaction per chunk (mysql2 `query()`; better-sqlite3 with WAL and synchronous NORMAL, as the service).',
       '',
       '| db | rows | seconds | rows/s |',
@@ -191,15 +210,18 @@ export const renderReport = (input: ReportInput): string => {
       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...reads.flatMap((read) =>
         read.loads.map(
-          (l) => `| ${l.db} | ${l.scenario} | ${l.connections} | ${l.durationS} | ${n(l.requests)} | ${n(l.requestsPerSecond)} | ${n(l.p50Ms, 1)} | ${n(l.p95Ms, 1)} | ${n(l.p99Ms, 1)} | ${n(l.maxMs, 1)} | ${n(l.p99WithFirstAnswersMs, 1)} | ${n(l.slowestFirstAnswerMs, 1)} | ${l.errors} |`,
+          (l) =>
+            `| ${l.db} | ${l.scenario} | ${l.connections} | ${l.durationS} | ${n(l.requests)} | ${n(l.requestsPerSecond)} | ${n(l.p50Ms, 1)} | ${n(l.p95Ms, 1)} | ${n(l.p99Ms, 1)} | ${n(l.maxMs, 1)} | ${n(l.p99WithFirstAnswersMs, 1)} | ${n(l.slowestFirstAnswerMs, 1)} | ${l.errors} |`,
         ),
       ),
       '',
       ...reads.map(
         (read) =>
-          `- ${read.db}: ${read.apiProcesses} API process${read.apiProcesses > 1 ? 'es (API_PROCESSES)' : ''}; ${n(read.accountsCreatedUnderLoad)} accounts created by the creation load; server peak RSS ${n(read.peakRssMb)} MB${read.apiProcesses > 1 ? ' (the sum of each process\'s peak)' : ''}.`,
+          `- ${read.db}: ${read.apiProcesses} API process${read.apiProcesses > 1 ? 'es (API_PROCESSES)' : ''}; ${n(read.accountsCreatedUnderLoad)} accounts created by the creation load; server peak RSS ${n(read.peakRssMb)} MB${read.apiProcesses > 1 ? " (the sum of each process's peak)" : ''}.`,
       ),
-      ...reads.flatMap((read) => read.loads.flatMap((l) => l.errorSamples.map((sample) => `- ${l.db}, ${l.scenario}, an error answer: \`${sample.replace(/`/g, "'")}\``))),
+      ...reads.flatMap((read) =>
+        read.loads.flatMap((l) => l.errorSamples.map((sample) => `- ${l.db}, ${l.scenario}, an error answer: \`${sample.replace(/`/g, "'")}\``)),
+      ),
       '',
     );
   }
@@ -209,7 +231,7 @@ export const renderReport = (input: ReportInput): string => {
       '## Where the time goes',
       '',
       'Separate runs of the same scenarios with the server under `node --cpu-prof` (summarised over the upload or the load test only, start-up left out)',
-      'and, for MariaDB uploads, every statement timed by MariaDB\'s slow query log (`long_query_time = 0`). Profiling and logging slow the runs down:',
+      "and, for MariaDB uploads, every statement timed by MariaDB's slow query log (`long_query_time = 0`). Profiling and logging slow the runs down:",
       'their throughput is not the measurement, the shares are the point. "Idle" is the main thread waiting: for the database, or for the network.',
       '',
       ...profiles,

@@ -47,7 +47,22 @@ const DEFAULT_ROWS: Record<Db, number[]> = { mariadb: [10_000, 100_000, 1_000_00
 const defaultVariants = (rows: number, variants: Variant[]): Variant[] => (rows >= 1_000_000 ? variants.filter((variant) => variant === 'clean') : variants);
 
 const parseOptions = (argv: string[]): Options => {
-  const options: Options = { dbs: ['mariadb', 'sqlite'], rows: null, variants: ['clean', 'bad'], uploads: true, reads: true, ceiling: true, durationS: 10, connections: 50, apiProcesses: 1, cpuProf: false, statementLog: false, serverLog: false, diagnose: undefined, out: '' };
+  const options: Options = {
+    dbs: ['mariadb', 'sqlite'],
+    rows: null,
+    variants: ['clean', 'bad'],
+    uploads: true,
+    reads: true,
+    ceiling: true,
+    durationS: 10,
+    connections: 50,
+    apiProcesses: 1,
+    cpuProf: false,
+    statementLog: false,
+    serverLog: false,
+    diagnose: undefined,
+    out: '',
+  };
   let partial = false;
   for (let at = 0; at < argv.length; at += 1) {
     const flag = argv[at];
@@ -65,7 +80,9 @@ const parseOptions = (argv: string[]): Options => {
         break;
       }
       case '--rows':
-        options.rows = value().split(',').map((text) => Number(text.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000')));
+        options.rows = value()
+          .split(',')
+          .map((text) => Number(text.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000')));
         if (options.rows.some((rows) => !Number.isSafeInteger(rows) || rows < 100)) throw new Error(`--rows takes whole numbers of at least 100\n${USAGE}`);
         partial = true;
         break;
@@ -125,7 +142,8 @@ const parseOptions = (argv: string[]): Options => {
   }
   if (!(options.durationS > 0 && options.durationS <= 120)) throw new Error('--duration must be between 1 and 120 seconds');
   if (!(options.connections > 0 && options.connections <= 500)) throw new Error('--connections must be between 1 and 500');
-  if (!(Number.isSafeInteger(options.apiProcesses) && options.apiProcesses >= 1 && options.apiProcesses <= 16)) throw new Error('--api-processes must be a whole number from 1 to 16');
+  if (!(Number.isSafeInteger(options.apiProcesses) && options.apiProcesses >= 1 && options.apiProcesses <= 16))
+    throw new Error('--api-processes must be a whole number from 1 to 16');
   // The full run ends with a profiled pass, so that the results say where the time goes.
   options.diagnose ??= !partial;
   options.out ||= partial ? join(REPO_ROOT, 'bench', '.data', 'last-run.md') : join(REPO_ROOT, 'bench', 'RESULTS.md');
@@ -193,8 +211,17 @@ const main = async (): Promise<void> => {
 
   const readLoad = (db: Db, profiled: boolean, diagnostic: boolean): Promise<void> =>
     attempt(`${db} reads${diagnostic ? ' (diagnostic)' : ''}`, async () => {
-      console.log(`${db}: read and creation load, ${options.connections} connections, ${options.durationS} s each, ${options.apiProcesses} API process(es)${diagnostic ? ', profiled' : ''}`);
-      const read = await runReads(db, { dataDir, cpuProfDir: profiled ? profileDir : undefined, durationS: options.durationS, connections: options.connections, apiProcesses: options.apiProcesses, stopGraceMs: graceFor(profiled) });
+      console.log(
+        `${db}: read and creation load, ${options.connections} connections, ${options.durationS} s each, ${options.apiProcesses} API process(es)${diagnostic ? ', profiled' : ''}`,
+      );
+      const read = await runReads(db, {
+        dataDir,
+        cpuProfDir: profiled ? profileDir : undefined,
+        durationS: options.durationS,
+        connections: options.connections,
+        apiProcesses: options.apiProcesses,
+        stopGraceMs: graceFor(profiled),
+      });
       if (!diagnostic) reads.push(read);
       profiles.push(...read.profiles);
     });
@@ -226,7 +253,10 @@ const main = async (): Promise<void> => {
   const report = renderReport({ command, startedAt, finishedAt: new Date(), environment, ceilings, uploads, reads, errors, profiles });
   mkdirSync(join(options.out, '..'), { recursive: true });
   writeFileSync(options.out, report);
-  writeFileSync(join(dataDir, `results-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ command, environment, ceilings, uploads, reads, errors }, null, 2));
+  writeFileSync(
+    join(dataDir, `results-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ command, environment, ceilings, uploads, reads, errors }, null, 2),
+  );
   console.log(`\nResults written to ${relative(process.cwd(), options.out)}`);
   if (errors.length) {
     console.error(`\n${errors.length} scenario(s) FAILED:\n- ${errors.join('\n- ')}`);

@@ -84,7 +84,11 @@ export const freshDatabase = async (db: Db, dataDir: string): Promise<string> =>
     databaseUrl = `mysql://${MARIADB.user}@${MARIADB.host}:${MARIADB.port}/${BENCH_DATABASE}`;
   }
   // The same CLI a developer runs: migrations, then the demo district (the server would seed SQLite itself; MariaDB it does not).
-  execFileSync(process.execPath, [join(serverBuild, 'cli', 'seed-demo.js')], { cwd: REPO_ROOT, env: { ...serverEnv(4000, databaseUrl, dataDir), NODE_ENV: 'development' }, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(serverBuild, 'cli', 'seed-demo.js')], {
+    cwd: REPO_ROOT,
+    env: { ...serverEnv(4000, databaseUrl, dataDir), NODE_ENV: 'development' },
+    stdio: 'pipe',
+  });
   await replaceDemoPasswords(databaseUrl);
   return databaseUrl;
 };
@@ -92,7 +96,9 @@ export const freshDatabase = async (db: Db, dataDir: string): Promise<string> =>
 /** A production server refuses to start while a demo account has the demo password: the seeded accounts get the benchmark's. */
 const replaceDemoPasswords = async (databaseUrl: string): Promise<void> => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the server build to load is chosen at run time
-  const { Argon2PasswordHasher } = require(join(serverBuild, 'infrastructure', 'auth', 'argon2-password-hasher.js')) as typeof import('../src/infrastructure/auth/argon2-password-hasher');
+  const { Argon2PasswordHasher } = require(
+    join(serverBuild, 'infrastructure', 'auth', 'argon2-password-hasher.js'),
+  ) as typeof import('../src/infrastructure/auth/argon2-password-hasher');
   const sql = await openSql(databaseUrl);
   try {
     await sql.query('UPDATE educator_account SET password_hash = ? WHERE password_hash IS NOT NULL', [await new Argon2PasswordHasher().hash(BENCH_PASSWORD)]);
@@ -124,7 +130,11 @@ export const startServer = async (databaseUrl: string, dataDir: string, label: s
   const logPath = join(logDir, `${label}.log`);
   const log = openSync(logPath, 'w');
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'processes', 'api.js')], { cwd: REPO_ROOT, env: serverEnv(port, databaseUrl, dataDir, options.apiProcesses), stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(serverBuild, 'processes', 'api.js')], {
+    cwd: REPO_ROOT,
+    env: serverEnv(port, databaseUrl, dataDir, options.apiProcesses),
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   let exited = false;
   const exit = new Promise<void>((resolveExit) => child.once('exit', () => ((exited = true), resolveExit())));

@@ -69,7 +69,9 @@ export const summarizeStatementLog = (text: string): string => {
 export const startStatementLog = async (path: string): Promise<StatementLog> => {
   rmSync(path, { force: true });
   const connection = await mysql.createConnection(MARIADB);
-  const [[before]] = (await connection.query('SELECT @@slow_query_log AS slow_query_log, @@long_query_time AS long_query_time, @@slow_query_log_file AS slow_query_log_file, @@log_output AS log_output')) as unknown as [[Settings]];
+  const [[before]] = (await connection.query(
+    'SELECT @@slow_query_log AS slow_query_log, @@long_query_time AS long_query_time, @@slow_query_log_file AS slow_query_log_file, @@log_output AS log_output',
+  )) as unknown as [[Settings]];
   await connection.query('SET GLOBAL slow_query_log_file = ?', [path]);
   await connection.query("SET GLOBAL log_output = 'FILE'");
   await connection.query('SET GLOBAL long_query_time = 0');

@@ -58,10 +58,26 @@ const seedTakenAccounts = async (sql: Sql, count: number): Promise<void> => {
   }
   await sql.insertMany(
     'educator_account',
-    ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'registered_at', 'password_hash', 'created_by_account_id', 'source_batch_id'],
+    [
+      'email',
+      'email_normalized',
+      'first_name',
+      'last_name',
+      'role_code',
+      'district_id',
+      'created_at',
+      'registration_deadline',
+      'registered_at',
+      'password_hash',
+      'created_by_account_id',
+      'source_batch_id',
+    ],
     rows,
   );
-  await sql.query("INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized LIKE '%@demo-middle-school.example.org'", [Number(site.id)]);
+  await sql.query(
+    "INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE email_normalized LIKE '%@demo-middle-school.example.org'",
+    [Number(site.id)],
+  );
 };
 
 /** What the service wrote, checked against the file: every row accounted for, every invitation queued. */
@@ -78,11 +94,20 @@ const verify = async (sql: Sql, dataset: Dataset, state: BatchState): Promise<st
   expect('totalRows', state.totalRows ?? -1, expected.processed);
   const [batch] = await sql.query('SELECT MAX(id) AS id FROM upload_batch');
   const batchId = Number(batch.id);
-  const byCode = new Map((await sql.query('SELECT code, COUNT(*) AS n FROM upload_failure WHERE batch_id = ? GROUP BY code', [batchId])).map((row) => [String(row.code), Number(row.n)]));
-  for (const code of new Set<string>([...FAILURE_KINDS, ...byCode.keys()])) expect(`failures ${code}`, byCode.get(code) ?? 0, expected.byCode[code as FailureKind] ?? 0);
+  const byCode = new Map(
+    (await sql.query('SELECT code, COUNT(*) AS n FROM upload_failure WHERE batch_id = ? GROUP BY code', [batchId])).map((row) => [
+      String(row.code),
+      Number(row.n),
+    ]),
+  );
+  for (const code of new Set<string>([...FAILURE_KINDS, ...byCode.keys()]))
+    expect(`failures ${code}`, byCode.get(code) ?? 0, expected.byCode[code as FailureKind] ?? 0);
   const [accounts] = await sql.query('SELECT COUNT(*) AS n FROM educator_account WHERE source_batch_id = ?', [batchId]);
   expect('accounts with source_batch_id', Number(accounts.n), expected.created);
-  const [memberships] = await sql.query('SELECT COUNT(*) AS n FROM educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId]);
+  const [memberships] = await sql.query(
+    'SELECT COUNT(*) AS n FROM educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?',
+    [batchId],
+  );
   expect('site memberships of created accounts', Number(memberships.n), expected.created);
   const [outbox] = await sql.query('SELECT COUNT(*) AS n FROM outbox_message');
   expect('outbox messages (invitations + 1 completion email)', Number(outbox.n), expected.created + 1);
@@ -121,7 +146,7 @@ export const runUpload = async (db: Db, dataset: Dataset, options: UploadOptions
     const session = await signInAsSiteAdmin(server.url);
     await seedTakenAccounts(sql, dataset.takenAccounts);
     const startupPeakRssMb = memoryOf(server.pid).peakRssMb;
-    const dbPid = db === 'mariadb' ? findProcess('mariadbd') ?? findProcess('mysqld') : undefined;
+    const dbPid = db === 'mariadb' ? (findProcess('mariadbd') ?? findProcess('mysqld')) : undefined;
     const serverCpu0 = cpuSecondsOf(server.pid);
     const dbCpu0 = dbPid ? cpuSecondsOf(dbPid) : 0;
 

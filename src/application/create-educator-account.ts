@@ -52,7 +52,11 @@ export class CreateEducatorAccount {
     const sites = await this.sites.findByIds(knownIds);
     // One message for a site that does not exist and one outside the actor's reach, so a refusal reveals nothing about other schools.
     if (knownIds.length !== request.schoolSiteIds.length || sites.length !== new Set(knownIds).size) throw new AccessDenied(SITE_OUT_OF_REACH);
-    const decision = decideAccountCreation(actor, request.roleCode, knownIds.map((id) => sites.find((site) => site.id === id)!));
+    const decision = decideAccountCreation(
+      actor,
+      request.roleCode,
+      knownIds.map((id) => sites.find((site) => site.id === id)!),
+    );
     if (!decision.ok && decision.error.code === 'FORBIDDEN') throw new AccessDenied(SITE_OUT_OF_REACH);
     if (!request.agreementAccepted) {
       return refused(refusal('AGREEMENT_REQUIRED', 'Accept the account creation agreement to create this account.', ['agreementAccepted']));

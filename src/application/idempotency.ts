@@ -13,5 +13,7 @@ export const keyOf = (ownerAccountId: number, key: string | undefined): Idempote
 /** The request under its key, told apart from another by the operation and the values that decide its result. */
 export const keyedRequest = (key: IdempotencyKey, startFingerprint: StartFingerprint, operation: string, decisive: unknown[]): KeyedRequest => ({
   ...key,
-  requestDigest: startFingerprint().update(JSON.stringify([operation, ...decisive])).digest(),
+  requestDigest: startFingerprint()
+    .update(JSON.stringify([operation, ...decisive]))
+    .digest(),
 });

@@ -6,7 +6,14 @@ import { addCounts, completionEmail, failedEmail, failureReason, type BatchCount
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { halfSipHash } from '../domain/shared/half-sip-hash';
-import { checkUploadedRow, databaseBusyFailure, decideRowOutcome, type RowCandidate, type RowFailure, type UploadedRecord } from '../domain/upload-batch/upload-row';
+import {
+  checkUploadedRow,
+  databaseBusyFailure,
+  decideRowOutcome,
+  type RowCandidate,
+  type RowFailure,
+  type UploadedRecord,
+} from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import type { Clock } from './ports/clock';
 import type { RandomSource } from './ports/random-source';
@@ -84,15 +91,21 @@ export class ProcessUploadBatch {
   private async takeTurn(batch: ClaimedBatch, stopping?: AbortSignal): Promise<TurnEnd> {
     const site = (await this.sites.findById(batch.schoolSiteId))!;
     const uploader = await this.accounts.findById(batch.uploadedByAccountId);
-    const actor: Actor | null = uploader && uploader.status(this.clock.now()) === 'ACTIVE'
-      ? { accountId: uploader.id!, roleCode: uploader.roleCode, districtId: uploader.districtId, schoolSiteIds: uploader.schoolSiteIds }
-      : null;
+    const actor: Actor | null =
+      uploader && uploader.status(this.clock.now()) === 'ACTIVE'
+        ? { accountId: uploader.id!, roleCode: uploader.roleCode, districtId: uploader.districtId, schoolSiteIds: uploader.schoolSiteIds }
+        : null;
     const paused = this.paused.get(batch.id);
     this.paused.delete(batch.id);
     // Authority is checked again at every turn: the uploader may have been removed or demoted while the file waited.
     if (!actor || !mayCreateAccounts(actor) || !manages(actor, site)) {
       if (paused) void closeFile(paused);
-      await this.batches.reject(batch.id, batch.leaseOwner, `The person who uploaded this file is no longer allowed to create accounts for ${site.name}; nothing was created.`, this.clock.now());
+      await this.batches.reject(
+        batch.id,
+        batch.leaseOwner,
+        `The person who uploaded this file is no longer allowed to create accounts for ${site.name}; nothing was created.`,
+        this.clock.now(),
+      );
       return 'finished';
     }
     const turn = { batch, site, uploader: actor, uploaderEmail: uploader!.email.value };
@@ -117,7 +130,12 @@ export class ProcessUploadBatch {
       handedOver: batch.recordsProcessed,
       older: Promise.resolve(true),
       newer: Promise.resolve(true),
-      committed: { recordsProcessed: batch.recordsProcessed, recordsCreated: batch.recordsCreated, recordsSkipped: batch.recordsSkipped, recordsFailed: batch.recordsFailed },
+      committed: {
+        recordsProcessed: batch.recordsProcessed,
+        recordsCreated: batch.recordsCreated,
+        recordsSkipped: batch.recordsSkipped,
+        recordsFailed: batch.recordsFailed,
+      },
       // A key of its own for each batch: what one file's hashes were says nothing about the next one's.
       firstLineByEmail: new FirstLinesByEmail(halfSipHash(this.random.uint32s(2)), batch.totalRows ?? 0),
       siteAdminRows: 0,
@@ -268,7 +286,12 @@ export class ProcessUploadBatch {
       if (checked.ok) candidates.push(checked.value);
       else failures.push(checked.error);
     }
-    const found = run.lookUpFirst ? await this.batches.findExisting(candidates.map((candidate) => candidate.email.normalized), now) : [];
+    const found = run.lookUpFirst
+      ? await this.batches.findExisting(
+          candidates.map((candidate) => candidate.email.normalized),
+          now,
+        )
+      : [];
     const existing = new Map(found.map((account) => [account.emailNormalized, account]));
     const plan: ChunkPlan = { records, creates: [], recreates: [], creating: [], failures, skipped: 0 };
     for (const candidate of candidates) {
@@ -294,7 +317,7 @@ export class ProcessUploadBatch {
   private async commitPlan(run: BatchRun, planned: ChunkPlan, recordsProcessedBefore: number, previous: Promise<boolean>): Promise<boolean> {
     let plan = planned;
     let previousSettled = false;
-    for (let raceRetries = 0; ; ) {
+    for (let raceRetries = 0; ;) {
       const now = this.clock.now();
       const countsAdded: BatchCounts = {
         recordsProcessed: plan.records.length,
@@ -325,7 +348,8 @@ export class ProcessUploadBatch {
       }
       if (result === 'out-of-turn') {
         // The chunk before is still on its way, or is being written again: send this one once it has landed.
-        if (previousSettled) throw new Error(`Batch ${run.batch.id}: a chunk's place in the batch was not where it was expected; will retry from the last committed chunk.`);
+        if (previousSettled)
+          throw new Error(`Batch ${run.batch.id}: a chunk's place in the batch was not where it was expected; will retry from the last committed chunk.`);
         if (!(await previous)) return false;
         previousSettled = true;
         continue;
@@ -335,13 +359,20 @@ export class ProcessUploadBatch {
         if (plan.creating.length === 0) {
           throw new DatabaseStayedBusy(`Batch ${run.batch.id}: the database stayed too busy to record a chunk; will retry the chunk later.`);
         }
-        plan = { ...plan, creates: [], recreates: [], creating: [], failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber) };
+        plan = {
+          ...plan,
+          creates: [],
+          recreates: [],
+          creating: [],
+          failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber),
+        };
         continue;
       }
       // One of these emails has an account: it had one all along (this file has such rows, so every chunk planned from
       // now on is looked up first) or someone created it since our look-up. Either way, plan the chunk again against the database.
       raceRetries += 1;
-      if (raceRetries >= MAX_RACE_RETRIES) throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
+      if (raceRetries >= MAX_RACE_RETRIES)
+        throw new Error(`Batch ${run.batch.id}: accounts kept being created concurrently for the same emails; will retry the chunk later.`);
       run.lookUpFirst = true;
       // The chunk's emails are already remembered with their own lines, so planning it again changes nothing there.
       plan = await this.planChunk({ ...run, siteAdminRows: 0 }, plan.records);

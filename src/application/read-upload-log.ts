@@ -22,7 +22,12 @@ export class ReadUploadLog {
     private readonly batches: UploadBatchStore,
   ) {}
 
-  async listBatches(actor: Actor, schoolSiteId: number | undefined | null, first: number | null | undefined, afterId: number | null): Promise<Page<UploadBatchView>> {
+  async listBatches(
+    actor: Actor,
+    schoolSiteId: number | undefined | null,
+    first: number | null | undefined,
+    afterId: number | null,
+  ): Promise<Page<UploadBatchView>> {
     if (!mayCreateAccounts(actor)) throw new AccessDenied();
     const size = pageSize(first);
     if (schoolSiteId === null) {

@@ -17,7 +17,9 @@ export interface RegisterAccountRequest {
 
 export type RegisterAccountOutcome = { account: EducatorAccount | null; userErrors: DomainError[] };
 
-const invalidCode = refusal('INVALID_CODE', 'That registration code is not valid or was already used. Check the code in your invitation email.', ['registrationCode']);
+const invalidCode = refusal('INVALID_CODE', 'That registration code is not valid or was already used. Check the code in your invitation email.', [
+  'registrationCode',
+]);
 const tooManyAttempts = refusal('TOO_MANY_ATTEMPTS', 'Too many wrong registration codes. Wait a few minutes and try again.', ['registrationCode']);
 
 export class RegisterAccount {

@@ -48,7 +48,9 @@ export class SignIn {
     const account = await this.accounts.findByEmail(attempt.account);
     // Unknown users, unregistered accounts and wrong passwords must look identical, in answer and in time.
     const passwordHash = account?.status(now) === 'ACTIVE' ? account.passwordHash : null;
-    const verified = passwordHash ? await this.passwords.verify(passwordHash, request.password) : await this.passwords.verifyNothing(request.password).then(() => false);
+    const verified = passwordHash
+      ? await this.passwords.verify(passwordHash, request.password)
+      : await this.passwords.verifyNothing(request.password).then(() => false);
     if (!account || !verified) return this.refused('INVALID_CREDENTIALS');
     await this.throttle.succeeded(attempt);
     return { account, userErrors: [] };

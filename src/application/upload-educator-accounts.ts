@@ -86,11 +86,17 @@ export class UploadEducatorAccounts {
     if (batchId === null) {
       return refused(refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${limit} uploads waiting. Wait for them to finish, then upload again.`));
     }
-    const agreement = { acceptedByAccountId: actor.accountId, agreement: 'BULK_ACCOUNT_CREATION' as const, version: BULK_CREATION_AGREEMENT_VERSION, acceptedAt: now, uploadBatchId: batchId };
+    const agreement = {
+      acceptedByAccountId: actor.accountId,
+      agreement: 'BULK_ACCOUNT_CREATION' as const,
+      version: BULK_CREATION_AGREEMENT_VERSION,
+      acceptedAt: now,
+      uploadBatchId: batchId,
+    };
     const content = key && this.startFingerprint();
     let idempotency: KeyedRequest | undefined;
     let landed: boolean;
-    let queued = false;
+    let queued: boolean;
     try {
       const received = await this.receive(batchId, request.file, content);
       // A rejected file is told by its reason: the reader may give it before the whole file is read.

@@ -68,8 +68,11 @@ const createDistrictAdmin = async (): Promise<void> => {
     const now = application.clock.now().getTime();
     const passwordHash = await application.passwords.hash(password);
     await application.dataSource.transaction(async (manager) => {
-      if (await manager.findOneBy(EducatorAccountRecord, { emailNormalized: email.value.normalized })) throw new Error(`${email.value.value} already has an account.`);
-      const district = (await manager.findOneBy(DistrictRecord, { name: districtName.value })) ?? (await manager.save(DistrictRecord, { name: districtName.value, createdAt: now }));
+      if (await manager.findOneBy(EducatorAccountRecord, { emailNormalized: email.value.normalized }))
+        throw new Error(`${email.value.value} already has an account.`);
+      const district =
+        (await manager.findOneBy(DistrictRecord, { name: districtName.value })) ??
+        (await manager.save(DistrictRecord, { name: districtName.value, createdAt: now }));
       for (const site of values.site ?? []) {
         if (!(await manager.findOneBy(SchoolSiteRecord, { districtId: district.id, name: site.trim() }))) {
           await manager.save(SchoolSiteRecord, { districtId: district.id, name: site.trim(), createdAt: now });

@@ -44,13 +44,21 @@ export const seedDemoDistrict = async (dataSource: DataSource, passwords: Passwo
     await manager.save(EducatorAccountRecord, activeAccount(DEMO_DISTRICT_ADMIN_EMAIL, 'Dana', 'District', 'DISTRICT_ADMIN'));
     const siteAdmin = await manager.save(EducatorAccountRecord, activeAccount(DEMO_SITE_ADMIN_EMAIL, 'Sam', 'Site', 'SITE_ADMIN'));
     await manager.insert(EducatorAccountSiteRecord, { accountId: siteAdmin.id, schoolSiteId: sites[0].id });
-    return { districtId: district.id, siteIds: sites.map((site) => site.id), districtAdminEmail: DEMO_DISTRICT_ADMIN_EMAIL, siteAdminEmail: DEMO_SITE_ADMIN_EMAIL, password: DEMO_PASSWORD };
+    return {
+      districtId: district.id,
+      siteIds: sites.map((site) => site.id),
+      districtAdminEmail: DEMO_DISTRICT_ADMIN_EMAIL,
+      siteAdminEmail: DEMO_SITE_ADMIN_EMAIL,
+      password: DEMO_PASSWORD,
+    };
   });
 };
 
 /** Production must not run with a demo account still using the published demo password. */
 export const demoPasswordInUse = async (dataSource: DataSource, passwords: PasswordHasher): Promise<boolean> => {
-  const demoAccounts = await dataSource.getRepository(EducatorAccountRecord).findBy([{ emailNormalized: DEMO_DISTRICT_ADMIN_EMAIL }, { emailNormalized: DEMO_SITE_ADMIN_EMAIL }]);
+  const demoAccounts = await dataSource
+    .getRepository(EducatorAccountRecord)
+    .findBy([{ emailNormalized: DEMO_DISTRICT_ADMIN_EMAIL }, { emailNormalized: DEMO_SITE_ADMIN_EMAIL }]);
   for (const account of demoAccounts) if (account.passwordHash && (await passwords.verify(account.passwordHash, DEMO_PASSWORD))) return true;
   return false;
 };

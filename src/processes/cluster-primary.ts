@@ -59,7 +59,9 @@ export const superviseApiProcesses = (config: Config, log: Log): void => {
     listening.add(child);
     if (announced || listening.size < config.apiProcesses) return;
     announced = true;
-    console.log(`GraphQL ready at http://localhost:${config.port}/graphql (${config.apiProcesses} API processes${config.worker ? ', one with the upload worker' : ''})`);
+    console.log(
+      `GraphQL ready at http://localhost:${config.port}/graphql (${config.apiProcesses} API processes${config.worker ? ', one with the upload worker' : ''})`,
+    );
   });
 
   cluster.on('exit', (child, code, signal) => {

@@ -177,7 +177,9 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   ]);
   const schema = await buildGraphQLSchema(resolvers);
   const uploadLogChanges = new PolledUploadLogChanges(dataSource, log);
-  const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => clock.now().getTime());
+  const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () =>
+    clock.now().getTime(),
+  );
   const readiness = new Readiness(dataSource, config.worker);
   const { handleRequest, routes, apollo } = await createHttpApp({
     config,
@@ -207,7 +209,10 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     new CryptoRandomSource(),
     uploads,
   );
-  const delivery = config.mailTransport === 'smtp' && config.smtpUrl ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom) : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
+  const delivery =
+    config.mailTransport === 'smtp' && config.smtpUrl
+      ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom)
+      : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
   const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log);
 
   return {
@@ -230,7 +235,9 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     browserSessions,
     readiness,
     metrics,
-    handleMetricsRequest: express().disable('x-powered-by').use(metricsRoute(metrics, config.metricsToken ? { token: config.metricsToken } : 'open')),
+    handleMetricsRequest: express()
+      .disable('x-powered-by')
+      .use(metricsRoute(metrics, config.metricsToken ? { token: config.metricsToken } : 'open')),
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();

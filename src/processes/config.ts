@@ -84,7 +84,6 @@ const repeatsAUnit = (text: string): boolean => {
   return false;
 };
 
-
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 const BOOLEAN_WORDS = 'true/false, 1/0, yes/no or on/off';
@@ -138,19 +137,21 @@ const databaseUrl = setting(
   'sqlite:<file>, sqlite::memory:, mysql://user:password@host:port/database or mariadb://…',
   z.string().refine((value) => {
     if (value.startsWith('sqlite:')) return value.length > 'sqlite:'.length;
-    return DATABASE_SCHEMES.some((scheme) => value.startsWith(scheme)) && URL.canParse(value) && new URL(value).hostname !== '' && new URL(value).pathname.length > 1;
+    return (
+      DATABASE_SCHEMES.some((scheme) => value.startsWith(scheme)) && URL.canParse(value) && new URL(value).hostname !== '' && new URL(value).pathname.length > 1
+    );
   }),
 );
 
-const smtpUrl = setting(
-  'an smtp:// or smtps:// URL, such as smtps://user:password@mail.example.org:465',
-  z.url({ protocol: /^smtps?$/, hostname: /./ }),
-);
+const smtpUrl = setting('an smtp:// or smtps:// URL, such as smtps://user:password@mail.example.org:465', z.url({ protocol: /^smtps?$/, hostname: /./ }));
 
 const publicUrl = setting(
   'an http or https URL without query or fragment, such as https://accounts.example.k12.us',
   // zod runs the refinement even when the URL check failed, so it must not assume a URL.
-  z.url({ protocol: /^https?$/ }).refine((value) => URL.canParse(value) && !new URL(value).search && !new URL(value).hash).transform((value) => new URL(value).href.replace(/\/+$/, '')),
+  z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => URL.canParse(value) && !new URL(value).search && !new URL(value).hash)
+    .transform((value) => new URL(value).href.replace(/\/+$/, '')),
 );
 
 /** The variables, with their defaults; a default depending on another setting is filled in by `loadConfig`. */
@@ -210,7 +211,10 @@ const readSettings = <Name extends keyof Settings>(env: NodeJS.ProcessEnv, names
       names.map((name) => {
         const [{ schema: valid }, fallback] = SETTINGS[name];
         // An empty variable is an unset one, as a compose file's `${VARIABLE:-}` leaves it.
-        return [name, z.preprocess((raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw), valid.optional()).transform((value) => value ?? fallback)];
+        return [
+          name,
+          z.preprocess((raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw), valid.optional()).transform((value) => value ?? fallback),
+        ];
       }),
     ),
   );
@@ -237,7 +241,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const jwtSecret = values.JWT_SECRET ?? (production ? '' : DEVELOPMENT_SECRET);
   const weakness = production ? weakSecretReason(jwtSecret) : undefined;
   if (weakness) {
-    problems.push(`JWT_SECRET ${weakness}: in production set it to at least ${MIN_SECRET_LENGTH} random characters (for example the output of \`openssl rand -base64 48\`).`);
+    problems.push(
+      `JWT_SECRET ${weakness}: in production set it to at least ${MIN_SECRET_LENGTH} random characters (for example the output of \`openssl rand -base64 48\`).`,
+    );
   }
   // A process with MAIL_DELIVERY=off only queues emails in the outbox; the one that sends them needs the transport.
   const mailTransport = values.MAIL_TRANSPORT ?? (values.SMTP_URL ? 'smtp' : production && values.MAIL_DELIVERY ? undefined : 'file');

@@ -187,18 +187,31 @@ describeOnEachDatabase('The web page: the upload log', (database) => {
   });
 
   it('when a batch has FAILED, then the log and its own page show why, with the reference to give support', async () => {
-    const batch = await uploadFile(kit.server, siteAdminToken, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(4)), fileName: 'stopped.csv' });
+    const batch = await uploadFile(kit.server, siteAdminToken, {
+      schoolSiteId: sites[PARTNER_HIGH],
+      content: csvFile(educatorRows(4)),
+      fileName: 'stopped.csv',
+    });
     // As the worker leaves a batch whose attempts all failed: what landed stays counted.
     await kit.server.application.dataSource.query(
       "UPDATE upload_batch SET status = 'FAILED', start_time = ?, end_time = ?, records_processed = 2, records_created = 2, failure_reason = ? WHERE id = ?",
-      [kit.server.clock.now().getTime(), kit.server.clock.now().getTime(), 'Processing stopped after 3 attempts.', kit.server.application.publicIds.decode('batch', batch.id)],
+      [
+        kit.server.clock.now().getTime(),
+        kit.server.clock.now().getTime(),
+        'Processing stopped after 3 attempts.',
+        kit.server.application.publicIds.decode('batch', batch.id),
+      ],
     );
     await kit.server.application.dataSource.query('UPDATE upload_log_version SET version = version + 1');
 
     const page = await openSignedIn(kit, kit.server.demo.siteAdminEmail, `/batches/${batch.id}`);
 
     await waitForLogRow(page, 'stopped.csv', { Status: `Failed: Processing stopped after 3 attempts. Reference: ${batch.id}.`, Created: '2' });
-    await page.getByRole('alert').filter({ hasText: 'Processing of this file stopped' }).filter({ hasText: `Reference: ${batch.id}.` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Processing of this file stopped' })
+      .filter({ hasText: `Reference: ${batch.id}.` })
+      .waitFor();
     await expectAccessible(page);
     await screenshot(page, 'failed-batch', database);
   });

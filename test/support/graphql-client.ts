@@ -50,7 +50,9 @@ export const postGraphQL = async (url: string, query: string, variables: Record<
   );
 
 export const signInAt = async (url: string, email: string, password: string): Promise<string> => {
-  const response = await postGraphQL(url, 'mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', { input: { username: email, password } });
+  const response = await postGraphQL(url, 'mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }', {
+    input: { username: email, password },
+  });
   const token = response.data?.signIn?.token;
   if (!token) throw new Error(`Sign-in as ${email} failed: ${response.text}`);
   return token;

@@ -21,8 +21,11 @@ interface ComposeService {
 
 // docker-compose 1.x prints the short forms, the compose plugin the long ones: both become `source:target`.
 const portsOf = (service: ComposeService) =>
-  service.ports?.map((port) => (typeof port === 'string' ? port.replace(/\/tcp$/, '') : `${port.host_ip ? `${port.host_ip}:` : ''}${port.published}:${port.target}`));
-const volumesOf = (service: ComposeService) => service.volumes?.map((volume) => (typeof volume === 'string' ? volume.replace(/:rw$/, '') : `${volume.source}:${volume.target}`));
+  service.ports?.map((port) =>
+    typeof port === 'string' ? port.replace(/\/tcp$/, '') : `${port.host_ip ? `${port.host_ip}:` : ''}${port.published}:${port.target}`,
+  );
+const volumesOf = (service: ComposeService) =>
+  service.volumes?.map((volume) => (typeof volume === 'string' ? volume.replace(/:rw$/, '') : `${volume.source}:${volume.target}`));
 
 /** Debian's docker-compose (1.x), or the compose plugin of a Docker CLI. */
 const compose: string[] = spawnSync('docker-compose', ['version']).status === 0 ? ['docker-compose'] : ['docker', 'compose'];

@@ -23,7 +23,9 @@ export interface Copy {
 
 /** docker/Dockerfile as stages of instructions, continuation lines joined and comments dropped. */
 export const readDockerfile = (): Stage[] => {
-  const lines = readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ').split('\n');
+  const lines = readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n');
   const stages: Stage[] = [];
   for (const line of lines.map((text) => text.trim()).filter((text) => text !== '' && !text.startsWith('#'))) {
     const [, keyword, argument] = /^(\S+)\s+(.*)$/.exec(line)!;
@@ -64,7 +66,14 @@ const globToRegExp = (glob: string): RegExp =>
   new RegExp(
     `^${glob
       .split('/')
-      .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]')))
+      .map((part) =>
+        part === '**'
+          ? '.*'
+          : part
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replaceAll('*', '[^/]*')
+              .replaceAll('?', '[^/]'),
+      )
       .join('/')}$`,
   );
 

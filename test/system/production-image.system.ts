@@ -120,13 +120,36 @@ describe('the production image, built and run without Docker from docker/Dockerf
 
   it('when .dockerignore is read, then the sources are in the build context and data, secrets, modules, history, tests and builds are not', () => {
     const context = readDockerignore();
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'schema.graphql', 'src/processes/api.ts', 'web/src/main.tsx', 'web/vite.config.ts']) {
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'schema.graphql',
+      'src/processes/api.ts',
+      'web/src/main.tsx',
+      'web/vite.config.ts',
+    ]) {
       expect(context.holds(path), path).to.equal(true);
     }
-    for (const path of ['node_modules/typescript/package.json', 'var/outbox/1.eml', 'var/educators.sqlite', '.git/HEAD', '.env', 'docker/.env', 'dist/src/processes/api.js']) {
+    for (const path of [
+      'node_modules/typescript/package.json',
+      'var/outbox/1.eml',
+      'var/educators.sqlite',
+      '.git/HEAD',
+      '.env',
+      'docker/.env',
+      'dist/src/processes/api.js',
+    ]) {
       expect(context.holds(path), path).to.equal(false);
     }
-    for (const path of ['test/unit/processes/config.test.ts', 'bench/run.ts', 'web/dist/index.html', 'web/node_modules/x/index.js', 'README.md', 'npm-debug.log']) {
+    for (const path of [
+      'test/unit/processes/config.test.ts',
+      'bench/run.ts',
+      'web/dist/index.html',
+      'web/node_modules/x/index.js',
+      'README.md',
+      'npm-debug.log',
+    ]) {
       expect(context.holds(path), path).to.equal(false);
     }
   });
@@ -141,7 +164,8 @@ describe('the production image, built and run without Docker from docker/Dockerf
   it('when the final stage is assembled, then it holds the built service and production dependencies only: no compiler, test runner, sources or tests', () => {
     expect(readdirSync(app).sort()).to.deep.equal(['dist', 'node_modules', 'package-lock.json', 'package.json', 'var', 'web']);
     expect(readdirSync(join(app, 'dist'))).to.deep.equal(['src']);
-    for (const devOnly of ['typescript', 'mocha', 'chai', 'vite', 'playwright-core']) expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).to.equal(false);
+    for (const devOnly of ['typescript', 'mocha', 'chai', 'vite', 'playwright-core'])
+      expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).to.equal(false);
     for (const runtime of ['better-sqlite3', 'argon2', 'typeorm', 'mysql2']) expect(existsSync(join(app, 'node_modules', runtime)), runtime).to.equal(true);
   });
 
@@ -167,9 +191,20 @@ describe('the production image, built and run without Docker from docker/Dockerf
     const service = start(execForm(argumentsOf(final, 'CMD')[0])[0], execForm(argumentsOf(final, 'CMD')[0]).slice(1), inImage({ PORT: port }));
     try {
       const url = `http://127.0.0.1:${port}`;
-      const health = await waitFor('/healthz', () => fetch(`${url}/healthz`).then((answer) => answer, () => undefined), 60_000, 100);
+      const health = await waitFor(
+        '/healthz',
+        () =>
+          fetch(`${url}/healthz`).then(
+            (answer) => answer,
+            () => undefined,
+          ),
+        60_000,
+        100,
+      );
       expect(health.status, service.output()).to.equal(200);
-      expect(await signInAt(url, 'it.lead@springfield.example', PASSPHRASE)).to.be.a('string').that.is.not.equal('');
+      expect(await signInAt(url, 'it.lead@springfield.example', PASSPHRASE))
+        .to.be.a('string')
+        .that.is.not.equal('');
 
       const [healthcheck, ...healthcheckArgs] = execForm(argumentsOf(final, 'HEALTHCHECK')[0]);
       const checked = await run(healthcheck, healthcheckArgs, inImage({ PORT: port }));

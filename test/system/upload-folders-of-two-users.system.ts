@@ -41,7 +41,11 @@ describe('the upload folders of services run by two Unix users on one machine [s
       expect(statSync(root)).to.include({ uid: user.uid });
       expect(statSync(root).mode & 0o777).to.equal(0o700);
     });
-    const peek = await run(process.execPath, ['-e', `require('node:fs').readdirSync(${JSON.stringify(folders[0])})`], { cwd: ROOT, env: { PATH: process.env.PATH }, user: USERS[1] });
+    const peek = await run(process.execPath, ['-e', `require('node:fs').readdirSync(${JSON.stringify(folders[0])})`], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      user: USERS[1],
+    });
     expect(peek.code).to.equal(1);
     expect(peek.output).to.contain('EACCES');
   });

@@ -3,7 +3,8 @@ export interface CsvLimits {
   maxDataRows: number;
 }
 
-export type CsvRejectionCode = 'NOT_A_CSV' | 'EMPTY_FILE' | 'HEADER_ONLY' | 'TEMPLATE_CHANGED' | 'UNTERMINATED_QUOTE' | 'ROW_TOO_LARGE' | 'TOO_MANY_ROWS' | 'INVALID_ENCODING';
+export type CsvRejectionCode =
+  'NOT_A_CSV' | 'EMPTY_FILE' | 'HEADER_ONLY' | 'TEMPLATE_CHANGED' | 'UNTERMINATED_QUOTE' | 'ROW_TOO_LARGE' | 'TOO_MANY_ROWS' | 'INVALID_ENCODING';
 
 export type TemplateCsvEvent =
   | { type: 'header'; templateColumnCount: number; ignoredTrailingColumns: number; delimiter: ',' | ';' | '\t'; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' }

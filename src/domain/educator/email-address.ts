@@ -24,7 +24,13 @@ export class EmailAddress {
     // Refused rather than removed, so that what is stored is exactly what the admin saw when typing it.
     const invisible = firstInvisibleCharacter(value);
     if (invisible) {
-      return fail(refusal('INVALID_EMAIL', `The email contains an invisible character (${invisible}), often pasted along with an address. Type the address again.`, field));
+      return fail(
+        refusal(
+          'INVALID_EMAIL',
+          `The email contains an invisible character (${invisible}), often pasted along with an address. Type the address again.`,
+          field,
+        ),
+      );
     }
     if (value.length > EmailAddress.MAX_LENGTH || !EmailAddress.SHAPE.test(value) || value.includes('..')) {
       return fail(refusal('INVALID_EMAIL', `"${value.slice(0, 80)}" is not a valid email address.`, field));

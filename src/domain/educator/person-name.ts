@@ -56,7 +56,9 @@ export const checkPersonName = (raw: string, label: string, field: string[]): Re
   // Every file row passes here twice: the fuller checks run only on names that hold what they look for.
   const invisible = firstInvisibleCharacter(name) && firstInvisibleCharacter(DRAWN_INVISIBLES.reduce((text, drawn) => text.replace(drawn, ''), name));
   if (invisible) {
-    return fail(refusal('INVALID_NAME', `${label} contains an invisible character (${invisible}), often pasted along with a name. Type the name again.`, field));
+    return fail(
+      refusal('INVALID_NAME', `${label} contains an invisible character (${invisible}), often pasted along with a name. Type the name again.`, field),
+    );
   }
   const link = LINK_PUNCTUATION.test(name) ? LINK_SHAPES.map((shape) => shape.exec(name)).find((found) => found !== null) : undefined;
   if (link) {

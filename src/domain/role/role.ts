@@ -1,11 +1,4 @@
-export const ROLE_CODES = [
-  'EDUCATOR',
-  'COUNSELOR_CASELOAD_ONLY',
-  'COUNSELOR',
-  'MULTI_SITE_COUNSELOR',
-  'SITE_ADMIN',
-  'DISTRICT_ADMIN',
-] as const;
+export const ROLE_CODES = ['EDUCATOR', 'COUNSELOR_CASELOAD_ONLY', 'COUNSELOR', 'MULTI_SITE_COUNSELOR', 'SITE_ADMIN', 'DISTRICT_ADMIN'] as const;
 export type RoleCode = (typeof ROLE_CODES)[number];
 
 export type RoleScope = 'SITE' | 'MULTI_SITE' | 'DISTRICT';
@@ -49,7 +42,12 @@ const roleKey = (text: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-const byName = new Map(ROLES.flatMap((role) => [[roleKey(role.name), role], [roleKey(role.code), role]]));
+const byName = new Map(
+  ROLES.flatMap((role) => [
+    [roleKey(role.name), role],
+    [roleKey(role.code), role],
+  ]),
+);
 
 export const roleNamed = (text: string): Role | undefined => byName.get(roleKey(text));
 

@@ -13,7 +13,12 @@ const CELL_BREAK = /([,;\t\r\n])/;
 const FORMULA = /^'*[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212]/;
 
 const eachCellStart = (cell: string, change: (stretch: string) => string): string =>
-  CELL_BREAK.test(cell) ? cell.split(CELL_BREAK).map((piece, index) => (index % 2 === 1 ? piece : change(piece))).join('') : change(cell);
+  CELL_BREAK.test(cell)
+    ? cell
+        .split(CELL_BREAK)
+        .map((piece, index) => (index % 2 === 1 ? piece : change(piece)))
+        .join('')
+    : change(cell);
 
 /**
  * OWASP's CSV injection advice, applied at every place a cell may start: what would read as a formula gets a leading

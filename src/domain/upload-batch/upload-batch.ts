@@ -59,6 +59,7 @@ const MAX_FILE_NAME_LENGTH = 200;
 /** The uploaded file's name is shown in the log and nothing else: never a path, never control characters. */
 export const cleanFileName = (raw: string): string => {
   const lastSegment = raw.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are what this strips from a file name
   const cleaned = [...lastSegment.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()].slice(0, MAX_FILE_NAME_LENGTH).join('');
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'upload.csv' : cleaned;
 };

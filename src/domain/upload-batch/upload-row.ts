@@ -82,7 +82,9 @@ export const checkUploadedRow = (record: UploadedRecord, uploader: Actor): Resul
   const roleAsWritten = cells[USER_ROLE].trim();
   const role = roleNamed(roleAsWritten);
   if (!role) {
-    return fail(failure(record, 'UNKNOWN_ROLE', `"${roleAsWritten.slice(0, 60)}" is not a role. Use Educator, Counselor—Caseload Only, Counselor or Site Admin.`));
+    return fail(
+      failure(record, 'UNKNOWN_ROLE', `"${roleAsWritten.slice(0, 60)}" is not a role. Use Educator, Counselor—Caseload Only, Counselor or Site Admin.`),
+    );
   }
   if (!role.bulkCreatable) {
     return fail(failure(record, 'ROLE_NOT_ALLOWED_IN_BULK', `${role.name} accounts cannot be created from a file; create them one at a time.`));
@@ -114,7 +116,11 @@ export const decideRowOutcome = (
   if (firstLineWithEmail !== undefined && firstLineWithEmail < candidate.lineNumber) {
     return {
       kind: 'fail',
-      failure: failure(record, 'DUPLICATE_IN_FILE', `This email is already on line ${firstLineWithEmail} of the file; only the first row with an email is imported.`),
+      failure: failure(
+        record,
+        'DUPLICATE_IN_FILE',
+        `This email is already on line ${firstLineWithEmail} of the file; only the first row with an email is imported.`,
+      ),
     };
   }
   if (!existing) return { kind: 'create' };

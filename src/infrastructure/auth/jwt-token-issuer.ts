@@ -24,7 +24,11 @@ export class JwtTokenIssuer implements TokenIssuer {
   }
 
   issue(accountId: number): string {
-    return jwt.sign({ sub: String(accountId), iat: Math.floor(this.now().getTime() / 1000) }, this.key, { algorithm: 'HS256', expiresIn: this.lifetimeSeconds, audience: 'educator-provisioning' });
+    return jwt.sign({ sub: String(accountId), iat: Math.floor(this.now().getTime() / 1000) }, this.key, {
+      algorithm: 'HS256',
+      expiresIn: this.lifetimeSeconds,
+      audience: 'educator-provisioning',
+    });
   }
 
   verify(token: string): number | null {
@@ -49,7 +53,9 @@ export class JwtTokenIssuer implements TokenIssuer {
 
   /** Valid until the earlier of its own expiry and its issue time plus our lifetime (jsonwebtoken's maxAge above). */
   private remember(token: string, accountId: number, payload: JwtPayload): void {
-    const limits = [payload.exp, payload.iat === undefined ? undefined : payload.iat + this.lifetimeSeconds].filter((seconds): seconds is number => seconds !== undefined);
+    const limits = [payload.exp, payload.iat === undefined ? undefined : payload.iat + this.lifetimeSeconds].filter(
+      (seconds): seconds is number => seconds !== undefined,
+    );
     if (limits.length === 0) return;
     if (this.genuine.size >= REMEMBERED_TOKENS) this.genuine.delete(this.genuine.keys().next().value!);
     this.genuine.set(token, { accountId, validUntilMs: Math.min(...limits) * 1000 });

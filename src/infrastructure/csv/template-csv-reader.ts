@@ -54,7 +54,10 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
         }
         dataRows += 1;
         if (dataRows > limits.maxDataRows) {
-          yield rejected('TOO_MANY_ROWS', `The file has more than ${formatCount(limits.maxDataRows)} educators; split it into smaller files of at most ${formatCount(limits.maxDataRows)} educators each and upload them one at a time.`);
+          yield rejected(
+            'TOO_MANY_ROWS',
+            `The file has more than ${formatCount(limits.maxDataRows)} educators; split it into smaller files of at most ${formatCount(limits.maxDataRows)} educators each and upload them one at a time.`,
+          );
           return;
         }
         yield { type: 'record', lineNumber: line, cells };
@@ -64,7 +67,11 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
     if (upload.rejection) yield upload.rejection;
     else if (records.failure) yield rejectionForParseFailure(records.failure, limits);
     else if (!headerFound) yield emptyFile();
-    else if (dataRows === 0) yield rejected('HEADER_ONLY', 'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.');
+    else if (dataRows === 0)
+      yield rejected(
+        'HEADER_ONLY',
+        'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.',
+      );
   } finally {
     // Reading may stop before the end (a rejection, or the caller breaking off): the upload is closed either way.
     await text.return(undefined);
@@ -72,7 +79,10 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
 }
 
 function emptyFile(): Rejection {
-  return rejected('EMPTY_FILE', 'The file is empty. Fill in the educator template with one educator per row below the headings First Name, Last Name, Email, User Role and upload it again.');
+  return rejected(
+    'EMPTY_FILE',
+    'The file is empty. Fill in the educator template with one educator per row below the headings First Name, Last Name, Email, User Role and upload it again.',
+  );
 }
 
 function isBlank(cells: string[]): boolean {
@@ -357,10 +367,7 @@ function binaryData(): Rejection {
 }
 
 function invalidText(line: number): Rejection {
-  return rejected(
-    'INVALID_ENCODING',
-    `Line ${line} contains characters that cannot be read, because the file was not saved as UTF-8 text. ${SAVE_AS_CSV}`,
-  );
+  return rejected('INVALID_ENCODING', `Line ${line} contains characters that cannot be read, because the file was not saved as UTF-8 text. ${SAVE_AS_CSV}`);
 }
 
 /** The bytes of a character that the chunk starts but does not finish; valid text is assumed (the decoder accepted it). */

@@ -41,8 +41,12 @@ export const formatError =
     log('Unexpected error while answering a GraphQL request', {
       level: 'error',
       path: formatted.path,
-      error: original instanceof Error ? original.stack ?? original.message : String(original),
+      error: original instanceof Error ? (original.stack ?? original.message) : String(original),
       ...(error instanceof GraphQLError && error.source ? { operation: error.source.body.slice(0, 2000) } : {}),
     });
-    return { message: 'Something went wrong on our side. Please try again; if it keeps happening, contact support.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Something went wrong on our side. Please try again; if it keeps happening, contact support.',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };

@@ -24,7 +24,11 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 const validateArgument = async (value: unknown): Promise<void> => {
   if (value === null || typeof value !== 'object') return;
   try {
-    await Promise.all((Array.isArray(value) ? (value as unknown[]) : [value]).filter((item): item is object => item !== null && typeof item === 'object').map((item) => validateOrReject(item, VALIDATOR_OPTIONS)));
+    await Promise.all(
+      (Array.isArray(value) ? (value as unknown[]) : [value])
+        .filter((item): item is object => item !== null && typeof item === 'object')
+        .map((item) => validateOrReject(item, VALIDATOR_OPTIONS)),
+    );
   } catch (errors) {
     throw new ArgumentValidationError(errors as ValidationError[]);
   }

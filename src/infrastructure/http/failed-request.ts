@@ -55,7 +55,8 @@ export const answerFailedRequest = (log: ErrorLogger, error: unknown, request: I
   const { status, reason } = error as Partial<ClientError>;
   const clientsToFix = typeof status === 'number' && status >= 400 && status < 500;
   const path = (request.url ?? '').split('?')[0];
-  if (!clientsToFix) log('Unexpected error while answering an HTTP request', { level: 'error', path, error: error instanceof Error ? error.stack : String(error) });
+  if (!clientsToFix)
+    log('Unexpected error while answering an HTTP request', { level: 'error', path, error: error instanceof Error ? error.stack : String(error) });
   else if (reason !== undefined) log('Refused a request the client has to fix', { path, status, reason: reason.split('\n')[0].slice(0, 300) });
   // Part of an answer is out: the client must not take it for the whole.
   if (response.headersSent) return void response.destroy();

@@ -114,7 +114,8 @@ const malformedUpload = (error: unknown): Error => {
 
 const mediaTypeOf = (request: IncomingMessage): string => (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 
-const charsetOf = (request: IncomingMessage): string | undefined => /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+const charsetOf = (request: IncomingMessage): string | undefined =>
+  /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
 
 /** The body, inflated as its Content-Encoding says: the encodings Express's JSON parser took. */
 const decodedBody = (request: IncomingMessage): Readable => {

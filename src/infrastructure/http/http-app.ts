@@ -118,7 +118,13 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     if (viewer) loaders.accounts.prime(viewer.actor.accountId, viewer.account);
     const facts = currentRequest.getStore();
     if (facts && viewer) facts.viewerId = deps.publicIds.encode('account', viewer.actor.accountId);
-    return { viewer, sessionCookie: sessionCookieJar(request, response, secureCookies), clientAddress: clientAddressOf(request), publicIds: deps.publicIds, loaders };
+    return {
+      viewer,
+      sessionCookie: sessionCookieJar(request, response, secureCookies),
+      clientAddress: clientAddressOf(request),
+      publicIds: deps.publicIds,
+      loaders,
+    };
   };
   const graphql = graphqlEndpoint({
     apollo,

@@ -1,4 +1,14 @@
-import { getOperationAST, GraphQLError, OperationTypeNode, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationArgs, Response as StreamResponse } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/http';
@@ -64,7 +74,9 @@ export const liveUpdatesEndpoint = (deps: LiveUpdatesDependencies) => {
     },
     // Errors reach subscribers as they reach /graphql's clients: masked unless they are the client's to fix.
     onNext: (_context, _request, result) =>
-      result.errors ? { ...result, errors: result.errors.map((error) => deps.formatError(error.toJSON(), error)) as unknown as typeof result.errors } : undefined,
+      result.errors
+        ? { ...result, errors: result.errors.map((error) => deps.formatError(error.toJSON(), error)) as unknown as typeof result.errors }
+        : undefined,
   });
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     response.setHeader('cache-control', 'no-store');
@@ -75,4 +87,3 @@ export const liveUpdatesEndpoint = (deps: LiveUpdatesDependencies) => {
     }
   };
 };
-

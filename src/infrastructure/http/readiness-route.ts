@@ -6,7 +6,10 @@ export const readinessRoute = (readiness: Readiness): Router => {
   const router = Router();
   router.get('/readyz', async (_request, response) => {
     const report = await readiness.report();
-    response.status(report.ready ? 200 : 503).setHeader('cache-control', 'no-store').json(report);
+    response
+      .status(report.ready ? 200 : 503)
+      .setHeader('cache-control', 'no-store')
+      .json(report);
   });
   return router;
 };

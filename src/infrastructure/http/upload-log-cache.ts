@@ -1,4 +1,4 @@
-import { Kind, TypeInfo, parse, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import { Kind, OperationTypeNode, TypeInfo, parse, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { Credentials, IdentifyActor, Viewer } from '../../application/identify-actor';
 import type { EducatorAccount } from '../../domain/educator/educator-account';
 
@@ -108,7 +108,16 @@ export class UploadLogCache {
     const viewer = this.identifyActor.viewerFrom(account);
     if (!viewer) return { viewer };
     const { actor } = viewer;
-    const key = JSON.stringify([actor.accountId, actor.roleCode, actor.districtId, actor.schoolSiteIds, request.accept ?? '', operationName ?? null, variables ?? null, query]);
+    const key = JSON.stringify([
+      actor.accountId,
+      actor.roleCode,
+      actor.districtId,
+      actor.schoolSiteIds,
+      request.accept ?? '',
+      operationName ?? null,
+      variables ?? null,
+      query,
+    ]);
     const kept = this.answers.get(key);
     if (kept && kept.version === version && this.now() - kept.keptAt <= this.limits.maxAgeMs) {
       // Most recently used last, so the oldest is first to go.
@@ -138,7 +147,7 @@ export class UploadLogCache {
       return false;
     }
     const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-    if (operations.length !== 1 || operations[0].operation !== 'query') return false;
+    if (operations.length !== 1 || operations[0].operation !== OperationTypeNode.QUERY) return false;
     let keepable = true;
     const typeInfo = new TypeInfo(this.schema);
     visit(

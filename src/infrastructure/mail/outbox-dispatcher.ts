@@ -34,7 +34,10 @@ export class FileMailDelivery implements MailDelivery {
     const composed = await this.composer.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
     await mkdir(this.directory, { recursive: true });
     const sortable = new Date().toISOString().replace(/[-:.]/g, '');
-    const path = join(this.directory, `${sortable}-${String(message.outboxId).padStart(8, '0')}-${randomUUID()}-${message.to.replace(/[^A-Za-z0-9@._-]/g, '_').slice(0, 100)}.eml`);
+    const path = join(
+      this.directory,
+      `${sortable}-${String(message.outboxId).padStart(8, '0')}-${randomUUID()}-${message.to.replace(/[^A-Za-z0-9@._-]/g, '_').slice(0, 100)}.eml`,
+    );
     await writeFile(path, composed.message);
     return path;
   }

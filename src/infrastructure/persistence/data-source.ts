@@ -109,7 +109,10 @@ export const openStatementBatchConnection = (dataSource: DataSource): Promise<Co
  */
 export const sendAsOneQuery = async (connection: Connection, statements: Statement[]): Promise<unknown[]> => {
   // One result per statement, rows or a header; the type parameter names the header case, the callers know which.
-  const [results] = await connection.query<ResultSetHeader[]>(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+  const [results] = await connection.query<ResultSetHeader[]>(
+    statements.map((statement) => statement.sql).join(';\n'),
+    statements.flatMap((statement) => statement.params),
+  );
   return results;
 };
 
@@ -137,7 +140,10 @@ export class StatementBatchPool {
    * error is thrown; a connection that cannot even roll back is closed (which rolls back too) rather than reused.
    */
   async send(statements: Statement[]): Promise<unknown[]> {
-    this.pool ??= createPool({ ...statementBatchOptions(this.dataSource), connectionLimit: ((this.dataSource.options as MysqlDataSourceOptions).extra as { connectionLimit?: number } | undefined)?.connectionLimit ?? 10 });
+    this.pool ??= createPool({
+      ...statementBatchOptions(this.dataSource),
+      connectionLimit: ((this.dataSource.options as MysqlDataSourceOptions).extra as { connectionLimit?: number } | undefined)?.connectionLimit ?? 10,
+    });
     const connection = await this.pool.getConnection();
     let healthy = true;
     try {

@@ -3,10 +3,25 @@ import { QueryFailedError } from 'typeorm';
 /** Unique-key violations from either driver (wrapped by TypeORM or not), so repositories can turn them into domain refusals. */
 export const isUniqueViolation = (error: unknown): boolean => {
   const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; errno?: number } | undefined;
-  return driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' || driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062;
+  return (
+    driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    driverError?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    driverError?.code === 'ER_DUP_ENTRY' ||
+    driverError?.errno === 1062
+  );
 };
 
-const TRANSIENT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+const TRANSIENT_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_LOCKED',
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+]);
 
 /** Deadlocks (1213), lock wait timeouts (1205), a busy SQLite file or a dropped connection: worth trying again. */
 export const isTransientDatabaseError = (error: unknown): boolean => {

@@ -72,7 +72,10 @@ export class PolledUploadLogChanges implements UploadLogChanges {
       if (changed.length > 0) await this.deliverChanges(changed, this.lookedAt - this.options.clockSkewMs);
       this.lookedAt = startedAt;
     } catch (error) {
-      this.log('Could not look for upload log changes; trying again at the next interval', { level: 'warn', error: error instanceof Error ? error.stack : String(error) });
+      this.log('Could not look for upload log changes; trying again at the next interval', {
+        level: 'warn',
+        error: error instanceof Error ? error.stack : String(error),
+      });
     } finally {
       this.looking = false;
     }
@@ -119,4 +122,13 @@ export class PolledUploadLogChanges implements UploadLogChanges {
 }
 
 const fingerprint = (batch: UploadBatchView): string =>
-  [batch.status, batch.totalRows, batch.recordsProcessed, batch.recordsCreated, batch.recordsSkipped, batch.recordsFailed, batch.startTime?.getTime(), batch.endTime?.getTime()].join(':');
+  [
+    batch.status,
+    batch.totalRows,
+    batch.recordsProcessed,
+    batch.recordsCreated,
+    batch.recordsSkipped,
+    batch.recordsFailed,
+    batch.startTime?.getTime(),
+    batch.endTime?.getTime(),
+  ].join(':');

@@ -76,7 +76,12 @@ export const accountRewrite = (account: EducatorAccount): Statement[] => [
 export const membershipInserts = (accountId: IdInSql, schoolSiteIds: number[]): Statement[] =>
   schoolSiteIds.length === 0
     ? []
-    : [{ sql: `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${schoolSiteIds.map(() => '(?, ?)').join(', ')}`, params: schoolSiteIds.flatMap((id) => [accountId, id]) }];
+    : [
+        {
+          sql: `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${schoolSiteIds.map(() => '(?, ?)').join(', ')}`,
+          params: schoolSiteIds.flatMap((id) => [accountId, id]),
+        },
+      ];
 
 /**
  * Plain SQL rather than TypeORM's entity manager: an account is read on every request (the viewer), and building

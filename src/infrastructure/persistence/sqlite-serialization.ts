@@ -28,8 +28,8 @@ export const serializeSqliteAccess = (dataSource: DataSource): void => {
 
   const manager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
-  manager.transaction = ((...args: unknown[]) =>
-    insideTransaction.getStore() ? transaction(...args) : mutex.run(() => insideTransaction.run(true, () => transaction(...args))));
+  manager.transaction = (...args: unknown[]) =>
+    insideTransaction.getStore() ? transaction(...args) : mutex.run(() => insideTransaction.run(true, () => transaction(...args)));
 
   const runner = dataSource.driver.createQueryRunner('master');
   const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;

@@ -40,7 +40,10 @@ export class TypeOrmInvitationAllowances implements InvitationAllowances {
   }
 
   /** Applies each request to its admin's row in order, in one transaction that holds the rows it reads. */
-  private async change<A>(requests: AllowanceRequest[], apply: (recent: RecentInvitations, request: AllowanceRequest) => { recent: RecentInvitations; answer: A }): Promise<A[]> {
+  private async change<A>(
+    requests: AllowanceRequest[],
+    apply: (recent: RecentInvitations, request: AllowanceRequest) => { recent: RecentInvitations; answer: A },
+  ): Promise<A[]> {
     const run = () =>
       retryTransient(() =>
         this.dataSource.transaction(async (manager) => {
@@ -53,7 +56,8 @@ export class TypeOrmInvitationAllowances implements InvitationAllowances {
           });
           for (const request of new Map(requests.map((request) => [keyOf(request), request])).values()) {
             const record = { accountId: request.adminAccountId, kind: request.kind, recent: JSON.stringify(recent.get(keyOf(request))!.slices) };
-            if (rows.has(keyOf(request))) await manager.update(InvitationAllowanceRecord, { accountId: record.accountId, kind: record.kind }, { recent: record.recent });
+            if (rows.has(keyOf(request)))
+              await manager.update(InvitationAllowanceRecord, { accountId: record.accountId, kind: record.kind }, { recent: record.recent });
             else await manager.insert(InvitationAllowanceRecord, record);
           }
           return answers;

@@ -56,7 +56,10 @@ const INSERT_OUTBOX_MESSAGE = `INSERT INTO outbox_message (recipient, template, 
 
 const outboxInsert = (email: EmailApartFromAccount, now: Date, accountId: IdInSql | null): Statement => {
   const row = outboxRowApartFromAccount(email, now);
-  return { sql: INSERT_OUTBOX_MESSAGE, params: [row.recipient, row.template, row.subject, row.body, accountId, row.status, row.attempts, row.createdAt, row.nextAttemptAt] };
+  return {
+    sql: INSERT_OUTBOX_MESSAGE,
+    params: [row.recipient, row.template, row.subject, row.body, accountId, row.status, row.attempts, row.createdAt, row.nextAttemptAt],
+  };
 };
 
 /** Queues one email in the caller's transaction (a single creation's, or a batch's completion). */

@@ -30,7 +30,6 @@ import { agreementRow, insertOutboxMessage, invitationBody } from './typeorm-uni
 import { claimKey } from './typeorm-idempotency-keys';
 import type { ChunkMetrics } from '../metrics/service-metrics';
 
-
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */
 interface PreparedStatements {
   execute(sql: string, values: unknown[], callback: (error: Error | null) => void): void;
@@ -43,7 +42,18 @@ class FenceRefused extends Error {
   }
 }
 
-const NEW_ACCOUNT_COLUMNS = ['email', 'email_normalized', 'first_name', 'last_name', 'role_code', 'district_id', 'created_at', 'registration_deadline', 'created_by_account_id', 'source_batch_id'];
+const NEW_ACCOUNT_COLUMNS = [
+  'email',
+  'email_normalized',
+  'first_name',
+  'last_name',
+  'role_code',
+  'district_id',
+  'created_at',
+  'registration_deadline',
+  'created_by_account_id',
+  'source_batch_id',
+];
 
 export const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, ' +
@@ -51,7 +61,6 @@ export const BATCH_COLUMNS =
 
 /** A stored piece of a file: a megabyte, unless the database's packet limit is smaller. */
 const STORED_CHUNK_BYTES = 1024 * 1024;
-
 
 export const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
@@ -70,7 +79,7 @@ export const toView = (row: Row): UploadBatchView => ({
   endTime: optionalDate(row.end_time),
   rejectionReason: (row.rejection_reason as string | null) ?? null,
   failureReason: (row.failure_reason as string | null) ?? null,
-  warnings: row.warnings ? (JSON.parse(String(row.warnings)) as Warning[]) : [],
+  warnings: row.warnings ? (JSON.parse(row.warnings as string) as Warning[]) : [],
 });
 
 const toFailure = (row: Row): StoredFailure => ({
@@ -96,7 +105,8 @@ const placeholders = (rows: number, columns: number): string => new Array(rows).
  * log and failure pages again from memory only while their district's counters stand still (upload-log-cache.ts;
  * the accounts repository reads the sum with the viewer's account).
  */
-const LOG_CHANGED_BY_BATCH = 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)';
+const LOG_CHANGED_BY_BATCH =
+  'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = (SELECT school_site_id FROM upload_batch WHERE id = ?)';
 
 /** Unfinished, unclaimed (or its lease ran out), and first of its site: a site's batches run one at a time in upload order. */
 const WAITING = `b.status IN ('QUEUED', 'PROCESSING') AND (b.lease_expires_at IS NULL OR b.lease_expires_at < ?)
@@ -152,7 +162,18 @@ const recreateStatements = (writes: ChunkWrites): Statement[] => {
     {
       sql: `UPDATE educator_account SET email = ?, first_name = ?, last_name = ?, role_code = ?, district_id = ?, created_at = ?, registration_deadline = ?,
               registered_at = NULL, password_hash = NULL, created_by_account_id = ?, source_batch_id = ? WHERE id = ?`,
-      params: [row.email, row.firstName, row.lastName, row.roleCode, writes.districtId, now, deadline, writes.createdByAccountId, writes.batchId, row.accountId],
+      params: [
+        row.email,
+        row.firstName,
+        row.lastName,
+        row.roleCode,
+        writes.districtId,
+        now,
+        deadline,
+        writes.createdByAccountId,
+        writes.batchId,
+        row.accountId,
+      ],
     },
     { sql: 'DELETE FROM educator_account_site WHERE account_id = ?', params: [row.accountId] },
   ]);
@@ -172,7 +193,10 @@ const recreatedById = (writes: ChunkWrites): AccountSelection => ({
 const copiedToMembershipsAndInvitations = (writes: ChunkWrites, accounts: AccountSelection): Statement[] => {
   const now = writes.now.getTime();
   return [
-    { sql: `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE ${accounts.where}`, params: [writes.schoolSiteId, ...accounts.params] },
+    {
+      sql: `INSERT INTO educator_account_site (account_id, school_site_id) SELECT id, ? FROM educator_account WHERE ${accounts.where}`,
+      params: [writes.schoolSiteId, ...accounts.params],
+    },
     {
       sql: `INSERT INTO outbox_message (recipient, template, subject, body, status, attempts, created_at, next_attempt_at, account_id)
             SELECT email, 'invitation', ?, ?, 'PENDING', 0, ?, ?, id FROM educator_account WHERE ${accounts.where}`,
@@ -215,7 +239,10 @@ const waitForChunkBefore = (writes: ChunkWrites): Statement[] => {
 const RELEASE_TURNS = 'DO RELEASE_ALL_LOCKS()';
 const START_TRANSACTION: Statement = { sql: 'START TRANSACTION', params: [] };
 
-const logChangedStatement = (writes: ChunkWrites): Statement => ({ sql: 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = ?', params: [writes.schoolSiteId] });
+const logChangedStatement = (writes: ChunkWrites): Statement => ({
+  sql: 'UPDATE upload_log_version SET version = version + 1 WHERE school_site_id = ?',
+  params: [writes.schoolSiteId],
+});
 
 const FAILURE_INSERT = 'INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES';
 
@@ -301,9 +328,11 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
   private async openWithin(manager: EntityManager, batch: NewBatch, maxWaiting: number): Promise<number | null> {
     if (this.mysql) await manager.query('SELECT school_site_id FROM upload_site_queue WHERE school_site_id = ? FOR UPDATE', [batch.schoolSiteId]);
     const key = batch.idempotencyKey ?? null;
+    // Copies of one keyed upload arriving together take one place: the batches of one key count once.
     const [waiting]: Row[] = await manager.query(
-      `SELECT COUNT(*) AS n FROM upload_batch WHERE school_site_id = ? AND status IN ('RECEIVING', 'QUEUED', 'PROCESSING')
-       ${key === null ? '' : 'AND (idempotency_key IS NULL OR idempotency_key <> ? OR uploaded_by_account_id <> ?)'}`,
+      `SELECT COUNT(*) AS n FROM (SELECT 1 AS place FROM upload_batch WHERE school_site_id = ? AND status IN ('RECEIVING', 'QUEUED', 'PROCESSING')
+       ${key === null ? '' : 'AND (idempotency_key IS NULL OR idempotency_key <> ? OR uploaded_by_account_id <> ?)'}
+       GROUP BY uploaded_by_account_id, idempotency_key, CASE WHEN idempotency_key IS NULL THEN id END) places`,
       key === null ? [batch.schoolSiteId] : [batch.schoolSiteId, key, batch.uploadedByAccountId],
     );
     if (Number(waiting.n) >= maxWaiting) return null;
@@ -366,11 +395,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
   async markQueued(batchId: number, byteSize: number, totalRows: number, agreement: AgreementAcceptance, idempotency?: KeyedRequest): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       if (idempotency && !(await claimKey((sql, parameters) => manager.query(sql, parameters), idempotency, agreement.acceptedAt, batchId))) return false;
-      await manager.query("UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'", [
-        byteSize,
-        totalRows,
-        batchId,
-      ]);
+      await manager.query(
+        "UPDATE upload_batch SET status = 'QUEUED', byte_size = ?, total_rows = ?, lease_expires_at = NULL WHERE id = ? AND status = 'RECEIVING'",
+        [byteSize, totalRows, batchId],
+      );
       await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
       return true;
@@ -388,13 +416,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
     return this.dataSource.transaction(async (manager) => {
       if (idempotency && !(await claimKey((sql, parameters) => manager.query(sql, parameters), idempotency, agreement.acceptedAt, batchId))) return false;
       await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
-      await manager.query("UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ?, lease_expires_at = NULL WHERE id = ?", [
-        byteSize,
-        reason,
-        now.getTime(),
-        now.getTime(),
-        batchId,
-      ]);
+      await manager.query(
+        "UPDATE upload_batch SET status = 'REJECTED', byte_size = ?, rejection_reason = ?, start_time = ?, end_time = ?, lease_expires_at = NULL WHERE id = ?",
+        [byteSize, reason, now.getTime(), now.getTime(), batchId],
+      );
       await manager.query(LOG_CHANGED_BY_BATCH, [batchId]);
       await manager.insert(AgreementAcceptanceRecord, agreementRow(agreement));
       return true;
@@ -608,7 +633,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
           const insert = `${ACCOUNT_INSERT} ${placeholders(writes.creates.length, NEW_ACCOUNT_COLUMNS.length)}`;
           const inserted = await runner.query(insert, writes.creates.flatMap(newAccountValues(writes)), true);
           const lastId = insertedId(inserted.raw);
-          for (const statement of copiedToMembershipsAndInvitations(writes, { where: 'id BETWEEN ? AND ?', params: [lastId - writes.creates.length + 1, lastId] })) {
+          for (const statement of copiedToMembershipsAndInvitations(writes, {
+            where: 'id BETWEEN ? AND ?',
+            params: [lastId - writes.creates.length + 1, lastId],
+          })) {
             await runner.query(statement.sql, statement.params);
           }
         }
@@ -630,7 +658,10 @@ export class TypeOrmUploadBatchStore implements UploadBatchStore, UploadTurns {
    * The fence did not hold. A connection lost during COMMIT hides whether the chunk landed: if its progress is there,
    * it did. Progress short of where it starts means the chunk before has not landed (yet).
    */
-  private async whyFenceRefused(writes: ChunkWrites, query: (sql: string, params: unknown[]) => Promise<Row[]>): Promise<'committed' | 'lease-lost' | 'out-of-turn'> {
+  private async whyFenceRefused(
+    writes: ChunkWrites,
+    query: (sql: string, params: unknown[]) => Promise<Row[]>,
+  ): Promise<'committed' | 'lease-lost' | 'out-of-turn'> {
     const [batch] = await query('SELECT lease_owner, status, records_processed FROM upload_batch WHERE id = ?', [writes.batchId]);
     if (batch?.lease_owner !== writes.leaseOwner || batch.status !== 'PROCESSING') return 'lease-lost';
     const processed = Number(batch.records_processed);
@@ -810,6 +841,9 @@ class WriterLane {
   async close(): Promise<void> {
     const open = this.open;
     this.open = undefined;
-    await open?.then((connection) => connection.end(), () => undefined);
+    await open?.then(
+      (connection) => connection.end(),
+      () => undefined,
+    );
   }
 }

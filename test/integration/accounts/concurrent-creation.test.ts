@@ -3,7 +3,8 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 const CREATE = 'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code } } }';
-const CREATE_REFUSABLE = 'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code message } } }';
+const CREATE_REFUSABLE =
+  'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code message } } }';
 
 describeOnEachDatabase('Creating accounts concurrently', (database) => {
   let server: TestServer;
@@ -23,7 +24,9 @@ describeOnEachDatabase('Creating accounts concurrently', (database) => {
     server.graphql(CREATE, { input: { firstName: 'Ana', lastName: 'Li', email, roleCode, schoolSiteIds: [siteId], agreementAccepted: true } }, token);
 
   it('when 60 admins create different accounts at the same moment, then every one is created, each with its invitation', async () => {
-    const results = await Promise.all(Array.from({ length: 60 }, (_, index) => create(`parallel-${index}@example.org`, index % 20 === 0 ? 'SITE_ADMIN' : 'EDUCATOR')));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, index) => create(`parallel-${index}@example.org`, index % 20 === 0 ? 'SITE_ADMIN' : 'EDUCATOR')),
+    );
 
     expect(results.filter((result) => result.errors).map((result) => result.text)).to.deep.equal([]);
     expect(results.every((result) => result.data.createEducatorAccount.account !== null)).to.equal(true);
@@ -60,7 +63,11 @@ describeOnEachDatabase('Creating accounts concurrently beyond the hourly limit',
   });
 
   const create = (email: string, as = token) =>
-    server.graphql(CREATE_REFUSABLE, { input: { firstName: 'Ana', lastName: 'Li', email, roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true } }, as);
+    server.graphql(
+      CREATE_REFUSABLE,
+      { input: { firstName: 'Ana', lastName: 'Li', email, roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true } },
+      as,
+    );
 
   it(`when one admin sends ${LIMIT + 10} creations at the same moment with a limit of ${LIMIT} an hour, then exactly ${LIMIT} accounts and invitations exist and 10 are refused INVITATION_LIMIT_REACHED`, async () => {
     const results = await Promise.all(Array.from({ length: LIMIT + 10 }, (_, index) => create(`burst-${index}@example.org`)));

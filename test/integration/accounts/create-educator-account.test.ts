@@ -122,10 +122,17 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
 
   const expectCase = async (token: string, ids: Record<SiteRef, string>, matrixCase: MatrixCase) => {
     const before = await rowCounts();
-    const response = await create(token, { email: `${matrixCase.role.toLowerCase()}@example.org`, roleCode: matrixCase.role, schoolSiteIds: matrixCase.sites.map((site) => ids[site]) });
+    const response = await create(token, {
+      email: `${matrixCase.role.toLowerCase()}@example.org`,
+      roleCode: matrixCase.role,
+      schoolSiteIds: matrixCase.sites.map((site) => ids[site]),
+    });
 
     if (matrixCase.expected === 'FORBIDDEN') {
-      expect(response.errors?.map((error) => error.extensions?.code), response.text).to.deep.equal(['FORBIDDEN']);
+      expect(
+        response.errors?.map((error) => error.extensions?.code),
+        response.text,
+      ).to.deep.equal(['FORBIDDEN']);
       expect(response.data).to.equal(null);
       expect(await rowCounts()).to.deep.equal(before);
       return;
@@ -142,7 +149,9 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
     expect(payload.account.role.code).to.equal(matrixCase.role);
     expect(payload.account.status).to.equal('PENDING_REGISTRATION');
     expect(payload.account.district.name).to.equal(DEMO_DISTRICT);
-    expect(payload.account.schoolSites.map((site: { name: string }) => site.name).sort()).to.deep.equal(matrixCase.sites.map((site) => SITE_NAMES[site]).sort());
+    expect(payload.account.schoolSites.map((site: { name: string }) => site.name).sort()).to.deep.equal(
+      matrixCase.sites.map((site) => SITE_NAMES[site]).sort(),
+    );
     const after = await rowCounts();
     expect(after).to.deep.equal({
       accounts: before.accounts + 1,
@@ -186,7 +195,11 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
     const before = await rowCounts();
 
     for (const role of ['EDUCATOR', 'COUNSELOR_CASELOAD_ONLY', 'COUNSELOR', 'SITE_ADMIN', 'MULTI_SITE_COUNSELOR', 'DISTRICT_ADMIN'] as RoleCode[]) {
-      await expectCase(educatorToken, ids, { role, sites: role === 'DISTRICT_ADMIN' ? [] : role === 'MULTI_SITE_COUNSELOR' ? ['partner', 'middle'] : ['partner'], expected: 'FORBIDDEN' });
+      await expectCase(educatorToken, ids, {
+        role,
+        sites: role === 'DISTRICT_ADMIN' ? [] : role === 'MULTI_SITE_COUNSELOR' ? ['partner', 'middle'] : ['partner'],
+        expected: 'FORBIDDEN',
+      });
     }
     expect(await rowCounts()).to.deep.equal(before);
   });
@@ -266,7 +279,13 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
     const before = await rowCounts();
 
     const codes: string[] = [];
-    for (const email of ['ana.lopez@example.org', 'ANA.LOPEZ@EXAMPLE.ORG', '  Ana.Lopez@example.org  ', '\tana.LOPEZ@example.ORG\n', 'SITE.ADMIN@demo-partner-high.example.org']) {
+    for (const email of [
+      'ana.lopez@example.org',
+      'ANA.LOPEZ@EXAMPLE.ORG',
+      '  Ana.Lopez@example.org  ',
+      '\tana.LOPEZ@example.ORG\n',
+      'SITE.ADMIN@demo-partner-high.example.org',
+    ]) {
       const response = await create(token, { email, schoolSiteIds: [ids.middle], roleCode: 'COUNSELOR' });
       expect(response.data.createEducatorAccount.account, email).to.equal(null);
       codes.push(...response.data.createEducatorAccount.userErrors.map((error: { code: string }) => error.code));
@@ -285,9 +304,10 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
 
     for (const email of ['not-an-email', '', '   ', 'ana@example', 'ana lopez@example.org']) {
       const response = await create(token, { email, schoolSiteIds: [ids.partner] });
-      expect(response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]), email).to.deep.equal([
-        ['INVALID_EMAIL', ['email']],
-      ]);
+      expect(
+        response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]),
+        email,
+      ).to.deep.equal([['INVALID_EMAIL', ['email']]]);
     }
     expect(await rowCounts()).to.deep.equal(before);
   });
@@ -307,9 +327,10 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
     ];
     for (const [names, field] of cases) {
       const response = await create(token, { ...names, schoolSiteIds: [ids.partner] });
-      expect(response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]), JSON.stringify(names)).to.deep.equal([
-        ['INVALID_NAME', field],
-      ]);
+      expect(
+        response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]),
+        JSON.stringify(names),
+      ).to.deep.equal([['INVALID_NAME', field]]);
     }
     expect(await rowCounts()).to.deep.equal(before);
   });
@@ -330,9 +351,10 @@ describeOnEachDatabase('createEducatorAccount through HTTP', (database) => {
     ];
     for (const [fields, code, field] of cases) {
       const response = await create(token, { ...fields, schoolSiteIds: [ids.partner] });
-      expect(response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]), JSON.stringify(fields)).to.deep.equal([
-        [code, field],
-      ]);
+      expect(
+        response.data.createEducatorAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field]),
+        JSON.stringify(fields),
+      ).to.deep.equal([[code, field]]);
     }
     expect(await rowCounts()).to.deep.equal(before);
   });

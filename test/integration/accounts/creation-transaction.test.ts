@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { AccountCreation } from '../../../src/application/ports/unit-of-work';
 import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
 import type { SchoolSite } from '../../../src/domain/school/school-site';
-import { AgreementAcceptanceRecord, EducatorAccountRecord, EducatorAccountSiteRecord, OutboxMessageRecord, SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
+import {
+  AgreementAcceptanceRecord,
+  EducatorAccountRecord,
+  EducatorAccountSiteRecord,
+  OutboxMessageRecord,
+  SchoolSiteRecord,
+} from '../../../src/infrastructure/persistence/records/records';
 import { TypeOrmUnitOfWork } from '../../../src/infrastructure/persistence/typeorm-unit-of-work';
 import { anEducator } from '../../support/builders';
 import { describeOnEachDatabase } from '../../support/databases';
@@ -36,7 +42,8 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
   });
 
   /** MySQL: how many new accounts each query sent on the statement-batch connections inserted. */
-  const accountsPerQuery = () => statementBatches.queries.map((query) => query.filter((statement) => statement.sql.startsWith('INSERT INTO educator_account ')).length);
+  const accountsPerQuery = () =>
+    statementBatches.queries.map((query) => query.filter((statement) => statement.sql.startsWith('INSERT INTO educator_account ')).length);
 
   const repository = <T extends object>(record: new () => T) => server.application.dataSource.getRepository(record);
 
@@ -53,7 +60,9 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     const ids = accounts.map((account) => account.id);
     return {
       accounts: accounts.map((account) => account.emailNormalized),
-      memberships: (await repository(EducatorAccountSiteRecord).find()).filter((row) => ids.includes(row.accountId)).map((row) => [row.accountId, row.schoolSiteId]),
+      memberships: (await repository(EducatorAccountSiteRecord).find())
+        .filter((row) => ids.includes(row.accountId))
+        .map((row) => [row.accountId, row.schoolSiteId]),
       agreements: (await repository(AgreementAcceptanceRecord).find()).filter((row) => ids.includes(row.subjectAccountId!)).map((row) => row.subjectAccountId),
       invitations: (await repository(OutboxMessageRecord).find()).filter((row) => ids.includes(row.accountId!)).map((row) => row.accountId),
       ids,
@@ -68,7 +77,13 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     const rows = await writtenFor(['new.one@example.org']);
     expect(rows).to.deep.equal({ accounts: ['new.one@example.org'], memberships: [[id, site.id]], agreements: [id], invitations: [id], ids: [id] });
     const [agreement] = await repository(AgreementAcceptanceRecord).findBy({ subjectAccountId: id });
-    expect(agreement).to.include({ acceptedByAccountId: 7, agreement: 'SINGLE_ACCOUNT_CREATION', version: '2026-01', acceptedAt: NOW.getTime(), uploadBatchId: null });
+    expect(agreement).to.include({
+      acceptedByAccountId: 7,
+      agreement: 'SINGLE_ACCOUNT_CREATION',
+      version: '2026-01',
+      acceptedAt: NOW.getTime(),
+      uploadBatchId: null,
+    });
     const [invitation] = await repository(OutboxMessageRecord).findBy({ accountId: id });
     expect(invitation).to.include({
       recipient: 'new.one@example.org',
@@ -121,7 +136,13 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     const id = first.ok ? first.value.accountId : -1;
     const otherSite = await repository(SchoolSiteRecord).findOneByOrFail({ name: 'Demo Middle School' });
     const later = new Date(NOW.getTime() + 61 * 24 * 3600 * 1000);
-    const replacement = anEducator().withId(id).withEmail('again@example.org').withRole('COUNSELOR', [{ id: otherSite.id, name: otherSite.name, districtId: otherSite.districtId }]).createdAt(later).pending().build();
+    const replacement = anEducator()
+      .withId(id)
+      .withEmail('again@example.org')
+      .withRole('COUNSELOR', [{ id: otherSite.id, name: otherSite.name, districtId: otherSite.districtId }])
+      .createdAt(later)
+      .pending()
+      .build();
 
     const again = await unitOfWork.writeCreation({ ...creationFor('again@example.org'), account: replacement });
 
@@ -141,7 +162,13 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     expect(ids.map((id) => byId.get(id))).to.deep.equal(emails);
     const rows = await writtenFor(emails);
     const sorted = [...ids].sort((a, b) => a - b);
-    expect(rows).to.deep.equal({ accounts: emails.slice().sort((a, b) => ids[emails.indexOf(a)] - ids[emails.indexOf(b)]), memberships: sorted.map((id) => [id, site.id]), agreements: sorted, invitations: sorted, ids: sorted });
+    expect(rows).to.deep.equal({
+      accounts: emails.slice().sort((a, b) => ids[emails.indexOf(a)] - ids[emails.indexOf(b)]),
+      memberships: sorted.map((id) => [id, site.id]),
+      agreements: sorted,
+      invitations: sorted,
+      ids: sorted,
+    });
     const invitations = await repository(OutboxMessageRecord).find();
     expect(ids.map((id) => invitations.find((invitation) => invitation.accountId === id)?.recipient)).to.deep.equal(emails);
     // The demo site has one Site Admin of its own; the two created here are counted in the order they were written.

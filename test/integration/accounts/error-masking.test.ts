@@ -34,7 +34,12 @@ interface RawResponse {
   body: any;
 }
 
-const send = async (server: TestServer, body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST'): Promise<RawResponse> => {
+const send = async (
+  server: TestServer,
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  method = 'POST',
+): Promise<RawResponse> => {
   const response = await fetch(`${server.url}/graphql`, { method, headers, body });
   const text = await response.text();
   let parsed: any;
@@ -66,7 +71,14 @@ describeOnEachDatabase('Error responses never leak internals', (database) => {
     const cases: { label: string; request: () => Promise<RawResponse>; codes?: string[] }[] = [
       { label: 'broken JSON body', request: () => send(server, '{"query": ') },
       { label: 'body over 1 MB', request: () => send(server, JSON.stringify({ query: '{ roles { code } }', variables: { padding: 'a'.repeat(1_100_000) } })) },
-      { label: 'broken multipart body', request: () => send(server, '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{bad\r\n--x--\r\n', { 'content-type': 'multipart/form-data; boundary=x', 'apollo-require-preflight': 'true' }) },
+      {
+        label: 'broken multipart body',
+        request: () =>
+          send(server, '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{bad\r\n--x--\r\n', {
+            'content-type': 'multipart/form-data; boundary=x',
+            'apollo-require-preflight': 'true',
+          }),
+      },
       { label: 'text/plain (CSRF)', request: () => send(server, '{ roles { code } }', { 'content-type': 'text/plain' }), codes: ['BAD_REQUEST'] },
       { label: 'batched operations', request: () => send(server, JSON.stringify([{ query: '{ roles { code } }' }])), codes: ['BAD_REQUEST'] },
       { label: 'no query', request: () => send(server, JSON.stringify({ variables: {} })), codes: ['BAD_REQUEST'] },
@@ -74,12 +86,18 @@ describeOnEachDatabase('Error responses never leak internals', (database) => {
       { label: 'unknown field', request: () => send(server, JSON.stringify({ query: '{ passwordHash }' })), codes: ['GRAPHQL_VALIDATION_FAILED'] },
       {
         label: 'null for a required input',
-        request: () => send(server, JSON.stringify({ query: 'mutation($input: SignInInput!) { signIn(input: $input) { token } }', variables: { input: null } })),
+        request: () =>
+          send(server, JSON.stringify({ query: 'mutation($input: SignInInput!) { signIn(input: $input) { token } }', variables: { input: null } })),
         codes: ['BAD_USER_INPUT'],
       },
       {
         label: 'string for an Int',
-        request: () => send(server, JSON.stringify({ query: 'query($first: Int) { educatorAccounts(schoolSiteId: "x", first: $first) { totalCount } }', variables: { first: 'ten' } }), authed),
+        request: () =>
+          send(
+            server,
+            JSON.stringify({ query: 'query($first: Int) { educatorAccounts(schoolSiteId: "x", first: $first) { totalCount } }', variables: { first: 'ten' } }),
+            authed,
+          ),
         codes: ['BAD_USER_INPUT'],
       },
       {
@@ -89,7 +107,8 @@ describeOnEachDatabase('Error responses never leak internals', (database) => {
       },
       {
         label: 'forged cursor',
-        request: () => send(server, JSON.stringify({ query: `{ educatorAccounts(schoolSiteId: "x", after: "Jyk7RFJPUCBUQUJMRSB4Oy0t") { totalCount } }` }), authed),
+        request: () =>
+          send(server, JSON.stringify({ query: `{ educatorAccounts(schoolSiteId: "x", after: "Jyk7RFJPUCBUQUJMRSB4Oy0t") { totalCount } }` }), authed),
         codes: ['BAD_USER_INPUT'],
       },
       {
@@ -110,7 +129,11 @@ describeOnEachDatabase('Error responses never leak internals', (database) => {
           ),
         codes: ['BAD_USER_INPUT'],
       },
-      { label: 'garbage bearer token', request: () => send(server, JSON.stringify({ query: '{ me { email } }' }), { ...json, authorization: 'Bearer not.a.jwt' }), codes: ['UNAUTHENTICATED'] },
+      {
+        label: 'garbage bearer token',
+        request: () => send(server, JSON.stringify({ query: '{ me { email } }' }), { ...json, authorization: 'Bearer not.a.jwt' }),
+        codes: ['UNAUTHENTICATED'],
+      },
       {
         label: 'over-long username',
         request: () => send(server, JSON.stringify({ query: `mutation { signIn(input: { username: "${'u'.repeat(1001)}", password: "p" }) { token } }` })),
@@ -128,7 +151,11 @@ describeOnEachDatabase('Error responses never leak internals', (database) => {
           if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') expect(error.message, label).to.equal(GENERIC_MESSAGE);
         }
       }
-      if (codes) expect(response.body?.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code), label).to.deep.equal(codes);
+      if (codes)
+        expect(
+          response.body?.errors?.map((error: { extensions?: { code?: string } }) => error.extensions?.code),
+          label,
+        ).to.deep.equal(codes);
       else expect(response.body, `${label} answers JSON`).to.be.an('object');
     }
   });
@@ -143,7 +170,9 @@ describeOnEachDatabase('Internal errors are masked', (database) => {
   before(async () => {
     server = await startTestServer(database);
     adminToken = await server.signIn(server.demo.districtAdminEmail);
-    partnerHigh = (await server.graphql('{ schoolSites { id name } }', {}, adminToken)).data.schoolSites.find((site: { name: string }) => site.name === 'Demo Partner High').id;
+    partnerHigh = (await server.graphql('{ schoolSites { id name } }', {}, adminToken)).data.schoolSites.find(
+      (site: { name: string }) => site.name === 'Demo Partner High',
+    ).id;
   });
   after(async () => {
     await server?.close();
@@ -152,7 +181,9 @@ describeOnEachDatabase('Internal errors are masked', (database) => {
   it('when the throttle table is gone and someone signs in, then INTERNAL_SERVER_ERROR with the generic sentence and nothing about the database', async () => {
     await server.application.dataSource.query('DROP TABLE throttle_counter');
 
-    const response = await server.graphql('mutation { signIn(input: { username: "district.admin@demo-usd.example.org", password: "demo-password-change-me" }) { token } }');
+    const response = await server.graphql(
+      'mutation { signIn(input: { username: "district.admin@demo-usd.example.org", password: "demo-password-change-me" }) { token } }',
+    );
 
     expect(response.data).to.equal(null);
     expect(response.errors).to.deep.equal([{ message: GENERIC_MESSAGE, path: ['signIn'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
@@ -165,7 +196,16 @@ describeOnEachDatabase('Internal errors are masked', (database) => {
 
     const response = await server.graphql(
       'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code } } }',
-      { input: { firstName: 'Ana', lastName: 'López', email: 'ana.lopez@example.org', roleCode: 'EDUCATOR', schoolSiteIds: [partnerHigh], agreementAccepted: true } },
+      {
+        input: {
+          firstName: 'Ana',
+          lastName: 'López',
+          email: 'ana.lopez@example.org',
+          roleCode: 'EDUCATOR',
+          schoolSiteIds: [partnerHigh],
+          agreementAccepted: true,
+        },
+      },
       adminToken,
     );
 

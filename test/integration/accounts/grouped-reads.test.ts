@@ -51,7 +51,14 @@ describeOnEachDatabase('Reads that concurrent requests share', (database) => {
   it('when one read of a group fails, then only its reader gets the error and the others their rows', async () => {
     const queries = ['SELECT 1 AS n', 'SELECT 2 AS n', 'SELECT n FROM no_such_table', 'SELECT 4 AS n'].map((sql) => reads(sql, []));
 
-    const [first, second, broken, fourth] = await Promise.all(queries.map((query) => query.then((rows) => Number(rows[0].n), (error: unknown) => error)));
+    const [first, second, broken, fourth] = await Promise.all(
+      queries.map((query) =>
+        query.then(
+          (rows) => Number(rows[0].n),
+          (error: unknown) => error,
+        ),
+      ),
+    );
 
     expect([first, second, fourth]).to.deep.equal([1, 2, 4]);
     expect(String(broken)).to.match(/no_such_table/);

@@ -183,7 +183,10 @@ describeOnEachDatabase('Creating an account again under an idempotency key', (da
     it(`when the key is ${what}, then BAD_USER_INPUT and nothing is written`, async () => {
       const response = await create(districtAdmin, 'ana.li@example.org', key);
 
-      expect(response.errors?.map((error) => error.extensions?.code), response.text).to.deep.equal(['BAD_USER_INPUT']);
+      expect(
+        response.errors?.map((error) => error.extensions?.code),
+        response.text,
+      ).to.deep.equal(['BAD_USER_INPUT']);
       expect(await writtenFor('ana.li@example.org')).to.deep.equal({ accounts: 0, invitations: 0, agreements: 0 });
     });
   }

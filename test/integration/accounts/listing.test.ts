@@ -38,7 +38,11 @@ describeOnEachDatabase('educatorAccounts and schoolSites through HTTP', (databas
   });
 
   const createAt = async (schoolSiteId: string, email: string, roleCode = 'EDUCATOR', token = adminToken) => {
-    const response = await server.graphql(CREATE, { input: { firstName: 'Test', lastName: 'Person', email, roleCode, schoolSiteIds: [schoolSiteId], agreementAccepted: true } }, token);
+    const response = await server.graphql(
+      CREATE,
+      { input: { firstName: 'Test', lastName: 'Person', email, roleCode, schoolSiteIds: [schoolSiteId], agreementAccepted: true } },
+      token,
+    );
     expect(response.data?.createEducatorAccount?.userErrors, response.text).to.deep.equal([]);
     return response.data.createEducatorAccount.account.id as string;
   };
@@ -57,7 +61,8 @@ describeOnEachDatabase('educatorAccounts and schoolSites through HTTP', (databas
       for (let guard = 0; guard < 10; guard += 1) {
         const response: GraphQLResponse = await server.graphql(LIST, { site: site.middle, first: 3, after }, adminToken);
         expect(response.errors, response.text).to.equal(undefined);
-        const connection: { nodes: { id: string; email: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } = response.data.educatorAccounts;
+        const connection: { nodes: { id: string; email: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } =
+          response.data.educatorAccounts;
         pages.push({ emails: connection.nodes.map((node) => node.email), hasNextPage: connection.pageInfo.hasNextPage, totalCount: connection.totalCount });
         ids.push(...connection.nodes.map((node) => node.id));
         if (!connection.pageInfo.hasNextPage) break;
@@ -123,7 +128,9 @@ describeOnEachDatabase('educatorAccounts and schoolSites through HTTP', (databas
     it('when a Site Admin lists another site, a site of another district or a garbage id, then FORBIDDEN', async () => {
       const siteAdminToken = await server.signIn(server.demo.siteAdminEmail);
       const district = await server.application.dataSource.getRepository(DistrictRecord).save({ name: 'Elsewhere Unified', createdAt: Date.now() });
-      const elsewhere = await server.application.dataSource.getRepository(SchoolSiteRecord).save({ name: 'Elsewhere High', districtId: district.id, createdAt: Date.now() });
+      const elsewhere = await server.application.dataSource
+        .getRepository(SchoolSiteRecord)
+        .save({ name: 'Elsewhere High', districtId: district.id, createdAt: Date.now() });
       const elsewhereId = server.application.publicIds.encode('site', elsewhere.id);
 
       const codes = [
@@ -145,7 +152,13 @@ describeOnEachDatabase('educatorAccounts and schoolSites through HTTP', (databas
     it('when the District Admin asks, then both district sites come ordered by name with their district and Site Admin counts', async () => {
       const response = await server.graphql(SITES, {}, adminToken);
 
-      expect(response.data.schoolSites.map(({ name, siteAdminCount, district }: { name: string; siteAdminCount: number; district: { name: string } }) => ({ name, siteAdminCount, district }))).to.deep.equal([
+      expect(
+        response.data.schoolSites.map(({ name, siteAdminCount, district }: { name: string; siteAdminCount: number; district: { name: string } }) => ({
+          name,
+          siteAdminCount,
+          district,
+        })),
+      ).to.deep.equal([
         { name: 'Demo Middle School', siteAdminCount: 0, district: { name: DEMO_DISTRICT } },
         { name: 'Demo Partner High', siteAdminCount: 1, district: { name: DEMO_DISTRICT } },
       ]);
@@ -160,7 +173,9 @@ describeOnEachDatabase('educatorAccounts and schoolSites through HTTP', (databas
     it('when a registered Educator asks, then no site comes', async () => {
       await createAt(site.partner, 'eddie@example.org');
       const code = /Registration code: (\S+)/.exec((await server.deliveredEmails())[0])![1];
-      await server.graphql(REGISTER, { input: { email: 'eddie@example.org', registrationCode: code, password: 'educator password here', educationalInterestAccepted: true } });
+      await server.graphql(REGISTER, {
+        input: { email: 'eddie@example.org', registrationCode: code, password: 'educator password here', educationalInterestAccepted: true },
+      });
 
       const response = await server.graphql(SITES, {}, await server.signIn('eddie@example.org', 'educator password here'));
 
@@ -177,7 +192,9 @@ describeOnEachDatabase('educatorAccounts and schoolSites through HTTP', (databas
       await createAt(site.partner, 'second.admin@example.org', 'SITE_ADMIN');
       await createAt(site.partner, 'not.an.admin@example.org', 'COUNSELOR');
       const counts = async (token: string) =>
-        Object.fromEntries((await server.graphql(SITES, {}, token)).data.schoolSites.map((s: { name: string; siteAdminCount: number }) => [s.name, s.siteAdminCount]));
+        Object.fromEntries(
+          (await server.graphql(SITES, {}, token)).data.schoolSites.map((s: { name: string; siteAdminCount: number }) => [s.name, s.siteAdminCount]),
+        );
 
       expect(await counts(adminToken)).to.deep.equal({ 'Demo Middle School': 1, 'Demo Partner High': 2 });
 

@@ -46,13 +46,19 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
   });
 
   const createEducator = async (email = 'ana.lopez@example.org', token = adminToken) => {
-    const response = await server.graphql(CREATE, { input: { firstName: 'Ana', lastName: 'López', email, roleCode: 'EDUCATOR', schoolSiteIds: [partnerHigh], agreementAccepted: true } }, token);
+    const response = await server.graphql(
+      CREATE,
+      { input: { firstName: 'Ana', lastName: 'López', email, roleCode: 'EDUCATOR', schoolSiteIds: [partnerHigh], agreementAccepted: true } },
+      token,
+    );
     expect(response.data?.createEducatorAccount?.userErrors, response.text).to.deep.equal([]);
     return response.data.createEducatorAccount.account as { id: string; email: string; status: string; registrationDeadline: string; createdAt: string };
   };
 
   const register = (overrides: Record<string, unknown>) =>
-    server.graphql(REGISTER, { input: { email: 'ana.lopez@example.org', registrationCode: '', password: PASSWORD, educationalInterestAccepted: true, ...overrides } });
+    server.graphql(REGISTER, {
+      input: { email: 'ana.lopez@example.org', registrationCode: '', password: PASSWORD, educationalInterestAccepted: true, ...overrides },
+    });
 
   const userErrorCodes = (response: { data?: any }) => response.data.registerAccount.userErrors.map((error: { code: string }) => error.code);
 
@@ -63,7 +69,9 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
 
   it('when an account is created, then one invitation is queued in the outbox and delivered as an .eml with the code line and the deadline', async () => {
     const account = await createEducator();
-    expect(await server.application.dataSource.getRepository(OutboxMessageRecord).countBy({ recipient: 'ana.lopez@example.org', status: 'PENDING' })).to.equal(1);
+    expect(await server.application.dataSource.getRepository(OutboxMessageRecord).countBy({ recipient: 'ana.lopez@example.org', status: 'PENDING' })).to.equal(
+      1,
+    );
 
     const emails = await server.deliveredEmails();
 
@@ -96,11 +104,19 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
 
     const response = await register({ registrationCode: code });
 
-    expect(response.data.registerAccount).to.deep.equal({ account: { id: created.id, email: 'ana.lopez@example.org', status: 'ACTIVE', role: { code: 'EDUCATOR' } }, userErrors: [] });
+    expect(response.data.registerAccount).to.deep.equal({
+      account: { id: created.id, email: 'ana.lopez@example.org', status: 'ACTIVE', role: { code: 'EDUCATOR' } },
+      userErrors: [],
+    });
     expect(await statusOf('ana.lopez@example.org')).to.equal('ACTIVE');
     const token = await server.signIn('ana.lopez@example.org', PASSWORD);
     const me = await server.graphql('{ me { email status role { code } schoolSites { name } } }', {}, token);
-    expect(me.data.me).to.deep.equal({ email: 'ana.lopez@example.org', status: 'ACTIVE', role: { code: 'EDUCATOR' }, schoolSites: [{ name: 'Demo Partner High' }] });
+    expect(me.data.me).to.deep.equal({
+      email: 'ana.lopez@example.org',
+      status: 'ACTIVE',
+      role: { code: 'EDUCATOR' },
+      schoolSites: [{ name: 'Demo Partner High' }],
+    });
   });
 
   it('when the educator has not registered yet, then signing in is refused with INVALID_CREDENTIALS', async () => {
@@ -141,7 +157,11 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
     const response = await register({ registrationCode: 'AAAA-BBBB-CCCC' });
 
     expect(response.data.registerAccount.userErrors).to.deep.equal([
-      { code: 'INVALID_CODE', message: 'That registration code is not valid or was already used. Check the code in your invitation email.', field: ['registrationCode'] },
+      {
+        code: 'INVALID_CODE',
+        message: 'That registration code is not valid or was already used. Check the code in your invitation email.',
+        field: ['registrationCode'],
+      },
     ]);
     expect(await statusOf('ana.lopez@example.org')).to.equal('PENDING_REGISTRATION');
   });
@@ -150,7 +170,8 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
     await createEducator();
     const code = codeIn((await server.deliveredEmails())[0]);
     const wrongCodes: string[] = [];
-    for (let attempt = 0; attempt < 5; attempt += 1) wrongCodes.push(...userErrorCodes(await register({ registrationCode: `WRNG-CODE-00${attempt}${attempt}` })));
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      wrongCodes.push(...userErrorCodes(await register({ registrationCode: `WRNG-CODE-00${attempt}${attempt}` })));
 
     const right = await register({ registrationCode: code });
 
@@ -165,7 +186,9 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
 
     const response = await register({ registrationCode: code, password: 'elevenchars' });
 
-    expect(response.data.registerAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field])).to.deep.equal([['WEAK_PASSWORD', ['password']]]);
+    expect(response.data.registerAccount.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field])).to.deep.equal([
+      ['WEAK_PASSWORD', ['password']],
+    ]);
     expect(await statusOf('ana.lopez@example.org')).to.equal('PENDING_REGISTRATION');
     expect(userErrorCodes(await register({ registrationCode: code }))).to.deep.equal([]);
   });
@@ -220,7 +243,7 @@ describeOnEachDatabase('Invitation and registration through HTTP', (database) =>
     expect(await statusOf('ana.lopez@example.org', laterAdminToken)).to.equal('EXPIRED');
   });
 
-  it('when an expired account\'s email is created again, then the same account is re-created with a new deadline and a new code, and only the new code works', async () => {
+  it("when an expired account's email is created again, then the same account is re-created with a new deadline and a new code, and only the new code works", async () => {
     const first = await createEducator();
     const oldCode = codeIn((await server.deliveredEmails())[0]);
     server.clock.advanceDays(61);

@@ -12,7 +12,10 @@ const ME = '{ me { id email firstName lastName status role { code name scope bul
 /** Several sign-in attempts packed into one request with aliases; mutations run one after another. */
 const packedSignIns = (attempts: { username: string; password: string }[]): string =>
   `mutation {\n${attempts
-    .map((attempt, index) => `  a${index}: signIn(input: { username: ${JSON.stringify(attempt.username)}, password: ${JSON.stringify(attempt.password)} }) { token userErrors { code } }`)
+    .map(
+      (attempt, index) =>
+        `  a${index}: signIn(input: { username: ${JSON.stringify(attempt.username)}, password: ${JSON.stringify(attempt.password)} }) { token userErrors { code } }`,
+    )
     .join('\n')}\n}`;
 
 describeOnEachDatabase('signIn and me through HTTP', (database) => {
@@ -81,7 +84,10 @@ describeOnEachDatabase('signIn and me through HTTP', (database) => {
   });
 
   it('when many attempts are packed into one request with aliases, then the throttle counts each and locks after five, including the right password', async () => {
-    const attempts = [...Array.from({ length: 9 }, (_, index) => ({ username: server.demo.districtAdminEmail, password: `wrong-${index}` })), { username: server.demo.districtAdminEmail, password: server.demo.password }];
+    const attempts = [
+      ...Array.from({ length: 9 }, (_, index) => ({ username: server.demo.districtAdminEmail, password: `wrong-${index}` })),
+      { username: server.demo.districtAdminEmail, password: server.demo.password },
+    ];
 
     const response = await server.graphql(packedSignIns(attempts));
 

@@ -48,7 +48,8 @@ export const importedSpecifiers = (source: string): string[] => {
 };
 
 const isFramework = (specifier: string): boolean => FRAMEWORKS.some((name) => specifier === name || specifier.startsWith(`${name}/`));
-const isNodeIo = (specifier: string): boolean => specifier.startsWith('node:') || NODE_IO.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+const isNodeIo = (specifier: string): boolean =>
+  specifier.startsWith('node:') || NODE_IO.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 const isInside = (path: string, directory: string): boolean => path === directory || path.startsWith(`${directory}${sep}`);
 
 interface Violation {
@@ -57,7 +58,8 @@ interface Violation {
   why: string;
 }
 
-const describeViolations = (violations: Violation[]): string => violations.map((violation) => `${violation.file} imports '${violation.specifier}' (${violation.why})`).join('\n');
+const describeViolations = (violations: Violation[]): string =>
+  violations.map((violation) => `${violation.file} imports '${violation.specifier}' (${violation.why})`).join('\n');
 
 /** The domain is pure TypeScript: it may import only other files of the domain. */
 const domainViolations = (file: string, specifiers: string[]): Violation[] =>
@@ -100,13 +102,48 @@ describe('Architecture: dependencies point inward', () => {
       "const i = await import('better-sqlite3');",
       "// import { nope } from 'commented-out';",
     ].join('\n');
-    expect(importedSpecifiers(sample)).to.have.members(['./a', '../b', 'typeorm', 'node:fs', 'express', 'reflect-metadata', './g', 'graphql', 'mysql2', 'better-sqlite3']);
+    expect(importedSpecifiers(sample)).to.have.members([
+      './a',
+      '../b',
+      'typeorm',
+      'node:fs',
+      'express',
+      'reflect-metadata',
+      './g',
+      'graphql',
+      'mysql2',
+      'better-sqlite3',
+    ]);
   });
 
   it('when a domain file imported a framework, Node I/O or a module outside the domain, then the rule would report it', () => {
     const file = join(SRC, 'domain', 'educator', 'example.ts');
-    const found = domainViolations(file, ['typeorm', 'class-validator', 'node:crypto', 'fs', 'path', 'http', 'crypto', 'lodash', '../../infrastructure/x', '../../application/y', '../role/role', './email-address']);
-    expect(found.map((violation) => violation.specifier)).to.deep.equal(['typeorm', 'class-validator', 'node:crypto', 'fs', 'path', 'http', 'crypto', 'lodash', '../../infrastructure/x', '../../application/y']);
+    const found = domainViolations(file, [
+      'typeorm',
+      'class-validator',
+      'node:crypto',
+      'fs',
+      'path',
+      'http',
+      'crypto',
+      'lodash',
+      '../../infrastructure/x',
+      '../../application/y',
+      '../role/role',
+      './email-address',
+    ]);
+    expect(found.map((violation) => violation.specifier)).to.deep.equal([
+      'typeorm',
+      'class-validator',
+      'node:crypto',
+      'fs',
+      'path',
+      'http',
+      'crypto',
+      'lodash',
+      '../../infrastructure/x',
+      '../../application/y',
+    ]);
   });
 
   it('when src/domain and src/application are read, then there are files with imports to check', () => {

@@ -52,14 +52,17 @@ describe('production configuration', () => {
       'repeats a shorter piece',
     ];
     const advice = 'in production set it to at least 32 random characters (for example the output of `openssl rand -base64 48`).';
-    const refusal = (message: string): boolean => message.split('\n').some((line) => reasons.some((reason) => line.trim() === `JWT_SECRET ${reason}: ${advice}`));
+    const refusal = (message: string): boolean =>
+      message.split('\n').some((line) => reasons.some((reason) => line.trim() === `JWT_SECRET ${reason}: ${advice}`));
     for (const secret of published) {
       expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }), secret)
         .to.throw()
         .with.property('message')
         .that.satisfies(refusal);
     }
-    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: PUBLISHED_SECRETS[0] })).to.throw("holds a value published in this project's code or docs");
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: PUBLISHED_SECRETS[0] })).to.throw(
+      "holds a value published in this project's code or docs",
+    );
   });
 
   it('when JWT_SECRET is long but obviously weak, then production refuses it; secrets from a random generator are accepted', () => {
@@ -69,7 +72,8 @@ describe('production configuration', () => {
       ['0123456789'.repeat(4), 'repeats a shorter piece'],
       ['correct-horse-'.repeat(3), 'repeats a shorter piece'],
     ];
-    for (const [secret, reason] of weak) expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }), secret).to.throw(`JWT_SECRET ${reason}`);
+    for (const [secret, reason] of weak)
+      expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }), secret).to.throw(`JWT_SECRET ${reason}`);
 
     for (const secret of [aRandomSecret(), randomBytes(16).toString('hex'), randomBytes(32).toString('base64url')]) {
       expect(loadConfig({ NODE_ENV: 'production', SMTP_URL, JWT_SECRET: secret }).jwtSecret).to.equal(secret);
@@ -79,7 +83,15 @@ describe('production configuration', () => {
   it('when processes/api.ts starts in production with the development default JWT_SECRET, then it exits naming JWT_SECRET, not its value, serving nothing', async () => {
     const failure = await run(process.execPath, ['dist/src/processes/api.js'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', SMTP_URL, JWT_SECRET: PUBLISHED_SECRETS[0], DATABASE_URL: 'sqlite::memory:', PORT: '47832', LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        SMTP_URL,
+        JWT_SECRET: PUBLISHED_SECRETS[0],
+        DATABASE_URL: 'sqlite::memory:',
+        PORT: '47832',
+        LOG_LEVEL: 'silent',
+      },
       timeout: 20_000,
     }).then(
       () => null,
@@ -96,7 +108,8 @@ describe('production configuration', () => {
   });
 
   it('when API_PROCESSES is outside 1 to 64, then the service refuses to start and names the variable; unset, it is one process', () => {
-    for (const wrong of ['0', '65', '1.5', 'two']) expect(() => loadConfig({ API_PROCESSES: wrong }), wrong).to.throw('API_PROCESSES must be a positive whole number up to 64');
+    for (const wrong of ['0', '65', '1.5', 'two'])
+      expect(() => loadConfig({ API_PROCESSES: wrong }), wrong).to.throw('API_PROCESSES must be a positive whole number up to 64');
     expect(loadConfig({ API_PROCESSES: '64' }).apiProcesses).to.equal(64);
     expect(loadConfig({}).apiProcesses).to.equal(1);
   });
@@ -176,7 +189,16 @@ describe('production configuration', () => {
       await application.close();
       const started = run(process.execPath, ['dist/src/processes/api.js'], {
         cwd: root,
-        env: { ...process.env, NODE_ENV: 'production', SMTP_URL, JWT_SECRET: aRandomSecret(), DATABASE_URL: databaseUrl, PORT: '47831', LOG_LEVEL: 'silent', API_PROCESSES: apiProcesses },
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          SMTP_URL,
+          JWT_SECRET: aRandomSecret(),
+          DATABASE_URL: databaseUrl,
+          PORT: '47831',
+          LOG_LEVEL: 'silent',
+          API_PROCESSES: apiProcesses,
+        },
         timeout: 20_000,
       });
       const failure = await started.then(
@@ -221,7 +243,11 @@ const adminCreateAtTerminal = async (args: string[], env: NodeJS.ProcessEnv, ans
   try {
     let shown = 0;
     for (const [question, typed] of answers) {
-      shown = await waitFor(`"${question}" on the terminal`, async () => (screen.indexOf(question, shown) >= 0 ? screen.indexOf(question, shown) + question.length : undefined), 20_000);
+      shown = await waitFor(
+        `"${question}" on the terminal`,
+        async () => (screen.indexOf(question, shown) >= 0 ? screen.indexOf(question, shown) + question.length : undefined),
+        20_000,
+      );
       child.stdin.write(`${typed}\r`);
     }
     const code = await closed;
@@ -264,7 +290,11 @@ describeOnEachDatabase('npm run admin:create', (database) => {
   });
 
   it('when it runs in production before any mail server is configured, then it still creates the admin: it sends no email', async () => {
-    const created = await adminCreate([...DISTRICT, ...PERSON], { ...env, NODE_ENV: 'production', JWT_SECRET: aRandomSecret(), SMTP_URL: '' }, `${PASSPHRASE}\n`);
+    const created = await adminCreate(
+      [...DISTRICT, ...PERSON],
+      { ...env, NODE_ENV: 'production', JWT_SECRET: aRandomSecret(), SMTP_URL: '' },
+      `${PASSPHRASE}\n`,
+    );
     expect(created.code, created.output).to.equal(0);
     expect(await accountsOf('it.lead@springfield.example')).to.equal(1);
   });
@@ -290,7 +320,10 @@ describeOnEachDatabase('npm run admin:create', (database) => {
     expect(await accountsOf('it.lead@springfield.example')).to.equal(0);
   });
 
-  for (const [shape, form] of [['--password <value>', ['--password', PASSPHRASE]], ['--password=<value>', [`--password=${PASSPHRASE}`]]] as const) {
+  for (const [shape, form] of [
+    ['--password <value>', ['--password', PASSPHRASE]],
+    ['--password=<value>', [`--password=${PASSPHRASE}`]],
+  ] as const) {
     it(`when the password is given on the command line (${shape}), then it is refused, saying why, and nothing is created`, async () => {
       const refused = await adminCreate([...DISTRICT, ...PERSON, ...form], env, `${PASSPHRASE}\n`);
       expect(refused.code).to.equal(1);

@@ -42,7 +42,14 @@ describe('`node dist/src/processes/api.js` log lines (LOG_LEVEL=info) [real proc
   const startMain = async (name: string, env: Record<string, string> = {}): Promise<Server> => {
     const port = await freePort();
     const child = spawn(process.execPath, [resolve(__dirname, '../../../src/processes/api.js')], {
-      env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, `${name}.sqlite`)}`, MAIL_OUTBOX_DIR: join(folder, name), PORT: String(port), LOG_LEVEL: 'info', ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${join(folder, `${name}.sqlite`)}`,
+        MAIL_OUTBOX_DIR: join(folder, name),
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const output: string[] = [];
@@ -67,10 +74,14 @@ describe('`node dist/src/processes/api.js` log lines (LOG_LEVEL=info) [real proc
     fetch(`${server.url}/graphql?from=logs-test`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   const linesOf = async (server: Server, requestId: string, count: number): Promise<Record<string, unknown>[]> =>
-    waitFor(`${count} lines of request ${requestId}`, async () => {
-      const lines = server.lines().filter((line) => line.requestId === requestId);
-      return lines.length >= count ? lines : undefined;
-    }, 10_000);
+    waitFor(
+      `${count} lines of request ${requestId}`,
+      async () => {
+        const lines = server.lines().filter((line) => line.requestId === requestId);
+        return lines.length >= count ? lines : undefined;
+      },
+      10_000,
+    );
 
   it('when requests are answered, then each line of a request has its level, pid and one request id, echoed in X-Request-Id; the access line has no variables', async function () {
     this.timeout(60_000);
@@ -80,7 +91,11 @@ describe('`node dist/src/processes/api.js` log lines (LOG_LEVEL=info) [real proc
     const signIn = await post(server, JSON.stringify({ query: SIGN_IN, variables: { input: { username: DEMO_SITE_ADMIN_EMAIL, password: PASSWORD } } }), {
       'x-request-id': 'chosen-by-the-client',
     });
-    const inline = await post(server, JSON.stringify({ query: `mutation { signIn(input: { username: "a@example.org", password: "${PASSWORD}" }) { token } }` }), {});
+    const inline = await post(
+      server,
+      JSON.stringify({ query: `mutation { signIn(input: { username: "a@example.org", password: "${PASSWORD}" }) { token } }` }),
+      {},
+    );
     // A signed-in, broken multipart request: the refusal is logged inside the request, then the access line.
     const broken = await fetch(`${server.url}/graphql`, {
       method: 'POST',

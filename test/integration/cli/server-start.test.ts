@@ -37,7 +37,14 @@ describe('`node dist/src/processes/api.js` on the embedded SQLite file [real pro
   /** The server on a SQLite file of its own, with its output kept for assertions. */
   const startMain = (env: Record<string, string>): MainProcess => {
     const child = spawn(process.execPath, [resolve(__dirname, '../../../src/processes/api.js')], {
-      env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'educators.sqlite')}`, MAIL_OUTBOX_DIR: join(folder, 'outbox'), TMPDIR: folder, LOG_LEVEL: 'info', ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${join(folder, 'educators.sqlite')}`,
+        MAIL_OUTBOX_DIR: join(folder, 'outbox'),
+        TMPDIR: folder,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
@@ -78,7 +85,21 @@ describe('`node dist/src/processes/api.js` on the embedded SQLite file [real pro
       const siteId = (await postGraphQL(url, '{ schoolSites { id } }', {}, token)).data.schoolSites[0].id;
       const answers = await Promise.all(
         [1, 2, 3, 4].map((n) =>
-          postGraphQL(url, CREATE, { input: { firstName: 'Given', lastName: `Family${n}`, email: `person${n}@sqlite.example.org`, roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true } }, token),
+          postGraphQL(
+            url,
+            CREATE,
+            {
+              input: {
+                firstName: 'Given',
+                lastName: `Family${n}`,
+                email: `person${n}@sqlite.example.org`,
+                roleCode: 'EDUCATOR',
+                schoolSiteIds: [siteId],
+                agreementAccepted: true,
+              },
+            },
+            token,
+          ),
         ),
       );
       for (const answer of answers) expect(answer.data?.createEducatorAccount, answer.text).to.deep.equal({ userErrors: [] });

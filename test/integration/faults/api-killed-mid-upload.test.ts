@@ -32,7 +32,10 @@ interface SlowUpload {
  */
 const slowUpload = (api: Api, token: string, schoolSiteId: string, file: Buffer, piece: number, everyMs: number): SlowUpload => {
   const boundary = `----faults${randomBytes(8).toString('hex')}`;
-  const operations = JSON.stringify({ query: UPLOAD_MUTATION('id status totalRows'), variables: { input: { schoolSiteId, file: null, agreementAccepted: true } } });
+  const operations = JSON.stringify({
+    query: UPLOAD_MUTATION('id status totalRows'),
+    variables: { input: { schoolSiteId, file: null, agreementAccepted: true } },
+  });
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.file"]}\r\n` +
@@ -132,19 +135,31 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
     expect(await environment.count('upload_file_chunk WHERE batch_id = ?', [receiving.id])).to.be.at.least(receiving.chunks);
 
     const uploadFolders = environment.uploadFolders;
-    expect(readdirSync(join(uploadFolders, String(api.child.pid))).some((name) => name.startsWith('capacitor-')), 'the killed API left its buffered file').to.equal(true);
+    expect(
+      readdirSync(join(uploadFolders, String(api.child.pid))).some((name) => name.startsWith('capacitor-')),
+      'the killed API left its buffered file',
+    ).to.equal(true);
     const restarted = await environment.startApi();
     // The restarted API removes the buffered files of API processes that are gone.
     expect(readdirSync(uploadFolders)).to.deep.equal([String(restarted.child.pid)]);
     expect(await visibleBatches(restarted)).to.deep.equal({ totalCount: 0, nodes: [] });
-    const uploadBatch = await restarted.graphql('query($id: ID!) { uploadBatch(id: $id) { id } }', { id: environment.publicIds.encode('batch', receiving.id) }, token);
+    const uploadBatch = await restarted.graphql(
+      'query($id: ID!) { uploadBatch(id: $id) { id } }',
+      { id: environment.publicIds.encode('batch', receiving.id) },
+      token,
+    );
     expect(uploadBatch.data).to.deep.equal({ uploadBatch: null });
 
     // Ten minutes without arriving bytes cannot pass in a test: the batch's arrival deadline is moved into the past
     // instead, and a real worker process (whose cleanup loop runs discardAbandoned as it starts) does the rest.
     await environment.rows('UPDATE upload_batch SET lease_expires_at = ? WHERE id = ?', [Date.now() - 1000, receiving.id]);
     const worker = environment.startWorker();
-    await environment.waitFor('the cleanup to discard the abandoned file', async () => ((await environment.count('upload_batch WHERE id = ?', [receiving.id])) === 0 ? true : undefined), 30_000, 50);
+    await environment.waitFor(
+      'the cleanup to discard the abandoned file',
+      async () => ((await environment.count('upload_batch WHERE id = ?', [receiving.id])) === 0 ? true : undefined),
+      30_000,
+      50,
+    );
     await worker.stop();
     await restarted.stop();
 
@@ -170,7 +185,10 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
     const moments: [string, (file: Buffer) => Promise<unknown>][] = [
       ['the last byte left the client', async () => true],
       ['50 ms after the last byte left', () => pause(50)],
-      ['every byte is stored', (file) => waitFor('every byte stored', async () => ((await storedBytes())?.bytes === file.length ? true : undefined), 30_000, 1)],
+      [
+        'every byte is stored',
+        (file) => waitFor('every byte stored', async () => ((await storedBytes())?.bytes === file.length ? true : undefined), 30_000, 1),
+      ],
       ['the batch is queued', () => waitFor('the batch queued', async () => ((await storedBytes())?.status === 'QUEUED' ? true : undefined), 30_000, 1)],
     ];
     for (const [attempt, [moment, reached]] of moments.entries()) {
@@ -186,7 +204,9 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
       outcomes.push(`${moment}: ${answer.status === 200 ? 'answered' : 'cut off'}, ${(await storedBytes())?.status ?? 'no batch'}`);
     }
     const api = await environment.startApi();
-    const batches = await environment.rows<{ id: number; status: string; total_rows: number | null; byte_size: number }>('SELECT id, status, total_rows, byte_size FROM upload_batch');
+    const batches = await environment.rows<{ id: number; status: string; total_rows: number | null; byte_size: number }>(
+      'SELECT id, status, total_rows, byte_size FROM upload_batch',
+    );
     const visible = await visibleBatches(api);
     for (const batch of batches) {
       expect(['RECEIVING', 'QUEUED'], `batch ${batch.id}`).to.include(batch.status);
@@ -215,7 +235,9 @@ describeAgainstMariaDb('The API process killed with SIGKILL while a file is arri
     await worker.stop();
     await api.stop();
 
-    const completed = await environment.rows<{ records_created: number; records_processed: number }>('SELECT records_created, records_processed FROM upload_batch');
+    const completed = await environment.rows<{ records_created: number; records_processed: number }>(
+      'SELECT records_created, records_processed FROM upload_batch',
+    );
     expect(completed).to.have.length(queuedIds.length);
     for (const batch of completed) expect([Number(batch.records_processed), Number(batch.records_created)]).to.deep.equal([rows, rows]);
     expect(await environment.count('educator_account WHERE source_batch_id IS NOT NULL')).to.equal(rows * queuedIds.length);

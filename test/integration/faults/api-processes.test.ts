@@ -59,7 +59,10 @@ interface ListenLine {
 
 /** What each API process printed once it listened, in order. */
 const listenLines = (api: Api): ListenLine[] =>
-  [...api.output.join('').matchAll(/^API process (\d+) listening( \(with the upload worker\))?$/gm)].map((match) => ({ pid: Number(match[1]), withUploadWorker: Boolean(match[2]) }));
+  [...api.output.join('').matchAll(/^API process (\d+) listening( \(with the upload worker\))?$/gm)].map((match) => ({
+    pid: Number(match[1]),
+    withUploadWorker: Boolean(match[2]),
+  }));
 
 describeAgainstMariaDb('The API as two processes under a cluster primary (API_PROCESSES=2)', () => {
   let environment: FaultEnvironment;
@@ -96,7 +99,12 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     expect(children).to.have.length(2);
     expect(api.output.join('').match(/GraphQL ready/g)).to.have.length(1);
     // Each API process prints its line itself, so it may reach the output just after the primary's.
-    const listened = await environment.waitFor('both API processes to say that they listen', async () => (listenLines(api).length >= 2 ? listenLines(api) : undefined), 30_000, 25);
+    const listened = await environment.waitFor(
+      'both API processes to say that they listen',
+      async () => (listenLines(api).length >= 2 ? listenLines(api) : undefined),
+      30_000,
+      25,
+    );
     expect(listened.map((line) => line.pid).sort(ascending)).to.deep.equal(children);
     expect(listened.filter((line) => line.withUploadWorker)).to.have.length(1);
     expect(readdirSync(uploadFolders).map(Number).sort(ascending)).to.deep.equal(children);
@@ -120,10 +128,22 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     this.timeout(90_000);
     const created = await api.graphql(
       CREATE,
-      { input: { firstName: 'Ana', lastName: 'García', email: 'ana@cluster.example.org', roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true } },
+      {
+        input: {
+          firstName: 'Ana',
+          lastName: 'García',
+          email: 'ana@cluster.example.org',
+          roleCode: 'EDUCATOR',
+          schoolSiteIds: [siteId],
+          agreementAccepted: true,
+        },
+      },
       token,
     );
-    expect(created.data?.createEducatorAccount, created.text).to.deep.equal({ account: { email: 'ana@cluster.example.org', status: 'PENDING_REGISTRATION' }, userErrors: [] });
+    expect(created.data?.createEducatorAccount, created.text).to.deep.equal({
+      account: { email: 'ana@cluster.example.org', status: 'PENDING_REGISTRATION' },
+      userErrors: [],
+    });
 
     const done = await uploadAndComplete(50, 'small.cluster.example.org');
 
@@ -148,7 +168,10 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     expect(replacement.withUploadWorker).to.equal(true);
     expect(listenLines(api).filter((line) => line.withUploadWorker && line.pid !== victim)).to.deep.equal([replacement]);
     expect(childrenOf(api.child.pid!)).to.deep.equal([survivor, replacement.pid].sort(ascending));
-    const ended = api.output.join('').split('\n').find((line) => line.includes('An API process ended unexpectedly'));
+    const ended = api.output
+      .join('')
+      .split('\n')
+      .find((line) => line.includes('An API process ended unexpectedly'));
     expect(JSON.parse(ended!)).to.deep.include({ apiProcessPid: victim, code: null, signal: 'SIGKILL', backgroundWork: true, level: 'warn' });
     expect(readdirSync(uploadFolders).map(Number).sort(ascending)).to.deep.equal([survivor, replacement.pid].sort(ascending));
 
@@ -168,13 +191,20 @@ describeAgainstMariaDb('The API as two processes under a cluster primary (API_PR
     const leaseOwner = await environment.waitFor(
       'the first chunks to commit',
       async () => {
-        const [row] = await environment.rows<{ records_processed: number; lease_owner: string }>('SELECT records_processed, lease_owner FROM upload_batch WHERE id = ?', [batchId]);
+        const [row] = await environment.rows<{ records_processed: number; lease_owner: string }>(
+          'SELECT records_processed, lease_owner FROM upload_batch WHERE id = ?',
+          [batchId],
+        );
         return Number(row.records_processed) >= 2 * CHUNK_ROWS ? row.lease_owner : undefined;
       },
       60_000,
     );
     // The worker names itself host:pid:random.
-    expect(Number(leaseOwner.split(':')[1])).to.equal(listenLines(api).filter((line) => line.withUploadWorker).at(-1)!.pid);
+    expect(Number(leaseOwner.split(':')[1])).to.equal(
+      listenLines(api)
+        .filter((line) => line.withUploadWorker)
+        .at(-1)!.pid,
+    );
 
     expect(await api.stop('SIGTERM'), api.output.join('')).to.equal(0);
 

@@ -53,14 +53,19 @@ describeAgainstMariaDb('The database connections dropped while a worker process 
       expect(progress.status, `round ${round} came before the end of the batch`).to.equal('PROCESSING');
       killed.push(await environment.killDatabaseConnections());
     }
-    expect(killed.every((count) => count > 0), `connections killed per round: ${killed.join(', ')}`).to.equal(true);
+    expect(
+      killed.every((count) => count > 0),
+      `connections killed per round: ${killed.join(', ')}`,
+    ).to.equal(true);
 
     const done = await environment.completed(batchId, 'the worker to complete the batch', 120_000);
     await worker.stop();
 
     expect(done).to.deep.equal({ status: 'COMPLETED', totalRows: ROWS, processed: ROWS, created: ROWS, skipped: 0, failed: 0 });
     expect(await environment.count('educator_account WHERE source_batch_id = ?', [batchId])).to.equal(ROWS);
-    expect(await environment.count('educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId])).to.equal(ROWS);
+    expect(await environment.count('educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId])).to.equal(
+      ROWS,
+    );
     expect(await duplicateAccounts(environment)).to.deep.equal([]);
     expect(await accountsWithoutExactlyOneInvitation(environment)).to.deep.equal([]);
     expect(await environment.count('upload_failure')).to.equal(0);

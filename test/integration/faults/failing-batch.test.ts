@@ -18,7 +18,7 @@ describeAgainstMariaDb('A worker process meeting a batch that keeps failing', ()
     await environment?.close();
   });
 
-  it("when a batch meets an error no retry gets past, then the worker logs each attempt, ends it FAILED, goes on to the next batch", async function () {
+  it('when a batch meets an error no retry gets past, then the worker logs each attempt, ends it FAILED, goes on to the next batch', async function () {
     this.timeout(120_000);
     const token = await api.signIn(DEMO_DISTRICT_ADMIN_EMAIL);
     const sites = await siteIdsByName(api, token);
@@ -32,15 +32,23 @@ describeAgainstMariaDb('A worker process meeting a batch that keeps failing', ()
     await environment.rows('ALTER TABLE upload_failure RENAME TO upload_failure_away');
 
     const worker = environment.startWorker({ UPLOAD_CHUNK_ROWS: '2' });
-    const failed = await environment.waitFor('the broken batch to end FAILED', async () => {
-      const batch = await environment.batch(brokenId);
-      return batch.status === 'FAILED' ? batch : undefined;
-    }, 60_000);
-    await environment.completed(healthyId, 'the other site\'s batch to complete', 30_000);
+    const failed = await environment.waitFor(
+      'the broken batch to end FAILED',
+      async () => {
+        const batch = await environment.batch(brokenId);
+        return batch.status === 'FAILED' ? batch : undefined;
+      },
+      60_000,
+    );
+    await environment.completed(healthyId, "the other site's batch to complete", 30_000);
     await environment.rows('ALTER TABLE upload_failure_away RENAME TO upload_failure');
 
     expect(failed).to.deep.include({ processed: 2, created: 2, failed: 0 });
-    const logged = worker.output.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logged = worker.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const attempts = logged.filter((line) => String(line.message).startsWith('Upload batch'));
     expect(attempts.map((line) => [line.message, line.batchId, line.batch, line.attempts])).to.deep.equal([
       ['Upload batch attempt failed; it will be tried again', brokenId, broken.data.uploadEducatorAccounts.batch.id, 1],

@@ -213,7 +213,10 @@ export const openFaultEnvironment = async (name: string): Promise<FaultEnvironme
       await environment.waitFor(
         'the last queries of a killed process to end',
         async () => {
-          const running = await rows<{ id: number }>("SELECT id FROM information_schema.processlist WHERE db = ? AND command <> 'Sleep' AND id <> CONNECTION_ID()", [databaseName]);
+          const running = await rows<{ id: number }>(
+            "SELECT id FROM information_schema.processlist WHERE db = ? AND command <> 'Sleep' AND id <> CONNECTION_ID()",
+            [databaseName],
+          );
           return running.every(({ id }) => ownThreadIds.has(Number(id))) ? true : undefined;
         },
         60_000,
@@ -274,9 +277,10 @@ export const siteIdsByName = async (api: Api, districtAdminToken: string): Promi
 
 /** Every email (as written) that has an invitation in the outbox, with how many it has. */
 export const invitationsByRecipient = async (environment: FaultEnvironment): Promise<Map<string, number>> => {
-  const invitations = await environment.rows<{ recipient: string; n: number }>('SELECT recipient, COUNT(*) AS n FROM outbox_message WHERE subject = ? GROUP BY recipient', [
-    INVITATION_SUBJECT,
-  ]);
+  const invitations = await environment.rows<{ recipient: string; n: number }>(
+    'SELECT recipient, COUNT(*) AS n FROM outbox_message WHERE subject = ? GROUP BY recipient',
+    [INVITATION_SUBJECT],
+  );
   return new Map(invitations.map((row) => [row.recipient, Number(row.n)]));
 };
 

@@ -23,11 +23,21 @@ describeAgainstMariaDb('The hourly invitation limit counted by two API processes
     this.timeout(60_000);
     const token = await apis[0].signIn(DEMO_SITE_ADMIN_EMAIL);
     const [site] = (await apis[0].graphql<{ schoolSites: { id: string }[] }>('{ schoolSites { id } }', {}, token)).data!.schoolSites;
-    const input = (index: number) => ({ firstName: 'Two', lastName: 'Processes', email: `limit-${index}@example.org`, roleCode: 'EDUCATOR', schoolSiteIds: [site.id], agreementAccepted: true });
+    const input = (index: number) => ({
+      firstName: 'Two',
+      lastName: 'Processes',
+      email: `limit-${index}@example.org`,
+      roleCode: 'EDUCATOR',
+      schoolSiteIds: [site.id],
+      agreementAccepted: true,
+    });
 
     const answers = await Promise.all(Array.from({ length: SENT }, (_, index) => apis[index % 2].graphql(CREATE, { input: input(index) }, token)));
 
-    expect(answers.filter((answer) => answer.errors).map((answer) => answer.text), environment.outputOfAll()).to.deep.equal([]);
+    expect(
+      answers.filter((answer) => answer.errors).map((answer) => answer.text),
+      environment.outputOfAll(),
+    ).to.deep.equal([]);
     const codes = answers.map((answer) => answer.data.createEducatorAccount.userErrors.map((error: { code: string }) => error.code).join());
     expect(codes.filter((code) => code === '')).to.have.length(LIMIT);
     expect(codes.filter((code) => code === 'INVITATION_LIMIT_REACHED')).to.have.length(SENT - LIMIT);

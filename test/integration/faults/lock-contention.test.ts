@@ -66,7 +66,7 @@ describeAgainstMariaDb('A worker process meeting a deadlock and a lock wait on M
       await holder.query('SELECT account_id FROM educator_account_site FOR UPDATE');
 
       worker = environment.startWorker({ UPLOAD_CHUNK_ROWS: '100' });
-      await environment.waitFor('the worker\'s chunk to wait for the held lock', () => someoneWaitsOn('educator_account_site'), 30_000, 10);
+      await environment.waitFor("the worker's chunk to wait for the held lock", () => someoneWaitsOn('educator_account_site'), 30_000, 10);
       // Now each waits for the other: InnoDB detects the deadlock and rolls the worker's chunk back with 1213, which is
       // the only way this statement can lock the accounts the chunk has just written.
       await holder.query("SELECT id FROM educator_account WHERE email_normalized >= 'person' FOR UPDATE");

@@ -127,7 +127,10 @@ describeAgainstMariaDb('Database connections killed after their COMMIT landed, t
     const first = await answer;
     const again = await api.upload(token, upload);
 
-    expect(first.errors?.map((error) => error.extensions?.code), first.text).to.deep.equal(['INTERNAL_SERVER_ERROR']);
+    expect(
+      first.errors?.map((error) => error.extensions?.code),
+      first.text,
+    ).to.deep.equal(['INTERNAL_SERVER_ERROR']);
     // The failed request threw its copy away, which must not take the file of the batch that landed with it.
     expect(await environment.count("upload_file_chunk c JOIN upload_batch b ON b.id = c.batch_id WHERE b.file_name = 'queued.csv'")).to.be.greaterThan(0);
     expect(again.errors, again.text).to.equal(undefined);

@@ -84,7 +84,11 @@ describeAgainstMariaDb('Reading the upload log under load while a worker process
       const n = index + 1;
       return `Given${n},Family${n},${n % BROKEN_EVERY === 0 ? `broken-${n}` : `loaded${n}@load.example.org`},Educator`;
     });
-    const uploaded = await api.upload(tokens[0], { schoolSiteId: siteId, content: `${[TEMPLATE_HEADER.join(','), ...lines].join('\r\n')}\r\n`, fileName: 'load.csv' });
+    const uploaded = await api.upload(tokens[0], {
+      schoolSiteId: siteId,
+      content: `${[TEMPLATE_HEADER.join(','), ...lines].join('\r\n')}\r\n`,
+      fileName: 'load.csv',
+    });
     expect(uploaded.errors, uploaded.text).to.equal(undefined);
     expect(uploaded.data.uploadEducatorAccounts.batch).to.include({ status: 'QUEUED', totalRows: ROWS });
     const publicId: string = uploaded.data.uploadEducatorAccounts.batch.id;
@@ -99,7 +103,9 @@ describeAgainstMariaDb('Reading the upload log under load while a worker process
         await new Promise((resume) => setTimeout(resume, 100));
       }
     })();
-    const reports = await Promise.all(Array.from({ length: CLIENTS }, (_, index) => client(tokens[index % 2], publicId, () => !completed && Date.now() < deadline)));
+    const reports = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, index) => client(tokens[index % 2], publicId, () => !completed && Date.now() < deadline)),
+    );
     await watching;
 
     const done = await environment.completed(batchId, 'the worker to complete the batch', 180_000, 100);
@@ -107,7 +113,10 @@ describeAgainstMariaDb('Reading the upload log under load while a worker process
 
     const problems = reports.flatMap((report) => report.problems);
     expect(problems.slice(0, 5), `${problems.length} of ${reports.reduce((sum, report) => sum + report.requests, 0)} requests failed`).to.deep.equal([]);
-    expect(reports.every((report) => report.requests >= 2), 'every client got answers to both of its queries').to.equal(true);
+    expect(
+      reports.every((report) => report.requests >= 2),
+      'every client got answers to both of its queries',
+    ).to.equal(true);
     for (const report of reports) {
       // Each chunk commits its progress whole, so one client never sees the counters go backwards.
       expect(report.progress).to.deep.equal([...report.progress].sort((a, b) => a - b));

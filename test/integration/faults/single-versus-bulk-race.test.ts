@@ -76,7 +76,14 @@ describeAgainstMariaDb('createEducatorAccount racing a bulk row for the same ema
         api.graphql(
           CREATE,
           {
-            input: { firstName: 'Single', lastName: 'Creation', email, roleCode: 'EDUCATOR', schoolSiteIds: [siteIds[sameSite ? PARTNER_HIGH : MIDDLE_SCHOOL]], agreementAccepted: true },
+            input: {
+              firstName: 'Single',
+              lastName: 'Creation',
+              email,
+              roleCode: 'EDUCATOR',
+              schoolSiteIds: [siteIds[sameSite ? PARTNER_HIGH : MIDDLE_SCHOOL]],
+              agreementAccepted: true,
+            },
           },
           districtAdmin,
         ),
@@ -109,11 +116,18 @@ describeAgainstMariaDb('createEducatorAccount racing a bulk row for the same ema
         } else {
           // The row won: the single creation was told the email is taken.
           wins.bulk += 1;
-          expect([userErrors, Number(account.source_batch_id), Number(account.school_site_id)], email).to.deep.equal([[{ code: 'EMAIL_TAKEN' }], batchId, partnerHigh]);
+          expect([userErrors, Number(account.source_batch_id), Number(account.school_site_id)], email).to.deep.equal([
+            [{ code: 'EMAIL_TAKEN' }],
+            batchId,
+            partnerHigh,
+          ]);
         }
       });
 
-      const failures = await environment.rows<{ line_number: number; code: string }>('SELECT line_number, code FROM upload_failure WHERE batch_id = ? ORDER BY line_number', [batchId]);
+      const failures = await environment.rows<{ line_number: number; code: string }>(
+        'SELECT line_number, code FROM upload_failure WHERE batch_id = ? ORDER BY line_number',
+        [batchId],
+      );
       expect(failures.map((failure) => `${failure.line_number}:${failure.code}`)).to.deep.equal(expectedFailures);
       expect(batch).to.deep.equal({
         status: 'COMPLETED',

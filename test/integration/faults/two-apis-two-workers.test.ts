@@ -71,7 +71,9 @@ describeAgainstMariaDb('Two API processes and two worker processes on one databa
     const workers: Service[] = [environment.startWorker({ UPLOAD_CHUNK_ROWS: '50' }), environment.startWorker({ UPLOAD_CHUNK_ROWS: '50' })];
 
     const answers = await Promise.all(
-      batches.map((batch, index) => apis[index % 2].upload(uploaders[batch.site], { schoolSiteId: siteIds[batch.site], content: batch.content, fileName: batch.fileName })),
+      batches.map((batch, index) =>
+        apis[index % 2].upload(uploaders[batch.site], { schoolSiteId: siteIds[batch.site], content: batch.content, fileName: batch.fileName }),
+      ),
     );
     for (const answer of answers) {
       expect(answer.errors, answer.text).to.equal(undefined);
@@ -100,7 +102,9 @@ describeAgainstMariaDb('Two API processes and two worker processes on one databa
     expect(accounts, 'one account (and one membership) per email').to.have.length(everyEmail.size);
     expect(accountOf.size).to.equal(everyEmail.size);
 
-    const failures = await environment.rows<{ batch_id: number; line_number: number; code: string }>('SELECT batch_id, line_number, code FROM upload_failure ORDER BY batch_id, line_number');
+    const failures = await environment.rows<{ batch_id: number; line_number: number; code: string }>(
+      'SELECT batch_id, line_number, code FROM upload_failure ORDER BY batch_id, line_number',
+    );
     let createdInAll = 0;
     batches.forEach((batch, index) => {
       const batchId = batchIds[index];

@@ -37,7 +37,8 @@ const emailOf = (n: number): string => {
   }
 };
 const line = (n: number, email = emailOf(n)) => `Given${n},Family${n},${email},Educator`;
-const file = (numbers: number[], email?: (n: number) => string) => `${[TEMPLATE_HEADER.join(','), ...numbers.map((n) => line(n, email?.(n)))].join('\r\n')}\r\n`;
+const file = (numbers: number[], email?: (n: number) => string) =>
+  `${[TEMPLATE_HEADER.join(','), ...numbers.map((n) => line(n, email?.(n)))].join('\r\n')}\r\n`;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
 describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
@@ -94,7 +95,12 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
       await api.upload(districtAdmin, { schoolSiteId: sites[MIDDLE_SCHOOL], content: file(numbers.filter((n) => kindOf(n) === 'taken')) }),
     ];
     const preloadIds = preloads.map((response) => environment.publicIds.decode('batch', response.data.uploadEducatorAccounts.batch.id)!);
-    await waitFor('the preloads to complete', async () => ((await Promise.all(preloadIds.map((id) => environment.batch(id)))).every((b) => b.status === 'COMPLETED') ? true : undefined), 60_000, 50);
+    await waitFor(
+      'the preloads to complete',
+      async () => ((await Promise.all(preloadIds.map((id) => environment.batch(id)))).every((b) => b.status === 'COMPLETED') ? true : undefined),
+      60_000,
+      50,
+    );
     await preloadWorker.stop('SIGTERM');
 
     const uploaded = await api.upload(siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: file(numbers), fileName: 'whole-school.csv' });
@@ -104,8 +110,12 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
 
     const first = await killWhenPast(environment.startWorker({ UPLOAD_CHUNK_ROWS: String(CHUNK_ROWS) }), batchId, ROWS * 0.2);
     await expireLease(batchId);
-    const second = await killWhenPast(environment.startWorker({ UPLOAD_CHUNK_ROWS: String(CHUNK_ROWS) }), batchId, Math.max(ROWS * 0.6, first.processed + CHUNK_ROWS));
-    expect(second.processed, 'the second worker resumed after the first one\'s last chunk').to.be.greaterThan(first.processed);
+    const second = await killWhenPast(
+      environment.startWorker({ UPLOAD_CHUNK_ROWS: String(CHUNK_ROWS) }),
+      batchId,
+      Math.max(ROWS * 0.6, first.processed + CHUNK_ROWS),
+    );
+    expect(second.processed, "the second worker resumed after the first one's last chunk").to.be.greaterThan(first.processed);
     await expireLease(batchId);
     const last = environment.startWorker({ UPLOAD_CHUNK_ROWS: String(CHUNK_ROWS) });
     const done = await environment.completed(batchId, 'the third worker to complete the batch', 120_000);
@@ -128,7 +138,10 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
     expect(done.created + done.skipped + done.failed).to.equal(ROWS);
 
     // Every failure is on the line the file puts it, once, with the code that line deserves.
-    const failures = await environment.rows<{ line_number: number; code: string }>('SELECT line_number, code FROM upload_failure WHERE batch_id = ? ORDER BY line_number', [batchId]);
+    const failures = await environment.rows<{ line_number: number; code: string }>(
+      'SELECT line_number, code FROM upload_failure WHERE batch_id = ? ORDER BY line_number',
+      [batchId],
+    );
     const expectedCode: Record<Exclude<RowKind, 'regular'>, string> = { duplicate: 'DUPLICATE_IN_FILE', invalid: 'INVALID_EMAIL', taken: 'EMAIL_TAKEN' };
     expect(failures.map((failure) => `${failure.line_number}:${failure.code}`)).to.deep.equal(
       numbers.filter((n) => kindOf(n) !== 'regular').map((n) => `${n + 1}:${expectedCode[kindOf(n) as Exclude<RowKind, 'regular'>]}`),
@@ -137,7 +150,9 @@ describeAgainstMariaDb('A worker process killed with SIGKILL mid-batch', () => {
     expect(await duplicateAccounts(environment)).to.deep.equal([]);
     expect(await environment.count('educator_account WHERE source_batch_id = ?', [batchId])).to.equal(expected.created);
     expect(await environment.count("educator_account WHERE email_normalized LIKE 'person%@bulk.example.org'")).to.equal(expected.created + expected.skipped);
-    expect(await environment.count('educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId])).to.equal(expected.created);
+    expect(await environment.count('educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId])).to.equal(
+      expected.created,
+    );
     expect(await accountsWithoutExactlyOneInvitation(environment)).to.deep.equal([]);
     expect(await environment.count('outbox_message WHERE subject = ?', [INVITATION_SUBJECT])).to.equal(expected.created + expected.skipped + expected.taken);
     expect(await environment.count('outbox_message WHERE subject = ?', [`Upload of whole-school.csv finished: ${done.failed} failed`])).to.equal(1);

@@ -21,7 +21,16 @@ describe('MAIL_TRANSPORT=file: .eml files in one folder', () => {
   const queue = async (application: Application, subjects: string[]): Promise<void> => {
     const repository = application.dataSource.getRepository(OutboxMessageRecord);
     for (const subject of subjects) {
-      await repository.insert({ recipient: 'same.person@example.org', template: null, subject, body: subject, status: 'PENDING', attempts: 0, createdAt: 0, nextAttemptAt: 0 });
+      await repository.insert({
+        recipient: 'same.person@example.org',
+        template: null,
+        subject,
+        body: subject,
+        status: 'PENDING',
+        attempts: 0,
+        createdAt: 0,
+        nextAttemptAt: 0,
+      });
     }
   };
 

@@ -16,7 +16,10 @@ const OUTSIDE: [string, Outside][] = [
   ['DataSource.query', (dataSource, key) => dataSource.query('INSERT INTO throttle_counter (throttle_key, clears_at) VALUES (?, 1)', [key])],
   ['EntityManager.query', (dataSource, key) => dataSource.manager.query('INSERT INTO throttle_counter (throttle_key, clears_at) VALUES (?, 1)', [key])],
   ['Repository.insert', (dataSource, key) => dataSource.getRepository(ThrottleCounterRecord).insert({ throttleKey: key, clearsAt: 1 })],
-  ['a query builder', (dataSource, key) => dataSource.createQueryBuilder().insert().into(ThrottleCounterRecord).values({ throttleKey: key, clearsAt: 1 }).execute()],
+  [
+    'a query builder',
+    (dataSource, key) => dataSource.createQueryBuilder().insert().into(ThrottleCounterRecord).values({ throttleKey: key, clearsAt: 1 }).execute(),
+  ],
   ['another transaction', (dataSource, key) => dataSource.transaction((manager) => manager.insert(ThrottleCounterRecord, { throttleKey: key, clearsAt: 1 }))],
 ];
 
@@ -48,7 +51,7 @@ const rollBackWhileAnotherWrites = async (dataSource: DataSource, outside: Outsi
   return { endedInside, keys: rows.map((row) => row.throttle_key) };
 };
 
-describe('SQLite access serialized around TypeORM\'s one shared connection (sqlite-serialization.ts) [SQLite]', () => {
+describe("SQLite access serialized around TypeORM's one shared connection (sqlite-serialization.ts) [SQLite]", () => {
   let folder: string;
   let dataSource: DataSource;
 

@@ -30,7 +30,8 @@ const AUDIENCE = 'educator-provisioning';
 /** Locking an address here takes twenty failures, not the default hundred (test/integration/security/shared-address.test.ts). */
 const SMALL_ADDRESS_BURST = 20;
 
-const codesOf = (response: { errors?: { extensions?: { code?: string } }[] }): (string | undefined)[] => (response.errors ?? []).map((error) => error.extensions?.code);
+const codesOf = (response: { errors?: { extensions?: { code?: string } }[] }): (string | undefined)[] =>
+  (response.errors ?? []).map((error) => error.extensions?.code);
 
 /** Several registerAccount attempts in one request with aliases; mutations run one after another. */
 const packedRegistrations = (attempts: { email: string; code: string }[]): string =>
@@ -86,7 +87,9 @@ const directSuite = (database: TestDatabase) => {
       const real = await server.signIn(educatorEmail, PASSWORD);
       const [header, payload, signature] = real.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-      const [districtAdmin] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [server.demo.districtAdminEmail]);
+      const [districtAdmin] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [
+        server.demo.districtAdminEmail,
+      ]);
       const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
       const now = Math.floor(server.clock.now().getTime() / 1000);
       return {
@@ -105,7 +108,10 @@ const directSuite = (database: TestDatabase) => {
 
     it('when a forged, mis-signed, foreign-audience or expired token is sent to a query, a mutation and both downloads, then each is refused as not signed in and nothing is written', async () => {
       const sites = await siteIdsByName(server);
-      const batch = await uploadAndProcess(server, await server.signIn(server.demo.siteAdminEmail), { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(1)) });
+      const batch = await uploadAndProcess(server, await server.signIn(server.demo.siteAdminEmail), {
+        schoolSiteId: sites[PARTNER_HIGH],
+        content: csvFile(educatorRows(1)),
+      });
       const tokens = await forgeries();
       const accountsBefore = await countRows(server, 'educator_account');
 
@@ -114,7 +120,16 @@ const directSuite = (database: TestDatabase) => {
         const me = await server.graphql(ME, {}, token);
         const created = await server.graphql(
           CREATE,
-          { input: { firstName: 'Eve', lastName: 'Forger', email: `forged@example.org`, roleCode: 'DISTRICT_ADMIN', schoolSiteIds: [], agreementAccepted: true } },
+          {
+            input: {
+              firstName: 'Eve',
+              lastName: 'Forger',
+              email: `forged@example.org`,
+              roleCode: 'DISTRICT_ADMIN',
+              schoolSiteIds: [],
+              agreementAccepted: true,
+            },
+          },
           token,
         );
         const template = await download(server, '/templates/educator-accounts.csv', token);
@@ -176,11 +191,21 @@ const directSuite = (database: TestDatabase) => {
       const match = PHC.exec(stored);
       if (!match) return null;
       const parameters = Object.fromEntries(match[3].split(',').map((pair) => [pair[0], Number(pair.slice(2))]));
-      return { variant: match[1], version: Number(match[2]), memory: parameters.m, iterations: parameters.t, lanes: parameters.p, saltBytes: bytesOf(match[4]), salt: match[4], hashBytes: bytesOf(match[5]) };
+      return {
+        variant: match[1],
+        version: Number(match[2]),
+        memory: parameters.m,
+        iterations: parameters.t,
+        lanes: parameters.p,
+        saltBytes: bytesOf(match[4]),
+        salt: match[4],
+        hashBytes: bytesOf(match[5]),
+      };
     };
 
     it("when two educators register with the same password, then each stored hash is argon2id with at least OWASP's parameters (m ≥ 19456 KiB, t ≥ 2, p ≥ 1), with its own salt and no trace of the password", async () => {
-      for (const email of ['first.hash@example.org', 'second.hash@example.org']) expect((await register(email, await invite(email))).userErrors).to.deep.equal([]);
+      for (const email of ['first.hash@example.org', 'second.hash@example.org'])
+        expect((await register(email, await invite(email))).userErrors).to.deep.equal([]);
 
       const rows: { password_hash: string }[] = await server.application.dataSource.query(
         'SELECT password_hash FROM educator_account WHERE email_normalized IN (?, ?) ORDER BY id',
@@ -188,7 +213,10 @@ const directSuite = (database: TestDatabase) => {
       );
 
       const parsed = rows.map((row) => parse(row.password_hash));
-      expect(parsed.map((hash) => hash !== null), rows.map((row) => row.password_hash).join(' ')).to.deep.equal([true, true]);
+      expect(
+        parsed.map((hash) => hash !== null),
+        rows.map((row) => row.password_hash).join(' '),
+      ).to.deep.equal([true, true]);
       for (const hash of parsed) {
         expect(hash).to.deep.include({ variant: 'argon2id', version: 19 });
         expect(hash!.memory).to.be.at.least(19_456);
@@ -216,7 +244,11 @@ const directSuite = (database: TestDatabase) => {
         wrongPassword: await signIn(server.demo.districtAdminEmail, PASSWORD),
       };
 
-      const refusal = { token: null, account: null, userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'That email and password do not match an active account.', field: null }] };
+      const refusal = {
+        token: null,
+        account: null,
+        userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'That email and password do not match an active account.', field: null }],
+      };
       expect(answers).to.deep.equal({ unknown: refusal, pending: refusal, expired: refusal, wrongPassword: refusal });
     });
 
@@ -232,7 +264,13 @@ const directSuite = (database: TestDatabase) => {
 
       const refusal = {
         account: null,
-        userErrors: [{ code: 'INVALID_CODE', message: 'That registration code is not valid or was already used. Check the code in your invitation email.', field: ['registrationCode'] }],
+        userErrors: [
+          {
+            code: 'INVALID_CODE',
+            message: 'That registration code is not valid or was already used. Check the code in your invitation email.',
+            field: ['registrationCode'],
+          },
+        ],
       };
       expect(answers).to.deep.equal({ unknown: refusal, wrongCode: refusal, alreadyRegistered: refusal });
       expect(await isRegistered('pending@example.org')).to.equal(false);
@@ -254,7 +292,10 @@ const directSuite = (database: TestDatabase) => {
   describe('registration throttling', () => {
     it('when many registration attempts are packed into one request with aliases, then each counts: five INVALID_CODE, then TOO_MANY_ATTEMPTS even for the right code', async () => {
       const code = await invite('packed@example.org');
-      const attempts = [...Array.from({ length: 7 }, (_, index) => ({ email: 'packed@example.org', code: `WRNG-CODE-00${index}${index}` })), { email: 'packed@example.org', code }];
+      const attempts = [
+        ...Array.from({ length: 7 }, (_, index) => ({ email: 'packed@example.org', code: `WRNG-CODE-00${index}${index}` })),
+        { email: 'packed@example.org', code },
+      ];
 
       const response = await server.graphql(packedRegistrations(attempts));
 
@@ -277,7 +318,9 @@ const directSuite = (database: TestDatabase) => {
 
     it('when the registration lock has lasted its 15 minutes, then the right code works again', async () => {
       const code = await invite('patient@example.org');
-      await server.graphql(packedRegistrations(Array.from({ length: 5 }, (_, index) => ({ email: 'patient@example.org', code: `WRNG-CODE-00${index}${index}` }))));
+      await server.graphql(
+        packedRegistrations(Array.from({ length: 5 }, (_, index) => ({ email: 'patient@example.org', code: `WRNG-CODE-00${index}${index}` }))),
+      );
       expect(userErrorCodes(await register('patient@example.org', code))).to.deep.equal(['TOO_MANY_ATTEMPTS']);
 
       server.clock.advanceDays(16 * MINUTE_IN_DAYS);
@@ -291,10 +334,14 @@ const directSuite = (database: TestDatabase) => {
 
       const wrong: string[] = [];
       for (let index = 0; index < 20; index += 1) {
-        const response = await graphqlFrom(server, `198.51.100.${index + 1}`, REGISTER, { input: { email: `guess${index}@example.org`, registrationCode: 'AAAA-BBBB-CCCC', password: PASSWORD, educationalInterestAccepted: true } });
+        const response = await graphqlFrom(server, `198.51.100.${index + 1}`, REGISTER, {
+          input: { email: `guess${index}@example.org`, registrationCode: 'AAAA-BBBB-CCCC', password: PASSWORD, educationalInterestAccepted: true },
+        });
         wrong.push(...userErrorCodes(response.data.registerAccount));
       }
-      const right = await graphqlFrom(server, '198.51.100.200', REGISTER, { input: { email: 'victim@example.org', registrationCode: code, password: PASSWORD, educationalInterestAccepted: true } });
+      const right = await graphqlFrom(server, '198.51.100.200', REGISTER, {
+        input: { email: 'victim@example.org', registrationCode: code, password: PASSWORD, educationalInterestAccepted: true },
+      });
 
       expect(wrong).to.deep.equal(Array(20).fill('INVALID_CODE'));
       expect(userErrorCodes(right.data.registerAccount)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
@@ -304,7 +351,9 @@ const directSuite = (database: TestDatabase) => {
     it('when X-Forwarded-For changes on every failed sign-in and no proxy is trusted, then all twenty count against the one real address', async () => {
       const wrong: string[] = [];
       for (let index = 0; index < 20; index += 1) {
-        const response = await graphqlFrom(server, `198.51.100.${index + 1}`, SIGN_IN, { input: { username: `guess${index}@example.org`, password: 'password-guess' } });
+        const response = await graphqlFrom(server, `198.51.100.${index + 1}`, SIGN_IN, {
+          input: { username: `guess${index}@example.org`, password: 'password-guess' },
+        });
         wrong.push(...userErrorCodes(response.data.signIn));
       }
       const right = await graphqlFrom(server, '198.51.100.200', SIGN_IN, { input: { username: server.demo.siteAdminEmail, password: server.demo.password } });

@@ -9,7 +9,19 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { UPLOAD_MUTATION, startTestServer, type Credential, type TestServer } from '../../support/test-server';
 import { credentialHeaders, sessionSetBy } from '../../support/graphql-client';
 import { fakeWebDist } from '../../support/web-dist';
-import { BATCH_FIELDS, FAILURE_FIELDS, MIDDLE_SCHOOL, PARTNER_HIGH, countRows, createOtherDistrict, download, readBatch, siteIdsByName, uploadFile, type Batch } from '../uploads/upload-kit';
+import {
+  BATCH_FIELDS,
+  FAILURE_FIELDS,
+  MIDDLE_SCHOOL,
+  PARTNER_HIGH,
+  countRows,
+  createOtherDistrict,
+  download,
+  readBatch,
+  siteIdsByName,
+  uploadFile,
+  type Batch,
+} from '../uploads/upload-kit';
 import {
   ACTORS,
   AUTHORIZATION_MATRIX,
@@ -26,7 +38,9 @@ const ROOT = resolve(__dirname, '../../../..');
 
 /** The root Query, Mutation and Subscription fields of a schema, as "Query.me", "Mutation.signIn", … */
 const rootFieldsOf = (schema: GraphQLSchema): string[] =>
-  [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => (type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [])).sort();
+  [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
+    .flatMap((type) => (type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : []))
+    .sort();
 
 const matrixFields = (root: 'Query' | 'Mutation' | 'Subscription'): string[] => Object.keys(AUTHORIZATION_MATRIX[root]).map((field) => `${root}.${field}`);
 
@@ -203,7 +217,13 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   /** uploadEducatorAccounts as a browser sends it; no credential at all when nobody is signed in. */
   const uploadAs = async (cell: Cell, schoolSiteId: string, content: string): Promise<Answer> => {
     const form = new FormData();
-    form.append('operations', JSON.stringify({ query: UPLOAD_MUTATION('status fileName schoolSite { id name } uploadedBy { email }'), variables: { input: { schoolSiteId, file: null, agreementAccepted: true } } }));
+    form.append(
+      'operations',
+      JSON.stringify({
+        query: UPLOAD_MUTATION('status fileName schoolSite { id name } uploadedBy { email }'),
+        variables: { input: { schoolSiteId, file: null, agreementAccepted: true } },
+      }),
+    );
     form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
     form.append('0', new Blob([content]), 'matrix.csv');
     const headers: Record<string, string> = { 'apollo-require-preflight': 'true', ...credentialHeaders(credentialOf(cell)) };
@@ -278,7 +298,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     writes?: Partial<Counts>;
   }
 
-  const SUBSCRIBE = 'subscription($site: ID, $batch: ID) { uploadBatchChanged(schoolSiteId: $site, batchId: $batch) { id fileName status schoolSite { id name } } }';
+  const SUBSCRIBE =
+    'subscription($site: ID, $batch: ID) { uploadBatchChanged(schoolSiteId: $site, batchId: $batch) { id fileName status schoolSite { id name } } }';
   const ONE_BATCH = `query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`;
   const ACCOUNTS = 'query($site: ID!) { educatorAccounts(schoolSiteId: $site) { totalCount nodes { email schoolSites { id } } } }';
   const BATCHES = 'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id schoolSite { id } } } }';
@@ -308,7 +329,11 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       send: (cell) => graphql('{ me { email role { code } schoolSites { name } } }', {}, cell),
       allowed(answer, cell) {
         const sites = cell.actor === 'districtAdmin' || cell.actor === 'otherDistrictAdmin' ? [] : [{ name: PARTNER_HIGH }];
-        expect(answer.data.me).to.deep.equal({ email: email[cell.actor], role: { code: ROLE_OF[cell.actor as Exclude<ActorName, 'anonymous'>] }, schoolSites: sites });
+        expect(answer.data.me).to.deep.equal({
+          email: email[cell.actor],
+          role: { code: ROLE_OF[cell.actor as Exclude<ActorName, 'anonymous'>] },
+          schoolSites: sites,
+        });
       },
     },
     'Query.roles/the six roles': {
@@ -322,7 +347,9 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       field: 'roles',
       send: (cell) => graphql('{ roles(grantable: true) { code } }', {}, cell),
       allowed(answer, cell) {
-        const grantable = { educator: [], counselor: [], siteAdmin: SITE_ADMIN_GRANTS, districtAdmin: ROLE_CODES, otherDistrictAdmin: ROLE_CODES }[cell.actor as Exclude<ActorName, 'anonymous'>];
+        const grantable = { educator: [], counselor: [], siteAdmin: SITE_ADMIN_GRANTS, districtAdmin: ROLE_CODES, otherDistrictAdmin: ROLE_CODES }[
+          cell.actor as Exclude<ActorName, 'anonymous'>
+        ];
         expect(answer.data.roles.map((role: { code: string }) => role.code)).to.deep.equal([...grantable]);
       },
     },
@@ -330,7 +357,11 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       field: 'educatorAccountTemplate',
       send: (cell) => graphql('{ educatorAccountTemplate { fileName columns content } }', {}, cell),
       allowed(answer) {
-        expect(answer.data.educatorAccountTemplate).to.deep.equal({ fileName: 'educator-accounts-template.csv', columns: TEMPLATE_HEADER, content: `${TEMPLATE_HEADER.join(',')}\r\n` });
+        expect(answer.data.educatorAccountTemplate).to.deep.equal({
+          fileName: 'educator-accounts-template.csv',
+          columns: TEMPLATE_HEADER,
+          content: `${TEMPLATE_HEADER.join(',')}\r\n`,
+        });
       },
     },
     "Query.schoolSites/whether the scope's site is listed": {
@@ -440,7 +471,10 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       nothing: (cell) => subscribeAs(cell, { site: nowhere.site }),
       allowed(answer, cell) {
         const delivered = deliveredBatches(answer);
-        expect(delivered.map((batch) => [batch.fileName, batch.status]), answer.text).to.deep.include(['matrix.csv', 'QUEUED']);
+        expect(
+          delivered.map((batch) => [batch.fileName, batch.status]),
+          answer.text,
+        ).to.deep.include(['matrix.csv', 'QUEUED']);
         for (const batch of delivered) expect(batch.schoolSite).to.deep.equal(siteFor(cell.actor, cell.scope!));
       },
       writes: { upload_batch: 1, upload_file_chunk: 1, agreement_acceptance: 1 },
@@ -473,7 +507,14 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       send: (cell) =>
         graphql(
           'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { id } userErrors { code } } }',
-          { input: { email: `nobody.${cell.actor}@matrix.example.org`, registrationCode: 'AAAA-BBBB-CCCC', password: 'a long enough password', educationalInterestAccepted: true } },
+          {
+            input: {
+              email: `nobody.${cell.actor}@matrix.example.org`,
+              registrationCode: 'AAAA-BBBB-CCCC',
+              password: 'a long enough password',
+              educationalInterestAccepted: true,
+            },
+          },
           cell,
         ),
       public(answer) {
@@ -580,7 +621,9 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
 
     const other = await createOtherDistrict(server);
     const otherHigh = await server.application.dataSource.getRepository(SchoolSiteRecord).findOneByOrFail({ id: internalSiteId(other.siteId) });
-    const otherMiddle = await server.application.dataSource.getRepository(SchoolSiteRecord).save({ name: 'Other Middle', districtId: otherHigh.districtId, createdAt: otherHigh.createdAt });
+    const otherMiddle = await server.application.dataSource
+      .getRepository(SchoolSiteRecord)
+      .save({ name: 'Other Middle', districtId: otherHigh.districtId, createdAt: otherHigh.createdAt });
     site.otherHigh = { id: other.siteId, name: otherHigh.name };
     site.otherMiddle = { id: server.application.publicIds.encode('site', otherMiddle.id), name: otherMiddle.name };
     nowhere.site = server.application.publicIds.encode('site', 987_654_321);
@@ -595,9 +638,16 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     }
 
     // The Educator and the Counselor are invited by the Site Admin and register with the emailed code, as people do.
-    for (const [actor, roleCode] of [['educator', 'EDUCATOR'], ['counselor', 'COUNSELOR']] as const) {
+    for (const [actor, roleCode] of [
+      ['educator', 'EDUCATOR'],
+      ['counselor', 'COUNSELOR'],
+    ] as const) {
       email[actor] = `${actor}@demo-partner-high.example.org`;
-      const created = await server.graphql(CREATE, { input: { firstName: 'Matrix', lastName: actor, email: email[actor], roleCode, schoolSiteIds: [site.partnerHigh.id], agreementAccepted: true } }, token.siteAdmin);
+      const created = await server.graphql(
+        CREATE,
+        { input: { firstName: 'Matrix', lastName: actor, email: email[actor], roleCode, schoolSiteIds: [site.partnerHigh.id], agreementAccepted: true } },
+        token.siteAdmin,
+      );
       expect(created.data?.createEducatorAccount.userErrors, created.text).to.deep.equal([]);
       const invitation = (await server.deliveredEmails()).map((eml) => eml.replace(/=\r?\n/g, '')).find((eml) => eml.includes(email[actor]!))!;
       const code = /Registration code: ([A-Z0-9-]+)/.exec(invitation)![1];
@@ -618,7 +668,12 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       [site.otherMiddle, 'otherDistrictAdmin', 'other-middle'],
     ];
     const ids: [Site, ActorName, string][] = [];
-    for (const [target, uploader, slug] of uploads) ids.push([target, uploader, (await uploadFile(server, token[uploader]!, { schoolSiteId: target.id, content: fileWithFailures(slug), fileName: `${slug}.csv` })).id]);
+    for (const [target, uploader, slug] of uploads)
+      ids.push([
+        target,
+        uploader,
+        (await uploadFile(server, token[uploader]!, { schoolSiteId: target.id, content: fileWithFailures(slug), fileName: `${slug}.csv` })).id,
+      ]);
     await server.processUploads();
     for (const [target, uploader, id] of ids) {
       const batch = await readBatch(server, token[uploader]!, id);
@@ -635,7 +690,9 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   });
 
   it("when the running server's schema and HTTP routes are listed, then the matrix names exactly those entry points", () => {
-    expect([...matrixFields('Query'), ...matrixFields('Mutation'), ...matrixFields('Subscription')].sort()).to.deep.equal(rootFieldsOf(server.application.schema));
+    expect([...matrixFields('Query'), ...matrixFields('Mutation'), ...matrixFields('Subscription')].sort()).to.deep.equal(
+      rootFieldsOf(server.application.schema),
+    );
     const app = server.application.routes as unknown as { router: { stack: RouterLayer[] } };
     expect([...new Set(httpRoutesOf(app.router.stack))].sort()).to.deep.equal(Object.keys(AUTHORIZATION_MATRIX.HTTP).sort());
   });

@@ -68,14 +68,18 @@ describeOnEachDatabase('GraphQL over HTTP: what the endpoint accepts and how it 
   });
 
   it('when a JSON body declares more than 1 MB, then it is refused with 413 and the service goes on answering', async () => {
-    const answer = await post(server, JSON.stringify({ query: '{ roles { code } }', variables: { padding: 'a'.repeat(1_100_000) } }), { 'content-type': 'application/json' });
+    const answer = await post(server, JSON.stringify({ query: '{ roles { code } }', variables: { padding: 'a'.repeat(1_100_000) } }), {
+      'content-type': 'application/json',
+    });
 
     expect([answer.status, answer.body, answer.cacheControl]).to.deep.equal([413, TOO_LARGE, 'no-store']);
     answered(await post(server, TYPENAME, { 'content-type': 'application/json' }));
   });
 
   it('when a JSON body without a declared length grows past 1 MB, then it is refused with 413 while it streams', async () => {
-    const answer = await post(server, streamed(JSON.stringify({ query: '{ roles { code } }', variables: { padding: 'a'.repeat(1_100_000) } })), { 'content-type': 'application/json' });
+    const answer = await post(server, streamed(JSON.stringify({ query: '{ roles { code } }', variables: { padding: 'a'.repeat(1_100_000) } })), {
+      'content-type': 'application/json',
+    });
 
     expect([answer.status, answer.body]).to.deep.equal([413, TOO_LARGE]);
     answered(await post(server, streamed(TYPENAME), { 'content-type': 'application/json' }));

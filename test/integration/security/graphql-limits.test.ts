@@ -3,7 +3,8 @@ import { GRAPHQL_LIMITS } from '../../../src/infrastructure/http/http-app';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
-const codesOf = (response: { errors?: { extensions?: { code?: string } }[] }): string[] => (response.errors ?? []).map((error) => String(error.extensions?.code));
+const codesOf = (response: { errors?: { extensions?: { code?: string } }[] }): string[] =>
+  (response.errors ?? []).map((error) => String(error.extensions?.code));
 
 describeOnEachDatabase('GraphQL resource limits and CSRF prevention', (database) => {
   let server: TestServer;
@@ -54,7 +55,11 @@ describeOnEachDatabase('GraphQL resource limits and CSRF prevention', (database)
     const without = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form() });
     expect(without.status).to.equal(400);
     expect(await without.text()).to.contain('CSRF');
-    const withHeader = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form() });
+    const withHeader = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+      body: form(),
+    });
     expect(withHeader.status).to.equal(200);
     expect(((await withHeader.json()) as { data: { roles: unknown[] } }).data.roles).to.have.length(6);
   });
@@ -68,7 +73,11 @@ describeOnEachDatabase('GraphQL resource limits and CSRF prevention', (database)
   });
 
   it('when the cost of a query is too high, then it is refused', async () => {
-    const pages = Array.from({ length: 10 }, (_, index) => `p${index}: uploadBatches(first: 100) { nodes { failures(first: 100) { nodes { lineNumber reason } } uploadedBy { schoolSites { name } } } }`).join(' ');
+    const pages = Array.from(
+      { length: 10 },
+      (_, index) =>
+        `p${index}: uploadBatches(first: 100) { nodes { failures(first: 100) { nodes { lineNumber reason } } uploadedBy { schoolSites { name } } } }`,
+    ).join(' ');
     const response = await server.graphql(`{ ${pages} }`, {}, token);
     expect(response.data).to.equal(undefined);
     expect(response.text).to.contain('Cost limit');

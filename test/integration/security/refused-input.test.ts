@@ -38,7 +38,8 @@ interface RawResponse {
 }
 type Part = { name: string; value: string } | { name: string; file: string | Buffer; fileName: string };
 
-const codesOf = (response: RawResponse): string[] => (response.body?.errors ?? []).map((error: { extensions?: { code?: string } }) => String(error.extensions?.code));
+const codesOf = (response: RawResponse): string[] =>
+  (response.body?.errors ?? []).map((error: { extensions?: { code?: string } }) => String(error.extensions?.code));
 
 describeOnEachDatabase('Input that must be refused cleanly', (database) => {
   let server: TestServer;
@@ -64,7 +65,11 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
       if ('file' in part) form.append(part.name, new Blob([part.file]), part.fileName);
       else form.append(part.name, part.value);
     }
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+      body: form,
+    });
     const text = await response.text();
     let body: any;
     try {
@@ -75,7 +80,10 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
     return { status: response.status, text, body };
   };
   const operations = (variables: Record<string, unknown> = {}): string =>
-    JSON.stringify({ query: UPLOAD_MUTATION('id status fileName'), variables: { input: { schoolSiteId: siteId, file: null, agreementAccepted: true }, ...variables } });
+    JSON.stringify({
+      query: UPLOAD_MUTATION('id status fileName'),
+      variables: { input: { schoolSiteId: siteId, file: null, agreementAccepted: true }, ...variables },
+    });
 
   const storedCounts = async () => ({
     batches: await countRows(server, 'upload_batch'),
@@ -100,13 +108,19 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
     it('when a cell is 70 KB long, then the file is rejected as too large a row naming its line, and nothing is created', async () => {
       const content = csvFile([anEducatorRow(1), anEducatorRow(2, { lastName: 'L'.repeat(70 * 1024) }), anEducatorRow(3)]);
 
-      await expectRejected(content, 'The row on line 3 is longer than 65,536 bytes, far more than one educator needs. Remove the extra text from line 3 and upload the file again.');
+      await expectRejected(
+        content,
+        'The row on line 3 is longer than 65,536 bytes, far more than one educator needs. Remove the extra text from line 3 and upload the file again.',
+      );
     });
 
     it('when a quoted 70 KB cell of commas and 4-byte characters sits on the first row, then it is rejected as too large a row on line 2', async () => {
       const content = csvFile([anEducatorRow(1, { firstName: '😀,'.repeat(14 * 1024) })]);
 
-      await expectRejected(content, 'The row on line 2 is longer than 65,536 bytes, far more than one educator needs. Remove the extra text from line 2 and upload the file again.');
+      await expectRejected(
+        content,
+        'The row on line 2 is longer than 65,536 bytes, far more than one educator needs. Remove the extra text from line 2 and upload the file again.',
+      );
     });
 
     it('when GraphQL string inputs are longer than their limits, then each answer is BAD_USER_INPUT naming the field, never echoing the value, and nothing is stored', async () => {
@@ -117,7 +131,13 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
         return { status: response.status, text: response.text, body: { errors: response.errors, data: response.data } };
       };
       const cases: { label: string; field: string; value: string; request: () => Promise<RawResponse> }[] = [
-        { label: 'signIn password', field: 'password', value: secret, request: () => json('mutation($input: SignInInput!) { signIn(input: $input) { token } }', { input: { username: server.demo.siteAdminEmail, password: secret } }) },
+        {
+          label: 'signIn password',
+          field: 'password',
+          value: secret,
+          request: () =>
+            json('mutation($input: SignInInput!) { signIn(input: $input) { token } }', { input: { username: server.demo.siteAdminEmail, password: secret } }),
+        },
         {
           label: 'registerAccount code',
           field: 'registrationCode',
@@ -134,7 +154,16 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
           request: () =>
             json(
               'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } } }',
-              { input: { firstName: secret, lastName: 'Lee', email: 'long@example.org', roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true } },
+              {
+                input: {
+                  firstName: secret,
+                  lastName: 'Lee',
+                  email: 'long@example.org',
+                  roleCode: 'EDUCATOR',
+                  schoolSiteIds: [siteId],
+                  agreementAccepted: true,
+                },
+              },
               token,
             ),
         },
@@ -145,19 +174,41 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
           request: () =>
             json(
               'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } } }',
-              { input: { firstName: 'Ann', lastName: 'Lee', email: `${secret}@example.org`, roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true } },
+              {
+                input: {
+                  firstName: 'Ann',
+                  lastName: 'Lee',
+                  email: `${secret}@example.org`,
+                  roleCode: 'EDUCATOR',
+                  schoolSiteIds: [siteId],
+                  agreementAccepted: true,
+                },
+              },
               token,
             ),
         },
-        { label: 'uploadBatches schoolSiteId', field: 'schoolSiteId', value: longId, request: () => json('query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount } }', { site: longId }, token) },
-        { label: 'uploadBatches after', field: 'after', value: longId, request: () => json('query($after: String) { uploadBatches(after: $after) { totalCount } }', { after: longId }, token) },
+        {
+          label: 'uploadBatches schoolSiteId',
+          field: 'schoolSiteId',
+          value: longId,
+          request: () => json('query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount } }', { site: longId }, token),
+        },
+        {
+          label: 'uploadBatches after',
+          field: 'after',
+          value: longId,
+          request: () => json('query($after: String) { uploadBatches(after: $after) { totalCount } }', { after: longId }, token),
+        },
         {
           label: 'uploadEducatorAccounts schoolSiteId (multipart)',
           field: 'schoolSiteId',
           value: longId,
           request: () =>
             sendMultipart([
-              { name: 'operations', value: JSON.stringify({ query: UPLOAD_MUTATION('id'), variables: { input: { schoolSiteId: longId, file: null, agreementAccepted: true } } }) },
+              {
+                name: 'operations',
+                value: JSON.stringify({ query: UPLOAD_MUTATION('id'), variables: { input: { schoolSiteId: longId, file: null, agreementAccepted: true } } }),
+              },
               { name: 'map', value: JSON.stringify({ 0: ['variables.input.file'] }) },
               { name: '0', file: csvFile(educatorRows(1)), fileName: 'educators.csv' },
             ]),
@@ -192,7 +243,15 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
     it('when an account is created with a control character inside a name, then it is refused as INVALID_NAME and nothing is stored', async () => {
       for (const [label, control] of CONTROLS) {
         for (const field of ['firstName', 'lastName'] as const) {
-          const input = { firstName: 'Ana', lastName: 'Lee', email: 'ana@partner-high.example.org', roleCode: 'EDUCATOR', schoolSiteIds: [siteId], agreementAccepted: true, [field]: `An${control}a` };
+          const input = {
+            firstName: 'Ana',
+            lastName: 'Lee',
+            email: 'ana@partner-high.example.org',
+            roleCode: 'EDUCATOR',
+            schoolSiteIds: [siteId],
+            agreementAccepted: true,
+            [field]: `An${control}a`,
+          };
 
           const response = await server.graphql(
             'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code field } } }',
@@ -217,7 +276,13 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
 
       const lineFeedAt = uploadable.findIndex(([label]) => label === 'line feed');
       const expectedLines = uploadable.map((_, index) => 2 + index + (index > lineFeedAt ? 1 : 0));
-      expect(batch).to.deep.include({ status: 'COMPLETED', totalRows: uploadable.length + 1, recordsCreated: 1, recordsSkipped: 0, recordsFailed: uploadable.length });
+      expect(batch).to.deep.include({
+        status: 'COMPLETED',
+        totalRows: uploadable.length + 1,
+        recordsCreated: 1,
+        recordsSkipped: 0,
+        recordsFailed: uploadable.length,
+      });
       expect(batch.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal(expectedLines.map((line) => [line, 'INVALID_NAME']));
       expect(await countRows(server, 'educator_account')).to.equal(3);
     });
@@ -225,7 +290,11 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
 
   describe('bytes that are not UTF-8 text', () => {
     const withBytesOnLine3 = (bytes: number[]): Buffer =>
-      Buffer.concat([Buffer.from(`${HEADER_LINE}Ann,Lee,ann@partner-high.example.org,Educator\r\nZo`), Buffer.from(bytes), Buffer.from(',Lee,zoe@partner-high.example.org,Educator\r\n')]);
+      Buffer.concat([
+        Buffer.from(`${HEADER_LINE}Ann,Lee,ann@partner-high.example.org,Educator\r\nZo`),
+        Buffer.from(bytes),
+        Buffer.from(',Lee,zoe@partner-high.example.org,Educator\r\n'),
+      ]);
 
     const INVALID_SEQUENCES: [string, number[]][] = [
       ['Windows-1252 "ë" (Excel\'s plain CSV)', [0xeb]],
@@ -275,7 +344,13 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
     const roots = (): string[] => [process.cwd(), resolve(process.cwd(), 'var'), resolve(process.cwd(), 'dist'), server.outboxDir, tmpdir(), '/'];
     const entriesNamedAfter = (): string[] => {
       const pattern = /passwd\.csv|^y\.csv$|x\\y|win\.ini|n{50}/;
-      return [...roots(), '/etc', resolve(tmpdir(), '..')].flatMap((dir) => (existsSync(dir) ? readdirSync(dir).filter((name) => pattern.test(name)).map((name) => join(dir, name)) : []));
+      return [...roots(), '/etc', resolve(tmpdir(), '..')].flatMap((dir) =>
+        existsSync(dir)
+          ? readdirSync(dir)
+              .filter((name) => pattern.test(name))
+              .map((name) => join(dir, name))
+          : [],
+      );
     };
 
     for (const { sent, shown } of NAMES) {
@@ -396,11 +471,30 @@ describeOnEachDatabase('Input that must be refused cleanly', (database) => {
       expect(await storedCounts()).to.deep.equal(NOTHING_STORED);
     });
 
-    const PROTOTYPE_ATTACKS: { label: string; operations: () => string; map: string; fileField?: string; status: number; answer: 'malformed' | 'BAD_USER_INPUT' }[] = [
+    const PROTOTYPE_ATTACKS: {
+      label: string;
+      operations: () => string;
+      map: string;
+      fileField?: string;
+      status: number;
+      answer: 'malformed' | 'BAD_USER_INPUT';
+    }[] = [
       { label: '"__proto__.polluted"', operations: () => operations(), map: '{"0":["__proto__.polluted"]}', status: 400, answer: 'malformed' },
       { label: '"variables.__proto__"', operations: () => operations(), map: '{"0":["variables.__proto__"]}', status: 400, answer: 'malformed' },
-      { label: '"variables.__proto__.polluted"', operations: () => operations(), map: '{"0":["variables.__proto__.polluted"]}', status: 400, answer: 'malformed' },
-      { label: '"constructor.prototype.polluted"', operations: () => operations(), map: '{"0":["constructor.prototype.polluted"]}', status: 400, answer: 'malformed' },
+      {
+        label: '"variables.__proto__.polluted"',
+        operations: () => operations(),
+        map: '{"0":["variables.__proto__.polluted"]}',
+        status: 400,
+        answer: 'malformed',
+      },
+      {
+        label: '"constructor.prototype.polluted"',
+        operations: () => operations(),
+        map: '{"0":["constructor.prototype.polluted"]}',
+        status: 400,
+        answer: 'malformed',
+      },
       {
         label: '"variables.__proto__" where operations declares an own "__proto__": null',
         operations: () => operations().replace('"variables":{', '"variables":{"__proto__":null,'),

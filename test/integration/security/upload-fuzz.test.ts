@@ -6,21 +6,28 @@ import { PARTNER_HIGH, countRows, readBatch, siteIdsByName, uploadFile } from '.
 
 type LineEnd = '\r\n' | '\n' | '\r';
 type FailureCode =
-  | 'WRONG_COLUMN_COUNT'
-  | 'MISSING_FIELD'
-  | 'INVALID_NAME'
-  | 'INVALID_EMAIL'
-  | 'UNKNOWN_ROLE'
-  | 'ROLE_NOT_ALLOWED_IN_BULK'
-  | 'DUPLICATE_IN_FILE'
-  | 'EMAIL_TAKEN';
+  'WRONG_COLUMN_COUNT' | 'MISSING_FIELD' | 'INVALID_NAME' | 'INVALID_EMAIL' | 'UNKNOWN_ROLE' | 'ROLE_NOT_ALLOWED_IN_BULK' | 'DUPLICATE_IN_FILE' | 'EMAIL_TAKEN';
 type Outcome = 'created' | 'skipped' | FailureCode;
 
 /**
  * What a generated row is meant to be. Each broken row breaks exactly one rule, so its failure code is known;
  * rows that reach the database (valid, duplicate, existing, taken) are settled by their email, as the worker does.
  */
-const ROW_KINDS = ['valid', 'valid', 'valid', 'wrongCount', 'missing', 'controlName', 'longName', 'badEmail', 'unknownRole', 'bulkOnlyRole', 'duplicate', 'existing', 'taken'] as const;
+const ROW_KINDS = [
+  'valid',
+  'valid',
+  'valid',
+  'wrongCount',
+  'missing',
+  'controlName',
+  'longName',
+  'badEmail',
+  'unknownRole',
+  'bulkOnlyRole',
+  'duplicate',
+  'existing',
+  'taken',
+] as const;
 type RowKind = (typeof ROW_KINDS)[number];
 const BROKEN: Partial<Record<RowKind, FailureCode>> = {
   wrongCount: 'WRONG_COLUMN_COUNT',
@@ -59,14 +66,27 @@ interface FilePlan {
 const NAME_PIECES = ['a', 'K', 'é', 'e\u0301', '\u0301', 'ß', 'Ø', '中', '😀', '\u{20000}', '\u{2A6D6}', ' ', '-', "'", ',', '"', 'ñ'];
 const CONTROL_CHARACTERS = ['\u0007', '\t', '\n', '\r\n', '\r', '\u0085', '\u2028', '\u007f', '\u001b'];
 const BAD_EMAILS = ['not-an-email', 'a@b', 'two@@example.org', 'sp ace@example.org', 'dots..here@example.org', 'trailing@example.'];
-const ROLES = ['Educator', ' educator ', 'EDUCATOR', 'Counselor—Caseload Only', 'counselor - caseload only', 'Counselor – Caseload Only', 'Counselor', 'site admin', 'Site  Admin', 'SITE_ADMIN'];
+const ROLES = [
+  'Educator',
+  ' educator ',
+  'EDUCATOR',
+  'Counselor—Caseload Only',
+  'counselor - caseload only',
+  'Counselor – Caseload Only',
+  'Counselor',
+  'site admin',
+  'Site  Admin',
+  'SITE_ADMIN',
+];
 const UNKNOWN_ROLES = ['Principal', 'Teacher', 'Edu cator', '😀'];
 const BULK_ONLY_ROLES = ['District Admin', 'Multi-Site Counselor', 'district-admin'];
 const BLANK_LINES = ['', ',,,', ' , , , ', '   '];
 const HEADER = 'First Name,Last Name,Email,User Role';
 
 const lineEnd = fc.constantFrom<LineEnd>('\r\n', '\n', '\r');
-const name = fc.tuple(fc.constantFrom('A', 'Zoë', '𠀀', 'Ł'), fc.string({ unit: fc.constantFrom(...NAME_PIECES), maxLength: 10 })).map(([first, rest]) => first + rest);
+const name = fc
+  .tuple(fc.constantFrom('A', 'Zoë', '𠀀', 'Ł'), fc.string({ unit: fc.constantFrom(...NAME_PIECES), maxLength: 10 }))
+  .map(([first, rest]) => first + rest);
 const rowPlan: fc.Arbitrary<RowPlan> = fc.record({
   kind: fc.constantFrom(...ROW_KINDS),
   firstName: name,
@@ -93,7 +113,11 @@ const writeCell = (value: string, quote: boolean, delimiter: string): string =>
 /** Physical line of `offset`: CRLF, LF and a lone CR each end one line. */
 const lineAt = (text: string, offset: number): number => 1 + (text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0);
 const withCase = (email: string, emailCase: RowPlan['emailCase']): string =>
-  emailCase === 'upper' ? email.toUpperCase() : emailCase === 'lower' ? email : [...email].map((char, index) => (index % 2 ? char.toUpperCase() : char)).join('');
+  emailCase === 'upper'
+    ? email.toUpperCase()
+    : emailCase === 'lower'
+      ? email
+      : [...email].map((char, index) => (index % 2 ? char.toUpperCase() : char)).join('');
 
 /** Emails across the whole suite: which accounts exist for Partner High (skipped on re-upload) and which exist elsewhere. */
 interface Directory {
@@ -180,7 +204,16 @@ const render = (plan: FilePlan, directory: Directory): RenderedFile => {
 const count = (expected: RenderedFile['expected'], outcome: Outcome | ((outcome: Outcome) => boolean)): number =>
   expected.filter((row) => (typeof outcome === 'function' ? outcome(row.outcome) : row.outcome === outcome)).length;
 
-const LEAKS = [/stack/i, /QueryFailedError/, /SQLITE/i, /\bER_[A-Z_]+/, /at \//, /node_modules/, /\.(?:ts|js):\d+/, /\b(?:SELECT|INSERT INTO|UPDATE|DELETE FROM)\b/];
+const LEAKS = [
+  /stack/i,
+  /QueryFailedError/,
+  /SQLITE/i,
+  /\bER_[A-Z_]+/,
+  /at \//,
+  /node_modules/,
+  /\.(?:ts|js):\d+/,
+  /\b(?:SELECT|INSERT INTO|UPDATE|DELETE FROM)\b/,
+];
 const expectNoLeak = (text: string): void => {
   for (const marker of LEAKS) expect(marker.test(text), `leaks ${marker}: ${text.slice(0, 300)}`).to.equal(false);
 };

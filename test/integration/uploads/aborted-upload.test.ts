@@ -33,7 +33,10 @@ describeOnEachDatabase('Uploading the template: a client that goes away mid-file
     const temporaryBefore = new Set(capacitorFiles());
     const boundary = 'educators-boundary';
     const file = Buffer.from(csvFile(educatorRows(60_000)));
-    const operations = JSON.stringify({ query: UPLOAD_MUTATION('id'), variables: { input: { schoolSiteId: sites[PARTNER_HIGH], file: null, agreementAccepted: true } } });
+    const operations = JSON.stringify({
+      query: UPLOAD_MUTATION('id'),
+      variables: { input: { schoolSiteId: sites[PARTNER_HIGH], file: null, agreementAccepted: true } },
+    });
     const head = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.file"]}\r\n` +
@@ -45,7 +48,12 @@ describeOnEachDatabase('Uploading the template: a client that goes away mid-file
       port: url.port,
       path: url.pathname,
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + file.length + 100 },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'apollo-require-preflight': 'true',
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + file.length + 100,
+      },
     });
     sending.on('error', () => undefined);
     sending.write(head);

@@ -67,7 +67,7 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
       await nothingStored();
     });
 
-    it('when the site id is garbage, another kind of id, or another district\'s site, then it is FORBIDDEN and nothing is stored', async () => {
+    it("when the site id is garbage, another kind of id, or another district's site, then it is FORBIDDEN and nothing is stored", async () => {
       const other = await createOtherDistrict(server);
       const accountId = (await server.graphql('{ me { id } }', {}, siteAdmin)).data.me.id;
 
@@ -79,7 +79,12 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
     });
 
     it('when the agreement is not accepted, then userErrors says AGREEMENT_REQUIRED and nothing is stored', async () => {
-      const response = await server.upload(siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(2)), agreementAccepted: false, select: 'id' });
+      const response = await server.upload(siteAdmin, {
+        schoolSiteId: sites[PARTNER_HIGH],
+        content: csvFile(educatorRows(2)),
+        agreementAccepted: false,
+        select: 'id',
+      });
 
       expect(response.errors).to.equal(undefined);
       expect(response.data.uploadEducatorAccounts).to.deep.equal({
@@ -115,10 +120,18 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
     it('when the upload is accepted, then who accepted which agreement version, and for which batch, is recorded', async () => {
       const batch = await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(2)) });
 
-      const rows = await server.application.dataSource.query('SELECT accepted_by_account_id, agreement, version, upload_batch_id FROM agreement_acceptance WHERE upload_batch_id IS NOT NULL');
-      const [siteAdminRow] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [server.demo.siteAdminEmail]);
+      const rows = await server.application.dataSource.query(
+        'SELECT accepted_by_account_id, agreement, version, upload_batch_id FROM agreement_acceptance WHERE upload_batch_id IS NOT NULL',
+      );
+      const [siteAdminRow] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [
+        server.demo.siteAdminEmail,
+      ]);
       expect(rows).to.have.length(1);
-      expect(rows[0]).to.deep.include({ accepted_by_account_id: siteAdminRow.id, agreement: 'BULK_ACCOUNT_CREATION', upload_batch_id: server.application.publicIds.decode('batch', batch.id) });
+      expect(rows[0]).to.deep.include({
+        accepted_by_account_id: siteAdminRow.id,
+        agreement: 'BULK_ACCOUNT_CREATION',
+        upload_batch_id: server.application.publicIds.decode('batch', batch.id),
+      });
       expect(rows[0].version).to.be.a('string').and.not.equal('');
     });
   });
@@ -126,15 +139,27 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
   describe('the upload log', () => {
     /** One batch per site of the demo district, uploaded Partner High first, and one in another district. */
     const threeBatches = async () => {
-      const partner = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(1)), fileName: 'partner.csv' });
-      const middle = await uploadAndProcess(server, districtAdmin, { schoolSiteId: sites[MIDDLE_SCHOOL], content: csvFile(educatorRows(1, 10)), fileName: 'middle.csv' });
+      const partner = await uploadAndProcess(server, siteAdmin, {
+        schoolSiteId: sites[PARTNER_HIGH],
+        content: csvFile(educatorRows(1)),
+        fileName: 'partner.csv',
+      });
+      const middle = await uploadAndProcess(server, districtAdmin, {
+        schoolSiteId: sites[MIDDLE_SCHOOL],
+        content: csvFile(educatorRows(1, 10)),
+        fileName: 'middle.csv',
+      });
       const other = await createOtherDistrict(server);
       const otherAdmin = await server.signIn(other.adminEmail);
-      const elsewhere = await uploadAndProcess(server, otherAdmin, { schoolSiteId: other.siteId, content: csvFile(educatorRows(1, 20)), fileName: 'elsewhere.csv' });
+      const elsewhere = await uploadAndProcess(server, otherAdmin, {
+        schoolSiteId: other.siteId,
+        content: csvFile(educatorRows(1, 20)),
+        fileName: 'elsewhere.csv',
+      });
       return { partner, middle, elsewhere, otherAdmin, otherSiteId: other.siteId };
     };
 
-    it('when a Site Admin asks for another site\'s batch or another district\'s, then uploadBatch is null, exactly as for an id that does not exist', async () => {
+    it("when a Site Admin asks for another site's batch or another district's, then uploadBatch is null, exactly as for an id that does not exist", async () => {
       const { partner, middle, elsewhere } = await threeBatches();
 
       for (const id of [middle.id, elsewhere.id, 'AAAAAAAAAAAAAAAAAAAAAA', 'garbage']) {
@@ -147,7 +172,7 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
       expect((await server.graphql(ONE_BATCH, { id: elsewhere.id }, districtAdmin)).data.uploadBatch).to.equal(null);
     });
 
-    it('when a Site Admin lists another site\'s batches (or a made-up site\'s), then it is FORBIDDEN', async () => {
+    it("when a Site Admin lists another site's batches (or a made-up site's), then it is FORBIDDEN", async () => {
       const { otherSiteId } = await threeBatches();
 
       for (const site of [sites[MIDDLE_SCHOOL], otherSiteId, 'garbage']) {
@@ -157,7 +182,7 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
       expect(errorCodes(await server.graphql(LIST_BATCHES, { site: otherSiteId }, districtAdmin))).to.deep.equal(['FORBIDDEN']);
     });
 
-    it('when the log is listed without a site, then a District Admin sees every batch of the district newest first and a Site Admin only their site\'s', async () => {
+    it("when the log is listed without a site, then a District Admin sees every batch of the district newest first and a Site Admin only their site's", async () => {
       const { partner, middle, elsewhere, otherAdmin } = await threeBatches();
 
       const district = await server.graphql(LIST_BATCHES, {}, districtAdmin);
@@ -165,7 +190,9 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
       expect(district.data.uploadBatches.nodes.map((node: { id: string }) => node.id)).to.deep.equal([middle.id, partner.id]);
       const site = await server.graphql(LIST_BATCHES, {}, siteAdmin);
       expect(site.data.uploadBatches).to.deep.include({ totalCount: 1 });
-      expect(site.data.uploadBatches.nodes).to.deep.equal([{ id: partner.id, fileName: 'partner.csv', status: 'COMPLETED', schoolSite: { name: PARTNER_HIGH } }]);
+      expect(site.data.uploadBatches.nodes).to.deep.equal([
+        { id: partner.id, fileName: 'partner.csv', status: 'COMPLETED', schoolSite: { name: PARTNER_HIGH } },
+      ]);
       const otherDistrict = await server.graphql(LIST_BATCHES, {}, otherAdmin);
       expect(otherDistrict.data.uploadBatches.nodes.map((node: { id: string }) => node.id)).to.deep.equal([elsewhere.id]);
       const bySite = await server.graphql(LIST_BATCHES, { site: sites[MIDDLE_SCHOOL] }, districtAdmin);
@@ -196,7 +223,9 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
     it('when the log is paged two at a time, then first/after walk it newest first with hasNextPage and totalCount', async () => {
       const ids: string[] = [];
       for (let n = 1; n <= 5; n += 1) {
-        ids.push((await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile([anEducatorRow(n)]), fileName: `batch-${n}.csv` })).id);
+        ids.push(
+          (await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile([anEducatorRow(n)]), fileName: `batch-${n}.csv` })).id,
+        );
       }
       const seen: string[][] = [];
       let after: string | null = null;
@@ -221,7 +250,16 @@ describeOnEachDatabase('Who may upload and read the upload log', (database) => {
     });
 
     it('when failures are paged two at a time, then first/after walk them in line order', async () => {
-      const rows = [anEducatorRow(1), anEducatorRow(2, { email: 'x' }), anEducatorRow(3), anEducatorRow(4, { role: 'Teacher' }), anEducatorRow(5, { role: 'Teacher' }), anEducatorRow(6), anEducatorRow(7, { email: 'y' }), anEducatorRow(8, { email: 'z' })];
+      const rows = [
+        anEducatorRow(1),
+        anEducatorRow(2, { email: 'x' }),
+        anEducatorRow(3),
+        anEducatorRow(4, { role: 'Teacher' }),
+        anEducatorRow(5, { role: 'Teacher' }),
+        anEducatorRow(6),
+        anEducatorRow(7, { email: 'y' }),
+        anEducatorRow(8, { email: 'z' }),
+      ];
       const batch = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(rows) });
       const query = `query($id: ID!, $after: String) { uploadBatch(id: $id) { failures(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { lineNumber code } } } }`;
 

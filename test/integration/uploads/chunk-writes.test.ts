@@ -24,7 +24,9 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
   beforeEach(async () => {
     await server.reset();
     siteId = server.demo.siteIds[0];
-    [{ id: uploaderId }] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [server.demo.siteAdminEmail]);
+    [{ id: uploaderId }] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [
+      server.demo.siteAdminEmail,
+    ]);
   });
   after(async () => {
     await server.close();
@@ -32,8 +34,21 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
 
   const claimBatch = async (store: UploadBatchStore): Promise<{ batchId: number; leaseOwner: string }> => {
     const now = server.clock.now();
-    const batchId = await store.openBatch({ schoolSiteId: siteId, uploadedByAccountId: uploaderId, fileName: 'chunk.csv', dryRun: false, now, receivingUntil: new Date(now.getTime() + 60_000) });
-    await store.markQueued(batchId, 100, 3, { acceptedByAccountId: uploaderId, agreement: 'BULK_ACCOUNT_CREATION', version: 'test', acceptedAt: now, uploadBatchId: batchId });
+    const batchId = await store.openBatch({
+      schoolSiteId: siteId,
+      uploadedByAccountId: uploaderId,
+      fileName: 'chunk.csv',
+      dryRun: false,
+      now,
+      receivingUntil: new Date(now.getTime() + 60_000),
+    });
+    await store.markQueued(batchId, 100, 3, {
+      acceptedByAccountId: uploaderId,
+      agreement: 'BULK_ACCOUNT_CREATION',
+      version: 'test',
+      acceptedAt: now,
+      uploadBatchId: batchId,
+    });
     const claimed = await store.claimNext('chunk-test-worker', now, 30_000);
     return { batchId: claimed!.id, leaseOwner: claimed!.leaseOwner };
   };
@@ -63,8 +78,28 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
 
   const expectWritten = async (batchId: number, rows: NewAccountRow[]): Promise<void> => {
     const found = await written(rows.map((row) => row.emailNormalized));
-    expect(found.map((row: Record<string, unknown>) => [row.email, row.first_name, row.last_name, Number(row.source_batch_id), Number(row.school_site_id), row.recipient, row.subject, row.body])).to.deep.equal(
-      rows.map((row) => [row.email, row.firstName, row.lastName, batchId, siteId, row.email, INVITATION_SUBJECT, JSON.stringify({ placeName: 'Demo Partner High' })]),
+    expect(
+      found.map((row: Record<string, unknown>) => [
+        row.email,
+        row.first_name,
+        row.last_name,
+        Number(row.source_batch_id),
+        Number(row.school_site_id),
+        row.recipient,
+        row.subject,
+        row.body,
+      ]),
+    ).to.deep.equal(
+      rows.map((row) => [
+        row.email,
+        row.firstName,
+        row.lastName,
+        batchId,
+        siteId,
+        row.email,
+        INVITATION_SUBJECT,
+        JSON.stringify({ placeName: 'Demo Partner High' }),
+      ]),
     );
     for (const row of found) expect(Number(row.invited)).to.equal(Number(row.id));
   };
@@ -148,7 +183,11 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     const chunkBeforeInFlight = async (batchId: number, rows: number) => {
       const runner = server.application.dataSource.createQueryRunner();
       await runner.startTransaction();
-      await runner.query('UPDATE upload_batch SET records_processed = records_processed + ?, records_created = records_created + ? WHERE id = ?', [rows, rows, batchId]);
+      await runner.query('UPDATE upload_batch SET records_processed = records_processed + ?, records_created = records_created + ? WHERE id = ?', [
+        rows,
+        rows,
+        batchId,
+      ]);
       return runner;
     };
     /** Rolls back what is still open, so that a failed test leaves no lock behind for the next one. */
@@ -160,7 +199,10 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     const waitingFor = async (state: 'Updating' | 'User lock'): Promise<void> => {
       const statement = state === 'Updating' ? 'UPDATE upload_batch SET records_processed = records_processed + %' : 'DO GET_LOCK(%';
       for (let tries = 0; ; tries += 1) {
-        const [waiting] = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = ? AND INFO LIKE ?', [state, statement]);
+        const [waiting] = await server.application.dataSource.query(
+          'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE = ? AND INFO LIKE ?',
+          [state, statement],
+        );
         if (Number(waiting.n) > 0) return;
         if (tries > 400) throw new Error(`the chunk never waited in state ${state}`);
         await new Promise((resolve) => setTimeout(resolve, 25));

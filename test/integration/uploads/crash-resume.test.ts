@@ -44,8 +44,8 @@ describeOnEachDatabase('A real worker process killed mid-batch and restarted', (
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    worker.stdout!.on('data', (data: Buffer) => workerOutput.push(data.toString()));
-    worker.stderr!.on('data', (data: Buffer) => workerOutput.push(data.toString()));
+    worker.stdout.on('data', (data: Buffer) => workerOutput.push(data.toString()));
+    worker.stderr.on('data', (data: Buffer) => workerOutput.push(data.toString()));
     workers.push(worker);
     return worker;
   };
@@ -60,14 +60,20 @@ describeOnEachDatabase('A real worker process killed mid-batch and restarted', (
       'SELECT status, records_processed, records_created, records_skipped, records_failed FROM upload_batch WHERE id = ?',
       [batchId],
     );
-    return { status: row.status, processed: Number(row.records_processed), created: Number(row.records_created), skipped: Number(row.records_skipped), failed: Number(row.records_failed) };
+    return {
+      status: row.status,
+      processed: Number(row.records_processed),
+      created: Number(row.records_created),
+      skipped: Number(row.records_skipped),
+      failed: Number(row.records_failed),
+    };
   };
 
   /** MySQL goes on running a query whose client was killed, and may still commit it: read the progress once it has. */
   const lastQueriesOfTheKilledEnded = async (): Promise<void> => {
     if (database.label !== 'MySQL') return;
     await waitFor(
-      'the killed worker\'s last query to end',
+      "the killed worker's last query to end",
       async () => {
         const [running] = await server.application.dataSource.query(
           "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND command <> 'Sleep' AND id <> CONNECTION_ID()",
@@ -137,16 +143,20 @@ describeOnEachDatabase('A real worker process killed mid-batch and restarted', (
     expect(await countRows(server, "educator_account WHERE email_normalized LIKE 'person%@bulk.example.org'")).to.equal(ROWS);
     const duplicates = await server.application.dataSource.query('SELECT email_normalized FROM educator_account GROUP BY email_normalized HAVING COUNT(*) > 1');
     expect(duplicates).to.deep.equal([]);
-    expect(await countRows(server, 'educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId])).to.equal(ROWS);
+    expect(await countRows(server, 'educator_account_site m JOIN educator_account a ON a.id = m.account_id WHERE a.source_batch_id = ?', [batchId])).to.equal(
+      ROWS,
+    );
     expect(await countRows(server, 'outbox_message WHERE subject = ?', [INVITATION_SUBJECT])).to.equal(ROWS);
-    const [{ n: invitedPeople }] = await server.application.dataSource.query('SELECT COUNT(DISTINCT recipient) AS n FROM outbox_message WHERE subject = ?', [INVITATION_SUBJECT]);
+    const [{ n: invitedPeople }] = await server.application.dataSource.query('SELECT COUNT(DISTINCT recipient) AS n FROM outbox_message WHERE subject = ?', [
+      INVITATION_SUBJECT,
+    ]);
     expect(Number(invitedPeople)).to.equal(ROWS);
     expect(await countRows(server, 'outbox_message WHERE recipient = ?', [server.demo.siteAdminEmail])).to.equal(1);
     expect(await countRows(server, 'upload_failure WHERE batch_id = ?', [batchId])).to.equal(0);
     expect(await countRows(server, 'upload_file_chunk WHERE batch_id = ?', [batchId])).to.equal(0);
   });
 
-  it('when two worker processes run at once, then a site\'s batches still run in upload order, other sites go ahead, and no row is settled twice', async function () {
+  it("when two worker processes run at once, then a site's batches still run in upload order, other sites go ahead, and no row is settled twice", async function () {
     this.timeout(90_000);
     const sites = await siteIdsByName(server);
     const siteAdmin = await server.signIn(server.demo.siteAdminEmail);
@@ -180,7 +190,10 @@ describeOnEachDatabase('A real worker process killed mid-batch and restarted', (
     expect(partnerFirst).to.deep.equal({ status: 'COMPLETED', processed: perBatch, created: perBatch, skipped: 0, failed: 0 });
     expect(middle).to.deep.equal({ status: 'COMPLETED', processed: perBatch, created: perBatch, skipped: 0, failed: 0 });
     expect(partnerSecond).to.deep.equal({ status: 'COMPLETED', processed: perBatch, created: 0, skipped: perBatch, failed: 0 });
-    const times: { id: number; start_time: number; end_time: number }[] = await server.application.dataSource.query('SELECT id, start_time, end_time FROM upload_batch WHERE id IN (?, ?)', [ids[0], ids[2]]);
+    const times: { id: number; start_time: number; end_time: number }[] = await server.application.dataSource.query(
+      'SELECT id, start_time, end_time FROM upload_batch WHERE id IN (?, ?)',
+      [ids[0], ids[2]],
+    );
     const [first, second] = [times.find((row) => Number(row.id) === ids[0])!, times.find((row) => Number(row.id) === ids[2])!];
     // The counts above are the proof of order (run out of order, the second file would have created rows).
     // Start and end times come from two processes' clocks read before waiting for the database, so they are only compared coarsely.

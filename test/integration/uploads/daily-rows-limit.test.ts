@@ -24,7 +24,11 @@ describeOnEachDatabase("Uploads count against their uploader's rows of the last 
   });
 
   const upload = (rows: number, from: number, options: { dryRun?: boolean; token?: string; site?: string } = {}) =>
-    uploadFile(server, options.token ?? siteAdmin, { schoolSiteId: sites[options.site ?? PARTNER_HIGH], content: csvFile(educatorRows(rows, from)), dryRun: options.dryRun });
+    uploadFile(server, options.token ?? siteAdmin, {
+      schoolSiteId: sites[options.site ?? PARTNER_HIGH],
+      content: csvFile(educatorRows(rows, from)),
+      dryRun: options.dryRun,
+    });
 
   it('when a file would take the uploader past the daily rows, then it is REJECTED with the counts and the time it fits, and nothing of it is created', async () => {
     expect((await upload(6, 1)).status).to.equal('QUEUED');
@@ -47,7 +51,8 @@ describeOnEachDatabase("Uploads count against their uploader's rows of the last 
 
     expect(refused).to.deep.include({
       status: 'REJECTED',
-      rejectionReason: 'This file has 11 rows, but one admin may upload at most 10 rows in any 24 hours. Split it into smaller files and upload them over several days.',
+      rejectionReason:
+        'This file has 11 rows, but one admin may upload at most 10 rows in any 24 hours. Split it into smaller files and upload them over several days.',
     });
   });
 

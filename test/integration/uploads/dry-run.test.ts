@@ -66,13 +66,23 @@ describeOnEachDatabase('Checking a file with dryRun', (database) => {
     expect(real.dryRun).to.equal(false);
     const counts = (batch: typeof real) => [batch.recordsProcessed, batch.recordsCreated, batch.recordsSkipped, batch.recordsFailed];
     expect(counts(real)).to.deep.equal(counts(check));
-    expect(real.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal(check.failures.nodes.map((failure) => [failure.lineNumber, failure.code]));
+    expect(real.failures.nodes.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal(
+      check.failures.nodes.map((failure) => [failure.lineNumber, failure.code]),
+    );
     expect(await countRows(server, 'educator_account')).to.equal(4);
-    expect(invitationsIn(await server.deliveredEmails()).map(recipientOf).sort()).to.deep.equal(['educator2@partner-high.example.org', 'educator6@partner-high.example.org']);
+    expect(
+      invitationsIn(await server.deliveredEmails())
+        .map(recipientOf)
+        .sort(),
+    ).to.deep.equal(['educator2@partner-high.example.org', 'educator6@partner-high.example.org']);
   });
 
   it('when a dry run adds a third Site Admin, then it warns as the real upload would, and still creates none', async () => {
-    const batch = await uploadAndProcess(server, token, { schoolSiteId: siteId, content: csvFile([anEducatorRow(1, { role: 'Site Admin' }), anEducatorRow(2, { role: 'Site Admin' })]), dryRun: true });
+    const batch = await uploadAndProcess(server, token, {
+      schoolSiteId: siteId,
+      content: csvFile([anEducatorRow(1, { role: 'Site Admin' }), anEducatorRow(2, { role: 'Site Admin' })]),
+      dryRun: true,
+    });
 
     expect(batch).to.deep.include({ dryRun: true, recordsCreated: 2 });
     expect(batch.warnings.map((warning) => warning.code)).to.deep.equal(['SITE_ADMIN_RECOMMENDATION']);

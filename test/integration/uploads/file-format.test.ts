@@ -8,7 +8,11 @@ import { PARTNER_HIGH, countRows, createdEmails, readBatch, siteIdsByName, uploa
 const EXPECTED = 'Expected: First Name, Last Name, Email, User Role';
 
 /** One server per group: each group may need its own limits, and on MySQL a server rebuilds the shared test database. */
-const withServer = (database: TestDatabase, overrides: Partial<Config>, body: (context: () => { server: TestServer; siteId: string; token: string }) => void) => {
+const withServer = (
+  database: TestDatabase,
+  overrides: Partial<Config>,
+  body: (context: () => { server: TestServer; siteId: string; token: string }) => void,
+) => {
   let server: TestServer;
   let siteId: string;
   let token: string;
@@ -38,7 +42,11 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
     expect(batch.rejectionReason).to.equal(answered.rejectionReason);
     expect(await countRows(server, 'educator_account')).to.equal(2);
     expect(await countRows(server, 'upload_file_chunk')).to.equal(0);
-    const log = await server.graphql('query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id status fileName rejectionReason } } }', { site: siteId }, token);
+    const log = await server.graphql(
+      'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id status fileName rejectionReason } } }',
+      { site: siteId },
+      token,
+    );
     expect(log.data.uploadBatches.nodes).to.deep.include({ id: answered.id, status: 'REJECTED', fileName, rejectionReason: batch.rejectionReason });
     return batch.rejectionReason!;
   };
@@ -64,7 +72,9 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
 
         expect(batch).to.deep.include({ recordsProcessed: 3, recordsCreated: 2, recordsFailed: 1 });
         expect(failedLines(batch)).to.deep.equal([[3, 'INVALID_EMAIL']]);
-        const [first] = await context().server.application.dataSource.query('SELECT first_name FROM educator_account WHERE email_normalized = ?', [anEducatorRow(1).email]);
+        const [first] = await context().server.application.dataSource.query('SELECT first_name FROM educator_account WHERE email_normalized = ?', [
+          anEducatorRow(1).email,
+        ]);
         expect(first.first_name).to.equal('First1');
       });
 
@@ -97,13 +107,21 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
 
           expect(batch).to.deep.include({ recordsProcessed: 4, recordsCreated: 3, recordsFailed: 1 });
           expect(failedLines(batch)).to.deep.equal([[3, 'INVALID_EMAIL']]);
-          const [stored] = await context().server.application.dataSource.query('SELECT last_name FROM educator_account WHERE email_normalized = ?', [anEducatorRow(4).email]);
+          const [stored] = await context().server.application.dataSource.query('SELECT last_name FROM educator_account WHERE email_normalized = ?', [
+            anEducatorRow(4).email,
+          ]);
           expect(stored.last_name).to.equal('Smith, Jr.');
         });
       }
 
       it('when the file is Excel "Unicode Text" (UTF-16LE with a BOM, tab delimited), then it is transcoded and read', async () => {
-        const batch = await accepted(unicodeText([anEducatorRow(1, { firstName: 'Zoë', lastName: 'Ødegård' }), anEducatorRow(2, { email: 'not-an-email' }), anEducatorRow(3, { role: 'Counselor—Caseload Only' })]));
+        const batch = await accepted(
+          unicodeText([
+            anEducatorRow(1, { firstName: 'Zoë', lastName: 'Ødegård' }),
+            anEducatorRow(2, { email: 'not-an-email' }),
+            anEducatorRow(3, { role: 'Counselor—Caseload Only' }),
+          ]),
+        );
 
         expect(batch).to.deep.include({ recordsProcessed: 3, recordsCreated: 2, recordsFailed: 1 });
         expect(failedLines(batch)).to.deep.equal([[3, 'INVALID_EMAIL']]);
@@ -156,10 +174,19 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
       });
 
       it('when a quotation mark is never closed, then the file is rejected naming the line where it opened and nothing is created', async () => {
-        const content = rawFile(['First Name,Last Name,Email,User Role', 'Ann,Lee,ann@partner-high.example.org,Educator', '"Bob,Ray,bob@partner-high.example.org,Educator', 'Cy,Ho,cy@partner-high.example.org,Educator', 'Di,Ma,di@partner-high.example.org,Educator']);
+        const content = rawFile([
+          'First Name,Last Name,Email,User Role',
+          'Ann,Lee,ann@partner-high.example.org,Educator',
+          '"Bob,Ray,bob@partner-high.example.org,Educator',
+          'Cy,Ho,cy@partner-high.example.org,Educator',
+          'Di,Ma,di@partner-high.example.org,Educator',
+        ]);
         const reason = await rejected(content);
 
-        expect(reason).to.include('line 3').and.match(/quotation mark/i).and.match(/never closed/);
+        expect(reason)
+          .to.include('line 3')
+          .and.match(/quotation mark/i)
+          .and.match(/never closed/);
       });
 
       it('when an unclosed quotation mark would swallow more than 64 KB of the lines after it, then the rejection still names the line where it opened', async () => {
@@ -169,14 +196,22 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
 
         const reason = await rejected(content);
 
-        expect(reason).to.include('line 3').and.match(/never closed/);
+        expect(reason)
+          .to.include('line 3')
+          .and.match(/never closed/);
         expect(reason).to.not.include('bytes');
       });
 
       it('when a quotation mark sits in the middle of an unquoted cell, then the file is rejected naming that line', async () => {
-        const content = rawFile(['First Name,Last Name,Email,User Role', 'Ann,Lee,ann@partner-high.example.org,Educator', 'Bo,O"Brien,bo@partner-high.example.org,Educator']);
+        const content = rawFile([
+          'First Name,Last Name,Email,User Role',
+          'Ann,Lee,ann@partner-high.example.org,Educator',
+          'Bo,O"Brien,bo@partner-high.example.org,Educator',
+        ]);
 
-        expect(await rejected(content)).to.include('Line 3').and.include('quotation mark in the middle of a cell');
+        expect(await rejected(content))
+          .to.include('Line 3')
+          .and.include('quotation mark in the middle of a cell');
       });
 
       it('when the file is an Excel workbook (XLSX), then it is rejected as not a CSV', async () => {
@@ -189,20 +224,32 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
         const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64)]);
         const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
 
-        expect(await rejected(xls, 'old.xls')).to.include('.xls').and.include('not a CSV file');
-        expect(await rejected(png, 'photo.png')).to.include('PNG').and.include('not a CSV file');
+        expect(await rejected(xls, 'old.xls'))
+          .to.include('.xls')
+          .and.include('not a CSV file');
+        expect(await rejected(png, 'photo.png'))
+          .to.include('PNG')
+          .and.include('not a CSV file');
       });
 
       it('when the file is not UTF-8 (Windows-1252 accents), then it is rejected naming the line', async () => {
-        const content = Buffer.concat([Buffer.from('First Name,Last Name,Email,User Role\r\nAnn,Lee,ann@partner-high.example.org,Educator\r\nJos'), Buffer.from([0xe9]), Buffer.from(',Ruiz,jose@partner-high.example.org,Educator\r\n')]);
+        const content = Buffer.concat([
+          Buffer.from('First Name,Last Name,Email,User Role\r\nAnn,Lee,ann@partner-high.example.org,Educator\r\nJos'),
+          Buffer.from([0xe9]),
+          Buffer.from(',Ruiz,jose@partner-high.example.org,Educator\r\n'),
+        ]);
 
-        expect(await rejected(content)).to.include('Line 3').and.include('UTF-8');
+        expect(await rejected(content))
+          .to.include('Line 3')
+          .and.include('UTF-8');
       });
 
       it('when a row is longer than 64 KB, then the file is rejected naming its line', async () => {
         const content = csvFile([anEducatorRow(1), anEducatorRow(2, { lastName: 'x'.repeat(70 * 1024) })]);
 
-        expect(await rejected(content)).to.include('line 3').and.include('65,536 bytes');
+        expect(await rejected(content))
+          .to.include('line 3')
+          .and.include('65,536 bytes');
       });
 
       it('when the file is empty or holds only blank lines, then it is rejected as empty', async () => {
@@ -220,7 +267,11 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
         ['a column is renamed', ['First Name', 'Last Name', 'Email', 'Role'], `Missing column: User Role. Unexpected column: Role. ${EXPECTED}`],
         ['a column is added', [...TEMPLATE_HEADER, 'Title'], `Unexpected column: Title. ${EXPECTED}`],
         ['a column replaces another', ['First Name', 'Last Name', 'Email', 'Title'], `Missing column: User Role. Unexpected column: Title. ${EXPECTED}`],
-        ['columns are reordered', ['Last Name', 'First Name', 'Email', 'User Role'], `Columns are in a different order: Last Name, First Name, Email, User Role. ${EXPECTED}`],
+        [
+          'columns are reordered',
+          ['Last Name', 'First Name', 'Email', 'User Role'],
+          `Columns are in a different order: Last Name, First Name, Email, User Role. ${EXPECTED}`,
+        ],
       ];
       for (const [change, header, reason] of changedHeaders) {
         it(`when ${change}, then the file is rejected saying exactly what differs`, async () => {

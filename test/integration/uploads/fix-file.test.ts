@@ -95,7 +95,7 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
     });
   });
 
-  it('when the fix file is uploaded again unchanged, then its rows fail again with the same codes at the fix file\'s own lines', async () => {
+  it("when the fix file is uploaded again unchanged, then its rows fail again with the same codes at the fix file's own lines", async () => {
     const first = await uploadAndProcess(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: fileWithFailures() });
     const fixFile = (await failuresOf(siteAdmin, first.id)).text;
 
@@ -152,7 +152,9 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
     const fixFile = (await failuresOf(siteAdmin, first.id)).text;
     const rows = parseCsv(fixFile.slice(1));
     expect(rows[1].slice(0, 5)).to.deep.equal([typed, '', '', '', '2']);
-    expect(rows[1][5]).to.match(/5 cells/).and.match(/whole row is under First Name as it was typed/);
+    expect(rows[1][5])
+      .to.match(/5 cells/)
+      .and.match(/whole row is under First Name as it was typed/);
     expect(rows[2].slice(0, 5)).to.deep.equal(['Ann', 'Lee', 'ann@partner-high.example.org', '', '3']);
 
     // Uploaded again unmended, the rows fail again and the next fix file still holds every character typed.
@@ -230,7 +232,10 @@ describeOnEachDatabase('The failures download and the fix file', (database) => {
   it('when the template itself is uploaded after filling it in, then it is accepted', async () => {
     const template = (await download(server, '/templates/educator-accounts.csv', siteAdmin)).text;
 
-    const { id } = await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: `${template}Ann,Lee,ann@partner-high.example.org,Educator\r\n` });
+    const { id } = await uploadFile(server, siteAdmin, {
+      schoolSiteId: sites[PARTNER_HIGH],
+      content: `${template}Ann,Lee,ann@partner-high.example.org,Educator\r\n`,
+    });
     await server.processUploads();
 
     const log = await server.graphql('query($id: ID!) { uploadBatch(id: $id) { status recordsCreated } }', { id }, siteAdmin);

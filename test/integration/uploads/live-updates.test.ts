@@ -50,8 +50,12 @@ describeOnEachDatabase('Live updates of the upload log (uploadBatchChanged over 
     subscribers.push(subscriber);
     return subscriber;
   };
-  const changesOf = (subscriber: Subscriber<{ uploadBatchChanged: Change }>) => subscriber.results.flatMap((result) => (result.data ? [result.data.uploadBatchChanged] : []));
-  const lastStatus = (subscriber: Subscriber<{ uploadBatchChanged: Change }>, batchId: string) => changesOf(subscriber).filter((change) => change.id === batchId).at(-1);
+  const changesOf = (subscriber: Subscriber<{ uploadBatchChanged: Change }>) =>
+    subscriber.results.flatMap((result) => (result.data ? [result.data.uploadBatchChanged] : []));
+  const lastStatus = (subscriber: Subscriber<{ uploadBatchChanged: Change }>, batchId: string) =>
+    changesOf(subscriber)
+      .filter((change) => change.id === batchId)
+      .at(-1);
   /** The stream is open once the server has looked at the site once: give it a poll interval. */
   const listening = () => pause(1200);
 
@@ -68,10 +72,14 @@ describeOnEachDatabase('Live updates of the upload log (uploadBatchChanged over 
     } finally {
       await other.close();
     }
-    const done = await waitFor('the completed batch', async () => {
-      const change = lastStatus(subscriber, batch.id);
-      return change?.status === 'COMPLETED' ? change : undefined;
-    }, 10_000);
+    const done = await waitFor(
+      'the completed batch',
+      async () => {
+        const change = lastStatus(subscriber, batch.id);
+        return change?.status === 'COMPLETED' ? change : undefined;
+      },
+      10_000,
+    );
     expect(done).to.include({ fileName: 'six.csv', recordsProcessed: 6, recordsCreated: 6, recordsFailed: 0 });
     expect(done.schoolSite.name).to.equal(PARTNER_HIGH);
     const statuses = changesOf(subscriber).map((change) => change.status);
@@ -85,11 +93,28 @@ describeOnEachDatabase('Live updates of the upload log (uploadBatchChanged over 
     const districtSubscriber = subscribe(districtAdmin);
     await listening();
     const middle = await uploadFile(server, districtAdmin, { schoolSiteId: sites[MIDDLE_SCHOOL], content: csvFile(educatorRows(2)), fileName: 'middle.csv' });
-    const partner = await uploadFile(server, districtAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(2, 10)), fileName: 'partner.csv' });
+    const partner = await uploadFile(server, districtAdmin, {
+      schoolSiteId: sites[PARTNER_HIGH],
+      content: csvFile(educatorRows(2, 10)),
+      fileName: 'partner.csv',
+    });
     await server.processUploads();
-    await waitFor('both batches at the District Admin', async () => (lastStatus(districtSubscriber, middle.id)?.status === 'COMPLETED' && lastStatus(districtSubscriber, partner.id)?.status === 'COMPLETED' ? true : undefined), 10_000);
-    await waitFor('the own site\'s batch at the Site Admin', async () => (lastStatus(siteAdminSubscriber, partner.id)?.status === 'COMPLETED' ? true : undefined), 10_000);
-    expect(changesOf(siteAdminSubscriber).map((change) => change.schoolSite.name)).to.satisfy((names: string[]) => names.every((name) => name === PARTNER_HIGH));
+    await waitFor(
+      'both batches at the District Admin',
+      async () =>
+        lastStatus(districtSubscriber, middle.id)?.status === 'COMPLETED' && lastStatus(districtSubscriber, partner.id)?.status === 'COMPLETED'
+          ? true
+          : undefined,
+      10_000,
+    );
+    await waitFor(
+      "the own site's batch at the Site Admin",
+      async () => (lastStatus(siteAdminSubscriber, partner.id)?.status === 'COMPLETED' ? true : undefined),
+      10_000,
+    );
+    expect(changesOf(siteAdminSubscriber).map((change) => change.schoolSite.name)).to.satisfy((names: string[]) =>
+      names.every((name) => name === PARTNER_HIGH),
+    );
     expect(changesOf(siteAdminSubscriber).some((change) => change.id === middle.id)).to.equal(false);
   });
 
@@ -115,7 +140,9 @@ describeOnEachDatabase('Live updates of the upload log (uploadBatchChanged over 
   });
 
   it('when nobody is signed in, then the stream is refused and nothing is delivered', async () => {
-    const response = await fetch(`${server.url}/graphql/stream?query=${encodeURIComponent('subscription { uploadBatchChanged { id } }')}`, { headers: { accept: 'text/event-stream' } });
+    const response = await fetch(`${server.url}/graphql/stream?query=${encodeURIComponent('subscription { uploadBatchChanged { id } }')}`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect(response.status).to.equal(401);
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).to.equal('UNAUTHENTICATED');
   });
@@ -137,7 +164,11 @@ describeOnEachDatabase('Live updates of the upload log (uploadBatchChanged over 
     await server.application.dataSource.getRepository(EducatorAccountRecord).update({ emailNormalized: server.demo.siteAdminEmail }, { roleCode: 'EDUCATOR' });
     // Past the time for which an authority check stands: the next change is checked again before it is delivered.
     server.clock.advanceDays(10 / 86_400);
-    const batch = await uploadFile(server, districtAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(1)), fileName: 'after-demotion.csv' });
+    const batch = await uploadFile(server, districtAdmin, {
+      schoolSiteId: sites[PARTNER_HIGH],
+      content: csvFile(educatorRows(1)),
+      fileName: 'after-demotion.csv',
+    });
     await subscriber.ended;
     expect(changesOf(subscriber).some((change) => change.id === batch.id)).to.equal(false);
   });

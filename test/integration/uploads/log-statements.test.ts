@@ -5,7 +5,8 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 
 const LOG_PAGE = `query($first: Int) { uploadBatches(first: $first) { totalCount nodes { id fileName
   schoolSite { name siteAdminCount district { name } } uploadedBy { email schoolSites { name } district { name } } } } }`;
-const FAILURES_PAGE = 'query($id: ID!, $first: Int) { uploadBatch(id: $id) { fileName failures(first: $first) { totalCount nodes { lineNumber schoolName } } } }';
+const FAILURES_PAGE =
+  'query($id: ID!, $first: Int) { uploadBatch(id: $id) { fileName failures(first: $first) { totalCount nodes { lineNumber schoolName } } } }';
 
 const BATCHES = 100;
 const SITES = 10;
@@ -23,8 +24,10 @@ describeOnEachDatabase('The SQL statements of reading the upload log', (database
     const sql = server.application.dataSource;
     const { districtId } = server.demo;
     // More sites and uploaders than a small page shows, so that a query per row (or per distinct site or uploader) would show.
-    await sql.query(`INSERT INTO school_site (district_id, name, created_at) VALUES ${Array.from({ length: SITES - 2 }, () => '(?, ?, 0)').join(', ')}`,
-      Array.from({ length: SITES - 2 }, (_, index) => [districtId, `Extra School ${index}`]).flat());
+    await sql.query(
+      `INSERT INTO school_site (district_id, name, created_at) VALUES ${Array.from({ length: SITES - 2 }, () => '(?, ?, 0)').join(', ')}`,
+      Array.from({ length: SITES - 2 }, (_, index) => [districtId, `Extra School ${index}`]).flat(),
+    );
     const sites: { id: number; name: string }[] = await sql.query('SELECT id, name FROM school_site ORDER BY id');
     await sql.query(
       `INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, registered_at)
@@ -32,9 +35,17 @@ describeOnEachDatabase('The SQL statements of reading the upload log', (database
       Array.from({ length: UPLOADERS }, (_, index) => [`uploader.${index}@example.org`, `uploader.${index}@example.org`, districtId]).flat(),
     );
     const uploaders: { id: number }[] = await sql.query("SELECT id FROM educator_account WHERE email_normalized LIKE 'uploader.%' ORDER BY id");
-    await sql.query(`INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${uploaders.map(() => '(?, ?)').join(', ')}`,
-      uploaders.flatMap((uploader, index) => [uploader.id, sites[index % SITES].id]));
-    const batches = Array.from({ length: BATCHES }, (_, index) => [sites[index % SITES].id, uploaders[index % UPLOADERS].id, `file-${index}.csv`, index === BATCHES - 1 ? FAILURES : 0, index]);
+    await sql.query(
+      `INSERT INTO educator_account_site (account_id, school_site_id) VALUES ${uploaders.map(() => '(?, ?)').join(', ')}`,
+      uploaders.flatMap((uploader, index) => [uploader.id, sites[index % SITES].id]),
+    );
+    const batches = Array.from({ length: BATCHES }, (_, index) => [
+      sites[index % SITES].id,
+      uploaders[index % UPLOADERS].id,
+      `file-${index}.csv`,
+      index === BATCHES - 1 ? FAILURES : 0,
+      index,
+    ]);
     await sql.query(
       `INSERT INTO upload_batch (school_site_id, uploaded_by_account_id, file_name, byte_size, dry_run, status, total_rows, records_processed,
          records_created, records_skipped, records_failed, warnings, created_at) VALUES ${batches.map(() => "(?, ?, ?, 100, 0, 'COMPLETED', 100, 100, 0, 0, ?, '[]', ?)").join(', ')}`,

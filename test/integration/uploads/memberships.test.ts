@@ -18,7 +18,7 @@ describeOnEachDatabase('Uploading the template: accounts belong to the right sit
     await server.close();
   });
 
-  it('when accounts are created from a file in several chunks, then every account of the batch, and only those, belongs to the batch\'s site', async () => {
+  it("when accounts are created from a file in several chunks, then every account of the batch, and only those, belongs to the batch's site", async () => {
     const sites = await siteIdsByName(server);
     const token = await server.signIn(server.demo.siteAdminEmail);
     const rows = educatorRows(50);
@@ -33,10 +33,16 @@ describeOnEachDatabase('Uploading the template: accounts belong to the right sit
     // Two chunks write their rows at once, so ids need not follow the file's order.
     expect(fromBatch.map((row) => row.email_normalized).sort()).to.deep.equal(rows.map((row) => row.email.toLowerCase()).sort());
     expect(new Set(fromBatch.map((row) => Number(row.school_site_id)))).to.have.length(1);
-    const [accounts] = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM educator_account a WHERE NOT EXISTS (SELECT 1 FROM educator_account_site m WHERE m.account_id = a.id)');
+    const [accounts] = await server.application.dataSource.query(
+      'SELECT COUNT(*) AS n FROM educator_account a WHERE NOT EXISTS (SELECT 1 FROM educator_account_site m WHERE m.account_id = a.id)',
+    );
     // Only the District Admin belongs to no site.
     expect(Number(accounts.n)).to.equal(1);
-    const listed = await server.graphql('query($site: ID!) { educatorAccounts(schoolSiteId: $site, first: 100) { totalCount } }', { site: sites[PARTNER_HIGH] }, token);
+    const listed = await server.graphql(
+      'query($site: ID!) { educatorAccounts(schoolSiteId: $site, first: 100) { totalCount } }',
+      { site: sites[PARTNER_HIGH] },
+      token,
+    );
     expect(listed.data.educatorAccounts.totalCount).to.equal(51);
   });
 });

@@ -47,19 +47,27 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     expect(Date.parse(one.endTime!)).to.be.at.most(Date.parse(two.startTime!));
   });
 
-  it('when an earlier batch of a site is still being processed elsewhere, then its later batch waits while another site\'s batch goes ahead', async () => {
+  it("when an earlier batch of a site is still being processed elsewhere, then its later batch waits while another site's batch goes ahead", async () => {
     const first = await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(4)), fileName: 'first.csv' });
     const second = await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(educatorRows(2, 10)), fileName: 'second.csv' });
-    const middle = await uploadFile(server, districtAdmin, { schoolSiteId: sites[MIDDLE_SCHOOL], content: csvFile(educatorRows(2, 20)), fileName: 'middle.csv' });
+    const middle = await uploadFile(server, districtAdmin, {
+      schoolSiteId: sites[MIDDLE_SCHOOL],
+      content: csvFile(educatorRows(2, 20)),
+      fileName: 'middle.csv',
+    });
     // Another worker holds the first batch under a live lease.
-    await server.application.dataSource.query("UPDATE upload_batch SET status = 'PROCESSING', lease_owner = 'another-worker', lease_expires_at = ? WHERE id = ?", [
-      server.clock.now().getTime() + 60_000,
-      internalId(first.id),
-    ]);
+    await server.application.dataSource.query(
+      "UPDATE upload_batch SET status = 'PROCESSING', lease_owner = 'another-worker', lease_expires_at = ? WHERE id = ?",
+      [server.clock.now().getTime() + 60_000, internalId(first.id)],
+    );
 
     expect(await runWorkerOnce()).to.equal(1);
     expect(await runWorkerOnce()).to.equal(0);
-    expect([await statusOf(first.id), await statusOf(second.id), (await readBatch(server, districtAdmin, middle.id)).status]).to.deep.equal(['PROCESSING', 'QUEUED', 'COMPLETED']);
+    expect([await statusOf(first.id), await statusOf(second.id), (await readBatch(server, districtAdmin, middle.id)).status]).to.deep.equal([
+      'PROCESSING',
+      'QUEUED',
+      'COMPLETED',
+    ]);
 
     // Its lease runs out (the other worker died): the first batch is taken over, then the second follows.
     await server.application.dataSource.query('UPDATE upload_batch SET lease_expires_at = 0 WHERE id = ?', [internalId(first.id)]);
@@ -72,7 +80,16 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     // 10 data rows on lines 2–15 with blank lines, a quoted line break, a skip, a duplicate and failures among them.
     await server.graphql(
       'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }',
-      { input: { firstName: 'By', lastName: 'Hand', email: 'educator5@partner-high.example.org', roleCode: 'EDUCATOR', schoolSiteIds: [sites[PARTNER_HIGH]], agreementAccepted: true } },
+      {
+        input: {
+          firstName: 'By',
+          lastName: 'Hand',
+          email: 'educator5@partner-high.example.org',
+          roleCode: 'EDUCATOR',
+          schoolSiteIds: [sites[PARTNER_HIGH]],
+          agreementAccepted: true,
+        },
+      },
       siteAdmin,
     );
     const content = [
@@ -80,7 +97,10 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
       '',
       'Quin,"Two',
       'Lines",quin@partner-high.example.org,Educator',
-      csvFile([anEducatorRow(4, { role: 'Principal' }), anEducatorRow(5), anEducatorRow(6), anEducatorRow(7, { email: 'EDUCATOR1@partner-high.example.org' })], { header: [] })
+      csvFile(
+        [anEducatorRow(4, { role: 'Principal' }), anEducatorRow(5), anEducatorRow(6), anEducatorRow(7, { email: 'EDUCATOR1@partner-high.example.org' })],
+        { header: [] },
+      )
         .replace(/^\r\n/, '')
         .trimEnd(),
       '',
@@ -159,7 +179,9 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     const batch = await readBatch(server, siteAdmin, id);
     expect(batch).to.deep.include({ status: 'COMPLETED', totalRows: 11, recordsProcessed: 11, recordsCreated: 10, recordsSkipped: 0, recordsFailed: 1 });
     // The duplicate on line 9 points at line 3, which was settled before the crash.
-    expect(batch.failures.nodes.map((failure) => [failure.lineNumber, failure.code, /line 3\b/.test(failure.reason)])).to.deep.equal([[9, 'DUPLICATE_IN_FILE', true]]);
+    expect(batch.failures.nodes.map((failure) => [failure.lineNumber, failure.code, /line 3\b/.test(failure.reason)])).to.deep.equal([
+      [9, 'DUPLICATE_IN_FILE', true],
+    ]);
     expect(await countRows(server, 'educator_account WHERE source_batch_id = ?', [internalId(id)])).to.equal(10);
     expect(await countRows(server, "outbox_message WHERE subject = 'Your educator account is ready to register'")).to.equal(10);
   });

@@ -42,7 +42,11 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
   };
 
   const statusesAt = async (token: string, schoolSiteId: string): Promise<Record<string, string>> => {
-    const response = await server.graphql('query($site: ID!) { educatorAccounts(schoolSiteId: $site, first: 100) { nodes { email status role { code } } } }', { site: schoolSiteId }, token);
+    const response = await server.graphql(
+      'query($site: ID!) { educatorAccounts(schoolSiteId: $site, first: 100) { nodes { email status role { code } } } }',
+      { site: schoolSiteId },
+      token,
+    );
     expect(response.errors, response.text).to.equal(undefined);
     return Object.fromEntries(response.data.educatorAccounts.nodes.map((account: { email: string; status: string }) => [account.email, account.status]));
   };
@@ -83,7 +87,9 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
       { lineNumber: 2, code: 'INVALID_NAME', reason: 'First Name is longer than 100 characters.' },
       { lineNumber: 3, code: 'INVALID_NAME', reason: 'Last Name contains a control character (such as a tab or line break).' },
     ]);
-    const [stored] = await server.application.dataSource.query('SELECT first_name, last_name FROM educator_account WHERE email_normalized = ?', [anEducatorRow(4).email]);
+    const [stored] = await server.application.dataSource.query('SELECT first_name, last_name FROM educator_account WHERE email_normalized = ?', [
+      anEducatorRow(4).email,
+    ]);
     expect(stored).to.deep.equal({ first_name: 'Zoë 😀', last_name: 'Núñez-Ødegård 李' });
   });
 
@@ -163,12 +169,17 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     const rows: { email_normalized: string; role_code: string }[] = await server.application.dataSource.query(
       'SELECT email_normalized, role_code FROM educator_account WHERE source_batch_id IS NOT NULL ORDER BY email_normalized',
     );
-    expect(rows.map((row) => [row.email_normalized, row.role_code])).to.deep.equal(written.map(([, code], index) => [anEducatorRow(index + 1).email, code]).sort());
+    expect(rows.map((row) => [row.email_normalized, row.role_code])).to.deep.equal(
+      written.map(([, code], index) => [anEducatorRow(index + 1).email, code]).sort(),
+    );
   });
 
   it('when a row asks for District Admin or Multi-Site Counselor, then it fails as ROLE_NOT_ALLOWED_IN_BULK, even for a District Admin', async () => {
     const districtAdmin = await server.signIn(server.demo.districtAdminEmail);
-    const batch = await upload([anEducatorRow(1, { role: 'District Admin' }), anEducatorRow(2, { role: 'multi-site counselor' }), anEducatorRow(3)], districtAdmin);
+    const batch = await upload(
+      [anEducatorRow(1, { role: 'District Admin' }), anEducatorRow(2, { role: 'multi-site counselor' }), anEducatorRow(3)],
+      districtAdmin,
+    );
 
     expect(batch).to.deep.include({ recordsProcessed: 3, recordsCreated: 1, recordsFailed: 2 });
     expect(failureSummary(batch)).to.deep.equal([
@@ -197,7 +208,9 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
        WHERE a.source_batch_id IS NOT NULL ORDER BY a.email_normalized`,
     );
     const partnerHigh = server.application.publicIds.decode('site', sites[PARTNER_HIGH]);
-    expect(rows).to.deep.equal(['EDUCATOR', 'COUNSELOR_CASELOAD_ONLY', 'COUNSELOR', 'SITE_ADMIN'].map((role_code) => ({ role_code, school_site_id: partnerHigh })));
+    expect(rows).to.deep.equal(
+      ['EDUCATOR', 'COUNSELOR_CASELOAD_ONLY', 'COUNSELOR', 'SITE_ADMIN'].map((role_code) => ({ role_code, school_site_id: partnerHigh })),
+    );
   });
 
   it('when an email repeats in the file in another case, then the later rows fail as DUPLICATE_IN_FILE naming the first line', async () => {
@@ -213,8 +226,13 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
       { lineNumber: 4, code: 'DUPLICATE_IN_FILE' },
       { lineNumber: 5, code: 'DUPLICATE_IN_FILE' },
     ]);
-    for (const failure of batch.failures.nodes) expect(failure.reason).to.match(/\bline 2\b/).and.match(/only the first row/);
-    expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal(['educator2@partner-high.example.org', 'Same.Person@partner-high.example.org'].sort());
+    for (const failure of batch.failures.nodes)
+      expect(failure.reason)
+        .to.match(/\bline 2\b/)
+        .and.match(/only the first row/);
+    expect(await createdEmails(server, sites[PARTNER_HIGH])).to.deep.equal(
+      ['educator2@partner-high.example.org', 'Same.Person@partner-high.example.org'].sort(),
+    );
   });
 
   it('when two different emails shared the 64-bit fingerprint duplicate detection used to keep, then both are created and neither is a duplicate', async () => {
@@ -228,7 +246,11 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     const districtAdmin = await server.signIn(server.demo.districtAdminEmail);
     await createByHand(districtAdmin, 'middle.teacher@demo-usd.example.org', sites[MIDDLE_SCHOOL]);
 
-    const batch = await upload([anEducatorRow(1, { email: 'MIDDLE.Teacher@demo-usd.example.org' }), anEducatorRow(2, { email: 'District.Admin@demo-usd.example.org' }), anEducatorRow(3)]);
+    const batch = await upload([
+      anEducatorRow(1, { email: 'MIDDLE.Teacher@demo-usd.example.org' }),
+      anEducatorRow(2, { email: 'District.Admin@demo-usd.example.org' }),
+      anEducatorRow(3),
+    ]);
 
     expect(batch).to.deep.include({ recordsProcessed: 3, recordsCreated: 1, recordsSkipped: 0, recordsFailed: 2 });
     expect(failureSummary(batch)).to.deep.equal([
@@ -256,7 +278,10 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     const token = await server.signIn(server.demo.siteAdminEmail);
     expect((await statusesAt(token, sites[PARTNER_HIGH]))['late.registrant@partner-high.example.org']).to.equal('EXPIRED');
 
-    const batch = await upload([anEducatorRow(1, { email: 'late.registrant@partner-high.example.org' }), anEducatorRow(2, { email: 'late.elsewhere@demo-usd.example.org' })], token);
+    const batch = await upload(
+      [anEducatorRow(1, { email: 'late.registrant@partner-high.example.org' }), anEducatorRow(2, { email: 'late.elsewhere@demo-usd.example.org' })],
+      token,
+    );
 
     expect(batch).to.deep.include({ status: 'COMPLETED', recordsProcessed: 2, recordsCreated: 2, recordsSkipped: 0, recordsFailed: 0 });
     expect(await statusesAt(token, sites[PARTNER_HIGH])).to.deep.include({
@@ -272,7 +297,9 @@ describeOnEachDatabase('Uploading the template: one rule per row', (database) =>
     expect(rows.map((row) => row.school_site_id)).to.deep.equal([partnerHigh, partnerHigh]);
     expect(rows[1].id).to.equal(server.application.publicIds.decode('account', original.id));
     for (const row of rows) expect(Number(row.registration_deadline)).to.be.greaterThan(server.clock.now().getTime() + 59 * 24 * 3600 * 1000);
-    const invitations = invitationsIn(await server.deliveredEmails()).map(recipientOf).sort();
+    const invitations = invitationsIn(await server.deliveredEmails())
+      .map(recipientOf)
+      .sort();
     expect(invitations).to.deep.equal(['late.elsewhere@demo-usd.example.org', 'late.registrant@partner-high.example.org']);
   });
 

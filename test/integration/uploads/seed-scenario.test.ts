@@ -28,7 +28,7 @@ describeOnEachDatabase('Uploading the template: the seed scenario', (database) =
     return rows;
   };
 
-  it('when line 7 repeats an existing account\'s email, then 7 are created and line 7 fails as EMAIL_TAKEN with the log\'s message', async () => {
+  it("when line 7 repeats an existing account's email, then 7 are created and line 7 fails as EMAIL_TAKEN with the log's message", async () => {
     const batch = await uploadAndProcess(server, token, { schoolSiteId: siteId, content: csvFile(originalRows()), fileName: 'partner-high.csv' });
 
     expect(batch).to.deep.include({
@@ -98,7 +98,12 @@ describeOnEachDatabase('Uploading the template: the seed scenario', (database) =
     const secondEmails = await server.deliveredEmails();
 
     const firstInvitations = invitationsIn(firstEmails).map(recipientOf).sort();
-    expect(firstInvitations).to.deep.equal(fixed.filter((_, index) => index !== 5).map((row) => row.email).sort());
+    expect(firstInvitations).to.deep.equal(
+      fixed
+        .filter((_, index) => index !== 5)
+        .map((row) => row.email)
+        .sort(),
+    );
     expect(invitationsIn(secondEmails).map(recipientOf)).to.deep.equal(['educator6@partner-high.example.org']);
 
     const completions = (emails: string[]) => emails.filter((email) => !email.includes('Registration code:'));

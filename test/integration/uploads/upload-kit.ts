@@ -50,7 +50,11 @@ export const siteIdsByName = async (server: TestServer): Promise<Record<string, 
 };
 
 /** Uploads through real HTTP and returns the batch the mutation answered with; the upload must not be refused. */
-export const uploadFile = async (server: TestServer, token: string, options: UploadOptions): Promise<{ id: string; status: string; rejectionReason: string | null }> => {
+export const uploadFile = async (
+  server: TestServer,
+  token: string,
+  options: UploadOptions,
+): Promise<{ id: string; status: string; rejectionReason: string | null }> => {
   const response = await server.upload(token, { select: 'id status rejectionReason', ...options });
   expect(response.errors, response.text).to.equal(undefined);
   expect(response.data.uploadEducatorAccounts.userErrors).to.deep.equal([]);
@@ -58,7 +62,11 @@ export const uploadFile = async (server: TestServer, token: string, options: Upl
 };
 
 export const readBatch = async (server: TestServer, token: string, id: string, failures = 100): Promise<Batch> => {
-  const response = await server.graphql(`query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: ${failures}) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`, { id }, token);
+  const response = await server.graphql(
+    `query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: ${failures}) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`,
+    { id },
+    token,
+  );
   expect(response.errors, response.text).to.equal(undefined);
   expect(response.data.uploadBatch, `batch ${id} is visible`).to.not.equal(null);
   return response.data.uploadBatch;

@@ -73,13 +73,21 @@ describeOnEachDatabase('Log and failure pages answered again from memory', (data
     await server.processUploads();
 
     const completed = await ask(LOG_PAGE, siteAdmin);
-    expect(completed.data.uploadBatches.nodes.map((batch: { status: string; recordsCreated: number; recordsFailed: number }) => [batch.status, batch.recordsCreated, batch.recordsFailed])).to.deep.equal([
+    expect(
+      completed.data.uploadBatches.nodes.map((batch: { status: string; recordsCreated: number; recordsFailed: number }) => [
+        batch.status,
+        batch.recordsCreated,
+        batch.recordsFailed,
+      ]),
+    ).to.deep.equal([
       ['REJECTED', 0, 0],
       ['COMPLETED', 2, 1],
       ['COMPLETED', 3, 0],
     ]);
     const failures = await ask(FAILURES_PAGE, siteAdmin, { id });
-    expect(failures.data.uploadBatch.failures.nodes.map((failure: { lineNumber: number; code: string }) => [failure.lineNumber, failure.code])).to.deep.equal([[4, 'INVALID_EMAIL']]);
+    expect(failures.data.uploadBatch.failures.nodes.map((failure: { lineNumber: number; code: string }) => [failure.lineNumber, failure.code])).to.deep.equal([
+      [4, 'INVALID_EMAIL'],
+    ]);
   });
 
   it('when two people with different reach ask the same page, then each gets the answer for their own reach', async () => {
@@ -89,8 +97,14 @@ describeOnEachDatabase('Log and failure pages answered again from memory', (data
     for (let round = 1; round <= 2; round += 1) {
       const ofSite = await ask(LOG_PAGE, siteAdmin);
       const ofDistrict = await ask(LOG_PAGE, districtAdmin);
-      expect(ofSite.data.uploadBatches.nodes.map((batch: { schoolSite: { name: string } }) => batch.schoolSite.name), `round ${round}`).to.deep.equal([PARTNER_HIGH]);
-      expect(ofDistrict.data.uploadBatches.nodes.map((batch: { schoolSite: { name: string } }) => batch.schoolSite.name), `round ${round}`).to.deep.equal([MIDDLE_SCHOOL, PARTNER_HIGH]);
+      expect(
+        ofSite.data.uploadBatches.nodes.map((batch: { schoolSite: { name: string } }) => batch.schoolSite.name),
+        `round ${round}`,
+      ).to.deep.equal([PARTNER_HIGH]);
+      expect(
+        ofDistrict.data.uploadBatches.nodes.map((batch: { schoolSite: { name: string } }) => batch.schoolSite.name),
+        `round ${round}`,
+      ).to.deep.equal([MIDDLE_SCHOOL, PARTNER_HIGH]);
     }
   });
 
@@ -108,7 +122,16 @@ describeOnEachDatabase('Log and failure pages answered again from memory', (data
     const before = await ask(query, districtAdmin);
     const created = await server.graphql(
       'mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }',
-      { input: { firstName: 'New', lastName: 'Admin', email: 'new.admin@partner-high.example.org', roleCode: 'SITE_ADMIN', schoolSiteIds: [sites[PARTNER_HIGH]], agreementAccepted: true } },
+      {
+        input: {
+          firstName: 'New',
+          lastName: 'Admin',
+          email: 'new.admin@partner-high.example.org',
+          roleCode: 'SITE_ADMIN',
+          schoolSiteIds: [sites[PARTNER_HIGH]],
+          agreementAccepted: true,
+        },
+      },
       districtAdmin,
     );
     expect(created.data.createEducatorAccount.userErrors).to.deep.equal([]);

@@ -37,7 +37,12 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
     throttle = new InMemoryAttemptThrottle(5, 20);
     sessions = new InMemoryBrowserSessions();
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
-    start = new StartBrowserSession(new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, new RecordingSignInMetrics()), sessions, LIFETIME, clock);
+    start = new StartBrowserSession(
+      new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, new RecordingSignInMetrics()),
+      sessions,
+      LIFETIME,
+      clock,
+    );
     identify = new IdentifyActor(new FakeTokenIssuer(), accounts, sessions, LIFETIME, clock);
     const saved = await accounts.save(
       anEducator()

@@ -5,16 +5,7 @@ import { CreateEducatorAccount } from '../../../src/application/create-educator-
 import type { AccountCreation, TransactionalStores } from '../../../src/application/ports/unit-of-work';
 import type { Actor } from '../../../src/domain/shared/actor';
 import { fail, refusal } from '../../../src/domain/shared/result';
-import {
-  aCreationRequest,
-  anActor,
-  anEducator,
-  DISTRICT_ONE,
-  DISTRICT_TWO,
-  HILLCREST_ELEMENTARY,
-  NORTH_HIGH,
-  SOUTH_MIDDLE,
-} from '../../support/builders';
+import { aCreationRequest, anActor, anEducator, DISTRICT_ONE, DISTRICT_TWO, HILLCREST_ELEMENTARY, NORTH_HIGH, SOUTH_MIDDLE } from '../../support/builders';
 import {
   FixedClock,
   InMemoryEducatorAccountRepository,
@@ -119,7 +110,9 @@ describe('CreateEducatorAccount', () => {
   });
 
   it('when the site belongs to another district, then AccessDenied and nothing is written, even without the agreement', async () => {
-    const error = await rejectionOf(createAccount.execute(districtAdmin, aCreationRequest().forRole('EDUCATOR', [HILLCREST_ELEMENTARY]).withoutAgreement().build()));
+    const error = await rejectionOf(
+      createAccount.execute(districtAdmin, aCreationRequest().forRole('EDUCATOR', [HILLCREST_ELEMENTARY]).withoutAgreement().build()),
+    );
 
     expect(error).to.be.instanceOf(AccessDenied);
     expectNothingWritten();
@@ -140,7 +133,9 @@ describe('CreateEducatorAccount', () => {
   });
 
   it('when a site id names no site at all, then AccessDenied and nothing is written', async () => {
-    const error = await rejectionOf(createAccount.execute(districtAdmin, aCreationRequest().forRole('MULTI_SITE_COUNSELOR', []).withSiteIds([NORTH_HIGH.id, 999]).build()));
+    const error = await rejectionOf(
+      createAccount.execute(districtAdmin, aCreationRequest().forRole('MULTI_SITE_COUNSELOR', []).withSiteIds([NORTH_HIGH.id, 999]).build()),
+    );
 
     expect(error).to.be.instanceOf(AccessDenied);
     expectNothingWritten();
@@ -206,10 +201,15 @@ describe('CreateEducatorAccount', () => {
 
   it('when the email belongs to an expired account, then the same row is re-created with a new deadline, role, sites and code', async () => {
     const expiredCreation = new Date(clock.now().getTime() - 61 * DAY_MS);
-    const saved = await accounts.save(anEducator().withEmail('ben.okafor@example.org').withRole('COUNSELOR', [SOUTH_MIDDLE]).createdAt(expiredCreation).pending().build());
+    const saved = await accounts.save(
+      anEducator().withEmail('ben.okafor@example.org').withRole('COUNSELOR', [SOUTH_MIDDLE]).createdAt(expiredCreation).pending().build(),
+    );
     const expiredId = saved.ok ? saved.value : -1;
 
-    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().withEmail('Ben.Okafor@example.org').forRole('EDUCATOR', [NORTH_HIGH]).build());
+    const outcome = await createAccount.execute(
+      districtAdmin,
+      aCreationRequest().withEmail('Ben.Okafor@example.org').forRole('EDUCATOR', [NORTH_HIGH]).build(),
+    );
 
     expect(outcome.userErrors).to.deep.equal([]);
     expect(outcome.account?.id).to.equal(expiredId);
@@ -294,7 +294,10 @@ describe('CreateEducatorAccount', () => {
     })(accounts);
     const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
 
-    const outcome = await new CreateEducatorAccount(sites, racing, new InMemoryInvitationAllowances(), clock, textFingerprint, 200).execute(districtAdmin, aCreationRequest().build());
+    const outcome = await new CreateEducatorAccount(sites, racing, new InMemoryInvitationAllowances(), clock, textFingerprint, 200).execute(
+      districtAdmin,
+      aCreationRequest().build(),
+    );
 
     expect(outcome.userErrors).to.deep.equal([]);
     expect(accounts.count()).to.equal(1);
@@ -310,7 +313,14 @@ describe('CreateEducatorAccount', () => {
 
     const written = () => ({ accounts: accounts.count(), invitations: unitOfWork.emails.length, agreements: unitOfWork.agreements.length });
     const withUnitOfWork = (other: InMemoryUnitOfWork) =>
-      new CreateEducatorAccount(new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH), other, new InMemoryInvitationAllowances(), clock, textFingerprint, 200);
+      new CreateEducatorAccount(
+        new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH),
+        other,
+        new InMemoryInvitationAllowances(),
+        clock,
+        textFingerprint,
+        200,
+      );
 
     it('when the same request is sent again under its key, then the account the first created is answered and nothing more is written', async () => {
       const first = await createAccount.execute(districtAdmin, aCreationRequest().withIdempotencyKey(KEY).build());

@@ -51,7 +51,8 @@ describe('FollowUploadLog', () => {
   let current: Actor | null;
   let identifications: number;
   const identify = async () => ((identifications += 1), current);
-  const follow = () => new FollowUploadLog(new ReadUploadLog(sites, store), new ListManagedSchoolSites(sites), changes, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => now);
+  const follow = () =>
+    new FollowUploadLog(new ReadUploadLog(sites, store), new ListManagedSchoolSites(sites), changes, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () => now);
 
   beforeEach(() => {
     changes = new HandFedChanges();
@@ -77,7 +78,7 @@ describe('FollowUploadLog', () => {
     expect((await live.next()).value.batch.recordsProcessed).to.equal(3);
   });
 
-  it('when one batch is followed, then changes of its site\'s other batches are not delivered', async () => {
+  it("when one batch is followed, then changes of its site's other batches are not delivered", async () => {
     const live = await follow().execute(identify, { schoolSiteId: null, batchId: 7 });
     changes.change(aBatch(8, NORTH_HIGH.id, 1));
     changes.change(aBatch(7, NORTH_HIGH.id, 4));
@@ -86,7 +87,12 @@ describe('FollowUploadLog', () => {
 
   it('when a Site Admin asks for another site, a batch of another site or an id that names nothing, then it is AccessDenied', async () => {
     batches.set(9, aBatch(9, SOUTH_MIDDLE.id));
-    for (const part of [{ schoolSiteId: SOUTH_MIDDLE.id, batchId: null }, { schoolSiteId: null, batchId: 9 }, { schoolSiteId: undefined, batchId: null }, { schoolSiteId: null, batchId: undefined }]) {
+    for (const part of [
+      { schoolSiteId: SOUTH_MIDDLE.id, batchId: null },
+      { schoolSiteId: null, batchId: 9 },
+      { schoolSiteId: undefined, batchId: null },
+      { schoolSiteId: null, batchId: undefined },
+    ]) {
       expect(await rejectionOf(follow().execute(identify, part)), JSON.stringify(part)).to.be.instanceOf(AccessDenied);
     }
     current = anActor().withRole('EDUCATOR', [NORTH_HIGH]).build();

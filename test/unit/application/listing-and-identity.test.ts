@@ -14,7 +14,12 @@ import {
 } from '../../support/fakes';
 
 const sites = () =>
-  new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addDistrict(DISTRICT_TWO).addSite(NORTH_HIGH).addSite(SOUTH_MIDDLE).addSite(HILLCREST_ELEMENTARY);
+  new InMemorySchoolSiteRepository()
+    .addDistrict(DISTRICT_ONE)
+    .addDistrict(DISTRICT_TWO)
+    .addSite(NORTH_HIGH)
+    .addSite(SOUTH_MIDDLE)
+    .addSite(HILLCREST_ELEMENTARY);
 
 describe('ListManagedSchoolSites', () => {
   const listSites = new ListManagedSchoolSites(sites());
@@ -43,7 +48,8 @@ describe('ListEducatorAccounts', () => {
   beforeEach(async () => {
     accounts = new InMemoryEducatorAccountRepository();
     listAccounts = new ListEducatorAccounts(sites(), accounts);
-    for (let index = 1; index <= 5; index += 1) await accounts.save(anEducator().withEmail(`north${index}@example.org`).withRole('EDUCATOR', [NORTH_HIGH]).build());
+    for (let index = 1; index <= 5; index += 1)
+      await accounts.save(anEducator().withEmail(`north${index}@example.org`).withRole('EDUCATOR', [NORTH_HIGH]).build());
     await accounts.save(anEducator().withEmail('south@example.org').withRole('EDUCATOR', [SOUTH_MIDDLE]).build());
   });
 

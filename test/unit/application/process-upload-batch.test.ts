@@ -120,7 +120,16 @@ const workerWith = async (store: ScriptedStore, chunkRows = 1000, rows = ROWS): 
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
   const settings = { workerId: 'worker-1', chunkRows, leaseMs: 30_000, maxRowBytes: 65_536, maxDataRows: 1000 };
   const readTemplate = templateEventsOf(rows);
-  return new ProcessUploadBatch(store as unknown as UploadBatchStore, sites, accounts, readTemplate, settings, new FakePageLinks(), new FixedClock(), new FixedRandomSource());
+  return new ProcessUploadBatch(
+    store as unknown as UploadBatchStore,
+    sites,
+    accounts,
+    readTemplate,
+    settings,
+    new FakePageLinks(),
+    new FixedClock(),
+    new FixedRandomSource(),
+  );
 };
 
 describe('ProcessUploadBatch', () => {

@@ -35,7 +35,13 @@ describe('SignIn', () => {
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
     metrics = new RecordingSignInMetrics();
     signIn = new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, metrics);
-    const saved = await accounts.save(anEducator().withEmail('Ana.Lopez@example.org').createdAt(clock.now()).registered(await passwords.hash(PASSWORD)).build());
+    const saved = await accounts.save(
+      anEducator()
+        .withEmail('Ana.Lopez@example.org')
+        .createdAt(clock.now())
+        .registered(await passwords.hash(PASSWORD))
+        .build(),
+    );
     activeId = saved.ok ? saved.value : -1;
     await accounts.save(anEducator().withEmail('pending@example.org').createdAt(clock.now()).pending().build());
   });
@@ -76,7 +82,8 @@ describe('SignIn', () => {
 
   it('when five wrong passwords were tried, then even the right one is refused with TOO_MANY_ATTEMPTS', async () => {
     const codes: string[] = [];
-    for (let attempt = 0; attempt < 5; attempt += 1) codes.push(...(await signIn.execute(request({ password: `wrong password ${attempt}` }))).userErrors.map((error) => error.code));
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      codes.push(...(await signIn.execute(request({ password: `wrong password ${attempt}` }))).userErrors.map((error) => error.code));
 
     const outcome = await signIn.execute(request());
 

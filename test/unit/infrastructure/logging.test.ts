@@ -15,14 +15,11 @@ const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg
 
 describe('log lines keep secrets out', () => {
   it('when details hold a password, a registration code, a token or an Authorization header at any depth, then each is redacted, the rest kept', () => {
-    const { time, ...line } = logLine(
-      'Something failed',
-      {
-        variables: { input: { username: 'ana@example.org', password: PASSWORD, registrationCode: CODE } },
-        headers: { Authorization: `Bearer ${JWT}`, cookie: 'edu_session=abc' },
-        token: JWT,
-      },
-    );
+    const { time, ...line } = logLine('Something failed', {
+      variables: { input: { username: 'ana@example.org', password: PASSWORD, registrationCode: CODE } },
+      headers: { Authorization: `Bearer ${JWT}`, cookie: 'edu_session=abc' },
+      token: JWT,
+    });
 
     expect(time).to.be.a('string');
     expect(line).to.deep.equal({

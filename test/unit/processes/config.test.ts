@@ -58,7 +58,10 @@ describe('loadConfig: one validated configuration', () => {
       [{ API_PROCESSES: '65' }, 'API_PROCESSES must be a positive whole number up to 64'],
     ];
     for (const [env, message] of refusals) expect(() => loadConfig(env), JSON.stringify(env)).to.throw(message);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://root:pg-secret@db/educators' })).to.throw().with.property('message').that.does.not.include('pg-secret');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://root:pg-secret@db/educators' }))
+      .to.throw()
+      .with.property('message')
+      .that.does.not.include('pg-secret');
   });
 
   it('when several values are wrong, then one refusal names each of them', () => {
@@ -67,17 +70,30 @@ describe('loadConfig: one validated configuration', () => {
 
   it('when a boolean is spelled true/false, 1/0, yes/no or on/off in any case, then it means what it says', () => {
     for (const word of ['true', '1', 'yes', 'on', 'TRUE', 'Yes', 'ON']) {
-      expect(loadConfig({ WORKER: word, MAIL_DELIVERY: word, GRAPHQL_INTROSPECTION: word }), word).to.deep.include({ worker: true, mailDelivery: true, introspection: true });
+      expect(loadConfig({ WORKER: word, MAIL_DELIVERY: word, GRAPHQL_INTROSPECTION: word }), word).to.deep.include({
+        worker: true,
+        mailDelivery: true,
+        introspection: true,
+      });
     }
     for (const word of ['false', '0', 'no', 'off', 'FALSE', 'No', 'OFF']) {
-      expect(loadConfig({ WORKER: word, MAIL_DELIVERY: word, GRAPHQL_INTROSPECTION: word }), word).to.deep.include({ worker: false, mailDelivery: false, introspection: false });
+      expect(loadConfig({ WORKER: word, MAIL_DELIVERY: word, GRAPHQL_INTROSPECTION: word }), word).to.deep.include({
+        worker: false,
+        mailDelivery: false,
+        introspection: false,
+      });
     }
     expect(['yes', 'on', '1'].map((word) => loadConfig({ TRUST_PROXY: word }).trustProxy)).to.deep.equal(Array(3).fill({ hops: 1 }));
     expect(['no', 'off'].map((word) => loadConfig({ TRUST_PROXY: word }).trustProxy)).to.deep.equal(Array(2).fill({ hops: 0 }));
   });
 
   it('when a variable is empty, then it takes its default, as a compose file leaves it', () => {
-    expect(loadConfig({ PORT: '', WORKER: ' ', SMTP_URL: '', DATABASE_URL: '' })).to.deep.include({ port: 4000, worker: true, smtpUrl: undefined, databaseUrl: undefined });
+    expect(loadConfig({ PORT: '', WORKER: ' ', SMTP_URL: '', DATABASE_URL: '' })).to.deep.include({
+      port: 4000,
+      worker: true,
+      smtpUrl: undefined,
+      databaseUrl: undefined,
+    });
   });
 
   it('when the database URL is SQLite, MySQL or MariaDB, then it is kept, with its pool size', () => {

@@ -63,7 +63,11 @@ export class AccountResolver {
   @Mutation(() => SignInPayload)
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() context: RequestContext): Promise<SignInPayload> {
     const outcome = await this.signInUseCase.execute({ ...input, clientAddress: context.clientAddress });
-    return { token: outcome.token, account: outcome.account && this.present(outcome.account, context, 'owner'), userErrors: outcome.userErrors.map(UserError.from) };
+    return {
+      token: outcome.token,
+      account: outcome.account && this.present(outcome.account, context, 'owner'),
+      userErrors: outcome.userErrors.map(UserError.from),
+    };
   }
 
   @Mutation(() => CreateEducatorAccountPayload)
@@ -82,7 +86,10 @@ export class AccountResolver {
   }
 
   @Mutation(() => RegisterAccountPayload)
-  async registerAccount(@Arg('input', () => RegisterAccountInput) input: RegisterAccountInput, @Ctx() context: RequestContext): Promise<RegisterAccountPayload> {
+  async registerAccount(
+    @Arg('input', () => RegisterAccountInput) input: RegisterAccountInput,
+    @Ctx() context: RequestContext,
+  ): Promise<RegisterAccountPayload> {
     const outcome = await this.registerUseCase.execute({ ...input, clientAddress: context.clientAddress });
     return { account: outcome.account && this.present(outcome.account, context, 'owner'), userErrors: outcome.userErrors.map(UserError.from) };
   }

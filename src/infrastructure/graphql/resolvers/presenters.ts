@@ -26,7 +26,12 @@ export const presentSites = async (context: RequestContext, siteIds: number[]): 
 
 /** `seenBy` is whoever reads the account, or 'owner' when they have just proved it is theirs (signing in, registering). */
 export const presentAccount = (context: RequestContext, account: EducatorAccount, now: Date, seenBy: Actor | 'owner'): EducatorAccountType =>
-  EducatorAccountType.from(account, context.publicIds.encode('account', account.id!), now, seenBy === 'owner' ? account.schoolSiteIds : sitesSeenBy(seenBy, account));
+  EducatorAccountType.from(
+    account,
+    context.publicIds.encode('account', account.id!),
+    now,
+    seenBy === 'owner' ? account.schoolSiteIds : sitesSeenBy(seenBy, account),
+  );
 
 /** Everything several rows refer to, loaded in one batch and answered by key (a key that names nothing is absent). */
 export const loadEach = async <V>(loader: DataLoader<number, V | null>, keys: number[]): Promise<Map<number, V>> => {

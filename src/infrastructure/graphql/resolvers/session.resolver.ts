@@ -22,7 +22,10 @@ export class SessionResolver {
   async startSession(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() context: RequestContext): Promise<StartSessionPayload> {
     const outcome = await this.startSessionUseCase.execute({ ...input, clientAddress: context.clientAddress, replacing: context.sessionCookie.secret });
     if (outcome.secret) context.sessionCookie.set(outcome.secret);
-    return { account: outcome.account && presentAccount(context, outcome.account, this.clock.now(), 'owner'), userErrors: outcome.userErrors.map(UserError.from) };
+    return {
+      account: outcome.account && presentAccount(context, outcome.account, this.clock.now(), 'owner'),
+      userErrors: outcome.userErrors.map(UserError.from),
+    };
   }
 
   @Mutation(() => Boolean, { description: "Ends the cookie's session on the server and clears the cookie; true when a session was ended." })

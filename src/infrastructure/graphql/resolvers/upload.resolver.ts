@@ -57,13 +57,15 @@ async function receivedFile(file: Promise<FileUpload>): Promise<FileUpload> {
   } catch (error) {
     const status = (error as { status?: unknown } | null)?.status;
     if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
-    throw new GraphQLError('Send exactly one file per request, in the multipart part that "map" names for input.file.', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('Send exactly one file per request, in the multipart part that "map" names for input.file.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
 }
 
 @ArgsType()
 class UploadBatchChangedArgs {
-  @Field(() => ID, { nullable: true, description: 'Only this site\'s batches.' })
+  @Field(() => ID, { nullable: true, description: "Only this site's batches." })
   @IsOptional()
   @MaxLength(100)
   schoolSiteId?: string | null;
@@ -75,7 +77,10 @@ class UploadBatchChangedArgs {
 }
 
 /** The subscription's stream, from the live-update endpoint's context (GET or POST /graphql/stream, graphql-sse). */
-const followedBatches = ({ args, context }: SubscribeResolverData<unknown, UploadBatchChangedArgs, RequestContext>): Promise<AsyncIterableIterator<VisibleBatch>> => {
+const followedBatches = ({
+  args,
+  context,
+}: SubscribeResolverData<unknown, UploadBatchChangedArgs, RequestContext>): Promise<AsyncIterableIterator<VisibleBatch>> => {
   viewerOf(context);
   if (!context.followUploadLog) {
     throw new GraphQLError('Subscribe at /graphql/stream (server-sent events, graphql-sse).', { extensions: { code: 'BAD_REQUEST' } });
@@ -105,8 +110,14 @@ export class UploadResolver {
     const page = await this.log.listBatches(actor, siteId, args.first, decodeCursor(context, args.after));
     // The log shows each row's site and uploader: both are loaded for the whole page here, so that no row awaits a promise per field.
     const [sites, uploaders] = await Promise.all([
-      loadEach(context.loaders.sites, page.nodes.map((batch) => batch.schoolSiteId)),
-      loadEach(context.loaders.accounts, page.nodes.map((batch) => batch.uploadedByAccountId)),
+      loadEach(
+        context.loaders.sites,
+        page.nodes.map((batch) => batch.schoolSiteId),
+      ),
+      loadEach(
+        context.loaders.accounts,
+        page.nodes.map((batch) => batch.uploadedByAccountId),
+      ),
     ]);
     const now = this.clock.now();
     const last = page.nodes.at(-1);
@@ -124,7 +135,7 @@ export class UploadResolver {
     };
   }
 
-  @Query(() => UploadBatchType, { nullable: true, description: 'null when the batch does not exist or is outside the viewer\'s scope.' })
+  @Query(() => UploadBatchType, { nullable: true, description: "null when the batch does not exist or is outside the viewer's scope." })
   async uploadBatch(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): Promise<UploadBatchType | null> {
     const found = await this.log.findBatch(viewerOf(context).actor, context.publicIds.decode('batch', id));
     return found && UploadBatchType.from(found.batch, id, presentSite(context, found.site));
@@ -157,11 +168,15 @@ export class UploadResolver {
 
   @Subscription(() => UploadBatchType, {
     description:
-      'Each change of a batch in the viewer\'s scope (of one site, of one batch, or of every site the viewer manages), whichever process made it. ' +
+      "Each change of a batch in the viewer's scope (of one site, of one batch, or of every site the viewer manages), whichever process made it. " +
       'Served over server-sent events at /graphql/stream (graphql-sse); ends when the viewer may no longer see it.',
     subscribe: followedBatches,
   })
-  uploadBatchChanged(@Root() change: VisibleBatch, @Args(() => UploadBatchChangedArgs) _args: UploadBatchChangedArgs, @Ctx() context: RequestContext): UploadBatchType {
+  uploadBatchChanged(
+    @Root() change: VisibleBatch,
+    @Args(() => UploadBatchChangedArgs) _args: UploadBatchChangedArgs,
+    @Ctx() context: RequestContext,
+  ): UploadBatchType {
     // A subscription's context lives as long as it does: what its loaders remember would grow stale.
     context.loaders.accounts.clearAll();
     context.loaders.siteAdminCounts.clearAll();

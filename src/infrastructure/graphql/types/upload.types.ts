@@ -61,7 +61,7 @@ export class UploadBatchType {
   @Field(() => Date, { nullable: true }) startTime: Date | null;
   @Field(() => Date, { nullable: true }) endTime: Date | null;
   @Field(() => Int, { nullable: true, description: 'Data rows in the file, known once it is stored.' }) totalRows: number | null;
-  @Field(() => Int, { description: 'Data rows handled so far; equals the file\'s data rows when COMPLETED.' }) recordsProcessed: number;
+  @Field(() => Int, { description: "Data rows handled so far; equals the file's data rows when COMPLETED." }) recordsProcessed: number;
   @Field(() => Int, { description: 'On a dry run: rows that would be created.' }) recordsCreated: number;
   @Field(() => Int, { description: 'Already created for this site by an earlier upload.' }) recordsSkipped: number;
   @Field(() => Int) recordsFailed: number;

@@ -17,7 +17,12 @@ export class CreateSchema1764000000000 implements MigrationInterface {
       ...extra,
     });
     // Normalized keys compare byte for byte: a _ci collation would make "josé@" and "jose@" collide.
-    const key = (name: string, length: number): TableColumnOptions => ({ name, type: 'varchar', length: String(length), ...(mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {}) });
+    const key = (name: string, length: number): TableColumnOptions => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      ...(mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {}),
+    });
     const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...extra });
     const epochMs = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable });
     const longText = (name: string, isNullable = false): TableColumnOptions => ({ name, type: mysql ? 'mediumtext' : 'text', isNullable });
@@ -137,7 +142,16 @@ export class CreateSchema1764000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'upload_failure',
-        columns: [id, int('batch_id'), int('line_number'), key('code', 40), text('reason', 500), text('role_as_written', 200), text('email', 300, { isNullable: true }), longText('original_cells')],
+        columns: [
+          id,
+          int('batch_id'),
+          int('line_number'),
+          key('code', 40),
+          text('reason', 500),
+          text('role_as_written', 200),
+          text('email', 300, { isNullable: true }),
+          longText('original_cells'),
+        ],
         indices: [new TableIndex({ name: 'uq_upload_failure_line', columnNames: ['batch_id', 'line_number'], isUnique: true })],
       }),
     );

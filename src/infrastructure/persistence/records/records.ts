@@ -1,7 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 // Timestamps are epoch milliseconds in BIGINT columns: identical on SQLite and MySQL, no time zone conversions.
-const epochMs = { type: 'bigint' as const, transformer: { to: (value: number | null) => value, from: (value: string | number | null) => (value === null ? null : Number(value)) } };
+const epochMs = {
+  type: 'bigint' as const,
+  transformer: { to: (value: number | null) => value, from: (value: string | number | null) => (value === null ? null : Number(value)) },
+};
 
 @Entity('district')
 export class DistrictRecord {

@@ -84,7 +84,11 @@ describe('EmailAddress: invisible characters and Unicode forms', () => {
     it(`when the address has ${what}, then INVALID_EMAIL names ${code}`, () => {
       expect(EmailAddress.create(raw)).to.deep.equal({
         ok: false,
-        error: { code: 'INVALID_EMAIL', message: `The email contains an invisible character (${code}), often pasted along with an address. Type the address again.`, field: ['email'] },
+        error: {
+          code: 'INVALID_EMAIL',
+          message: `The email contains an invisible character (${code}), often pasted along with an address. Type the address again.`,
+          field: ['email'],
+        },
       });
     });
   }

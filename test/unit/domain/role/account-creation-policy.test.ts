@@ -65,11 +65,12 @@ describe('decideAccountCreation (who may create whom)', () => {
 
   it('when the matrix is tallied, then every actor/target pair has at least one case and all four outcomes occur', () => {
     const outcomes = new Set<Outcome>();
-    for (const actorRole of ROLE_CODES) for (const target of ROLE_CODES) for (const { sites } of SITE_SETS) outcomes.add(expectedOutcome(actorRole, target, sites));
+    for (const actorRole of ROLE_CODES)
+      for (const target of ROLE_CODES) for (const { sites } of SITE_SETS) outcomes.add(expectedOutcome(actorRole, target, sites));
     expect([...outcomes].sort()).to.deep.equal(['FORBIDDEN', 'INVALID_SITES', 'ROLE_NOT_ALLOWED', 'ok']);
   });
 
-  it('when a District Admin of another district names this district\'s site, then FORBIDDEN', () => {
+  it("when a District Admin of another district names this district's site, then FORBIDDEN", () => {
     const outsider = anActor().districtAdminOf(99).build();
     expect(outcomeOf(decideAccountCreation(outsider, 'EDUCATOR', [NORTH_HIGH]))).to.equal('FORBIDDEN');
   });
@@ -111,7 +112,10 @@ describe('manages / mayCreateAccounts / mayGrant', () => {
       const actor = anActor().withRole(role, [NORTH_HIGH, SOUTH_MIDDLE]).build();
       expect(manages(actor, NORTH_HIGH), role).to.equal(false);
       expect(mayCreateAccounts(actor), role).to.equal(false);
-      expect(ROLE_CODES.filter((code) => mayGrant(actor, code)), role).to.deep.equal([]);
+      expect(
+        ROLE_CODES.filter((code) => mayGrant(actor, code)),
+        role,
+      ).to.deep.equal([]);
     }
   });
 

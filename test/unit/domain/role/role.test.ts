@@ -26,7 +26,12 @@ describe('Role catalog', () => {
   });
 
   it('when bulk creation is asked about, then only the three educator roles and Site Admin are bulk-creatable', () => {
-    expect(ROLES.filter((role) => role.bulkCreatable).map((role) => role.code)).to.deep.equal(['EDUCATOR', 'COUNSELOR_CASELOAD_ONLY', 'COUNSELOR', 'SITE_ADMIN']);
+    expect(ROLES.filter((role) => role.bulkCreatable).map((role) => role.code)).to.deep.equal([
+      'EDUCATOR',
+      'COUNSELOR_CASELOAD_ONLY',
+      'COUNSELOR',
+      'SITE_ADMIN',
+    ]);
   });
 
   it('when a role is looked up by code, then roleOf returns it and an unknown code throws', () => {

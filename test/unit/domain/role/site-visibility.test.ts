@@ -5,7 +5,7 @@ import { anActor, anEducator, HILLCREST_ELEMENTARY, NORTH_HIGH, SOUTH_MIDDLE, DI
 describe('sitesSeenBy', () => {
   const counselor = anEducator().withRole('MULTI_SITE_COUNSELOR', [NORTH_HIGH, SOUTH_MIDDLE]).build();
 
-  it("when a Site Admin reads a Multi-Site Counselor of their site, then only their own site is seen", () => {
+  it('when a Site Admin reads a Multi-Site Counselor of their site, then only their own site is seen', () => {
     expect(sitesSeenBy(anActor().siteAdminOf(NORTH_HIGH).build(), counselor)).to.deep.equal([NORTH_HIGH.id]);
   });
 
@@ -19,6 +19,9 @@ describe('sitesSeenBy', () => {
   });
 
   it('when the counselor reads their own account, then both their sites are seen', () => {
-    expect(sitesSeenBy(anActor().withRole('MULTI_SITE_COUNSELOR', [NORTH_HIGH, SOUTH_MIDDLE]).build(), counselor)).to.deep.equal([NORTH_HIGH.id, SOUTH_MIDDLE.id]);
+    expect(sitesSeenBy(anActor().withRole('MULTI_SITE_COUNSELOR', [NORTH_HIGH, SOUTH_MIDDLE]).build(), counselor)).to.deep.equal([
+      NORTH_HIGH.id,
+      SOUTH_MIDDLE.id,
+    ]);
   });
 });

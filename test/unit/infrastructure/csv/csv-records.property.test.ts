@@ -104,7 +104,11 @@ const rows = (delimiter: CsvDelimiter): fc.Arbitrary<string> =>
 const input = fc.constantFrom(...DELIMITERS).chain((delimiter) =>
   fc.record({
     delimiter: fc.constant(delimiter),
-    text: fc.oneof(text(60), rows(delimiter), fc.tuple(rows(delimiter), text(6)).map(([before, after]) => before + after)),
+    text: fc.oneof(
+      text(60),
+      rows(delimiter),
+      fc.tuple(rows(delimiter), text(6)).map(([before, after]) => before + after),
+    ),
     maxRecordBytes: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(65536)),
     sizes: fc.oneof(fc.constant<number[]>([1]), fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 6 }), fc.constant<number[]>([1 << 20])),
   }),

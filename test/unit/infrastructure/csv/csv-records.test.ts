@@ -101,7 +101,13 @@ describe('CsvRecordReader', () => {
     });
 
     it('when a chunk ends between the CR and the LF of a CRLF, then they end one line, not two', () => {
-      expect(readPieces(splitAt('a,b\r\nc\r\n', 4, 7))).to.deep.equal({ records: [{ line: 1, cells: ['a', 'b'] }, { line: 2, cells: ['c'] }], failure: undefined });
+      expect(readPieces(splitAt('a,b\r\nc\r\n', 4, 7))).to.deep.equal({
+        records: [
+          { line: 1, cells: ['a', 'b'] },
+          { line: 2, cells: ['c'] },
+        ],
+        failure: undefined,
+      });
     });
 
     it('when a chunk ends with a lone CR and the next starts with text, then the CR ended the record', () => {

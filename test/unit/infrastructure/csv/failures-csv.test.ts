@@ -27,7 +27,9 @@ const render = async (source: AsyncIterable<StoredFailure>): Promise<string> => 
 
 describe('the fix file', () => {
   it('when failures are written, then each row keeps its original values followed by Line Number and Reason', async () => {
-    const text = await render(failures(failure(3, ['Ana', 'Li', 'ana@', 'Educator'], 'Not valid'), failure(9, ['Bo', 'Ng, Jr.', 'b"o@x.org', 'Counselor'], 'Has "quotes"')));
+    const text = await render(
+      failures(failure(3, ['Ana', 'Li', 'ana@', 'Educator'], 'Not valid'), failure(9, ['Bo', 'Ng, Jr.', 'b"o@x.org', 'Counselor'], 'Has "quotes"')),
+    );
     expect(text).to.equal(
       '\uFEFFFirst Name,Last Name,Email,User Role,Line Number,Reason\r\n' +
         'Ana,Li,ana@,Educator,3,Not valid\r\n' +

@@ -4,7 +4,16 @@ import { readTemplateCsv, type CsvLimits, type CsvRejectionCode, type TemplateCs
 
 const LIMITS: CsvLimits = { maxRowBytes: 65536, maxDataRows: 200000 };
 const TEMPLATE_COLUMNS = ['First Name', 'Last Name', 'Email', 'User Role'];
-const REJECTION_CODES: CsvRejectionCode[] = ['NOT_A_CSV', 'EMPTY_FILE', 'HEADER_ONLY', 'TEMPLATE_CHANGED', 'UNTERMINATED_QUOTE', 'ROW_TOO_LARGE', 'TOO_MANY_ROWS', 'INVALID_ENCODING'];
+const REJECTION_CODES: CsvRejectionCode[] = [
+  'NOT_A_CSV',
+  'EMPTY_FILE',
+  'HEADER_ONLY',
+  'TEMPLATE_CHANGED',
+  'UNTERMINATED_QUOTE',
+  'ROW_TOO_LARGE',
+  'TOO_MANY_ROWS',
+  'INVALID_ENCODING',
+];
 const RUNS = 200;
 
 type LineEnd = '\r\n' | '\n' | '\r';
@@ -35,8 +44,39 @@ interface ExpectedRecord {
 // Pieces cells are built from: quotes, delimiters and every kind of line break, 4-byte characters (emoji, CJK
 // extension B, a ZWJ sequence), combining marks (also one with nothing to combine with), invisible spaces, a BOM.
 const CELL_PIECES = [
-  'a', 'Z', '7', '@', '.', '-', ' ', '\t', ',', ';', '"', '""', '\r', '\n', '\r\n', "'", '=', '#',
-  'é', 'e\u0301', '\u0301', 'ß', '中', '😀', '\u{20000}', '\u{2A6D6}', '👩\u200D🏫', '\u00A0', '\u3000', '\uFEFF', '\u0007', '\u007F', '\u0085',
+  'a',
+  'Z',
+  '7',
+  '@',
+  '.',
+  '-',
+  ' ',
+  '\t',
+  ',',
+  ';',
+  '"',
+  '""',
+  '\r',
+  '\n',
+  '\r\n',
+  "'",
+  '=',
+  '#',
+  'é',
+  'e\u0301',
+  '\u0301',
+  'ß',
+  '中',
+  '😀',
+  '\u{20000}',
+  '\u{2A6D6}',
+  '👩\u200D🏫',
+  '\u00A0',
+  '\u3000',
+  '\uFEFF',
+  '\u0007',
+  '\u007F',
+  '\u0085',
 ];
 // Written with commas; a file with another delimiter gets its own in their place.
 const BLANK_LINES = ['', ' ', '   ', ',,,', ', , ,', '\t', ' ,', ',,,,,,', ',,,,,,,,,,,,,,,,,,,,'];
@@ -45,7 +85,11 @@ const lineEnd = fc.constantFrom<LineEnd>('\r\n', '\n', '\r');
 const cell = fc.record({ value: fc.string({ unit: fc.constantFrom(...CELL_PIECES), maxLength: 8 }), quoted: fc.boolean() });
 // Mostly the template's four cells, sometimes fewer or more.
 const cellCount = fc.oneof({ weight: 3, arbitrary: fc.constant(4) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 7 }) });
-const row = fc.record({ kind: fc.constant('row' as const), cells: cellCount.chain((count) => fc.array(cell, { minLength: count, maxLength: count })), end: lineEnd });
+const row = fc.record({
+  kind: fc.constant('row' as const),
+  cells: cellCount.chain((count) => fc.array(cell, { minLength: count, maxLength: count })),
+  end: lineEnd,
+});
 const blank = fc.record({ kind: fc.constant('blank' as const), text: fc.constantFrom(...BLANK_LINES), end: lineEnd });
 const headerCell = (name: string): fc.Arbitrary<Cell> =>
   fc
@@ -150,7 +194,8 @@ describe('readTemplateCsv, property-based', () => {
         const events = await readAll(bytes, sizes);
 
         const header = headerEventOf(file);
-        if (expected.length === 0) expect(events).to.deep.equal([header, { type: 'rejected', code: 'HEADER_ONLY', reason: (events[1] as { reason: string }).reason }]);
+        if (expected.length === 0)
+          expect(events).to.deep.equal([header, { type: 'rejected', code: 'HEADER_ONLY', reason: (events[1] as { reason: string }).reason }]);
         else expect(events).to.deep.equal([header, ...expected.map((record) => ({ type: 'record', ...record }))]);
       }),
       { numRuns: RUNS },
@@ -164,7 +209,10 @@ describe('readTemplateCsv, property-based', () => {
     for (const size of [1, 7, 13]) {
       const events = await readAll(Buffer.from(text), [size], { maxRowBytes: 60, maxDataRows: 10 });
 
-      expect(events, `pieces of ${size} bytes`).to.deep.equal([HEADER_EVENT, { type: 'record', lineNumber: 12, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Educator'] }]);
+      expect(events, `pieces of ${size} bytes`).to.deep.equal([
+        HEADER_EVENT,
+        { type: 'record', lineNumber: 12, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Educator'] },
+      ]);
     }
   });
 

@@ -92,7 +92,9 @@ describe('readTemplateCsv', () => {
     });
 
     it('when the file is UTF-16LE with a BOM (Excel Unicode Text), then it is transcoded and read with tabs', async () => {
-      const events = await readAll(utf16('First Name\tLast Name\tEmail\tUser Role\r\nZoë\t李\tzoe@school.org\tTeacher\r\nAda\tLovelace 👩‍🏫\tada@school.org\tTeacher\r\n', 'le'));
+      const events = await readAll(
+        utf16('First Name\tLast Name\tEmail\tUser Role\r\nZoë\t李\tzoe@school.org\tTeacher\r\nAda\tLovelace 👩‍🏫\tada@school.org\tTeacher\r\n', 'le'),
+      );
 
       expect(events).to.deep.equal([
         utf8Header({ delimiter: '\t', encoding: 'utf-16le' }),
@@ -167,7 +169,11 @@ describe('readTemplateCsv', () => {
       const events = await readAll(Buffer.concat([Buffer.from('Pr'), Buffer.from([0xe9]), Buffer.from('nom,Nom,Email,Role\n')]));
 
       expect(events).to.deep.equal([
-        { type: 'rejected', code: 'INVALID_ENCODING', reason: `Line 1 contains characters that cannot be read, because the file was not saved as UTF-8 text. ${SAVE_AS_CSV}` },
+        {
+          type: 'rejected',
+          code: 'INVALID_ENCODING',
+          reason: `Line 1 contains characters that cannot be read, because the file was not saved as UTF-8 text. ${SAVE_AS_CSV}`,
+        },
       ]);
     });
 
@@ -182,7 +188,9 @@ describe('readTemplateCsv', () => {
     });
 
     it('when a UTF-16 file ends with an odd byte, then the file is refused naming the last line', async () => {
-      const events = await readAll(Buffer.concat([utf16('First Name\tLast Name\tEmail\tUser Role\r\nAda\tLovelace\tada@school.org\tTeacher', 'le'), Buffer.from([0x41])]));
+      const events = await readAll(
+        Buffer.concat([utf16('First Name\tLast Name\tEmail\tUser Role\r\nAda\tLovelace\tada@school.org\tTeacher', 'le'), Buffer.from([0x41])]),
+      );
 
       expect(events.at(-1)).to.deep.equal({
         type: 'rejected',
@@ -208,10 +216,19 @@ describe('readTemplateCsv', () => {
 
   describe('files that are not CSV', () => {
     const excelAdvice = `not a CSV file. ${SAVE_AS_CSV}`;
-    const pictureAdvice = 'not a CSV file. Open the educator template in Excel, add one educator per row, then choose File > Save As > CSV UTF-8 (Comma delimited) and upload that file.';
+    const pictureAdvice =
+      'not a CSV file. Open the educator template in Excel, add one educator per row, then choose File > Save As > CSV UTF-8 (Comma delimited) and upload that file.';
     const samples: { kind: string; bytes: number[]; reason: string }[] = [
-      { kind: 'an XLSX workbook', bytes: [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00], reason: `This file is an Excel workbook (or another zipped file), ${excelAdvice}` },
-      { kind: 'a legacy XLS workbook', bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00, 0x00], reason: `This file is an older Excel workbook (.xls), ${excelAdvice}` },
+      {
+        kind: 'an XLSX workbook',
+        bytes: [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00],
+        reason: `This file is an Excel workbook (or another zipped file), ${excelAdvice}`,
+      },
+      {
+        kind: 'a legacy XLS workbook',
+        bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00, 0x00],
+        reason: `This file is an older Excel workbook (.xls), ${excelAdvice}`,
+      },
       { kind: 'a PNG picture', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00], reason: `This file is a PNG picture, ${pictureAdvice}` },
       { kind: 'a JPEG picture', bytes: [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46], reason: `This file is a JPEG picture, ${pictureAdvice}` },
       { kind: 'a GIF picture', bytes: [...Buffer.from('GIF89a'), 0x01, 0x00], reason: `This file is a GIF picture, ${pictureAdvice}` },
@@ -228,13 +245,21 @@ describe('readTemplateCsv', () => {
     it('when an XLSX workbook arrives one byte at a time, then its signature is still recognised', async () => {
       const events = await readAll(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00]), { chunkSize: 1 });
 
-      expect(events).to.deep.equal([{ type: 'rejected', code: 'NOT_A_CSV', reason: `This file is an Excel workbook (or another zipped file), ${excelAdvice}` }]);
+      expect(events).to.deep.equal([
+        { type: 'rejected', code: 'NOT_A_CSV', reason: `This file is an Excel workbook (or another zipped file), ${excelAdvice}` },
+      ]);
     });
 
     it('when a UTF-8 file contains a NUL byte, then it is refused as binary data', async () => {
-      const events = await readAll(Buffer.concat([Buffer.from(`${HEADER}\nAda,Lovelace,ada@school.org,Teacher\nA`), Buffer.from([0x00]), Buffer.from('B,c@d,Teacher\n')]));
+      const events = await readAll(
+        Buffer.concat([Buffer.from(`${HEADER}\nAda,Lovelace,ada@school.org,Teacher\nA`), Buffer.from([0x00]), Buffer.from('B,c@d,Teacher\n')]),
+      );
 
-      expect(events.at(-1)).to.deep.equal({ type: 'rejected', code: 'NOT_A_CSV', reason: `This file contains binary data, so it is not a CSV file. ${SAVE_AS_CSV}` });
+      expect(events.at(-1)).to.deep.equal({
+        type: 'rejected',
+        code: 'NOT_A_CSV',
+        reason: `This file contains binary data, so it is not a CSV file. ${SAVE_AS_CSV}`,
+      });
     });
   });
 
@@ -245,7 +270,11 @@ describe('readTemplateCsv', () => {
       { lineNumber: 3, cells: ['Alan', 'Turing', 'alan@school.org', 'Teacher'] },
     ];
 
-    for (const [name, lineEnd] of [['CRLF', '\r\n'], ['LF', '\n'], ['a lone CR (old Mac Excel)', '\r']] as const) {
+    for (const [name, lineEnd] of [
+      ['CRLF', '\r\n'],
+      ['LF', '\n'],
+      ['a lone CR (old Mac Excel)', '\r'],
+    ] as const) {
       it(`when lines end with ${name}, then each line is one record with its line number`, async () => {
         const events = await readAll([HEADER, ...rows, ''].join(lineEnd));
 
@@ -271,7 +300,10 @@ describe('readTemplateCsv', () => {
     it('when a UTF-8 header is split by tabs, then tabs delimit every row', async () => {
       const events = await readAll('First Name\tLast Name\tEmail\tUser Role\nAda\tLovelace\tada@school.org\tTeacher\n');
 
-      expect(events).to.deep.equal([utf8Header({ delimiter: '\t' }), { type: 'record', lineNumber: 2, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] }]);
+      expect(events).to.deep.equal([
+        utf8Header({ delimiter: '\t' }),
+        { type: 'record', lineNumber: 2, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] },
+      ]);
     });
 
     it('when commas and semicolons split the header into as many cells, then comma wins', async () => {
@@ -316,7 +348,11 @@ describe('readTemplateCsv', () => {
       const events = await readAll('First Name,Last Name,Email,Title\nAda,Lovelace,ada@school.org,Teacher\n');
 
       expect(events).to.deep.equal([
-        { type: 'rejected', code: 'TEMPLATE_CHANGED', reason: 'Missing column: User Role. Unexpected column: Title. Expected: First Name, Last Name, Email, User Role' },
+        {
+          type: 'rejected',
+          code: 'TEMPLATE_CHANGED',
+          reason: 'Missing column: User Role. Unexpected column: Title. Expected: First Name, Last Name, Email, User Role',
+        },
       ]);
     });
 
@@ -335,19 +371,26 @@ describe('readTemplateCsv', () => {
     it('when a column is missing, then the file is refused naming it', async () => {
       const events = await readAll('First Name,Last Name,Email\nAda,Lovelace,ada@school.org\n');
 
-      expect(events).to.deep.equal([{ type: 'rejected', code: 'TEMPLATE_CHANGED', reason: 'Missing column: User Role. Expected: First Name, Last Name, Email, User Role' }]);
+      expect(events).to.deep.equal([
+        { type: 'rejected', code: 'TEMPLATE_CHANGED', reason: 'Missing column: User Role. Expected: First Name, Last Name, Email, User Role' },
+      ]);
     });
 
     it('when a column was added, then the file is refused naming it', async () => {
       const events = await readAll(`${HEADER},Phone\nAda,Lovelace,ada@school.org,Teacher,555\n`);
 
-      expect(events).to.deep.equal([{ type: 'rejected', code: 'TEMPLATE_CHANGED', reason: 'Unexpected column: Phone. Expected: First Name, Last Name, Email, User Role' }]);
+      expect(events).to.deep.equal([
+        { type: 'rejected', code: 'TEMPLATE_CHANGED', reason: 'Unexpected column: Phone. Expected: First Name, Last Name, Email, User Role' },
+      ]);
     });
 
     it('when Excel\'s blank ";;;" rows come before a semicolon header, then the semicolon header is still detected', async () => {
       const events = await readAll(';;;\r\nFirst Name;Last Name;Email;User Role\r\nAda;Lovelace;ada@school.org;Teacher\r\n');
 
-      expect(events).to.deep.equal([utf8Header({ delimiter: ';' }), { type: 'record', lineNumber: 3, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] }]);
+      expect(events).to.deep.equal([
+        utf8Header({ delimiter: ';' }),
+        { type: 'record', lineNumber: 3, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] },
+      ]);
     });
 
     it('when blank lines come before the header, then the header is still found and lines stay physical', async () => {
@@ -359,7 +402,9 @@ describe('readTemplateCsv', () => {
 
   describe('blank rows and empty files', () => {
     it('when blank lines, whitespace-only rows and Excel\'s ",,," rows appear, then they are skipped and later lines keep their numbers', async () => {
-      const events = await readAll(`${HEADER}\r\n\r\nAda,Lovelace,ada@school.org,Teacher\r\n,,,\r\n  \r\n , ,\t,\r\nAlan,Turing,alan@school.org,Teacher\r\n,,,\r\n,,,\r\n`);
+      const events = await readAll(
+        `${HEADER}\r\n\r\nAda,Lovelace,ada@school.org,Teacher\r\n,,,\r\n  \r\n , ,\t,\r\nAlan,Turing,alan@school.org,Teacher\r\n,,,\r\n,,,\r\n`,
+      );
 
       expect(recordsOf(events)).to.deep.equal([
         { lineNumber: 3, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] },
@@ -368,7 +413,8 @@ describe('readTemplateCsv', () => {
       expect(events.filter((event) => event.type === 'rejected')).to.deep.equal([]);
     });
 
-    const emptyFileReason = 'The file is empty. Fill in the educator template with one educator per row below the headings First Name, Last Name, Email, User Role and upload it again.';
+    const emptyFileReason =
+      'The file is empty. Fill in the educator template with one educator per row below the headings First Name, Last Name, Email, User Role and upload it again.';
     const emptyFiles: [string, Buffer][] = [
       ['has no bytes', Buffer.alloc(0)],
       ['is only a UTF-8 BOM', Buffer.from([0xef, 0xbb, 0xbf])],
@@ -387,7 +433,11 @@ describe('readTemplateCsv', () => {
 
       expect(events).to.deep.equal([
         utf8Header(),
-        { type: 'rejected', code: 'HEADER_ONLY', reason: 'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.' },
+        {
+          type: 'rejected',
+          code: 'HEADER_ONLY',
+          reason: 'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.',
+        },
       ]);
     });
   });
@@ -456,7 +506,8 @@ describe('readTemplateCsv', () => {
       expect(events.at(-1)).to.deep.equal({
         type: 'rejected',
         code: 'UNTERMINATED_QUOTE',
-        reason: 'A quotation mark opened on line 3 is closed before the end of its cell. A cell that starts with a quotation mark must also end with one, and a quotation mark inside it must be typed twice (""). Fix line 3 and upload the file again.',
+        reason:
+          'A quotation mark opened on line 3 is closed before the end of its cell. A cell that starts with a quotation mark must also end with one, and a quotation mark inside it must be typed twice (""). Fix line 3 and upload the file again.',
       });
     });
 
@@ -466,7 +517,8 @@ describe('readTemplateCsv', () => {
       expect(events.at(-1)).to.deep.equal({
         type: 'rejected',
         code: 'UNTERMINATED_QUOTE',
-        reason: 'Line 4 has a quotation mark in the middle of a cell. Remove it, or put the whole cell in quotation marks and type the quotation mark inside it twice (""), then upload the file again.',
+        reason:
+          'Line 4 has a quotation mark in the middle of a cell. Remove it, or put the whole cell in quotation marks and type the quotation mark inside it twice (""), then upload the file again.',
       });
     });
   });
@@ -483,7 +535,11 @@ describe('readTemplateCsv', () => {
 
       const events = await readAll(file, { limits: { maxRowBytes: 200, maxDataRows: 100 } });
 
-      expect(events).to.deep.equal([utf8Header(), { type: 'record', lineNumber: 2, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] }, tooLarge(4, '200')]);
+      expect(events).to.deep.equal([
+        utf8Header(),
+        { type: 'record', lineNumber: 2, cells: ['Ada', 'Lovelace', 'ada@school.org', 'Teacher'] },
+        tooLarge(4, '200'),
+      ]);
     });
 
     it('when quoted line breaks came before an oversized single-line row, then it is still a row too large, not a quote', async () => {
@@ -515,7 +571,9 @@ describe('readTemplateCsv', () => {
     });
 
     it('when data rows reach maxDataRows exactly and blank rows follow, then the file is accepted', async () => {
-      const events = await readAll(`${HEADER}\nA,B,a@school.org,Teacher\nC,D,c@school.org,Teacher\n,,,\n,,,\n\n`, { limits: { maxRowBytes: 65536, maxDataRows: 2 } });
+      const events = await readAll(`${HEADER}\nA,B,a@school.org,Teacher\nC,D,c@school.org,Teacher\n,,,\n,,,\n\n`, {
+        limits: { maxRowBytes: 65536, maxDataRows: 2 },
+      });
 
       expect(events.map((event) => event.type)).to.deep.equal(['header', 'record', 'record']);
     });

@@ -32,7 +32,13 @@ class Harness {
         return { account, uploadLogVersion: this.version };
       },
     };
-    this.cache = new UploadLogCache(SCHEMA, identify, versions, { maxBytes: 1_000_000, maxAgeMs: MAX_AGE_MS, maxQueries: 10, maxTokens: 2000 }, () => this.clock);
+    this.cache = new UploadLogCache(
+      SCHEMA,
+      identify,
+      versions,
+      { maxBytes: 1_000_000, maxAgeMs: MAX_AGE_MS, maxQueries: 10, maxTokens: 2000 },
+      () => this.clock,
+    );
   }
 
   /** What the GraphQL endpoint does: a kept answer if there is one, otherwise a run whose answer is handed back. */
@@ -87,7 +93,11 @@ describe('UploadLogCache', () => {
 
   it('when a query asks for a field outside the kept set or is a mutation, then it always runs and the account is not read ahead', async () => {
     const harness = new Harness();
-    for (const query of ['query { me { status } }', 'query { uploadBatches { nodes { uploadedBy { status } } } }', 'mutation { signIn(input: { username: "a", password: "b" }) { token } }']) {
+    for (const query of [
+      'query { me { status } }',
+      'query { uploadBatches { nodes { uploadedBy { status } } } }',
+      'mutation { signIn(input: { username: "a", password: "b" }) { token } }',
+    ]) {
       await harness.ask(query);
       await harness.ask(query);
     }

@@ -74,7 +74,9 @@ describe('useOwnUploadTempDir', () => {
     folderWithAFile(join(root, '999999999'));
     chmodSync(root, 0o755);
 
-    expect(() => useOwnUploadTempDir(root)).to.throw(`UPLOAD_TEMP_DIR ${root} must be a folder of this user (uid ${process.getuid!()}) that only it can open (mode 700); it is owned by uid ${process.getuid!()}, mode 755.`);
+    expect(() => useOwnUploadTempDir(root)).to.throw(
+      `UPLOAD_TEMP_DIR ${root} must be a folder of this user (uid ${process.getuid!()}) that only it can open (mode 700); it is owned by uid ${process.getuid!()}, mode 755.`,
+    );
     expect(readdirSync(root)).to.deep.equal(['999999999']);
     expect(process.env.TMPDIR).to.equal(base);
   });
@@ -83,12 +85,17 @@ describe('useOwnUploadTempDir', () => {
     mkdirSync(join(base, 'elsewhere'), { mode: 0o700 });
     symlinkSync(join(base, 'elsewhere'), root);
 
-    expect(() => useOwnUploadTempDir(root)).to.throw(`UPLOAD_TEMP_DIR ${root} must be a folder of this user`).with.property('message').that.contains('it is a symbolic link');
+    expect(() => useOwnUploadTempDir(root))
+      .to.throw(`UPLOAD_TEMP_DIR ${root} must be a folder of this user`)
+      .with.property('message')
+      .that.contains('it is a symbolic link');
   });
 
   it('when the folder cannot be created, then the error names the setting and the folder', () => {
     writeFileSync(join(base, 'a-file'), '');
 
-    expect(() => useOwnUploadTempDir(join(base, 'a-file', 'uploads'))).to.throw(`UPLOAD_TEMP_DIR ${join(base, 'a-file', 'uploads')} cannot be created: ENOTDIR`);
+    expect(() => useOwnUploadTempDir(join(base, 'a-file', 'uploads'))).to.throw(
+      `UPLOAD_TEMP_DIR ${join(base, 'a-file', 'uploads')} cannot be created: ENOTDIR`,
+    );
   });
 });

@@ -70,7 +70,12 @@ describe('Requests sent in concurrent groups', () => {
     const { sender, sent, shapes } = scriptedSender();
     const send = inConcurrentGroups(sender, { groupsInFlight: 1, largestGroup: 10 });
 
-    const answers = ['a', 'b', 'c', 'd'].map((request) => send(request).then((answer) => answer, (error: Error) => `${request}: ${error.message}`));
+    const answers = ['a', 'b', 'c', 'd'].map((request) =>
+      send(request).then(
+        (answer) => answer,
+        (error: Error) => `${request}: ${error.message}`,
+      ),
+    );
     await settle();
     sent[0].answer();
     await settle();

@@ -24,7 +24,14 @@ const failingWith = (...errors: Error[]) => {
 describe('Transient database errors', () => {
   describe('isTransientDatabaseError', () => {
     it('when MariaDB reports a deadlock (1213) or a lock wait timeout (1205), by code or by number alone, then it is transient', () => {
-      const transient = [queryFailed(DEADLOCK), queryFailed(LOCK_WAIT_TIMEOUT), queryFailed({ errno: 1213 }), queryFailed({ errno: 1205 }), driverError(DEADLOCK), driverError({ errno: 1205 })];
+      const transient = [
+        queryFailed(DEADLOCK),
+        queryFailed(LOCK_WAIT_TIMEOUT),
+        queryFailed({ errno: 1213 }),
+        queryFailed({ errno: 1205 }),
+        driverError(DEADLOCK),
+        driverError({ errno: 1205 }),
+      ];
 
       expect(transient.map(isTransientDatabaseError)).to.deep.equal([true, true, true, true, true, true]);
     });
@@ -36,7 +43,14 @@ describe('Transient database errors', () => {
     });
 
     it('when the error is a duplicate key, a syntax error, a bug or nothing at all, then it is not transient', () => {
-      const others = [queryFailed({ code: 'ER_DUP_ENTRY', errno: 1062 }), queryFailed({ code: 'ER_PARSE_ERROR', errno: 1064 }), new TypeError('x is undefined'), undefined, null, 'text'];
+      const others = [
+        queryFailed({ code: 'ER_DUP_ENTRY', errno: 1062 }),
+        queryFailed({ code: 'ER_PARSE_ERROR', errno: 1064 }),
+        new TypeError('x is undefined'),
+        undefined,
+        null,
+        'text',
+      ];
 
       expect(others.map(isTransientDatabaseError)).to.deep.equal([false, false, false, false, false, false]);
     });

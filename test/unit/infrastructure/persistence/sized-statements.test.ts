@@ -8,7 +8,7 @@ const values = (row: { line: number; cells: string }) => [row.line, row.cells];
 
 describe('Statements sized in the bytes MySQL receives', () => {
   it('when the rows fit one statement, then it is the very text mysql2 would send for the whole INSERT', () => {
-    const rows = rowsOf(3, "O'Brien \\ \"quoted\" 日本");
+    const rows = rowsOf(3, 'O\'Brien \\ "quoted" 日本');
 
     const parts = multiRowInserts(1_000_000, HEAD, rows, values);
 
@@ -42,7 +42,12 @@ describe('Statements sized in the bytes MySQL receives', () => {
 
     expect(queries.length).to.be.above(1);
     for (const query of queries) expect(Buffer.byteLength(query)).to.be.at.most(200);
-    expect(queries.join(';\n')).to.equal(groups.flat().map((item) => item.text).join(';\n'));
+    expect(queries.join(';\n')).to.equal(
+      groups
+        .flat()
+        .map((item) => item.text)
+        .join(';\n'),
+    );
     expect(queries.some((query) => query.includes("'4") && !query.includes("'6"))).to.equal(false);
   });
 
