@@ -2,7 +2,7 @@ import { manages, mayCreateAccounts } from '../domain/role/account-creation-poli
 import { siteAdminRecommendation } from '../domain/school/site-admin-recommendation';
 import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
-import { addCounts, completionEmail, failedEmail, failureReason, type BatchCounts } from '../domain/upload-batch/upload-batch';
+import { completionEmail, failedEmail, failureReason, UploadBatch, type BatchCounts } from '../domain/upload-batch/upload-batch';
 import { restoreNeutralized } from '../domain/upload-batch/spreadsheet-safety';
 import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { halfSipHash } from '../domain/shared/half-sip-hash';
@@ -19,7 +19,19 @@ import type { Clock } from './ports/clock';
 import type { RandomSource } from './ports/random-source';
 import type { PageLinks } from './ports/page-links';
 import type { CsvLimits, ReadTemplateCsv, TemplateCsvEvent } from './ports/template-csv';
-import type { ClaimedBatch, NewAccountRow, UploadBatchStore, UploadTurns } from './ports/upload-batches';
+import type { ChunkRun, ChunkToWrite, ChunkWriter, ChunkWrites, PlanAgainBecause } from './ports/chunk-writer';
+import type { ExistingAccounts } from './ports/existing-accounts';
+import type { UploadBatchQueue, UploadTurns } from './ports/upload-batch-queue';
+import type { ClaimedBatch, NewAccountRow } from './ports/upload-batches';
+import type { StoredUploadFiles } from './ports/upload-file-inbox';
+
+/** What the worker works with: the queue it claims from, the stored files, the accounts that exist, and the chunk writer. */
+export interface UploadWork {
+  queue: UploadBatchQueue;
+  files: StoredUploadFiles;
+  existingAccounts: ExistingAccounts;
+  chunks: ChunkWriter;
+}
 
 export interface WorkerSettings extends CsvLimits {
   workerId: string;
@@ -65,7 +77,7 @@ export class ProcessUploadBatch {
 
   /** Without `turns`, a worker keeps each batch until it is finished. */
   constructor(
-    private readonly batches: UploadBatchStore,
+    private readonly uploads: UploadWork,
     private readonly sites: SchoolSiteRepository,
     private readonly accounts: EducatorAccountRepository,
     private readonly readTemplateCsv: ReadTemplateCsv,
@@ -78,7 +90,7 @@ export class ProcessUploadBatch {
 
   /** Works on waiting batches until one is finished; returns how many batches it finished (0 or 1). */
   async execute(stopping?: AbortSignal): Promise<number> {
-    let batch = await this.batches.claimNext(this.settings.workerId, this.clock.now(), this.settings.leaseMs);
+    let batch = await this.uploads.queue.claimNext(this.settings.workerId, this.clock.now(), this.settings.leaseMs);
     while (batch) {
       const end = await this.takeTurn(batch, stopping);
       if (end === 'finished') return 1;
@@ -100,7 +112,7 @@ export class ProcessUploadBatch {
     // Authority is checked again at every turn: the uploader may have been removed or demoted while the file waited.
     if (!actor || !mayCreateAccounts(actor) || !manages(actor, site)) {
       if (paused) void closeFile(paused);
-      await this.batches.reject(
+      await this.uploads.queue.reject(
         batch.id,
         batch.leaseOwner,
         `The person who uploaded this file is no longer allowed to create accounts for ${site.name}; nothing was created.`,
@@ -122,20 +134,24 @@ export class ProcessUploadBatch {
     const { batch } = turn;
     return {
       ...turn,
-      events: this.readTemplateCsv(this.batches.readFile(batch.id), this.settings),
+      events: this.readTemplateCsv(this.uploads.files.readFile(batch.id), this.settings),
       templateColumns: 0,
       fixFileColumns: 0,
       seen: 0,
       chunk: [],
       handedOver: batch.recordsProcessed,
-      older: Promise.resolve(true),
-      newer: Promise.resolve(true),
-      committed: {
-        recordsProcessed: batch.recordsProcessed,
-        recordsCreated: batch.recordsCreated,
-        recordsSkipped: batch.recordsSkipped,
-        recordsFailed: batch.recordsFailed,
-      },
+      chunks: this.uploads.chunks.startRun(),
+      landed: Promise.resolve(true),
+      progress: UploadBatch.restore({
+        id: batch.id,
+        status: batch.status,
+        counts: {
+          recordsProcessed: batch.recordsProcessed,
+          recordsCreated: batch.recordsCreated,
+          recordsSkipped: batch.recordsSkipped,
+          recordsFailed: batch.recordsFailed,
+        },
+      }),
       // A key of its own for each batch: what one file's hashes were says nothing about the next one's.
       firstLineByEmail: new FirstLinesByEmail(halfSipHash(this.random.uint32s(2)), batch.totalRows ?? 0),
       siteAdminRows: 0,
@@ -146,9 +162,8 @@ export class ProcessUploadBatch {
   }
 
   /**
-   * Three stages overlap: while one chunk commits, the next one writes its rows, and the one after is parsed, checked
-   * and looked up. Each chunk lands only right after the one before it (the store fences it on the batch's progress),
-   * so chunks still commit strictly one after another, in file order.
+   * Reads the file, plans a chunk at a time and hands each to the chunk writer, which may keep some in flight while the
+   * next one is read and planned; each lands only right after the one before it, in file order.
    */
   private async processRows(run: BatchRun, stopping?: AbortSignal): Promise<TurnEnd> {
     const { batch } = run;
@@ -165,8 +180,8 @@ export class ProcessUploadBatch {
         }
         if (event.type === 'rejected') {
           // The upload check read this same file whole; only a change to the reader itself can land here.
-          if (!(await bothLanded(run))) return 'left';
-          await this.batches.reject(batch.id, batch.leaseOwner, event.reason, this.clock.now());
+          if (!(await run.landed)) return 'left';
+          await this.uploads.queue.reject(batch.id, batch.leaseOwner, event.reason, this.clock.now());
           return 'finished';
         }
         if (event.type !== 'record') continue;
@@ -183,23 +198,23 @@ export class ProcessUploadBatch {
         if (run.chunk.length < this.settings.chunkRows) continue;
         if (stopping?.aborted) {
           // Shutting down: the committed chunks stand, and the next worker resumes right after them.
-          if (await bothLanded(run)) await this.batches.releaseLease(batch.id, batch.leaseOwner);
+          if (await run.landed) await this.uploads.queue.releaseLease(batch.id, batch.leaseOwner);
           return 'left';
         }
         // Looked at while the chunk is planned and the one before lands.
         const someoneWaiting = this.turns?.someoneWaiting(this.settings.workerId, this.clock.now()).catch(() => false) ?? false;
-        if (!(await this.flush(run))) return 'left';
+        if (!(await this.handOver(run))) return 'left';
         const nextBatch = (await someoneWaiting) ? await this.claimTurn() : null;
         if (nextBatch) {
           keptPaused = await this.pause(run);
           return nextBatch;
         }
       }
-      if (run.chunk.length > 0 && !(await this.flush(run))) return 'left';
-      if (!(await bothLanded(run))) return 'left';
+      if (run.chunk.length > 0 && !(await this.handOver(run))) return 'left';
+      if (!(await run.landed)) return 'left';
     } catch (error) {
       // Chunks may still be on their way to the database: let them land (or fail) before the lease is released.
-      await Promise.allSettled([run.older, run.newer]);
+      await run.landed.catch(() => undefined);
       throw error;
     } finally {
       if (!keptPaused) await closeFile(run);
@@ -208,8 +223,10 @@ export class ProcessUploadBatch {
     const now = this.clock.now();
     const siteAdmins = async (): Promise<number> => (await this.accounts.countActiveSiteAdmins(run.site.id, now)) + (batch.dryRun ? run.plannedSiteAdmins : 0);
     const warning = run.siteAdminRows > 0 ? siteAdminRecommendation(await siteAdmins(), run.site.name) : null;
-    const email = completionEmail(run.uploaderEmail, batch.fileName, run.site.name, run.committed, batch.dryRun, this.links.uploadBatch(batch.id));
-    return (await this.batches.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : [])) ? 'finished' : 'left';
+    const email = completionEmail(run.uploaderEmail, batch.fileName, run.site.name, run.progress.counts, batch.dryRun, this.links.uploadBatch(batch.id));
+    const completed = run.progress.complete();
+    if (!completed.ok) throw new Error(`Batch ${batch.id}: ${completed.error.message}`);
+    return (await this.uploads.queue.complete(batch.id, batch.leaseOwner, now, email, warning ? [warning] : [])) ? 'finished' : 'left';
   }
 
   /** A look or a claim that fails costs this chance to switch, never the batch. */
@@ -217,18 +234,25 @@ export class ProcessUploadBatch {
     return this.turns!.claimTurn(this.settings.workerId, this.clock.now(), this.settings.leaseMs).catch(() => null);
   }
 
-  /** Plans the chunk read so far and hands it to the store once the chunk two before it has landed; false when that one did not. */
-  private async flush(run: BatchRun): Promise<boolean> {
+  /** Plans the chunk read so far and hands it to the chunk writer; false when a chunk before it did not land. */
+  private async handOver(run: BatchRun): Promise<boolean> {
     const plan = await this.planChunk(run, run.chunk);
     run.chunk = [];
-    // At most two chunks in the database at once.
-    if (!(await run.older)) return false;
-    const previous = run.newer;
-    run.older = run.newer;
-    run.newer = this.commitPlan(run, plan, run.handedOver, previous);
+    const { chunk, lastPlan } = this.chunkToWrite(run, plan, run.handedOver);
+    const handed = await run.chunks.hand(chunk);
+    if (handed === 'lease-lost') return false;
     run.handedOver += plan.records.length;
+    // Chunks land in order: the last one's landing stands for every one before it.
+    run.landed = handed.landing.then((landing) => {
+      if (landing !== 'landed') return false;
+      const landedPlan = lastPlan();
+      const counted = run.progress.recordChunk(countsOf(landedPlan));
+      if (!counted.ok) throw new Error(`Batch ${run.batch.id}: ${counted.error.message}`);
+      run.plannedSiteAdmins += [...landedPlan.creates, ...landedPlan.recreates].filter((row) => row.roleCode === 'SITE_ADMIN').length;
+      return true;
+    });
     // Awaited later; marked handled now so a failure is not reported as unhandled meanwhile.
-    run.newer.catch(() => undefined);
+    run.landed.catch(() => undefined);
     return true;
   }
 
@@ -237,9 +261,9 @@ export class ProcessUploadBatch {
    * claim, and its run kept, so that this worker takes it up again where it stopped. True when the run was kept.
    */
   private async pause(run: BatchRun): Promise<boolean> {
-    if (!(await bothLanded(run))) return false;
+    if (!(await run.landed)) return false;
     // A lease not handed back runs out instead.
-    await this.batches.releaseLease(run.batch.id, run.batch.leaseOwner).catch(() => undefined);
+    await this.uploads.queue.releaseLease(run.batch.id, run.batch.leaseOwner).catch(() => undefined);
     this.paused.set(run.batch.id, run);
     for (const [batchId, oldest] of this.paused) {
       if (this.paused.size <= PAUSED_RUNS_KEPT) break;
@@ -256,20 +280,21 @@ export class ProcessUploadBatch {
    */
   private async handBack(run: BatchRun, error: unknown): Promise<unknown> {
     const { batch } = run;
-    const attempts = error instanceof DatabaseStayedBusy ? null : await this.batches.countFailedAttempt(batch.id, batch.leaseOwner, error).catch(() => null);
+    const attempts =
+      error instanceof DatabaseStayedBusy ? null : await this.uploads.queue.countFailedAttempt(batch.id, batch.leaseOwner, error).catch(() => null);
     if (attempts !== null && attempts >= MAX_FAILED_ATTEMPTS && (await this.fail(run, attempts).catch(() => false))) {
       return new BatchAttemptFailed(batch.id, attempts, true, error);
     }
-    await this.batches.releaseLease(batch.id, batch.leaseOwner).catch(() => undefined);
+    await this.uploads.queue.releaseLease(batch.id, batch.leaseOwner).catch(() => undefined);
     return attempts === null ? error : new BatchAttemptFailed(batch.id, attempts, false, error);
   }
 
   private async fail(run: BatchRun, attempts: number): Promise<boolean> {
     // The counts of the chunks that landed, as the database holds them.
-    const landed = (await this.batches.findBatch(run.batch.id)) ?? run.committed;
+    const landed = (await this.uploads.queue.findBatch(run.batch.id)) ?? run.progress.counts;
     const reason = failureReason(landed, run.batch.totalRows ?? landed.recordsProcessed, attempts);
     const email = failedEmail(run.uploaderEmail, run.batch.fileName, run.site.name, reason);
-    return this.batches.fail(run.batch.id, run.batch.leaseOwner, reason, this.clock.now(), email);
+    return this.uploads.queue.fail(run.batch.id, run.batch.leaseOwner, reason, this.clock.now(), email);
   }
 
   /**
@@ -287,7 +312,7 @@ export class ProcessUploadBatch {
       else failures.push(checked.error);
     }
     const found = run.lookUpFirst
-      ? await this.batches.findExisting(
+      ? await this.uploads.existingAccounts.findExisting(
           candidates.map((candidate) => candidate.email.normalized),
           now,
         )
@@ -311,50 +336,16 @@ export class ProcessUploadBatch {
   }
 
   /**
-   * Commits a planned chunk with the batch's progress, right after `previous` (the chunk before it) has landed; false
-   * when another worker has taken the batch over.
+   * A planned chunk as the writer takes it: written with the batch's progress; planned again when one of its emails has
+   * an account (against the accounts, from then on for every chunk) or when the database stayed too busy (the rows that
+   * needed accounts fail instead); counted once it has landed.
    */
-  private async commitPlan(run: BatchRun, planned: ChunkPlan, recordsProcessedBefore: number, previous: Promise<boolean>): Promise<boolean> {
+  private chunkToWrite(run: BatchRun, planned: ChunkPlan, recordsProcessedBefore: number): { chunk: ChunkToWrite; lastPlan: () => ChunkPlan } {
     let plan = planned;
-    let previousSettled = false;
-    for (let raceRetries = 0; ;) {
-      const now = this.clock.now();
-      const countsAdded: BatchCounts = {
-        recordsProcessed: plan.records.length,
-        recordsCreated: plan.creates.length + plan.recreates.length,
-        recordsSkipped: plan.skipped,
-        recordsFailed: plan.failures.length,
-      };
-      const result = await this.batches.commitChunk({
-        batchId: run.batch.id,
-        leaseOwner: run.batch.leaseOwner,
-        leaseExpiresAt: new Date(now.getTime() + this.settings.leaseMs),
-        districtId: run.site.districtId,
-        schoolSiteId: run.site.id,
-        placeName: run.site.name,
-        createdByAccountId: run.uploader.accountId,
-        now,
-        creates: run.batch.dryRun ? [] : plan.creates,
-        recreates: run.batch.dryRun ? [] : plan.recreates,
-        failures: plan.failures,
-        recordsProcessedBefore,
-        countsAdded,
-      });
-      if (result === 'lease-lost') return false;
-      if (result === 'committed') {
-        run.committed = addCounts(run.committed, countsAdded);
-        run.plannedSiteAdmins += [...plan.creates, ...plan.recreates].filter((row) => row.roleCode === 'SITE_ADMIN').length;
-        return true;
-      }
-      if (result === 'out-of-turn') {
-        // The chunk before is still on its way, or is being written again: send this one once it has landed.
-        if (previousSettled)
-          throw new Error(`Batch ${run.batch.id}: a chunk's place in the batch was not where it was expected; will retry from the last committed chunk.`);
-        if (!(await previous)) return false;
-        previousSettled = true;
-        continue;
-      }
-      if (result === 'contended') {
+    let raceRetries = 0;
+    const writesOf = (): ChunkWrites => this.writesOf(run, plan, recordsProcessedBefore);
+    const planAgain = async (because: PlanAgainBecause): Promise<ChunkWrites> => {
+      if (because === 'contended') {
         // Failing the rows that needed new accounts writes far less; if even that cannot land, the batch is retried later.
         if (plan.creating.length === 0) {
           throw new DatabaseStayedBusy(`Batch ${run.batch.id}: the database stayed too busy to record a chunk; will retry the chunk later.`);
@@ -366,7 +357,7 @@ export class ProcessUploadBatch {
           creating: [],
           failures: [...plan.failures, ...plan.creating.map(databaseBusyFailure)].sort((a, b) => a.lineNumber - b.lineNumber),
         };
-        continue;
+        return writesOf();
       }
       // One of these emails has an account: it had one all along (this file has such rows, so every chunk planned from
       // now on is looked up first) or someone created it since our look-up. Either way, plan the chunk again against the database.
@@ -376,9 +367,37 @@ export class ProcessUploadBatch {
       run.lookUpFirst = true;
       // The chunk's emails are already remembered with their own lines, so planning it again changes nothing there.
       plan = await this.planChunk({ ...run, siteAdminRows: 0 }, plan.records);
-    }
+      return writesOf();
+    };
+    return { chunk: { writes: writesOf(), planAgain }, lastPlan: () => plan };
+  }
+
+  private writesOf(run: BatchRun, plan: ChunkPlan, recordsProcessedBefore: number): ChunkWrites {
+    const now = this.clock.now();
+    return {
+      batchId: run.batch.id,
+      leaseOwner: run.batch.leaseOwner,
+      leaseExpiresAt: new Date(now.getTime() + this.settings.leaseMs),
+      districtId: run.site.districtId,
+      schoolSiteId: run.site.id,
+      placeName: run.site.name,
+      createdByAccountId: run.uploader.accountId,
+      now,
+      creates: run.batch.dryRun ? [] : plan.creates,
+      recreates: run.batch.dryRun ? [] : plan.recreates,
+      failures: plan.failures,
+      recordsProcessedBefore,
+      countsAdded: countsOf(plan),
+    };
   }
 }
+
+const countsOf = (plan: ChunkPlan): BatchCounts => ({
+  recordsProcessed: plan.records.length,
+  recordsCreated: plan.creates.length + plan.recreates.length,
+  recordsSkipped: plan.skipped,
+  recordsFailed: plan.failures.length,
+});
 
 const newAccountRow = (candidate: RowCandidate): NewAccountRow => ({
   firstName: candidate.firstName,
@@ -390,11 +409,6 @@ const newAccountRow = (candidate: RowCandidate): NewAccountRow => ({
 
 /** Ends the reading of a run's file; a kept run is ended once it is dropped. */
 const closeFile = (run: BatchRun): Promise<unknown> => run.events.return(undefined).catch(() => undefined);
-
-const bothLanded = async (run: BatchRun): Promise<boolean> => {
-  const [olderLanded, newerLanded] = await Promise.all([run.older, run.newer]);
-  return olderLanded && newerLanded;
-};
 
 /** A kept run goes on only if nothing landed since it was handed back: the batch's progress is where its chunks ended. */
 const resumed = (paused: BatchRun | undefined, turn: Turn): BatchRun | null => {
@@ -422,10 +436,12 @@ interface BatchRun extends Turn {
   /** Where the next chunk handed over starts. */
   handedOver: number;
   /** The two chunks last handed to the store; each promise says whether its chunk landed. */
-  older: Promise<boolean>;
-  newer: Promise<boolean>;
-  /** Counts of the chunks committed so far, for the completion email. */
-  committed: BatchCounts;
+  /** The writer's run of this batch's chunks. */
+  chunks: ChunkRun;
+  /** Whether every chunk handed over so far has landed, once it has. */
+  landed: Promise<boolean>;
+  /** The batch with the counts of the chunks landed so far, for the completion email. */
+  progress: UploadBatch;
   firstLineByEmail: FirstLinesByEmail;
   siteAdminRows: number;
   plannedSiteAdmins: number;

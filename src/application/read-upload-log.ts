@@ -4,7 +4,8 @@ import type { Actor } from '../domain/shared/actor';
 import { AccessDenied } from './access-denied';
 import { pageSize } from './list-educator-accounts';
 import type { Page } from './ports/account-directory';
-import type { StoredFailure, UploadBatchStore, UploadBatchView } from './ports/upload-batches';
+import type { StoredFailure, UploadBatchView } from './ports/upload-batches';
+import type { UploadLogReader } from './ports/upload-log-reader';
 
 /** A batch the viewer may see, with the site it belongs to (read for the scope check, and shown with the batch). */
 export interface VisibleBatch {
@@ -19,7 +20,7 @@ export interface VisibleBatch {
 export class ReadUploadLog {
   constructor(
     private readonly sites: SchoolSiteRepository,
-    private readonly batches: UploadBatchStore,
+    private readonly batches: UploadLogReader,
   ) {}
 
   async listBatches(

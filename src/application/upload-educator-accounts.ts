@@ -10,7 +10,9 @@ import type { Clock } from './ports/clock';
 import type { Fingerprint, IdempotencyKeys, KeyedRequest, StartFingerprint } from './ports/idempotency-keys';
 import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { CsvLimits, ReadTemplateCsv } from './ports/template-csv';
-import type { UploadBatchStore, UploadBatchView } from './ports/upload-batches';
+import type { UploadBatchView } from './ports/upload-batches';
+import type { UploadFileInbox } from './ports/upload-file-inbox';
+import type { UploadLogReader } from './ports/upload-log-reader';
 
 export interface UploadRequest {
   schoolSiteId: number | undefined;
@@ -52,7 +54,8 @@ const megabytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.rou
 export class UploadEducatorAccounts {
   constructor(
     private readonly sites: SchoolSiteRepository,
-    private readonly batches: UploadBatchStore,
+    private readonly batches: UploadFileInbox,
+    private readonly log: Pick<UploadLogReader, 'findBatch'>,
     private readonly readTemplateCsv: ReadTemplateCsv,
     private readonly limits: UploadLimits,
     private readonly allowances: InvitationAllowances,
@@ -112,7 +115,7 @@ export class UploadEducatorAccounts {
       throw error;
     }
     if (!landed) return this.answerEarlier(batchId, idempotency!);
-    const batch = await this.batches.findBatch(batchId);
+    const batch = await this.log.findBatch(batchId);
     // Only once this request has read what it answers, so a worker in the same process does not compete with those reads.
     if (queued) this.batches.announceQueued();
     return { batch, userErrors: [] };
@@ -123,7 +126,7 @@ export class UploadEducatorAccounts {
     await this.batches.discard(batchId);
     const earlier = await this.keys.find(request);
     const sameRequest = earlier?.requestDigest === request.requestDigest && earlier.batchId !== null;
-    const batch = sameRequest ? await this.batches.findBatch(earlier.batchId!) : null;
+    const batch = sameRequest ? await this.log.findBatch(earlier.batchId!) : null;
     return batch ? { batch, userErrors: [] } : refused(IDEMPOTENCY_KEY_REUSED);
   }
 

@@ -36,7 +36,8 @@ import { SessionResolver } from '../infrastructure/graphql/resolvers/session.res
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
 import { readTemplateCsv } from '../infrastructure/csv/template-csv-reader';
 import { downloadRoutes } from '../infrastructure/http/download-routes';
-import { TypeOrmUploadBatchStore } from '../infrastructure/persistence/typeorm-upload-batch-store';
+import { openUploadPersistence, type UploadPersistence } from '../infrastructure/persistence/upload-persistence';
+import type { SqlUploadFileInbox } from '../infrastructure/persistence/sql-upload-file-inbox';
 import { buildGraphQLSchema, type ResolverClass, type ResolverInstances } from '../infrastructure/graphql/schema';
 import { createHttpApp } from '../infrastructure/http/http-app';
 import { PublicPageLinks } from '../infrastructure/http/public-page-links';
@@ -75,7 +76,9 @@ export interface Application {
   publicIds: PublicIds;
   outbox: OutboxDispatcher;
   uploadWorker: ProcessUploadBatch;
-  uploads: TypeOrmUploadBatchStore;
+  uploads: SqlUploadFileInbox;
+  /** The upload wing's stores: the file inbox (`uploads`), the queue, the log reader and the chunk writer. */
+  uploadPersistence: UploadPersistence;
   throttle: SqlAttemptThrottle;
   idempotencyKeys: TypeOrmIdempotencyKeys;
   browserSessions: BrowserSessions;
@@ -123,12 +126,13 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   });
   const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
   const allowances = new TypeOrmInvitationAllowances(dataSource);
-  const uploads = await TypeOrmUploadBatchStore.open(dataSource, config.maxRowBytes, metrics).catch(async (error: unknown) => {
+  const uploadPersistence = await openUploadPersistence(dataSource, config.maxRowBytes, metrics).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
   });
+  const uploads = uploadPersistence.inbox;
   const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
-  const uploadLog = new ReadUploadLog(sites, uploads);
+  const uploadLog = new ReadUploadLog(sites, uploadPersistence.log);
   const browserSessions = new TypeOrmBrowserSessions(dataSource);
   const sessionLifetime = { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 };
   const identifyActor = new IdentifyActor(tokens, accounts, browserSessions, sessionLifetime, clock);
@@ -158,6 +162,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         new UploadEducatorAccounts(
           sites,
           uploads,
+          uploadPersistence.log,
           readTemplateCsv,
           {
             ...csvLimits,
@@ -199,7 +204,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
   const uploadWorker = new ProcessUploadBatch(
-    uploads,
+    { queue: uploadPersistence.queue, files: uploads, existingAccounts: uploadPersistence.existingAccounts, chunks: uploadPersistence.chunkWriter },
     sites,
     accounts,
     readTemplateCsv,
@@ -207,7 +212,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     links,
     clock,
     new CryptoRandomSource(),
-    uploads,
+    uploadPersistence.queue,
   );
   const delivery =
     config.mailTransport === 'smtp' && config.smtpUrl
@@ -230,6 +235,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     outbox,
     uploadWorker,
     uploads,
+    uploadPersistence,
     throttle,
     idempotencyKeys,
     browserSessions,
@@ -241,7 +247,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     close: async () => {
       await apollo.stop();
       uploadLogChanges.stop();
-      await uploads.close();
+      await uploadPersistence.close();
       await unitOfWork.close();
       await dataSource.destroy();
     },

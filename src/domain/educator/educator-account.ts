@@ -9,6 +9,15 @@ export type AccountStatus = 'PENDING_REGISTRATION' | 'ACTIVE' | 'EXPIRED';
 export const REGISTRATION_WINDOW_DAYS = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Registered is ACTIVE; unregistered past its deadline is EXPIRED (its email may be created again). SQL that must
+ * decide the same (account-status-sql.ts) is held to this by a test.
+ */
+export const accountStatus = (account: { registeredAt: Date | null; registrationDeadline: Date }, now: Date): AccountStatus => {
+  if (account.registeredAt) return 'ACTIVE';
+  return now.getTime() > account.registrationDeadline.getTime() ? 'EXPIRED' : 'PENDING_REGISTRATION';
+};
+
 export const registrationDeadlineFor = (createdAt: Date): Date => new Date(createdAt.getTime() + REGISTRATION_WINDOW_DAYS * DAY_MS);
 
 export interface EducatorAccountState {
@@ -99,8 +108,7 @@ export class EducatorAccount {
   }
 
   status(now: Date): AccountStatus {
-    if (this.state.registeredAt) return 'ACTIVE';
-    return now.getTime() > this.state.registrationDeadline.getTime() ? 'EXPIRED' : 'PENDING_REGISTRATION';
+    return accountStatus(this.state, now);
   }
 
   /**
@@ -109,7 +117,12 @@ export class EducatorAccount {
    */
   recreateFrom(replacement: EducatorAccount, now: Date): Result<EducatorAccount, DomainError> {
     if (this.status(now) !== 'EXPIRED') return fail(refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']));
-    return ok(new EducatorAccount({ ...replacement.state, id: this.state.id }));
+    return ok(EducatorAccount.recreatedInPlace(this.state.id, replacement));
+  }
+
+  /** What an expired account becomes when it is created again: the replacement's details under the old row's id. */
+  static recreatedInPlace(id: number | null, replacement: EducatorAccount): EducatorAccount {
+    return new EducatorAccount({ ...replacement.state, id });
   }
 
   /** The caller checks the code (derived from the account, see RegistrationCodes); this guards the account's own rules. */

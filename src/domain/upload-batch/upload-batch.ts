@@ -1,10 +1,46 @@
 import type { EmailMessage } from '../educator/invitation';
+import { fail, ok, refusal, type DomainError, type Result } from '../shared/result';
 
 /** FAILED: processing stopped for good part way, after errors that trying again did not get past. */
 export type UploadBatchStatus = 'RECEIVING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'REJECTED' | 'FAILED';
 
 /** Statuses a person sees; RECEIVING is a file still arriving, invisible until it is stored whole. */
 export const VISIBLE_BATCH_STATUSES: UploadBatchStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'];
+
+/** Where every batch starts: its file still arriving, seen by nobody. */
+export const NEW_BATCH_STATUS: UploadBatchStatus = 'RECEIVING';
+
+interface Transition {
+  readonly from: readonly UploadBatchStatus[];
+  readonly to: UploadBatchStatus;
+}
+
+/**
+ * A batch's whole lifecycle: every change of its status is one of these verbs, allowed only from the statuses listed.
+ * The stores write each change as one guarded UPDATE whose guard is built from this table (batch-status-sql.ts), so a
+ * verb added here (cancel, undo) is a row here and a statement there.
+ */
+export const BATCH_LIFECYCLE = {
+  /** The file is stored whole and its header and rows counted: it waits for a worker. */
+  queue: { from: ['RECEIVING'], to: 'QUEUED' },
+  /** The file was refused on arrival; its log entry stays, with the reason. */
+  refuse: { from: ['RECEIVING'], to: 'REJECTED' },
+  /** A worker takes the batch with a lease; a batch whose lease ran out is taken again, from its last landed chunk. */
+  claim: { from: ['QUEUED', 'PROCESSING'], to: 'PROCESSING' },
+  /** A chunk lands with the batch's progress, and renews the lease. */
+  recordChunk: { from: ['PROCESSING'], to: 'PROCESSING' },
+  complete: { from: ['PROCESSING'], to: 'COMPLETED' },
+  /** The uploader lost the authority to create accounts while the file waited. */
+  reject: { from: ['PROCESSING'], to: 'REJECTED' },
+  fail: { from: ['PROCESSING'], to: 'FAILED' },
+} as const satisfies Record<string, Transition>;
+
+export type BatchVerb = keyof typeof BATCH_LIFECYCLE;
+
+/** Statuses a batch has not finished in: it still takes a place in its site's queue. */
+export const UNFINISHED_BATCH_STATUSES: readonly UploadBatchStatus[] = [NEW_BATCH_STATUS, ...BATCH_LIFECYCLE.claim.from];
+
+export const mayHappen = (verb: BatchVerb, status: UploadBatchStatus): boolean => (BATCH_LIFECYCLE[verb].from as readonly UploadBatchStatus[]).includes(status);
 
 export interface BatchCounts {
   recordsProcessed: number;
@@ -20,6 +56,64 @@ export const addCounts = (a: BatchCounts, b: BatchCounts): BatchCounts => ({
   recordsSkipped: a.recordsSkipped + b.recordsSkipped,
   recordsFailed: a.recordsFailed + b.recordsFailed,
 });
+
+export interface UploadBatchState {
+  id: number;
+  status: UploadBatchStatus;
+  counts: BatchCounts;
+}
+
+/**
+ * One uploaded file and its processing, as a worker or an upload holds it in memory. Its status changes only through
+ * the verbs of BATCH_LIFECYCLE; the counts only grow, a landed chunk at a time.
+ */
+export class UploadBatch {
+  private constructor(private state: UploadBatchState) {}
+
+  static restore(state: UploadBatchState): UploadBatch {
+    return new UploadBatch({ ...state, counts: { ...state.counts } });
+  }
+
+  get id(): number {
+    return this.state.id;
+  }
+  get status(): UploadBatchStatus {
+    return this.state.status;
+  }
+  get counts(): BatchCounts {
+    return { ...this.state.counts };
+  }
+
+  queue(): Result<void, DomainError> {
+    return this.move('queue');
+  }
+  refuse(): Result<void, DomainError> {
+    return this.move('refuse');
+  }
+  claim(): Result<void, DomainError> {
+    return this.move('claim');
+  }
+  recordChunk(added: BatchCounts): Result<void, DomainError> {
+    const moved = this.move('recordChunk');
+    if (moved.ok) this.state = { ...this.state, counts: addCounts(this.state.counts, added) };
+    return moved;
+  }
+  complete(): Result<void, DomainError> {
+    return this.move('complete');
+  }
+  reject(): Result<void, DomainError> {
+    return this.move('reject');
+  }
+  fail(): Result<void, DomainError> {
+    return this.move('fail');
+  }
+
+  private move(verb: BatchVerb): Result<void, DomainError> {
+    if (!mayHappen(verb, this.state.status)) return fail(refusal('BATCH_STATUS', `A ${this.state.status} batch cannot ${verb}.`, []));
+    this.state = { ...this.state, status: BATCH_LIFECYCLE[verb].to };
+    return ok(undefined);
+  }
+}
 
 export const completionEmail = (to: string, fileName: string, siteName: string, counts: BatchCounts, dryRun: boolean, logLink: string): EmailMessage => ({
   to,

@@ -10,26 +10,49 @@ export interface UploadLogVersions {
   findByIdWithUploadLogVersion(accountId: number): Promise<{ account: EducatorAccount | null; uploadLogVersion: number }>;
 }
 
+/** A field an answer may hold and still be kept. */
+export const KEPT = 'kept';
+
+const kept = (...fields: string[]): Record<string, string> => Object.fromEntries(fields.map((field) => [field, KEPT]));
+
 /**
- * The fields an answer may hold and still be kept: each one reads only upload batches and their failures (which move
- * the log's counter whenever they change), school site names and an uploader's id, email and names (neither of which
- * any mutation changes). Anything else, e.g. a site's Site Admin count or an account's status (which the clock
- * changes), makes the request run every time.
+ * Every field reachable from the cached root fields through kept fields, each either KEPT or why it is not. A kept
+ * field reads only upload batches and their failures (which move the log's counter, upload-log-version.ts, whenever
+ * they change), school site names and an uploader's id, email and names (which no mutation changes). Any other field
+ * makes the request run every time. A test walks the schema from the roots and fails on a field missing here.
  */
-const KEEPABLE_FIELDS: Record<string, ReadonlySet<string>> = {
-  Query: new Set(['uploadBatches', 'uploadBatch']),
-  UploadBatchConnection: new Set(['nodes', 'pageInfo', 'totalCount']),
-  UploadBatch: new Set([
+export const UPLOAD_LOG_FIELDS: Record<string, Record<string, string>> = {
+  Query: { uploadBatches: KEPT, uploadBatch: KEPT },
+  UploadBatchConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
+  UploadBatch: kept(
     ...['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped'],
     ...['recordsFailed', 'rejectionReason', 'failureReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures'],
-  ]),
-  UploadFailureConnection: new Set(['nodes', 'pageInfo', 'totalCount']),
-  UploadFailure: new Set(['lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName']),
-  PageInfo: new Set(['hasNextPage', 'endCursor']),
-  Warning: new Set(['code', 'message']),
-  SchoolSite: new Set(['id', 'name']),
-  EducatorAccount: new Set(['id', 'email', 'firstName', 'lastName']),
+  ),
+  UploadFailureConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
+  UploadFailure: kept('lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName'),
+  PageInfo: { hasNextPage: KEPT, endCursor: KEPT },
+  Warning: { code: KEPT, message: KEPT },
+  SchoolSite: {
+    id: KEPT,
+    name: KEPT,
+    siteAdminCount: 'accounts created, registered or expiring change it without moving the log counter',
+    district: 'a district is not an upload: nothing ties its fields to the log counter',
+  },
+  EducatorAccount: {
+    id: KEPT,
+    email: KEPT,
+    firstName: KEPT,
+    lastName: KEPT,
+    status: 'the clock changes it (an invitation expires)',
+    registrationDeadline: 'an account created again gets a new one without moving the log counter',
+    createdAt: 'an account created again gets a new one without moving the log counter',
+    role: 'an account created again may get another role',
+    schoolSites: 'an account created again gets other memberships',
+    district: 'a district is not an upload: nothing ties its fields to the log counter',
+  },
 };
+
+const isKept = (typeName: string, fieldName: string): boolean => UPLOAD_LOG_FIELDS[typeName]?.[fieldName] === KEPT;
 
 export interface UploadLogCacheLimits {
   /** Bytes of answers kept in all; the least recently used go first. */
@@ -156,7 +179,7 @@ export class UploadLogCache {
         Field(field) {
           const parent = typeInfo.getParentType();
           if (field.name.value === '__typename') return;
-          if (!parent || !KEEPABLE_FIELDS[parent.name]?.has(field.name.value)) keepable = false;
+          if (!parent || !isKept(parent.name, field.name.value)) keepable = false;
         },
       }),
     );

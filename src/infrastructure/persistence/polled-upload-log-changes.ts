@@ -3,7 +3,8 @@ import type { UploadBatchView } from '../../application/ports/upload-batches';
 import type { UploadLogChanges } from '../../application/ports/upload-log-changes';
 import type { ErrorLogger } from '../graphql/error-formatting';
 import { parameterList, type Row } from './plain-sql';
-import { BATCH_COLUMNS, toView } from './typeorm-upload-batch-store';
+import { BATCH_COLUMNS, toView } from './upload-batch-rows';
+import { mayHappenSql, visibleSql } from './batch-status-sql';
 
 export interface PollingOptions {
   intervalMs: number;
@@ -100,8 +101,8 @@ export class PolledUploadLogChanges implements UploadLogChanges {
 
   private async deliverChanges(siteIds: number[], since: number): Promise<void> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE school_site_id IN (${parameterList(siteIds.length)}) AND status <> 'RECEIVING'` +
-        ` AND (status IN ('QUEUED', 'PROCESSING') OR end_time >= ? OR created_at >= ?) ORDER BY id`,
+      `SELECT ${BATCH_COLUMNS} FROM upload_batch WHERE school_site_id IN (${parameterList(siteIds.length)}) AND ${visibleSql()}` +
+        ` AND (${mayHappenSql('claim')} OR end_time >= ? OR created_at >= ?) ORDER BY id`,
       [...siteIds, since, since],
     );
     const recent = new Map<number, Map<number, string>>(siteIds.map((siteId) => [siteId, new Map()]));

@@ -7,6 +7,7 @@ import { fail, ok, refusal, type DomainError, type Result } from '../../domain/s
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
+import { notExpiredSql } from './account-status-sql';
 import { changedRows, insertedId, optionalDate, parameterList, type IdInSql, type Row, type Statement } from './plain-sql';
 
 const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
@@ -198,7 +199,7 @@ const accountsOf = (rows: Row[]): EducatorAccount[] => {
 export const activeSiteAdminsQuery = (schoolSiteIds: number[], now: Date): Statement => ({
   sql: `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id
      WHERE a.role_code = 'SITE_ADMIN' AND m.school_site_id IN (${parameterList(schoolSiteIds.length)})
-       AND (a.registered_at IS NOT NULL OR a.registration_deadline >= ?)
+       AND ${notExpiredSql('a')}
      GROUP BY m.school_site_id`,
   params: [...schoolSiteIds, now.getTime()],
 });

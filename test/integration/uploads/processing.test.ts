@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, csvFile, educatorRows } from '../../support/csv-fixtures';
-import type { ChunkWrites } from '../../../src/application/ports/upload-batches';
+import type { ChunkWrites } from '../../../src/application/ports/chunk-writer';
 import { MIDDLE_SCHOOL, PARTNER_HIGH, countRows, readBatch, siteIdsByName, uploadFile, type Batch } from './upload-kit';
 
 describeOnEachDatabase('Processing uploads: order, progress and counts', (database) => {
@@ -112,12 +112,12 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     const { id } = await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content });
 
     const progress: [string, number][] = [];
-    const store = server.application.uploads;
-    const commitChunk = store.commitChunk.bind(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const commitChunk = transaction.write.bind(transaction);
     // The worker hands a chunk over while the one before commits; here each waits until the progress after the one
     // before has been read, so that every chunk's progress is seen.
     let readAfterPrevious: Promise<unknown> = Promise.resolve();
-    store.commitChunk = (writes: ChunkWrites) => {
+    transaction.write = (writes: ChunkWrites) => {
       const committed = readAfterPrevious.then(async () => {
         const result = await commitChunk(writes);
         // A chunk that meets a taken email is planned again and committed on a second call.
@@ -132,7 +132,7 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
     try {
       await server.processUploads();
     } finally {
-      store.commitChunk = commitChunk;
+      transaction.write = commitChunk;
     }
 
     expect(progress).to.deep.equal([
@@ -156,10 +156,10 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
   it('when the worker dies between chunks, then the next attempt resumes after the last committed chunk and counts every row exactly once', async () => {
     const rows = [...educatorRows(7), anEducatorRow(1, { email: 'educator2@partner-high.example.org' }), ...educatorRows(3, 20)];
     const { id } = await uploadFile(server, siteAdmin, { schoolSiteId: sites[PARTNER_HIGH], content: csvFile(rows) });
-    const store = server.application.uploads;
-    const commitChunk = store.commitChunk.bind(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const commitChunk = transaction.write.bind(transaction);
     let commits = 0;
-    store.commitChunk = async (writes: ChunkWrites) => {
+    transaction.write = async (writes: ChunkWrites) => {
       commits += 1;
       if (commits === 3) throw new Error('simulated crash before the third chunk commits');
       return commitChunk(writes);
@@ -169,7 +169,7 @@ describeOnEachDatabase('Processing uploads: order, progress and counts', (databa
       await runWorkerOnce().catch((error: unknown) => (crash = error));
       expect(String(crash)).to.include('simulated crash');
     } finally {
-      store.commitChunk = commitChunk;
+      transaction.write = commitChunk;
     }
     const halfway = await readBatch(server, siteAdmin, id);
     expect(halfway).to.deep.include({ status: 'PROCESSING', recordsProcessed: 6, recordsCreated: 6 });

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { AccessDenied } from '../../../src/application/access-denied';
 import { FollowUploadLog } from '../../../src/application/follow-upload-log';
 import { ListManagedSchoolSites } from '../../../src/application/list-managed-school-sites';
-import type { UploadBatchStore, UploadBatchView } from '../../../src/application/ports/upload-batches';
+import type { UploadBatchView } from '../../../src/application/ports/upload-batches';
+import type { UploadLogReader } from '../../../src/application/ports/upload-log-reader';
 import type { UploadLogChanges } from '../../../src/application/ports/upload-log-changes';
 import { ReadUploadLog } from '../../../src/application/read-upload-log';
 import type { Actor } from '../../../src/domain/shared/actor';
@@ -45,7 +46,7 @@ class HandFedChanges implements UploadLogChanges {
 describe('FollowUploadLog', () => {
   const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH).addSite(SOUTH_MIDDLE);
   const batches = new Map<number, UploadBatchView>([[7, aBatch(7, NORTH_HIGH.id)]]);
-  const store = { findBatch: async (id: number) => batches.get(id) ?? null } as unknown as UploadBatchStore;
+  const store = { findBatch: async (id: number) => batches.get(id) ?? null } as unknown as UploadLogReader;
   let changes: HandFedChanges;
   let now: number;
   let current: Actor | null;

@@ -18,7 +18,7 @@ export class UploadLogVersions1764000000004 implements MigrationInterface {
         ],
       }),
     );
-    // Sites with batches already; a counter starts from the wall clock (see TypeOrmUploadBatchStore.openBatch).
+    // Sites with batches already; a counter starts from the wall clock (see uploadLogCounterFor in upload-log-version.ts).
     await queryRunner.query('INSERT INTO upload_log_version (school_site_id, version) SELECT DISTINCT school_site_id, ? FROM upload_batch', [Date.now()]);
   }
 

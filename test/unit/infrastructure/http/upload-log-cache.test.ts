@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema } from 'graphql';
+import { buildSchema, getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import type { Credentials, IdentifyActor, Viewer } from '../../../../src/application/identify-actor';
 import type { EducatorAccount } from '../../../../src/domain/educator/educator-account';
-import { UploadLogCache } from '../../../../src/infrastructure/http/upload-log-cache';
+import { KEPT, UPLOAD_LOG_FIELDS, UploadLogCache } from '../../../../src/infrastructure/http/upload-log-cache';
 
 const SCHEMA = buildSchema(readFileSync(join(__dirname, '..', '..', '..', '..', '..', 'schema.graphql'), 'utf8'));
 const LOG_PAGE = 'query { uploadBatches(first: 5) { totalCount nodes { id status recordsProcessed } } }';
@@ -103,5 +103,49 @@ describe('UploadLogCache', () => {
     }
 
     expect([harness.runs, harness.accountReads]).to.deep.equal([6, 0]);
+  });
+});
+
+describe('The fields the upload-log cache may keep', () => {
+  /** Every object type reached from the cached root fields through kept fields, with each of its fields. */
+  const reachableFields = (): [string, string][] => {
+    const reached: [string, string][] = Object.keys(UPLOAD_LOG_FIELDS.Query).map((root) => ['Query', root]);
+    const visited = new Set<string>();
+    for (let index = 0; index < reached.length; index += 1) {
+      const [typeName, fieldName] = reached[index];
+      if (UPLOAD_LOG_FIELDS[typeName]?.[fieldName] !== KEPT) continue;
+      const parent = SCHEMA.getType(typeName) as GraphQLObjectType;
+      const type = getNamedType(parent.getFields()[fieldName].type);
+      if (!isObjectType(type) || visited.has(type.name)) continue;
+      visited.add(type.name);
+      for (const field of Object.keys(type.getFields())) reached.push([type.name, field]);
+    }
+    return reached;
+  };
+
+  it('when a field can be reached from the cached root fields through kept fields, then it is classified as kept or given a reason not to be', () => {
+    const reached = reachableFields();
+
+    const unclassified = reached.filter(([typeName, fieldName]) => UPLOAD_LOG_FIELDS[typeName]?.[fieldName] === undefined).map((field) => field.join('.'));
+    expect(unclassified, 'classify each in UPLOAD_LOG_FIELDS (upload-log-cache.ts)').to.deep.equal([]);
+    expect(reached.length).to.be.greaterThan(40);
+  });
+
+  it('when a field is classified, then it exists in the schema: a renamed or removed field does not linger', () => {
+    const missing = Object.entries(UPLOAD_LOG_FIELDS).flatMap(([typeName, fields]) =>
+      Object.keys(fields).flatMap((fieldName) =>
+        (SCHEMA.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[fieldName] ? [] : [`${typeName}.${fieldName}`],
+      ),
+    );
+
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('when the upload log counter is written, then only upload-log-version.ts writes it: every change goes through uploadLogChanged', () => {
+    const source = join(__dirname, '..', '..', '..', '..', '..', 'src');
+    const files = (readdirSync(source, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.includes('migrations'));
+    const writers = files.filter((file) => /(UPDATE|INTO)\s+upload_log_version/i.test(readFileSync(join(source, file), 'utf8')));
+
+    expect(writers).to.deep.equal([join('infrastructure', 'persistence', 'upload-log-version.ts')]);
   });
 });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import type { QueryRunner } from 'typeorm';
-import type { ChunkWrites, NewAccountRow, UploadBatchStore } from '../../../src/application/ports/upload-batches';
+import type { ChunkWrites } from '../../../src/application/ports/chunk-writer';
+import type { NewAccountRow } from '../../../src/application/ports/upload-batches';
 import { INVITATION_SUBJECT } from '../../../src/domain/educator/invitation';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
+import { chunkWrites, claimBatchForChunks, type ClaimedForChunks } from './chunk-kit';
 
 const account = (n: number): NewAccountRow => ({
   firstName: `Zoë ${n}`,
@@ -13,10 +15,9 @@ const account = (n: number): NewAccountRow => ({
   roleCode: 'EDUCATOR',
 });
 
-describeOnEachDatabase("A worker's chunk written in one transaction", (database) => {
+describeOnEachDatabase("A worker's chunk written in one fenced transaction", (database) => {
   let server: TestServer;
   let siteId: number;
-  let uploaderId: number;
 
   before(async () => {
     server = await startTestServer(database);
@@ -24,49 +25,14 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
   beforeEach(async () => {
     await server.reset();
     siteId = server.demo.siteIds[0];
-    [{ id: uploaderId }] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [
-      server.demo.siteAdminEmail,
-    ]);
   });
   after(async () => {
     await server.close();
   });
 
-  const claimBatch = async (store: UploadBatchStore): Promise<{ batchId: number; leaseOwner: string }> => {
-    const now = server.clock.now();
-    const batchId = await store.openBatch({
-      schoolSiteId: siteId,
-      uploadedByAccountId: uploaderId,
-      fileName: 'chunk.csv',
-      dryRun: false,
-      now,
-      receivingUntil: new Date(now.getTime() + 60_000),
-    });
-    await store.markQueued(batchId, 100, 3, {
-      acceptedByAccountId: uploaderId,
-      agreement: 'BULK_ACCOUNT_CREATION',
-      version: 'test',
-      acceptedAt: now,
-      uploadBatchId: batchId,
-    });
-    const claimed = await store.claimNext('chunk-test-worker', now, 30_000);
-    return { batchId: claimed!.id, leaseOwner: claimed!.leaseOwner };
-  };
-
-  const chunkOf = (batch: { batchId: number; leaseOwner: string }, creates: NewAccountRow[], recordsProcessedBefore = 0): ChunkWrites => ({
-    ...batch,
-    leaseExpiresAt: new Date(server.clock.now().getTime() + 30_000),
-    districtId: server.demo.districtId,
-    schoolSiteId: siteId,
-    placeName: 'Demo Partner High',
-    createdByAccountId: uploaderId,
-    now: server.clock.now(),
-    creates,
-    recreates: [],
-    failures: [],
-    recordsProcessedBefore,
-    countsAdded: { recordsProcessed: creates.length, recordsCreated: creates.length, recordsSkipped: 0, recordsFailed: 0 },
-  });
+  const claimBatch = () => claimBatchForChunks(server);
+  const chunkOf = (batch: ClaimedForChunks, creates: NewAccountRow[], recordsProcessedBefore = 0): ChunkWrites =>
+    chunkWrites(server, batch, creates, recordsProcessedBefore);
 
   const written = (emails: string[]) =>
     server.application.dataSource.query(
@@ -105,11 +71,11 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
   };
 
   it('when a chunk of new accounts is committed, then each account, its site membership and its invitation (pointing at it) are written exactly', async () => {
-    const store = server.application.uploads;
-    const batch = await claimBatch(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const batch = await claimBatch();
     const rows = [account(1), account(2), account(3)];
 
-    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+    expect(await transaction.write(chunkOf(batch, rows))).to.equal('committed');
 
     await expectWritten(batch.batchId, rows);
     const [progress] = await server.application.dataSource.query('SELECT records_processed, records_created FROM upload_batch WHERE id = ?', [batch.batchId]);
@@ -117,8 +83,8 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
   });
 
   it('when one email of the chunk was taken since the look-up, then the chunk reports the race and writes nothing at all', async () => {
-    const store = server.application.uploads;
-    const batch = await claimBatch(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const batch = await claimBatch();
     const rows = [account(1), account(2), account(3)];
     const outboxBefore = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message');
     await server.application.dataSource.query(
@@ -126,7 +92,7 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
       [rows[1].email, rows[1].emailNormalized, server.demo.districtId],
     );
 
-    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('email-race');
+    expect(await transaction.write(chunkOf(batch, rows))).to.equal('email-race');
 
     expect((await written(rows.map((row) => row.emailNormalized))).map((row: Record<string, unknown>) => row.email)).to.deep.equal([rows[1].email]);
     expect(await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message')).to.deep.equal(outboxBefore);
@@ -135,25 +101,25 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
   });
 
   it('when another worker has taken the batch over, then the chunk reports the lost lease and writes nothing at all', async () => {
-    const store = server.application.uploads;
-    const batch = await claimBatch(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const batch = await claimBatch();
     const rows = [account(1), account(2)];
     const outboxBefore = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message');
     await server.application.dataSource.query("UPDATE upload_batch SET lease_owner = 'another-worker' WHERE id = ?", [batch.batchId]);
 
-    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('lease-lost');
+    expect(await transaction.write(chunkOf(batch, rows))).to.equal('lease-lost');
 
     expect(await written(rows.map((row) => row.emailNormalized))).to.deep.equal([]);
     expect(await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message')).to.deep.equal(outboxBefore);
   });
 
   it('when the same chunk is written again after it landed (its answer was lost), then it counts as committed and nothing is written twice', async () => {
-    const store = server.application.uploads;
-    const batch = await claimBatch(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const batch = await claimBatch();
     const rows = [account(1), account(2)];
-    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+    expect(await transaction.write(chunkOf(batch, rows))).to.equal('committed');
 
-    expect(await store.commitChunk(chunkOf(batch, rows))).to.equal('committed');
+    expect(await transaction.write(chunkOf(batch, rows))).to.equal('committed');
 
     await expectWritten(batch.batchId, rows);
   });
@@ -164,16 +130,16 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
   };
 
   it('when a chunk arrives before the chunk before it has landed, then it writes nothing and says so; once that one lands, it lands after it', async () => {
-    const store = server.application.uploads;
-    const batch = await claimBatch(store);
+    const transaction = server.application.uploadPersistence.chunkTransaction;
+    const batch = await claimBatch();
     const first = [account(1), account(2)];
     const second = [account(3), account(4), account(5)];
 
-    expect(await store.commitChunk(chunkOf(batch, second, 2))).to.equal('out-of-turn');
+    expect(await transaction.write(chunkOf(batch, second, 2))).to.equal('out-of-turn');
     expect(await written(second.map((row) => row.emailNormalized))).to.deep.equal([]);
 
-    expect(await store.commitChunk(chunkOf(batch, first, 0))).to.equal('committed');
-    expect(await store.commitChunk(chunkOf(batch, second, 2))).to.equal('committed');
+    expect(await transaction.write(chunkOf(batch, first, 0))).to.equal('committed');
+    expect(await transaction.write(chunkOf(batch, second, 2))).to.equal('committed');
     await expectWritten(batch.batchId, [...first, ...second]);
     expect(await progressOf(batch.batchId)).to.deep.equal([5, 5]);
   });
@@ -210,12 +176,12 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     };
 
     it('when a chunk is written while the chunk before it is still committing, then its rows wait at the fence and land right after that commit', async () => {
-      const store = server.application.uploads;
-      const batch = await claimBatch(store);
+      const transaction = server.application.uploadPersistence.chunkTransaction;
+      const batch = await claimBatch();
       const rows = [account(6), account(7)];
       const before = await chunkBeforeInFlight(batch.batchId, 4);
 
-      const commit = store.commitChunk(chunkOf(batch, rows, 4));
+      const commit = transaction.write(chunkOf(batch, rows, 4));
       try {
         await waitingFor('Updating');
         expect(await written(rows.map((row) => row.emailNormalized))).to.deep.equal([]);
@@ -230,15 +196,15 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     });
 
     it('when the chunk before it has not reached its own fence yet, then a chunk waits for it to land instead of being refused', async () => {
-      const store = server.application.uploads;
-      const batch = await claimBatch(store);
+      const transaction = server.application.uploadPersistence.chunkTransaction;
+      const batch = await claimBatch();
       const rows = [account(10), account(11)];
       // The chunk before (places 0–4) is still writing its rows: it holds its turn and has not moved the batch's row.
       const before = server.application.dataSource.createQueryRunner();
       const [held] = await before.query("SELECT GET_LOCK(CONCAT(DATABASE(), '.upload-', ?, '-at-', ?), 0) AS held", [batch.batchId, 4]);
       expect(Number(held.held)).to.equal(1);
       try {
-        const commit = store.commitChunk(chunkOf(batch, rows, 4));
+        const commit = transaction.write(chunkOf(batch, rows, 4));
         await waitingFor('User lock');
         await before.query('UPDATE upload_batch SET records_processed = 4, records_created = 4 WHERE id = ?', [batch.batchId]);
         await before.query("DO RELEASE_LOCK(CONCAT(DATABASE(), '.upload-', ?, '-at-', ?))", [batch.batchId, 4]);
@@ -252,13 +218,13 @@ describeOnEachDatabase("A worker's chunk written in one transaction", (database)
     });
 
     it('when the chunk before it rolls back, then a chunk waiting at the fence writes nothing and is told it is out of turn', async () => {
-      const store = server.application.uploads;
-      const batch = await claimBatch(store);
+      const transaction = server.application.uploadPersistence.chunkTransaction;
+      const batch = await claimBatch();
       const rows = [account(8), account(9)];
       const outboxBefore = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM outbox_message');
       const before = await chunkBeforeInFlight(batch.batchId, 4);
 
-      const commit = store.commitChunk(chunkOf(batch, rows, 4));
+      const commit = transaction.write(chunkOf(batch, rows, 4));
       try {
         await waitingFor('Updating');
       } finally {
