@@ -49,6 +49,7 @@ import { PolledUploadLogChanges } from '../infrastructure/persistence/polled-upl
 import { serializeSqliteAccess } from '../infrastructure/persistence/sqlite-serialization';
 import { ACCOUNT_LIMIT, SqlAttemptThrottle } from '../infrastructure/persistence/sql-attempt-throttle';
 import { TypeOrmBrowserSessions } from '../infrastructure/persistence/typeorm-browser-sessions';
+import { SqlAuditTrail } from '../infrastructure/persistence/sql-audit-trail';
 import { SqlEducatorAccountRepository } from '../infrastructure/persistence/sql-educator-account-repository';
 import { TypeOrmInvitationAllowances } from '../infrastructure/persistence/typeorm-invitation-allowances';
 import { SqlSchoolSiteRepository } from '../infrastructure/persistence/sql-school-site-repository';
@@ -82,6 +83,8 @@ export interface Application {
   throttle: SqlAttemptThrottle;
   idempotencyKeys: TypeOrmIdempotencyKeys;
   browserSessions: BrowserSessions;
+  /** Who did what: every admin action and every sign-in (docs/security.md). */
+  auditTrail: SqlAuditTrail;
   /** What `/readyz` checks; the background loops register themselves with it. */
   readiness: Readiness;
   metrics: ServiceMetrics;
@@ -134,6 +137,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploadPersistence.log);
   const browserSessions = new TypeOrmBrowserSessions(dataSource);
+  const auditTrail = new SqlAuditTrail(dataSource.manager);
   const sessionLifetime = { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 };
   const identifyActor = new IdentifyActor(tokens, accounts, browserSessions, sessionLifetime, clock);
   const signIn = new SignIn(accounts, passwords, tokens, throttle, clock, metrics);
@@ -239,6 +243,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     throttle,
     idempotencyKeys,
     browserSessions,
+    auditTrail,
     readiness,
     metrics,
     handleMetricsRequest: express()

@@ -1,3 +1,4 @@
+import type { AuditEvent, AuditTrail } from '../../src/application/ports/audit-trail';
 import type { SignInMetrics, SignInRefusal } from '../../src/application/ports/metrics';
 import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
@@ -372,5 +373,14 @@ export class RecordingSignInMetrics implements SignInMetrics {
 
   signInRefused(code: SignInRefusal): void {
     this.refusals.push(code);
+  }
+}
+
+export class RecordingAuditTrail implements AuditTrail {
+  readonly events: AuditEvent[] = [];
+
+  record(event: AuditEvent): Promise<void> {
+    this.events.push(event);
+    return Promise.resolve();
   }
 }

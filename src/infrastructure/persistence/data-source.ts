@@ -14,6 +14,7 @@ import { ThrottleCountsBeforeChecking1764000000006 } from './migrations/17640000
 import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempotency-keys';
 import { InvitationAllowances1764000000008 } from './migrations/1764000000008-invitation-allowances';
 import { BrowserSessions1764000000009 } from './migrations/1764000000009-browser-sessions';
+import { AuditEvents1764000000010 } from './migrations/1764000000010-audit-events';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -39,6 +40,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     IdempotencyKeys1764000000007,
     InvitationAllowances1764000000008,
     BrowserSessions1764000000009,
+    AuditEvents1764000000010,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

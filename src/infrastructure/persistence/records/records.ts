@@ -180,6 +180,26 @@ export class BrowserSessionRecord {
   @Column({ ...epochMs, name: 'expires_at' }) expiresAt: number;
 }
 
+/** Written in plain SQL (sql-audit-trail.ts); a record so that the schema knows the table. */
+@Entity('audit_event')
+@Index('ix_audit_event_district', ['districtId', 'id'])
+@Index('ix_audit_event_site', ['schoolSiteId', 'id'])
+@Index('ix_audit_event_occurred', ['occurredAt'])
+export class AuditEventRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ ...epochMs, name: 'occurred_at' }) occurredAt: number;
+  @Column({ type: 'varchar', length: 40 }) action: string;
+  @Column({ type: 'varchar', length: 40 }) outcome: string;
+  @Column({ type: 'int', name: 'actor_account_id', nullable: true }) actorAccountId: number | null;
+  @Column({ type: 'varchar', length: 320, name: 'actor_email', nullable: true }) actorEmail: string | null;
+  @Column({ type: 'int', name: 'target_account_id', nullable: true }) targetAccountId: number | null;
+  @Column({ type: 'int', name: 'target_batch_id', nullable: true }) targetBatchId: number | null;
+  @Column({ type: 'int', name: 'district_id', nullable: true }) districtId: number | null;
+  @Column({ type: 'int', name: 'school_site_id', nullable: true }) schoolSiteId: number | null;
+  @Column({ type: 'varchar', length: 64, name: 'client_address' }) clientAddress: string;
+  @Column({ type: 'varchar', length: 500, nullable: true }) detail: string | null;
+}
+
 export const ALL_RECORDS = [
   DistrictRecord,
   SchoolSiteRecord,
@@ -196,4 +216,5 @@ export const ALL_RECORDS = [
   UploadSiteQueueRecord,
   IdempotencyKeyRecord,
   BrowserSessionRecord,
+  AuditEventRecord,
 ];
