@@ -53,8 +53,8 @@ import { SqlAuditTrail } from '../infrastructure/persistence/sql-audit-trail';
 import { SqlEducatorAccountRepository } from '../infrastructure/persistence/sql-educator-account-repository';
 import { TypeOrmInvitationAllowances } from '../infrastructure/persistence/typeorm-invitation-allowances';
 import { SqlSchoolSiteRepository } from '../infrastructure/persistence/sql-school-site-repository';
-import { TypeOrmUnitOfWork } from '../infrastructure/persistence/typeorm-unit-of-work';
-import { TypeOrmIdempotencyKeys } from '../infrastructure/persistence/typeorm-idempotency-keys';
+import { SqlUnitOfWork } from '../infrastructure/persistence/sql-unit-of-work';
+import { SqlIdempotencyKeys } from '../infrastructure/persistence/sql-idempotency-keys';
 import { sha256Fingerprint } from '../infrastructure/digest/sha256-fingerprint';
 import { Readiness } from '../infrastructure/health/readiness';
 import { ServiceMetrics } from '../infrastructure/metrics/service-metrics';
@@ -81,7 +81,7 @@ export interface Application {
   /** The upload wing's stores: the file inbox (`uploads`), the queue, the log reader and the chunk writer. */
   uploadPersistence: UploadPersistence;
   throttle: SqlAttemptThrottle;
-  idempotencyKeys: TypeOrmIdempotencyKeys;
+  idempotencyKeys: SqlIdempotencyKeys;
   browserSessions: BrowserSessions;
   /** Who did what: every admin action and every sign-in (docs/security.md). */
   auditTrail: SqlAuditTrail;
@@ -127,14 +127,14 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     account: ACCOUNT_LIMIT,
     address: { burst: config.addressFailureBurst, refillMs: config.addressFailureRefillSeconds * 1000 },
   });
-  const unitOfWork = new TypeOrmUnitOfWork(dataSource, statementBatches);
+  const unitOfWork = new SqlUnitOfWork(dataSource, statementBatches);
   const allowances = new TypeOrmInvitationAllowances(dataSource);
   const uploadPersistence = await openUploadPersistence(dataSource, config.maxRowBytes, metrics).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
   });
   const uploads = uploadPersistence.inbox;
-  const idempotencyKeys = new TypeOrmIdempotencyKeys(dataSource.manager);
+  const idempotencyKeys = new SqlIdempotencyKeys(dataSource.manager);
   const uploadLog = new ReadUploadLog(sites, uploadPersistence.log);
   const browserSessions = new TypeOrmBrowserSessions(dataSource);
   const auditTrail = new SqlAuditTrail(dataSource.manager);

@@ -97,8 +97,7 @@ interface KeptAnswer {
 
 /**
  * Answers the upload log and failure pages again from memory while nothing they show has changed: a district's
- * staff poll those pages while files are processed, and building one costs ~2-3 ms of CPU (GraphQL execution, JSON),
- * which capped the API at a few hundred pages a second. The viewer is identified on every request (a demotion or a
+ * staff poll those pages while files are processed, and building each again capped the API (ADR 0005). The viewer is identified on every request (a demotion or a
  * removal takes effect at once) and answers are kept per viewer and per authority, so nobody is ever given another
  * person's answer. Only answers without errors are kept.
  */

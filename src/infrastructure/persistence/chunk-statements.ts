@@ -8,7 +8,7 @@ import type { NewAccountRow } from '../../application/ports/upload-batches';
 import { mayHappenSql } from './batch-status-sql';
 import { parameterList, type Row, type Statement } from './plain-sql';
 import { accountRewrite } from './sql-educator-account-repository';
-import { outboxRow } from './typeorm-unit-of-work';
+import { outboxRow } from './sql-unit-of-work';
 import { uploadLogChanged } from './upload-log-version';
 
 /**

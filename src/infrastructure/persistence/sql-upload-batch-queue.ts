@@ -7,7 +7,7 @@ import type { ClaimedBatch, UploadBatchView } from '../../application/ports/uplo
 import { becomesSql, mayHappenSql } from './batch-status-sql';
 import { isConnectionLost, isTransientDatabaseError, retryTransient } from './database-errors';
 import type { Row, Statement } from './plain-sql';
-import { insertOutboxMessage } from './typeorm-unit-of-work';
+import { insertOutboxMessage } from './sql-unit-of-work';
 import { BATCH_COLUMNS, toView } from './upload-batch-rows';
 import { uploadLogChanged } from './upload-log-version';
 

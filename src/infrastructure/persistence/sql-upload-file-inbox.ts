@@ -9,8 +9,8 @@ import { dialectOf } from './data-source';
 import { retryTransient } from './database-errors';
 import type { Row, Statement } from './plain-sql';
 import { AgreementAcceptanceRecord, UploadBatchRecord } from './records/records';
-import { agreementRow } from './typeorm-unit-of-work';
-import { claimKey } from './typeorm-idempotency-keys';
+import { agreementRow } from './sql-unit-of-work';
+import { claimKey } from './sql-idempotency-keys';
 import { uploadLogChanged, uploadLogCounterFor } from './upload-log-version';
 
 /** mysql2's own connection under a TypeORM query runner, for its binary protocol. */

@@ -9,7 +9,7 @@ import {
   OutboxMessageRecord,
   SchoolSiteRecord,
 } from '../../../src/infrastructure/persistence/records/records';
-import { TypeOrmUnitOfWork } from '../../../src/infrastructure/persistence/typeorm-unit-of-work';
+import { SqlUnitOfWork } from '../../../src/infrastructure/persistence/sql-unit-of-work';
 import { anEducator } from '../../support/builders';
 import { describeOnEachDatabase } from '../../support/databases';
 import { rejectionOf } from '../../support/fakes';
@@ -20,7 +20,7 @@ const NOW = new Date('2026-09-01T08:00:00.000Z');
 
 describeOnEachDatabase("A single creation's transaction", (database) => {
   let server: TestServer;
-  let unitOfWork: TypeOrmUnitOfWork;
+  let unitOfWork: SqlUnitOfWork;
   let statementBatches: RecordingStatementBatches;
   let site: SchoolSite;
 
@@ -30,7 +30,7 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
   beforeEach(async () => {
     await server.reset();
     statementBatches = new RecordingStatementBatches(server.application.dataSource);
-    unitOfWork = new TypeOrmUnitOfWork(server.application.dataSource, statementBatches);
+    unitOfWork = new SqlUnitOfWork(server.application.dataSource, statementBatches);
     const row = await repository(SchoolSiteRecord).findOneByOrFail({ name: 'Demo Partner High' });
     site = { id: row.id, name: row.name, districtId: row.districtId };
   });

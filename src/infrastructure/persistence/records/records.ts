@@ -157,7 +157,7 @@ export class UploadSiteQueueRecord {
   @Column({ ...epochMs, name: 'last_turn_at', default: 0 }) lastTurnAt: number;
 }
 
-/** Written in plain SQL (typeorm-idempotency-keys.ts); a record so that the schema knows the table. */
+/** Written in plain SQL (sql-idempotency-keys.ts); a record so that the schema knows the table. */
 @Entity('idempotency_key')
 @Index('ix_idempotency_key_created', ['createdAt'])
 export class IdempotencyKeyRecord {

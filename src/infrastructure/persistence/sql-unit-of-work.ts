@@ -16,7 +16,7 @@ import { dialectOf, StatementBatchPool } from './data-source';
 import { isConnectionLost, isUniqueViolation, retryTransient } from './database-errors';
 import { inConcurrentGroups, type GroupSender } from './concurrent-groups';
 import { parameterList, type IdInSql, type Row, type Statement } from './plain-sql';
-import { claimKey, keyInsert, keyNamesAccount, releaseKey, TypeOrmIdempotencyKeys } from './typeorm-idempotency-keys';
+import { claimKey, keyInsert, keyNamesAccount, releaseKey, SqlIdempotencyKeys } from './sql-idempotency-keys';
 
 /** An invitation's outbox body: the one detail that is not on the account. */
 export const invitationBody = (placeName: string): string => JSON.stringify({ placeName });
@@ -109,7 +109,7 @@ const writeCreationStepByStep = async (manager: EntityManager, creation: Account
 /** One group of creations in flight at a time: two gave smaller groups and fewer creations a second (docs/adr/0003). */
 const CREATION_GROUPS = { groupsInFlight: 1, largestGroup: 100 };
 
-export class TypeOrmUnitOfWork implements UnitOfWork {
+export class SqlUnitOfWork implements UnitOfWork {
   /**
    * Creations that arrive while others are being written share one transaction: under load, its COMMIT and (on MySQL)
    * its round trip were most of what a creation cost the database (SQLite: the pages a commit writes to its log).
@@ -129,7 +129,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       this.dataSource.transaction((manager) =>
         work({
           accounts: new SqlEducatorAccountRepository(manager),
-          idempotencyKeys: new TypeOrmIdempotencyKeys(manager),
+          idempotencyKeys: new SqlIdempotencyKeys(manager),
           writeCreation: (creation) => writeCreationStepByStep(manager, creation),
         }),
       ),

@@ -40,7 +40,7 @@ export const keyNamesAccount = (query: Query, key: IdempotencyKey, accountId: nu
 /** A claimed key whose write was refused after all (a taken email) leaves with it. */
 export const releaseKey = (query: Query, key: IdempotencyKey): Promise<unknown> => query(`DELETE FROM idempotency_key ${WHERE_KEY}`, keyParameters(key));
 
-export class TypeOrmIdempotencyKeys implements IdempotencyKeys {
+export class SqlIdempotencyKeys implements IdempotencyKeys {
   constructor(private readonly manager: EntityManager) {}
 
   async find(key: IdempotencyKey): Promise<KeyedResult | null> {
