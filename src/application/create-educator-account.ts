@@ -9,6 +9,7 @@ import { fail, ok, refusal, type DomainError, type Result } from '../domain/shar
 import { AccessDenied } from './access-denied';
 import { SINGLE_CREATION_AGREEMENT_VERSION } from './agreements';
 import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
+import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { KeyedResult, StartFingerprint } from './ports/idempotency-keys';
 import type { InvitationAllowances } from './ports/invitation-allowances';
@@ -24,6 +25,8 @@ export interface CreateEducatorAccountRequest {
   agreementAccepted: boolean;
   /** Chosen by the client: sent again with the same request, it is answered the account the first one created. */
   idempotencyKey?: string;
+  /** Where the request came from, for the audit trail. */
+  clientAddress: string;
 }
 
 const SITE_OUT_OF_REACH = 'You are not allowed to create accounts for that school site.';
@@ -43,11 +46,37 @@ export class CreateEducatorAccount {
     private readonly clock: Clock,
     private readonly startFingerprint: StartFingerprint,
     invitationsPerAdminPerHour: number,
+    private readonly audit: AuditTrail,
   ) {
     this.limit = { invitations: invitationsPerAdminPerHour, windowMs: HOUR_MS };
   }
 
+  /**
+   * Recorded once the account is written (or refused), outside the creation's own transaction: that write is batched with
+   * other requests' (the unit of work), and a separate insert keeps the batching as it is.
+   */
   async execute(actor: Actor, request: CreateEducatorAccountRequest): Promise<CreateEducatorAccountOutcome> {
+    const event = { action: 'ACCOUNT_CREATED' as const, actorAccountId: actor.accountId, districtId: actor.districtId, clientAddress: request.clientAddress };
+    const siteId = request.schoolSiteIds[0] ?? null;
+    let outcome: CreateEducatorAccountOutcome;
+    try {
+      outcome = await this.create(actor, request);
+    } catch (error) {
+      if (error instanceof AccessDenied) await this.audit.record({ ...event, outcome: 'FORBIDDEN', at: this.clock.now(), detail: request.email.trim() });
+      throw error;
+    }
+    await this.audit.record({
+      ...event,
+      outcome: outcome.userErrors[0]?.code ?? 'SUCCEEDED',
+      at: this.clock.now(),
+      targetAccountId: outcome.account?.id ?? null,
+      schoolSiteId: siteId,
+      detail: outcome.account ? null : request.email.trim(),
+    });
+    return outcome;
+  }
+
+  private async create(actor: Actor, request: CreateEducatorAccountRequest): Promise<CreateEducatorAccountOutcome> {
     const knownIds = request.schoolSiteIds.filter((id): id is number => id !== undefined);
     const sites = await this.sites.findByIds(knownIds);
     // One message for a site that does not exist and one outside the actor's reach, so a refusal reveals nothing about other schools.

@@ -6,6 +6,7 @@ import { refusal, type DomainError } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
 import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
 import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
+import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { Fingerprint, IdempotencyKeys, KeyedRequest, StartFingerprint } from './ports/idempotency-keys';
 import type { InvitationAllowances } from './ports/invitation-allowances';
@@ -22,6 +23,8 @@ export interface UploadRequest {
   dryRun: boolean;
   /** Chosen by the client: the same upload sent again under it is answered the batch the first one stored. */
   idempotencyKey?: string;
+  /** Where the request came from, for the audit trail. */
+  clientAddress: string;
 }
 
 export interface UploadLimits extends CsvLimits {
@@ -62,9 +65,32 @@ export class UploadEducatorAccounts {
     private readonly clock: Clock,
     private readonly keys: IdempotencyKeys,
     private readonly startFingerprint: StartFingerprint,
+    private readonly audit: AuditTrail,
   ) {}
 
+  /** Recorded once the file is stored and answered (or refused): an upload is one request, not a hot path per row. */
   async execute(actor: Actor, request: UploadRequest): Promise<UploadOutcome> {
+    const event = { action: 'ACCOUNTS_UPLOADED' as const, actorAccountId: actor.accountId, districtId: actor.districtId, clientAddress: request.clientAddress };
+    const detail = request.dryRun ? `${request.fileName} (dry run)` : request.fileName;
+    let outcome: UploadOutcome;
+    try {
+      outcome = await this.store(actor, request);
+    } catch (error) {
+      if (error instanceof AccessDenied) await this.audit.record({ ...event, outcome: 'FORBIDDEN', at: this.clock.now(), detail });
+      throw error;
+    }
+    await this.audit.record({
+      ...event,
+      outcome: outcome.userErrors[0]?.code ?? 'SUCCEEDED',
+      at: this.clock.now(),
+      targetBatchId: outcome.batch?.id ?? null,
+      schoolSiteId: request.schoolSiteId ?? null,
+      detail,
+    });
+    return outcome;
+  }
+
+  private async store(actor: Actor, request: UploadRequest): Promise<UploadOutcome> {
     const site = request.schoolSiteId === undefined ? null : await this.sites.findById(request.schoolSiteId);
     if (!site || !mayCreateAccounts(actor) || !manages(actor, site)) throw new AccessDenied('You are not allowed to upload accounts for that school site.');
     if (!request.agreementAccepted) {

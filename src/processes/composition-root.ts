@@ -140,7 +140,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const auditTrail = new SqlAuditTrail(dataSource.manager);
   const sessionLifetime = { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 };
   const identifyActor = new IdentifyActor(tokens, accounts, browserSessions, sessionLifetime, clock);
-  const signIn = new SignIn(accounts, passwords, tokens, throttle, clock, metrics);
+  const signIn = new SignIn(accounts, passwords, tokens, throttle, clock, metrics, auditTrail);
   const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
@@ -149,7 +149,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       AccountResolver,
       new AccountResolver(
         signIn,
-        new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
+        new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour, auditTrail),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
         clock,
@@ -178,6 +178,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           clock,
           idempotencyKeys,
           sha256Fingerprint,
+          auditTrail,
         ),
         uploadLog,
         clock,

@@ -121,6 +121,7 @@ class CreationRequestBuilder {
     roleCode: 'EDUCATOR',
     schoolSiteIds: [NORTH_HIGH.id],
     agreementAccepted: true,
+    clientAddress: '203.0.113.7',
   };
 
   withEmail(email: string): this {

@@ -11,6 +11,7 @@ import {
   InMemoryAttemptThrottle,
   InMemoryBrowserSessions,
   InMemoryEducatorAccountRepository,
+  RecordingAuditTrail,
   RecordingSignInMetrics,
 } from '../../support/fakes';
 
@@ -26,6 +27,7 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
   let start: StartBrowserSession;
   let identify: IdentifyActor;
   let accountId: number;
+  let audit: RecordingAuditTrail;
 
   const signInRequest = (password = PASSWORD) => ({ username: 'ana.lopez@example.org', password, clientAddress: '203.0.113.7', replacing: undefined });
   const viewerIdOf = async (sessionSecret: string | undefined, bearerToken?: string) =>
@@ -37,8 +39,9 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
     throttle = new InMemoryAttemptThrottle(5, 20);
     sessions = new InMemoryBrowserSessions();
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
+    audit = new RecordingAuditTrail();
     start = new StartBrowserSession(
-      new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, new RecordingSignInMetrics()),
+      new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, new RecordingSignInMetrics(), audit),
       sessions,
       LIFETIME,
       clock,
@@ -52,6 +55,17 @@ describe('Browser sessions (StartBrowserSession, IdentifyActor, EndBrowserSessio
         .build(),
     );
     accountId = saved.ok ? saved.value : -1;
+  });
+
+  it('when a session is started, then SIGNED_IN is recorded for the account; when refused, SIGN_IN_REFUSED with the email tried', async () => {
+    await start.execute(signInRequest());
+    await start.execute(signInRequest('not the password'));
+
+    expect(audit.events.map((event) => [event.action, event.outcome, event.actorAccountId, event.actorEmail ?? null])).to.deep.equal([
+      ['SIGNED_IN', 'SUCCEEDED', accountId, null],
+      ['SIGN_IN_REFUSED', 'INVALID_CREDENTIALS', null, 'ana.lopez@example.org'],
+    ]);
+    expect(audit.events.map((event) => event.clientAddress)).to.deep.equal(['203.0.113.7', '203.0.113.7']);
   });
 
   it('when the password is right, then a session for the account is stored, lapsing after the idle time, and its secret names the account', async () => {

@@ -12,6 +12,7 @@ import {
   InMemorySchoolSiteRepository,
   InMemoryInvitationAllowances,
   InMemoryUnitOfWork,
+  RecordingAuditTrail,
   rejectionOf,
   textFingerprint,
 } from '../../support/fakes';
@@ -23,11 +24,13 @@ describe('CreateEducatorAccount', () => {
   let unitOfWork: InMemoryUnitOfWork;
   let clock: FixedClock;
   let createAccount: CreateEducatorAccount;
+  let audit: RecordingAuditTrail;
   const districtAdmin: Actor = anActor().withAccountId(1).districtAdminOf(DISTRICT_ONE.id).build();
   const siteAdmin: Actor = anActor().withAccountId(2).siteAdminOf(NORTH_HIGH).build();
 
   beforeEach(() => {
     accounts = new InMemoryEducatorAccountRepository();
+    audit = new RecordingAuditTrail();
     unitOfWork = new InMemoryUnitOfWork(accounts);
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
     const sites = new InMemorySchoolSiteRepository()
@@ -36,7 +39,7 @@ describe('CreateEducatorAccount', () => {
       .addSite(NORTH_HIGH)
       .addSite(SOUTH_MIDDLE)
       .addSite(HILLCREST_ELEMENTARY);
-    createAccount = new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, 200);
+    createAccount = new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, 200, audit);
   });
 
   const placeNamed = (index: number): string => {
@@ -74,6 +77,50 @@ describe('CreateEducatorAccount', () => {
         subjectAccountId: stored.id,
       },
     ]);
+  });
+
+  it('when an account is created, then ACCOUNT_CREATED is recorded by the admin, naming the account, its site and the address', async () => {
+    const outcome = await createAccount.execute(districtAdmin, aCreationRequest().build());
+
+    expect(audit.events).to.deep.equal([
+      {
+        action: 'ACCOUNT_CREATED',
+        outcome: 'SUCCEEDED',
+        at: clock.now(),
+        actorAccountId: districtAdmin.accountId,
+        districtId: DISTRICT_ONE.id,
+        schoolSiteId: NORTH_HIGH.id,
+        targetAccountId: outcome.account!.id,
+        clientAddress: '203.0.113.7',
+        detail: null,
+      },
+    ]);
+  });
+
+  it('when a creation is refused, then ACCOUNT_CREATED is recorded with the refusal code and the email named', async () => {
+    await createAccount.execute(districtAdmin, aCreationRequest().build());
+    await createAccount.execute(districtAdmin, aCreationRequest().build());
+    await createAccount.execute(districtAdmin, { ...aCreationRequest().withEmail('other@example.org').build(), agreementAccepted: false });
+
+    expect(audit.events.map(({ outcome, targetAccountId, detail }) => ({ outcome, targetAccountId, detail }))).to.deep.equal([
+      { outcome: 'SUCCEEDED', targetAccountId: accounts.all()[0].id, detail: null },
+      { outcome: 'EMAIL_TAKEN', targetAccountId: null, detail: 'ben.okafor@example.org' },
+      { outcome: 'AGREEMENT_REQUIRED', targetAccountId: null, detail: 'other@example.org' },
+    ]);
+  });
+
+  it("when a creation is forbidden, then ACCOUNT_CREATED is recorded as FORBIDDEN in the actor's district, with no site", async () => {
+    const refused = await createAccount.execute(siteAdmin, aCreationRequest().forRole('EDUCATOR', [SOUTH_MIDDLE]).build()).catch((error: unknown) => error);
+
+    expect(refused).to.be.instanceOf(AccessDenied);
+    expect(audit.events).to.have.length(1);
+    expect(audit.events[0]).to.include({
+      action: 'ACCOUNT_CREATED',
+      outcome: 'FORBIDDEN',
+      actorAccountId: siteAdmin.accountId,
+      districtId: siteAdmin.districtId,
+    });
+    expect(audit.events[0].schoolSiteId).to.equal(undefined);
   });
 
   it('when an account is created, then one invitation is queued for the new account, naming its site', async () => {
@@ -294,7 +341,7 @@ describe('CreateEducatorAccount', () => {
     })(accounts);
     const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
 
-    const outcome = await new CreateEducatorAccount(sites, racing, new InMemoryInvitationAllowances(), clock, textFingerprint, 200).execute(
+    const outcome = await new CreateEducatorAccount(sites, racing, new InMemoryInvitationAllowances(), clock, textFingerprint, 200, audit).execute(
       districtAdmin,
       aCreationRequest().build(),
     );
@@ -320,6 +367,7 @@ describe('CreateEducatorAccount', () => {
         clock,
         textFingerprint,
         200,
+        audit,
       );
 
     it('when the same request is sent again under its key, then the account the first created is answered and nothing more is written', async () => {
@@ -458,7 +506,7 @@ describe('CreateEducatorAccount', () => {
   describe('the hourly limit of accounts created by hand', () => {
     const limited = (limit: number) => {
       const sites = new InMemorySchoolSiteRepository().addDistrict(DISTRICT_ONE).addSite(NORTH_HIGH);
-      return new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, limit);
+      return new CreateEducatorAccount(sites, unitOfWork, new InMemoryInvitationAllowances(), clock, textFingerprint, limit, audit);
     };
     const createNumbered = (useCase: CreateEducatorAccount, admin: Actor, n: number) =>
       useCase.execute(admin, aCreationRequest().withEmail(`limited.${n}@example.org`).build());

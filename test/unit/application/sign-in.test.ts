@@ -7,6 +7,7 @@ import {
   FixedClock,
   InMemoryAttemptThrottle,
   InMemoryEducatorAccountRepository,
+  RecordingAuditTrail,
   RecordingSignInMetrics,
 } from '../../support/fakes';
 
@@ -19,6 +20,7 @@ describe('SignIn', () => {
   let clock: FixedClock;
   let signIn: SignIn;
   let metrics: RecordingSignInMetrics;
+  let audit: RecordingAuditTrail;
   let activeId: number;
 
   const request = (overrides: Partial<SignInRequest> = {}): SignInRequest => ({
@@ -34,7 +36,8 @@ describe('SignIn', () => {
     throttle = new InMemoryAttemptThrottle(5, 20);
     clock = new FixedClock('2026-09-01T08:00:00.000Z');
     metrics = new RecordingSignInMetrics();
-    signIn = new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, metrics);
+    audit = new RecordingAuditTrail();
+    signIn = new SignIn(accounts, passwords, new FakeTokenIssuer(), throttle, clock, metrics, audit);
     const saved = await accounts.save(
       anEducator()
         .withEmail('Ana.Lopez@example.org')
@@ -44,6 +47,64 @@ describe('SignIn', () => {
     );
     activeId = saved.ok ? saved.value : -1;
     await accounts.save(anEducator().withEmail('pending@example.org').createdAt(clock.now()).pending().build());
+  });
+
+  it('when someone signs in, then SIGNED_IN is recorded as the account, with its district and site, the address and the time', async () => {
+    await signIn.execute(request());
+
+    const account = (await accounts.findById(activeId))!;
+    expect(audit.events).to.deep.equal([
+      {
+        action: 'SIGNED_IN',
+        outcome: 'SUCCEEDED',
+        at: clock.now(),
+        actorAccountId: activeId,
+        districtId: account.districtId,
+        schoolSiteId: account.schoolSiteIds[0],
+        clientAddress: '203.0.113.7',
+      },
+    ]);
+  });
+
+  it('when a sign-in is refused, then SIGN_IN_REFUSED is recorded with the code and the normalized email tried, never the password', async () => {
+    await signIn.execute(request({ username: ' ANA.Lopez@Example.org ', password: 'not the password at all' }));
+    await signIn.execute(request({ username: 'Nobody@example.org' }));
+
+    const account = (await accounts.findById(activeId))!;
+    expect(
+      audit.events.map(({ action, outcome, actorAccountId, actorEmail, targetAccountId, districtId }) => ({
+        action,
+        outcome,
+        actorAccountId,
+        actorEmail,
+        targetAccountId,
+        districtId,
+      })),
+    ).to.deep.equal([
+      {
+        action: 'SIGN_IN_REFUSED',
+        outcome: 'INVALID_CREDENTIALS',
+        actorAccountId: null,
+        actorEmail: 'ana.lopez@example.org',
+        targetAccountId: activeId,
+        districtId: account.districtId,
+      },
+      {
+        action: 'SIGN_IN_REFUSED',
+        outcome: 'INVALID_CREDENTIALS',
+        actorAccountId: null,
+        actorEmail: 'nobody@example.org',
+        targetAccountId: null,
+        districtId: null,
+      },
+    ]);
+    expect(JSON.stringify(audit.events)).to.not.contain('not the password');
+  });
+
+  it('when a sign-in is throttled, then SIGN_IN_REFUSED is recorded with TOO_MANY_ATTEMPTS', async () => {
+    for (let attempt = 0; attempt < 6; attempt += 1) await signIn.execute(request({ password: 'wrong password here' }));
+
+    expect(audit.events.at(-1)).to.include({ action: 'SIGN_IN_REFUSED', outcome: 'TOO_MANY_ATTEMPTS', actorEmail: 'ana.lopez@example.org' });
   });
 
   it('when the password is right, then a token for the account is issued', async () => {

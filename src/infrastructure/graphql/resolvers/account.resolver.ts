@@ -77,7 +77,12 @@ export class AccountResolver {
   ): Promise<CreateEducatorAccountPayload> {
     const { actor } = viewerOf(context);
     const schoolSiteIds = (input.schoolSiteIds ?? []).map((id) => context.publicIds.decode('site', id));
-    const outcome = await this.createAccount.execute(actor, { ...input, schoolSiteIds, idempotencyKey: input.idempotencyKey ?? undefined });
+    const outcome = await this.createAccount.execute(actor, {
+      ...input,
+      schoolSiteIds,
+      idempotencyKey: input.idempotencyKey ?? undefined,
+      clientAddress: context.clientAddress,
+    });
     return {
       account: outcome.account && this.present(outcome.account, context, actor),
       warnings: outcome.warnings.map(WarningType.from),

@@ -157,6 +157,7 @@ export class UploadResolver {
       agreementAccepted: input.agreementAccepted,
       dryRun: input.dryRun ?? false,
       idempotencyKey: input.idempotencyKey ?? undefined,
+      clientAddress: context.clientAddress,
     });
     const stored = outcome.batch;
     const site = stored && (await context.loaders.sites.load(stored.schoolSiteId))!;
