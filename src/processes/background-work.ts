@@ -57,6 +57,7 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     // A bounded batch at a time, straight again while there are more, so no one statement holds the table for long.
     loop('Throttle counter pruning', () => application.throttle.pruneExpired(application.clock.now()), CLEANUP_EVERY_MS),
     loop('Idempotency key pruning', () => application.idempotencyKeys.prune(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
+    loop('Audit event pruning', () => application.auditTrail.pruneOlderThan(auditCutoff(application)), CLEANUP_EVERY_MS),
     loop('Expired session cleanup', () => application.browserSessions.removeExpired(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
   ];
   // Each loop catches its step's failures, so one that ends anyway (a bug) ends this process's background work.
@@ -74,6 +75,12 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
   application.readiness.watch(work);
   return work;
 };
+
+const DAY_MS = 86_400_000;
+
+/** Events older than AUDIT_RETENTION_DAYS go, a bounded batch at a time like the throttle counters. */
+export const auditCutoff = (application: Pick<Application, 'clock' | 'config'>): Date =>
+  new Date(application.clock.now().getTime() - application.config.auditRetentionDays * DAY_MS);
 
 /** A pause that a signal cuts short; a signal that comes while nobody sleeps ends the next pause at once. */
 export class WakeUp {

@@ -50,6 +50,8 @@ import { serializeSqliteAccess } from '../infrastructure/persistence/sqlite-seri
 import { ACCOUNT_LIMIT, SqlAttemptThrottle } from '../infrastructure/persistence/sql-attempt-throttle';
 import { TypeOrmBrowserSessions } from '../infrastructure/persistence/typeorm-browser-sessions';
 import { SqlAuditTrail } from '../infrastructure/persistence/sql-audit-trail';
+import { AuditResolver } from '../infrastructure/graphql/resolvers/audit.resolver';
+import { ListAuditEvents } from '../application/list-audit-events';
 import { SqlEducatorAccountRepository } from '../infrastructure/persistence/sql-educator-account-repository';
 import { TypeOrmInvitationAllowances } from '../infrastructure/persistence/typeorm-invitation-allowances';
 import { SqlSchoolSiteRepository } from '../infrastructure/persistence/sql-school-site-repository';
@@ -155,6 +157,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         clock,
       ),
     ],
+    [AuditResolver, new AuditResolver(new ListAuditEvents(sites, auditTrail))],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
     [
       SessionResolver,

@@ -47,6 +47,8 @@ export interface Config {
   /** Holds a private folder per API process where arriving files are buffered; only this user may open it. */
   uploadTempDir: string;
   sessionIdleMinutes: number;
+  /** Audit events older than this many days are pruned. */
+  auditRetentionDays: number;
   sessionMaxHours: number;
   /** Where people reach the page, without a trailing slash: links in emails, and `Secure` cookies when https. */
   publicUrl: string;
@@ -187,6 +189,7 @@ const SETTINGS = {
   UPLOAD_TEMP_DIR: [text, undefined],
   SESSION_IDLE_MINUTES: [wholeNumber(), 30],
   SESSION_MAX_HOURS: [wholeNumber(), 12],
+  AUDIT_RETENTION_DAYS: [wholeNumber(36_500), 365],
   PUBLIC_URL: [publicUrl, undefined],
   SHUTDOWN_GRACE_SECONDS: [wholeNumber(), 30],
   METRICS_TOKEN: [text, undefined],
@@ -284,6 +287,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     uploadTempDir: values.UPLOAD_TEMP_DIR ?? join(tmpdir(), `educator-uploads-${process.getuid?.() ?? userInfo().username}`),
     sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
     sessionMaxHours: values.SESSION_MAX_HOURS,
+    auditRetentionDays: values.AUDIT_RETENTION_DAYS,
     publicUrl: values.PUBLIC_URL ?? `http://localhost:${values.PORT}`,
     shutdownGraceSeconds: values.SHUTDOWN_GRACE_SECONDS,
     metricsToken: values.METRICS_TOKEN,

@@ -302,6 +302,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     'subscription($site: ID, $batch: ID) { uploadBatchChanged(schoolSiteId: $site, batchId: $batch) { id fileName status schoolSite { id name } } }';
   const ONE_BATCH = `query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`;
   const ACCOUNTS = 'query($site: ID!) { educatorAccounts(schoolSiteId: $site) { totalCount nodes { email schoolSites { id } } } }';
+  const AUDIT_EVENTS = 'query($site: ID) { auditEvents(schoolSiteId: $site, first: 100) { totalCount nodes { action schoolSite { id } } } }';
   const BATCHES = 'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id schoolSite { id } } } }';
   const CREATE = `mutation($input: CreateEducatorAccountInput!) {
     createEducatorAccount(input: $input) { account { email status role { code } schoolSites { id name } } warnings { code } userErrors { code } }
@@ -393,6 +394,21 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(listing.totalCount).to.equal(members.length);
         expect(listing.nodes.map((node: { email: string }) => node.email)).to.deep.equal(members.map((member) => member.email));
         for (const node of listing.nodes) expect(node.schoolSites.map((one: { id: string }) => one.id)).to.include(target.id);
+      },
+    },
+    "Query.auditEvents/schoolSiteId: the scope's site": {
+      field: 'auditEvents',
+      send: (cell) => graphql(AUDIT_EVENTS, { site: siteFor(cell.actor, cell.scope!).id }, cell),
+      nothing: (cell) => graphql(AUDIT_EVENTS, { site: nowhere.site }, cell),
+      async allowed(answer, cell) {
+        const target = siteFor(cell.actor, cell.scope!);
+        const [recorded]: { total: number | string }[] = await server.application.dataSource.query(
+          'SELECT COUNT(*) AS total FROM audit_event WHERE school_site_id = ?',
+          [internalSiteId(target.id)],
+        );
+        const listing = answer.data.auditEvents;
+        expect(listing.totalCount).to.equal(Number(recorded.total));
+        for (const node of listing.nodes) expect(node.schoolSite.id).to.equal(target.id);
       },
     },
     "Query.uploadBatch/id: the batch of the scope's site": {

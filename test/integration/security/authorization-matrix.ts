@@ -155,6 +155,20 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
         },
       },
     },
+    auditEvents: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "schoolSiteId: the scope's site": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('FORBIDDEN'),
+          districtAdmin: ownDistrictOnly('FORBIDDEN'),
+          otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
+        },
+      },
+    },
   },
   Mutation: {
     signIn: { access: 'public' },
