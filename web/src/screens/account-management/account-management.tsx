@@ -11,6 +11,7 @@ import { usePageTitle } from '../../components/use-page-title';
 import { CreateSingle } from '../create-single/create-single';
 import { CreateMultiple } from '../create-multiple/create-multiple';
 import { UploadLog } from '../upload-log/upload-log';
+import { Activity } from '../activity/activity';
 
 const MANAGED_SITES = graphql(`
   query ManagedSites {
@@ -57,6 +58,7 @@ export const AccountManagement = ({
           tabs={[
             { id: 'single', label: 'Create Single Account', panel: <CreateSingle roles={grantableRoles} sites={managed} /> },
             { id: 'multiple', label: 'Create Multiple Accounts', panel: <CreateMultiple roles={grantableRoles} sites={managed} /> },
+            { id: 'activity', label: 'Activity', panel: <Activity sites={managed} /> },
           ]}
         />
         <UploadLog openBatchId={openBatchId} />
