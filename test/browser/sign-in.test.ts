@@ -26,13 +26,13 @@ describeOnEachDatabase('The web page: signing in and out', (database) => {
     expect(problemsOf(page)).to.deep.equal([]);
   });
 
-  it('when the Site Admin signs in, then Account Management shows their name, both tabs and Sign out; the cookie is HttpOnly, unread by scripts', async () => {
+  it('when the Site Admin signs in, then Account Management shows their name, its tabs and Sign out; the cookie is HttpOnly, unread by scripts', async () => {
     const page = await kit.open('/');
 
     await signInThroughPage(page, kit.server.demo.siteAdminEmail, kit.server.demo.password);
 
     await page.getByRole('heading', { level: 1, name: 'Account Management' }).waitFor();
-    expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Create Single Account', 'Create Multiple Accounts']);
+    expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Create Single Account', 'Create Multiple Accounts', 'Activity']);
     expect(await page.getByRole('tab', { name: 'Create Single Account' }).getAttribute('aria-selected')).to.equal('true');
     await page.getByText('Signed in as Sam Site').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
