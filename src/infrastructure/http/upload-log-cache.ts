@@ -27,6 +27,8 @@ export const UPLOAD_LOG_FIELDS: Record<string, Record<string, string>> = {
   UploadBatch: kept(
     ...['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped'],
     ...['recordsFailed', 'rejectionReason', 'failureReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures'],
+    // Written by the undo in the transaction that moves the log's counter (sql-upload-take-back.ts).
+    ...['recordsRemoved', 'recordsKept'],
   ),
   UploadFailureConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
   UploadFailure: kept('lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName'),
