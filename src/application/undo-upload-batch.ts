@@ -6,6 +6,7 @@ import type { TakeBackRequest } from './cancel-upload-batch';
 import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { KeptAccount, UploadTakeBack } from './ports/upload-take-back';
+import type { UploadBatchView } from './ports/upload-batches';
 import type { ReadUploadLog, VisibleBatch } from './read-upload-log';
 
 /** Kept accounts named in the answer; recordsKept counts them all. */
@@ -29,6 +30,11 @@ export class UndoUploadBatch {
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
   ) {}
+
+  /** What an undo of this batch (one the viewer may see) would do now, for the confirmation that asks first. */
+  preview(batch: UploadBatchView): Promise<{ pending: number; registered: number }> {
+    return this.takeBack.countAccounts(batch.id);
+  }
 
   async execute(actor: Actor, request: TakeBackRequest): Promise<UndoUploadBatchOutcome> {
     const now = this.clock.now();

@@ -20,6 +20,8 @@ export interface UploadTakeBack {
    * unsent invitations; the registered ones stay, counted.
    */
   undo(batchId: number, now: Date): Promise<UploadBatchView | null>;
+  /** The accounts the batch created as they stand now: what an undo would remove (pending) and keep (registered). */
+  countAccounts(batchId: number): Promise<{ pending: number; registered: number }>;
   /** The registered accounts that stayed after an undo, by id. */
   listKept(batchId: number, first: number): Promise<KeptAccount[]>;
 }

@@ -61,6 +61,14 @@ export class SqlUploadTakeBack implements UploadTakeBack {
     );
   }
 
+  async countAccounts(batchId: number): Promise<{ pending: number; registered: number }> {
+    const [row]: Row[] = await this.dataSource.query(
+      'SELECT COUNT(*) AS created, COUNT(registered_at) AS registered FROM educator_account WHERE source_batch_id = ?',
+      [batchId],
+    );
+    return { pending: Number(row.created) - Number(row.registered), registered: Number(row.registered) };
+  }
+
   async listKept(batchId: number, first: number): Promise<KeptAccount[]> {
     const rows: Row[] = await this.dataSource.query(
       'SELECT id, email, first_name, last_name FROM educator_account WHERE source_batch_id = ? AND registered_at IS NOT NULL ORDER BY id LIMIT ?',

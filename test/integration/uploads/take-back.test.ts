@@ -88,6 +88,13 @@ describeOnEachDatabase('Taking an upload back: cancelUploadBatch and undoUploadB
     const registered = await register('educator1@partner-high.example.org', codeFor(emails, 'educator1@partner-high.example.org'));
     expect(registered.data.registerAccount, registered.text).to.deep.equal({ account: { status: 'ACTIVE' }, userErrors: [] });
 
+    const preview = await server.graphql(
+      'query($id: ID!) { uploadBatch(id: $id) { undoPreview { accountsToRemove accountsToKeep } } }',
+      { id: batch.id },
+      siteAdmin,
+    );
+    expect(preview.data.uploadBatch.undoPreview).to.deep.equal({ accountsToRemove: 2, accountsToKeep: 1 });
+
     const answer = await undo(siteAdmin, batch.id);
 
     expect(answer.data.undoUploadBatch.batch).to.deep.include({ status: 'UNDONE', recordsRemoved: 2, recordsKept: 1 });

@@ -8,7 +8,7 @@ import type { CancelUploadBatch } from '../../../application/cancel-upload-batch
 import type { UndoUploadBatch } from '../../../application/undo-upload-batch';
 import type { Clock } from '../../../application/ports/clock';
 import { TEMPLATE_COLUMNS, TEMPLATE_FILE_NAME, templateContent } from '../../../domain/upload-batch/educator-template';
-import { cleanFileName } from '../../../domain/upload-batch/upload-batch';
+import { cleanFileName, undoRefusal } from '../../../domain/upload-batch/upload-batch';
 import { viewerOf, type RequestContext } from '../context';
 import { PageArgs } from '../types/account.inputs';
 import { EducatorAccountType } from '../types/account.types';
@@ -17,6 +17,7 @@ import {
   CancelUploadBatchInput,
   CancelUploadBatchPayload,
   CsvTemplate,
+  UndoPreviewType,
   UndoUploadBatchInput,
   UndoUploadBatchPayload,
   UploadBatchConnection,
@@ -233,6 +234,16 @@ export class UploadResolver {
 
   private async loadUploader(batch: UploadBatchType, context: RequestContext): Promise<EducatorAccountType> {
     return presentAccount(context, (await context.loaders.accounts.load(batch.view.uploadedByAccountId))!, this.clock.now(), viewerOf(context).actor);
+  }
+
+  @FieldResolver(() => UndoPreviewType, {
+    nullable: true,
+    description: 'What undoUploadBatch would remove and keep, counted now; null when the batch cannot be undone. One query per batch: ask it of one batch.',
+  })
+  async undoPreview(@Root() batch: UploadBatchType): Promise<UndoPreviewType | null> {
+    if (undoRefusal(batch.view)) return null;
+    const counted = await this.undoUpload.preview(batch.view);
+    return { accountsToRemove: counted.pending, accountsToKeep: counted.registered };
   }
 
   @FieldResolver(() => UploadFailureConnection, { description: 'Failed rows in line order.' })

@@ -127,6 +127,13 @@ export class CsvTemplate {
   @Field(() => String) content: string;
 }
 
+@ObjectType('UndoPreview', plainFields)
+export class UndoPreviewType {
+  @Field(() => Int, { description: 'Accounts the batch created that are still pending registration: an undo now would remove them.' })
+  accountsToRemove: number;
+  @Field(() => Int, { description: 'Accounts the batch created that are registered: an undo now would keep them.' }) accountsToKeep: number;
+}
+
 @InputType()
 export class CancelUploadBatchInput {
   @Field(() => ID) @MaxLength(100) batchId: string;
