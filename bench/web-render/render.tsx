@@ -24,6 +24,8 @@ const aLog = (rows: number): LogBatch[] =>
       recordsFailed: status === 'COMPLETED' ? 5 : 0,
       rejectionReason: status === 'REJECTED' ? 'Missing columns: User Role. Expected: First Name, Last Name, Email, User Role' : null,
       failureReason: null,
+      recordsRemoved: null,
+      recordsKept: null,
       startTime: status === 'QUEUED' || status === 'REJECTED' ? null : at,
       endTime: status === 'COMPLETED' ? at : null,
       schoolSite: { __typename: 'SchoolSite', id: `site-${index % 2}`, name: index % 2 ? 'Demo Middle School' : 'Demo Partner High' },

@@ -70,7 +70,9 @@ type TurnEnd = 'finished' | 'left' | ClaimedBatch;
 /**
  * The worker's job: claim the waiting batch that has waited longest (one at a time per site), read its stored file,
  * and settle every row exactly once, one chunk per transaction with the batch's progress, so a crash at any moment
- * resumes where the last committed chunk ended. Between chunks, a batch that has waited gets its turn.
+ * resumes where the last committed chunk ended. Between chunks, a batch that has waited gets its turn. A batch an
+ * admin cancels loses its lease at once: the next chunk, renewal or completion finds it lost and the turn ends there
+ * ('left'), with what landed before kept.
  */
 export class ProcessUploadBatch {
   private readonly paused = new Map<number, BatchRun>();

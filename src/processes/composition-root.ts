@@ -13,6 +13,8 @@ import { ListManagedSchoolSites } from '../application/list-managed-school-sites
 import { RegisterAccount } from '../application/register-account';
 import { ProcessUploadBatch } from '../application/process-upload-batch';
 import { ReadUploadLog } from '../application/read-upload-log';
+import { CancelUploadBatch } from '../application/cancel-upload-batch';
+import { UndoUploadBatch } from '../application/undo-upload-batch';
 import { UploadEducatorAccounts } from '../application/upload-educator-accounts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -185,6 +187,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         ),
         uploadLog,
         clock,
+        new CancelUploadBatch(uploadLog, uploadPersistence.takeBack, auditTrail, clock),
+        new UndoUploadBatch(uploadLog, uploadPersistence.takeBack, auditTrail, clock),
       ),
     ],
   ]);

@@ -65,7 +65,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await chooser.setFiles(csvUpload('partner-high.csv', csvFile(seedRows())));
     await tabTo(page, page.getByRole('checkbox', { name: /agreement/ }));
     await page.keyboard.press('Space');
-    await tabTo(page, page.getByRole('button', { name: 'Upload' }));
+    await tabTo(page, page.getByRole('button', { name: 'Upload', exact: true }));
     await page.keyboard.press('Enter');
     const confirm = page.getByRole('dialog', { name: 'Create these accounts?' }).getByRole('button', { name: 'Yes, create the accounts' });
     await confirm.waitFor();
@@ -137,7 +137,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await dropFile(page, page.getByLabel('CSV file'), 'partner-high.csv', csvFile(fixedRows()));
     await page.getByText('Chosen: partner-high.csv').waitFor();
     await tick(page.getByRole('checkbox', { name: /agreement/ }));
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await confirmUpload(page);
     await page.getByRole('status').filter({ hasText: 'partner-high.csv is queued' }).waitFor();
     await kit.server.processUploads();
@@ -153,7 +153,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await page.getByLabel('CSV file').setInputFiles(csvUpload('wrong-columns.csv', rawFile(['Name,Email', 'Ana,ana@example.org'])));
     await tick(page.getByRole('checkbox', { name: /agreement/ }));
 
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await confirmUpload(page);
 
     const reason = 'Missing columns: First Name, Last Name, User Role. Unexpected column: Name. Expected: First Name, Last Name, Email, User Role';
@@ -171,7 +171,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await tick(page.getByRole('checkbox', { name: /agreement/ }));
     await tick(page.getByRole('checkbox', { name: 'Check the file only (create nothing)' }));
 
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     await page.getByRole('status').filter({ hasText: 'partner-high.csv is being checked' }).waitFor();
     await kit.server.processUploads();
@@ -188,7 +188,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     const page = await openUploads();
     await tick(page.getByRole('checkbox', { name: /agreement/ }));
 
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const input = page.getByLabel('CSV file');
     await page.getByText('Choose the CSV file to upload.').waitFor();
@@ -207,7 +207,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await tick(page.getByRole('checkbox', { name: /agreement/ }));
     await tick(page.getByRole('checkbox', { name: 'Check the file only (create nothing)' }));
 
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const progress = page.getByRole('progressbar');
     await page.getByText(/^File sent: [\d.]+ KB of [\d.]+ KB$/).waitFor();

@@ -17,6 +17,9 @@ export interface UploadBatchView extends BatchCounts {
   /** Why a FAILED batch stopped, for the person who uploaded it (absent or null for any other). */
   failureReason?: string | null;
   warnings: Warning[];
+  /** Once UNDONE: the accounts it created that were removed (still pending) and kept (registered by then). */
+  recordsRemoved?: number | null;
+  recordsKept?: number | null;
 }
 
 export interface StoredFailure extends RowFailure {

@@ -1,11 +1,14 @@
 import type { EmailMessage } from '../educator/invitation';
 import { fail, ok, refusal, type DomainError, type Result } from '../shared/result';
 
-/** FAILED: processing stopped for good part way, after errors that trying again did not get past. */
-export type UploadBatchStatus = 'RECEIVING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'REJECTED' | 'FAILED';
+/**
+ * FAILED: processing stopped for good part way, after errors that trying again did not get past. CANCELLED: an admin
+ * took it back before the end (what landed stays). UNDONE: the accounts it created that were still pending are removed.
+ */
+export type UploadBatchStatus = 'RECEIVING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'REJECTED' | 'FAILED' | 'CANCELLED' | 'UNDONE';
 
 /** Statuses a person sees; RECEIVING is a file still arriving, invisible until it is stored whole. */
-export const VISIBLE_BATCH_STATUSES: UploadBatchStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'];
+export const VISIBLE_BATCH_STATUSES: UploadBatchStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED', 'CANCELLED', 'UNDONE'];
 
 /** Where every batch starts: its file still arriving, seen by nobody. */
 export const NEW_BATCH_STATUS: UploadBatchStatus = 'RECEIVING';
@@ -33,6 +36,13 @@ export const BATCH_LIFECYCLE = {
   /** The uploader lost the authority to create accounts while the file waited. */
   reject: { from: ['PROCESSING'], to: 'REJECTED' },
   fail: { from: ['PROCESSING'], to: 'FAILED' },
+  /**
+   * An admin takes the upload back before it ends: a waiting one creates nothing; a running one keeps the chunks that
+   * landed (its worker's next chunk finds the batch no longer PROCESSING and stops).
+   */
+  cancel: { from: ['QUEUED', 'PROCESSING'], to: 'CANCELLED' },
+  /** The accounts it created that are still pending registration are removed, in one transaction; registered ones stay. */
+  undo: { from: ['COMPLETED', 'CANCELLED'], to: 'UNDONE' },
 } as const satisfies Record<string, Transition>;
 
 export type BatchVerb = keyof typeof BATCH_LIFECYCLE;
@@ -41,6 +51,35 @@ export type BatchVerb = keyof typeof BATCH_LIFECYCLE;
 export const UNFINISHED_BATCH_STATUSES: readonly UploadBatchStatus[] = [NEW_BATCH_STATUS, ...BATCH_LIFECYCLE.claim.from];
 
 export const mayHappen = (verb: BatchVerb, status: UploadBatchStatus): boolean => (BATCH_LIFECYCLE[verb].from as readonly UploadBatchStatus[]).includes(status);
+
+/** Why an admin may not cancel a batch in this status, in words they can act on; null when they may. */
+export const cancelRefusal = (status: UploadBatchStatus): DomainError | null => {
+  if (mayHappen('cancel', status)) return null;
+  const why: Partial<Record<UploadBatchStatus, string>> = {
+    COMPLETED: 'This upload has already finished, so it can no longer be cancelled. To remove the accounts it created, use "Undo upload".',
+    CANCELLED: 'This upload was already cancelled.',
+    UNDONE: 'This upload was already undone.',
+    REJECTED: 'This upload was rejected and created nothing, so there is nothing to cancel.',
+    FAILED: 'This upload already stopped, so there is nothing to cancel.',
+  };
+  return refusal('NOT_CANCELLABLE', why[status] ?? 'This upload cannot be cancelled now.', ['batchId']);
+};
+
+/**
+ * Why an admin may not undo a batch, or null when they may: a finished real upload, or a cancelled one that created
+ * accounts before it stopped.
+ */
+export const undoRefusal = (batch: { status: UploadBatchStatus; dryRun: boolean; recordsCreated: number }): DomainError | null => {
+  const notUndoable = (message: string): DomainError => refusal('NOT_UNDOABLE', message, ['batchId']);
+  if (batch.dryRun) return notUndoable('This was a check only and created no accounts, so there is nothing to undo.');
+  if (mayHappen('cancel', batch.status)) return notUndoable('This upload is still running. Cancel it first, then undo it.');
+  if (batch.status === 'UNDONE') return notUndoable('This upload was already undone.');
+  if (!mayHappen('undo', batch.status)) return notUndoable('This upload created no accounts, so there is nothing to undo.');
+  if (batch.status === 'CANCELLED' && batch.recordsCreated === 0) {
+    return notUndoable('This upload was cancelled before it created any account, so there is nothing to undo.');
+  }
+  return null;
+};
 
 export interface BatchCounts {
   recordsProcessed: number;
@@ -106,6 +145,12 @@ export class UploadBatch {
   }
   fail(): Result<void, DomainError> {
     return this.move('fail');
+  }
+  cancel(): Result<void, DomainError> {
+    return this.move('cancel');
+  }
+  undo(): Result<void, DomainError> {
+    return this.move('undo');
   }
 
   private move(verb: BatchVerb): Result<void, DomainError> {

@@ -24,10 +24,15 @@ const kept = (...fields: string[]): Record<string, string> => Object.fromEntries
 export const UPLOAD_LOG_FIELDS: Record<string, Record<string, string>> = {
   Query: { uploadBatches: KEPT, uploadBatch: KEPT },
   UploadBatchConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
-  UploadBatch: kept(
-    ...['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped'],
-    ...['recordsFailed', 'rejectionReason', 'failureReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures'],
-  ),
+  UploadBatch: {
+    ...kept(
+      ...['id', 'fileName', 'status', 'dryRun', 'createdAt', 'startTime', 'endTime', 'totalRows', 'recordsProcessed', 'recordsCreated', 'recordsSkipped'],
+      ...['recordsFailed', 'rejectionReason', 'failureReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures'],
+      // Written by the undo in the transaction that moves the log's counter (sql-upload-take-back.ts).
+      ...['recordsRemoved', 'recordsKept'],
+    ),
+    undoPreview: 'counts accounts as they stand: a registration changes it without moving the log counter',
+  },
   UploadFailureConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
   UploadFailure: kept('lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName'),
   PageInfo: { hasNextPage: KEPT, endCursor: KEPT },

@@ -7,7 +7,7 @@ import type { UploadBatchStatus } from '../../domain/upload-batch/upload-batch';
 import type { ChunkWrites } from '../../application/ports/upload-batches';
 import type { Log } from '../logging';
 
-const BATCH_STATUSES: UploadBatchStatus[] = ['RECEIVING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED'];
+const BATCH_STATUSES: UploadBatchStatus[] = ['RECEIVING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED', 'CANCELLED', 'UNDONE'];
 const OUTBOX_STATUSES = ['PENDING', 'FAILED'] as const;
 /** A code a resolver made up must not become a new series: anything outside the usual shape is counted as OTHER. */
 const ERROR_CODE = /^[A-Z][A-Z_]{0,39}$/;

@@ -6,7 +6,7 @@ import { optionalDate, type Row } from './plain-sql';
 /** upload_batch's columns as the log, the queue and live updates read them. */
 export const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, ' +
-  'rejection_reason, failure_reason, warnings, created_at, start_time, end_time, lease_owner';
+  'rejection_reason, failure_reason, warnings, created_at, start_time, end_time, lease_owner, records_removed, records_kept';
 
 export const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
@@ -26,6 +26,8 @@ export const toView = (row: Row): UploadBatchView => ({
   rejectionReason: (row.rejection_reason as string | null) ?? null,
   failureReason: (row.failure_reason as string | null) ?? null,
   warnings: row.warnings ? (JSON.parse(row.warnings as string) as Warning[]) : [],
+  recordsRemoved: row.records_removed === null || row.records_removed === undefined ? null : Number(row.records_removed),
+  recordsKept: row.records_kept === null || row.records_kept === undefined ? null : Number(row.records_kept),
 });
 
 export const FAILURE_COLUMNS = 'batch_id, line_number, code, reason, role_as_written, email, original_cells';

@@ -12,6 +12,7 @@ import { SqlExistingAccounts } from './sql-existing-accounts';
 import { SqlUploadBatchQueue } from './sql-upload-batch-queue';
 import { SqlUploadFileInbox } from './sql-upload-file-inbox';
 import { SqlUploadLogReader } from './sql-upload-log-reader';
+import { SqlUploadTakeBack } from './sql-upload-take-back';
 import { SqliteChunkTransaction } from './sqlite-chunk-transaction';
 
 /** The upload wing's stores over one data source, each doing one job. */
@@ -19,6 +20,7 @@ export interface UploadPersistence {
   inbox: SqlUploadFileInbox;
   queue: SqlUploadBatchQueue;
   log: SqlUploadLogReader;
+  takeBack: SqlUploadTakeBack;
   existingAccounts: SqlExistingAccounts;
   /** One chunk's fenced transaction, as the chunk writer sends it. */
   chunkTransaction: ChunkTransaction;
@@ -59,6 +61,7 @@ export const openUploadPersistence = async (dataSource: DataSource, maxRowBytes:
     inbox: new SqlUploadFileInbox(dataSource, statementBytes),
     queue: new SqlUploadBatchQueue(dataSource),
     log: new SqlUploadLogReader(dataSource),
+    takeBack: new SqlUploadTakeBack(dataSource),
     existingAccounts: new SqlExistingAccounts(dataSource, statementBytes),
     chunkTransaction,
     chunkWriter,

@@ -140,7 +140,7 @@ describeOnEachDatabase('Prometheus metrics (/metrics)', (database) => {
       expect(moved('upload_chunk_commit_duration_seconds_count', { result: 'committed' })).to.equal(1);
       expect(moved('upload_batches', { status: 'COMPLETED' })).to.equal(1);
       const batchStatuses = after.filter((sample) => sample.name === 'upload_batches').map((sample) => sample.labels.status);
-      expect(batchStatuses).to.have.members(['RECEIVING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED']);
+      expect(batchStatuses).to.have.members(['RECEIVING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'FAILED', 'CANCELLED', 'UNDONE']);
       expect(valueOf(after, 'upload_queue_depth')).to.equal(0);
       expect(valueOf(after, 'upload_queue_oldest_age_seconds')).to.equal(0);
       // The completion email joins the invitations waiting in the outbox.

@@ -307,6 +307,19 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   const CREATE = `mutation($input: CreateEducatorAccountInput!) {
     createEducatorAccount(input: $input) { account { email status role { code } schoolSites { id name } } warnings { code } userErrors { code } }
   }`;
+  const TAKE_BACK = (field: string, input: string) => `mutation($input: ${input}!) { ${field}(input: $input) { batch { status } userErrors { code } } }`;
+  /** For an allowed cell, a batch of its own at the scope's site, written straight to the table (so only the call's own change is asserted); otherwise the site's shared batch. */
+  const batchToTakeBack = async (cell: Cell, status: 'QUEUED' | 'COMPLETED'): Promise<string> => {
+    if (cell.expected !== 'allowed') return batchFor(cell).id;
+    const [uploader] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email = ?', [email[cell.actor]]);
+    await server.application.dataSource.query(
+      `INSERT INTO upload_batch (school_site_id, uploaded_by_account_id, file_name, byte_size, dry_run, status, total_rows, records_processed,
+         records_created, records_skipped, records_failed, created_at) VALUES (?, ?, 'take-back.csv', 10, 0, ?, 0, 0, 0, 0, 0, ?)`,
+      [internalSiteId(siteFor(cell.actor, cell.scope!).id), uploader.id, status, Date.now()],
+    );
+    const [row] = await server.application.dataSource.query('SELECT MAX(id) AS id FROM upload_batch');
+    return server.application.publicIds.encode('batch', Number(row.id));
+  };
   const sortedSites = (sites: Site[]): Site[] => [...sites].sort((a, b) => a.name.localeCompare(b.name));
   const batchIdsOf = (answer: Answer): string[] => answer.data.uploadBatches.nodes.map((node: { id: string }) => node.id);
   const everyBatchWithinReach = (answer: Answer, cell: Cell): void => {
@@ -475,6 +488,27 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         });
       },
       writes: { upload_batch: 1, upload_file_chunk: 1, agreement_acceptance: 1 },
+    },
+    "Mutation.cancelUploadBatch/batchId: a batch of the scope's site": {
+      field: 'cancelUploadBatch',
+      // Allowed: a batch of its own, waiting at the scope's site; refused: the site's shared, finished batch (refused before its status is looked at).
+      send: async (cell) =>
+        graphql(TAKE_BACK('cancelUploadBatch', 'CancelUploadBatchInput'), { input: { batchId: await batchToTakeBack(cell, 'QUEUED') } }, cell),
+      nothing: (cell) => graphql(TAKE_BACK('cancelUploadBatch', 'CancelUploadBatchInput'), { input: { batchId: nowhere.batch } }, cell),
+      allowed(answer) {
+        expect(answer.data.cancelUploadBatch).to.deep.equal({ batch: { status: 'CANCELLED' }, userErrors: [] });
+      },
+      writes: { upload_batch: 1 },
+    },
+    "Mutation.undoUploadBatch/batchId: a batch of the scope's site": {
+      field: 'undoUploadBatch',
+      send: async (cell) =>
+        graphql(TAKE_BACK('undoUploadBatch', 'UndoUploadBatchInput'), { input: { batchId: await batchToTakeBack(cell, 'COMPLETED') } }, cell),
+      nothing: (cell) => graphql(TAKE_BACK('undoUploadBatch', 'UndoUploadBatchInput'), { input: { batchId: nowhere.batch } }, cell),
+      allowed(answer) {
+        expect(answer.data.undoUploadBatch).to.deep.equal({ batch: { status: 'UNDONE' }, userErrors: [] });
+      },
+      writes: { upload_batch: 1 },
     },
     "Subscription.uploadBatchChanged/schoolSiteId: the scope's site": {
       field: 'uploadBatchChanged',

@@ -203,6 +203,16 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
         },
       },
     },
+    cancelUploadBatch: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "batchId: a batch of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
+    undoUploadBatch: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "batchId: a batch of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
   },
   Subscription: {
     uploadBatchChanged: {

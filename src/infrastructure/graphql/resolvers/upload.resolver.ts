@@ -4,15 +4,22 @@ import { IsOptional, MaxLength } from 'class-validator';
 import type { FileUpload } from 'graphql-upload-ts';
 import type { ReadUploadLog, VisibleBatch } from '../../../application/read-upload-log';
 import { UploadTooLarge, type UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
+import type { CancelUploadBatch } from '../../../application/cancel-upload-batch';
+import type { UndoUploadBatch } from '../../../application/undo-upload-batch';
 import type { Clock } from '../../../application/ports/clock';
 import { TEMPLATE_COLUMNS, TEMPLATE_FILE_NAME, templateContent } from '../../../domain/upload-batch/educator-template';
-import { cleanFileName } from '../../../domain/upload-batch/upload-batch';
+import { cleanFileName, undoRefusal } from '../../../domain/upload-batch/upload-batch';
 import { viewerOf, type RequestContext } from '../context';
 import { PageArgs } from '../types/account.inputs';
 import { EducatorAccountType } from '../types/account.types';
 import { UserError } from '../types/common.types';
 import {
+  CancelUploadBatchInput,
+  CancelUploadBatchPayload,
   CsvTemplate,
+  UndoPreviewType,
+  UndoUploadBatchInput,
+  UndoUploadBatchPayload,
   UploadBatchConnection,
   UploadBatchType,
   UploadEducatorAccountsInput,
@@ -95,6 +102,8 @@ export class UploadResolver {
     private readonly upload: UploadEducatorAccounts,
     private readonly log: ReadUploadLog,
     private readonly clock: Clock,
+    private readonly cancelUpload: CancelUploadBatch,
+    private readonly undoUpload: UndoUploadBatch,
   ) {}
 
   @Query(() => CsvTemplate, { description: 'The header line to fill in; also at GET /templates/educator-accounts.csv.' })
@@ -167,6 +176,41 @@ export class UploadResolver {
     };
   }
 
+  @Mutation(() => CancelUploadBatchPayload, {
+    description:
+      'Stops an upload that has not finished: a waiting file creates nothing; a running one stops after the chunk in flight, and what it created stays.',
+  })
+  async cancelUploadBatch(
+    @Arg('input', () => CancelUploadBatchInput) input: CancelUploadBatchInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CancelUploadBatchPayload> {
+    const { actor } = viewerOf(context);
+    const outcome = await this.cancelUpload.execute(actor, { batchId: context.publicIds.decode('batch', input.batchId), clientAddress: context.clientAddress });
+    return { batch: this.present(outcome.batch, context), userErrors: outcome.userErrors.map(UserError.from) };
+  }
+
+  @Mutation(() => UndoUploadBatchPayload, {
+    description:
+      'Removes the accounts a COMPLETED (or CANCELLED) upload created that are still pending registration, and their unsent invitations; ' +
+      'registered accounts are kept and named. Uploading the same file again creates the removed accounts again.',
+  })
+  async undoUploadBatch(
+    @Arg('input', () => UndoUploadBatchInput) input: UndoUploadBatchInput,
+    @Ctx() context: RequestContext,
+  ): Promise<UndoUploadBatchPayload> {
+    const { actor } = viewerOf(context);
+    const outcome = await this.undoUpload.execute(actor, { batchId: context.publicIds.decode('batch', input.batchId), clientAddress: context.clientAddress });
+    return {
+      batch: this.present(outcome.batch, context),
+      keptAccounts: outcome.keptAccounts.map(({ email, firstName, lastName }) => ({ email, firstName, lastName })),
+      userErrors: outcome.userErrors.map(UserError.from),
+    };
+  }
+
+  private present(found: VisibleBatch, context: RequestContext): UploadBatchType {
+    return UploadBatchType.from(found.batch, context.publicIds.encode('batch', found.batch.id), presentSite(context, found.site));
+  }
+
   @Subscription(() => UploadBatchType, {
     description:
       "Each change of a batch in the viewer's scope (of one site, of one batch, or of every site the viewer manages), whichever process made it. " +
@@ -191,6 +235,16 @@ export class UploadResolver {
 
   private async loadUploader(batch: UploadBatchType, context: RequestContext): Promise<EducatorAccountType> {
     return presentAccount(context, (await context.loaders.accounts.load(batch.view.uploadedByAccountId))!, this.clock.now(), viewerOf(context).actor);
+  }
+
+  @FieldResolver(() => UndoPreviewType, {
+    nullable: true,
+    description: 'What undoUploadBatch would remove and keep, counted now; null when the batch cannot be undone. One query per batch: ask it of one batch.',
+  })
+  async undoPreview(@Root() batch: UploadBatchType): Promise<UndoPreviewType | null> {
+    if (undoRefusal(batch.view)) return null;
+    const counted = await this.undoUpload.preview(batch.view);
+    return { accountsToRemove: counted.pending, accountsToKeep: counted.registered };
   }
 
   @FieldResolver(() => UploadFailureConnection, { description: 'Failed rows in line order.' })

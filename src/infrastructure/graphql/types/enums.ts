@@ -24,6 +24,8 @@ export enum UploadBatchStatusEnum {
   COMPLETED = 'COMPLETED',
   REJECTED = 'REJECTED',
   FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+  UNDONE = 'UNDONE',
 }
 
 registerEnumType(RoleCodeEnum, { name: 'RoleCode' });
@@ -33,5 +35,7 @@ registerEnumType(UploadBatchStatusEnum, {
   name: 'UploadBatchStatus',
   valuesConfig: {
     FAILED: { description: 'Stopped for good part way, after errors that trying again did not get past (see failureReason); what landed stays, counted.' },
+    CANCELLED: { description: 'Taken back by an admin before the end (cancelUploadBatch); what landed before stays, counted.' },
+    UNDONE: { description: 'Its accounts still pending registration were removed (undoUploadBatch); see recordsRemoved and recordsKept.' },
   },
 });

@@ -69,6 +69,10 @@ export class UploadBatchType {
   @Field(() => String, { nullable: true, description: 'Why a FAILED batch stopped, what stands and what to do, with the reference to give support.' })
   failureReason: string | null;
   @Field(() => [WarningType]) warnings: WarningType[];
+  @Field(() => Int, { nullable: true, description: 'Once UNDONE: accounts it created that were still pending registration, removed by the undo.' })
+  recordsRemoved: number | null;
+  @Field(() => Int, { nullable: true, description: 'Once UNDONE: accounts it created that were already registered, kept by the undo.' })
+  recordsKept: number | null;
   // Every resolver that answers a batch already holds its site (the scope check read it): no promise per row for it.
   @Field(() => SchoolSiteType, { description: '"Belongs To" in the log.' }) schoolSite: SchoolSiteType;
   view: UploadBatchView;
@@ -94,6 +98,8 @@ export class UploadBatchType {
       // The reference is the id the log shows; support finds the batch's log lines by it.
       failureReason: view.failureReason ? `${view.failureReason} Reference: ${publicId}.` : null,
       warnings: view.warnings.map(WarningType.from),
+      recordsRemoved: view.recordsRemoved ?? null,
+      recordsKept: view.recordsKept ?? null,
       schoolSite,
       view,
       uploader,
@@ -119,4 +125,42 @@ export class CsvTemplate {
   @Field(() => String) fileName: string;
   @Field(() => [String]) columns: string[];
   @Field(() => String) content: string;
+}
+
+@ObjectType('UndoPreview', plainFields)
+export class UndoPreviewType {
+  @Field(() => Int, { description: 'Accounts the batch created that are still pending registration: an undo now would remove them.' })
+  accountsToRemove: number;
+  @Field(() => Int, { description: 'Accounts the batch created that are registered: an undo now would keep them.' }) accountsToKeep: number;
+}
+
+@InputType()
+export class CancelUploadBatchInput {
+  @Field(() => ID) @MaxLength(100) batchId: string;
+}
+
+@InputType()
+export class UndoUploadBatchInput {
+  @Field(() => ID) @MaxLength(100) batchId: string;
+}
+
+@ObjectType(plainFields)
+export class CancelUploadBatchPayload {
+  @Field(() => UploadBatchType, { nullable: true, description: 'The batch as it stands after the call, cancelled or not.' }) batch: UploadBatchType | null;
+  @Field(() => [UserError], { description: 'NOT_CANCELLABLE: the batch already ended.' }) userErrors: UserError[];
+}
+
+@ObjectType('KeptAccount', plainFields)
+export class KeptAccountType {
+  @Field(() => String) email: string;
+  @Field(() => String) firstName: string;
+  @Field(() => String) lastName: string;
+}
+
+@ObjectType(plainFields)
+export class UndoUploadBatchPayload {
+  @Field(() => UploadBatchType, { nullable: true, description: 'The batch as it stands after the call, undone or not.' }) batch: UploadBatchType | null;
+  @Field(() => [KeptAccountType], { description: 'The registered accounts the undo kept, the first 100 by creation; batch.recordsKept counts them all.' })
+  keptAccounts: KeptAccountType[];
+  @Field(() => [UserError], { description: 'NOT_UNDOABLE: still running, a check only, already undone, or nothing created.' }) userErrors: UserError[];
 }

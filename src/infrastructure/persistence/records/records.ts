@@ -24,6 +24,7 @@ export class SchoolSiteRecord {
 
 @Entity('educator_account')
 @Index('ix_educator_account_role', ['roleCode', 'id'])
+@Index('ix_educator_account_source_batch', ['sourceBatchId'])
 export class EducatorAccountRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) email: string;
@@ -62,6 +63,7 @@ export class AgreementAcceptanceRecord {
 
 @Entity('outbox_message')
 @Index('ix_outbox_message_due', ['status', 'nextAttemptAt'])
+@Index('ix_outbox_message_account', ['accountId'])
 export class OutboxMessageRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) recipient: string;
@@ -119,6 +121,8 @@ export class UploadBatchRecord {
   @Column({ type: 'int', name: 'failed_attempts', default: 0 }) failedAttempts: number;
   @Column({ type: 'text', name: 'failure_reason', nullable: true }) failureReason: string | null;
   @Column({ type: 'varchar', length: 100, name: 'idempotency_key', nullable: true }) idempotencyKey: string | null;
+  @Column({ type: 'int', name: 'records_removed', nullable: true }) recordsRemoved: number | null;
+  @Column({ type: 'int', name: 'records_kept', nullable: true }) recordsKept: number | null;
 }
 
 @Entity('upload_file_chunk')

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { BATCH_LIFECYCLE, UploadBatch, VISIBLE_BATCH_STATUSES, type BatchVerb, type UploadBatchStatus } from '../../../../src/domain/upload-batch/upload-batch';
+import {
+  BATCH_LIFECYCLE,
+  cancelRefusal,
+  undoRefusal,
+  UploadBatch,
+  VISIBLE_BATCH_STATUSES,
+  type BatchVerb,
+  type UploadBatchStatus,
+} from '../../../../src/domain/upload-batch/upload-batch';
 
 const NO_COUNTS = { recordsProcessed: 0, recordsCreated: 0, recordsSkipped: 0, recordsFailed: 0 };
 const ALL_STATUSES: UploadBatchStatus[] = ['RECEIVING', ...VISIBLE_BATCH_STATUSES];
@@ -33,10 +41,27 @@ describe('UploadBatch', () => {
     }
   });
 
-  it('when a batch has ended (COMPLETED, REJECTED or FAILED), then no verb changes it any more', () => {
-    for (const status of ['COMPLETED', 'REJECTED', 'FAILED'] as const) {
-      for (const verb of Object.keys(BATCH_LIFECYCLE) as BatchVerb[]) expect(act(batchIn(status), verb).ok, `${verb} from ${status}`).to.equal(false);
+  it('when a batch has ended (COMPLETED, REJECTED, FAILED, CANCELLED or UNDONE), then no verb but an undo of a COMPLETED or CANCELLED one changes it', () => {
+    for (const status of ['COMPLETED', 'REJECTED', 'FAILED', 'CANCELLED', 'UNDONE'] as const) {
+      for (const verb of Object.keys(BATCH_LIFECYCLE) as BatchVerb[]) {
+        const undoable = verb === 'undo' && (status === 'COMPLETED' || status === 'CANCELLED');
+        expect(act(batchIn(status), verb).ok, `${verb} from ${status}`).to.equal(undoable);
+      }
     }
+  });
+
+  it('when an admin takes a batch back, then a waiting or running one may be cancelled and a finished one undone, each refused otherwise in words', () => {
+    expect(['QUEUED', 'PROCESSING'].map((status) => cancelRefusal(status as UploadBatchStatus))).to.deep.equal([null, null]);
+    expect(cancelRefusal('COMPLETED')?.code).to.equal('NOT_CANCELLABLE');
+    expect(cancelRefusal('COMPLETED')?.message).to.include('Undo upload');
+    const created = (status: UploadBatchStatus, recordsCreated = 3, dryRun = false) => undoRefusal({ status, recordsCreated, dryRun });
+    expect([created('COMPLETED'), created('CANCELLED'), created('COMPLETED', 0)]).to.deep.equal([null, null, null]);
+    expect(
+      [created('QUEUED'), created('PROCESSING'), created('UNDONE'), created('REJECTED', 0), created('CANCELLED', 0), created('COMPLETED', 3, true)].map(
+        (error) => error?.code,
+      ),
+    ).to.deep.equal(new Array(6).fill('NOT_UNDOABLE'));
+    expect(created('PROCESSING')?.message).to.equal('This upload is still running. Cancel it first, then undo it.');
   });
 
   it('when a chunk cannot be recorded (the batch is not PROCESSING), then its counts are not added', () => {

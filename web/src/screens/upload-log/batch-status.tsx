@@ -10,6 +10,9 @@ export const BatchStatus = ({
   totalRows,
   rejectionReason,
   failureReason,
+  recordsCreated,
+  recordsRemoved,
+  recordsKept,
 }: {
   status: UploadBatchStatus;
   dryRun: boolean;
@@ -17,6 +20,9 @@ export const BatchStatus = ({
   totalRows: number | null;
   rejectionReason: string | null;
   failureReason: string | null;
+  recordsCreated: number;
+  recordsRemoved: number | null;
+  recordsKept: number | null;
 }) => {
   const check = dryRun ? ' (check only, nothing created)' : '';
   switch (status) {
@@ -41,6 +47,18 @@ export const BatchStatus = ({
       return (
         <>
           <strong>Failed:</strong> {failureReason}
+        </>
+      );
+    case 'CANCELLED':
+      return (
+        <>
+          <strong>Cancelled</strong> after {recordsProcessed} of {totalRows ?? '?'} rows; {recordsCreated} created before it stopped
+        </>
+      );
+    case 'UNDONE':
+      return (
+        <>
+          <strong>Undone:</strong> {recordsRemoved ?? 0} pending removed, {recordsKept ?? 0} registered kept
         </>
       );
   }

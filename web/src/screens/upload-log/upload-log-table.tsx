@@ -4,6 +4,7 @@ import type { LogBatchFragment } from '../../gql/graphql';
 import { momentParts } from '../../components/format';
 import { Link } from '../../routing/path';
 import { BatchStatus } from './batch-status';
+import { TakeBack, type TakeBackOutcome } from './take-back';
 
 /** What one row of the log shows: asked for by the log's pages and by each live change alike. */
 export const LOG_BATCH = graphql(`
@@ -19,6 +20,8 @@ export const LOG_BATCH = graphql(`
     recordsFailed
     rejectionReason
     failureReason
+    recordsRemoved
+    recordsKept
     startTime
     endTime
     schoolSite {
@@ -48,7 +51,7 @@ const Moment = ({ iso }: { iso: string | null }) => {
   );
 };
 
-const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
+const BatchRow = memo(({ batch, onOutcome }: { batch: LogBatch; onOutcome?: (outcome: TakeBackOutcome) => void }) => (
   <tr>
     <td data-label="Start Time">
       <Moment iso={batch.startTime} />
@@ -68,6 +71,9 @@ const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
         totalRows={batch.totalRows}
         rejectionReason={batch.rejectionReason}
         failureReason={batch.failureReason}
+        recordsCreated={batch.recordsCreated}
+        recordsRemoved={batch.recordsRemoved ?? null}
+        recordsKept={batch.recordsKept ?? null}
       />
     </td>
     <td data-label="Record Processed">{batch.recordsProcessed}</td>
@@ -86,13 +92,18 @@ const BatchRow = memo(({ batch }: { batch: LogBatch }) => (
     <td data-label="Uploaded By">
       {batch.uploadedBy.firstName} {batch.uploadedBy.lastName}
     </td>
+    <td data-label="Actions">{onOutcome && <TakeBack batch={batch} onOutcome={onOutcome} />}</td>
   </tr>
 ));
 
-/** Widths (in %, as classes) of the ten columns: a fixed table layout lays a long log out faster than an automatic one. */
-const COLUMN_WIDTHS = [9, 9, 12, 11, 17, 8, 7, 7, 8, 12] as const;
+/** Widths (in %, as classes) of the eleven columns: a fixed table layout lays a long log out faster than an automatic one. */
+const COLUMN_WIDTHS = [8, 8, 11, 9, 17, 7, 7, 7, 7, 9, 10] as const;
 
-export const UploadLogTable = ({ batches }: { batches: LogBatch[] }) => {
+/**
+ * With `onOutcome` (which must keep its identity between renders: the rows are memoized on it), each row offers to
+ * cancel or undo its upload; without it the table only shows the log (as the render bench draws it).
+ */
+export const UploadLogTable = ({ batches, onOutcome }: { batches: LogBatch[]; onOutcome?: (outcome: TakeBackOutcome) => void }) => {
   // eslint-disable-next-line react-hooks/purity -- the render's start time is the measurement itself, not render output
   const started = performance.now();
   useLayoutEffect(() => {
@@ -119,11 +130,12 @@ export const UploadLogTable = ({ batches }: { batches: LogBatch[] }) => {
           <th scope="col">Skipped</th>
           <th scope="col">Record Failed</th>
           <th scope="col">Uploaded By</th>
+          <th scope="col">Actions</th>
         </tr>
       </thead>
       <tbody>
         {batches.map((batch) => (
-          <BatchRow key={batch.id} batch={batch} />
+          <BatchRow key={batch.id} batch={batch} onOutcome={onOutcome} />
         ))}
       </tbody>
     </table>

@@ -5,6 +5,7 @@ import { graphql } from '../../gql';
 import { Message } from '../../components/alert';
 import { plainMessageOf } from '../../components/service-error';
 import { UploadLogTable } from './upload-log-table';
+import type { TakeBackOutcome } from './take-back';
 
 // Failed rows are looked at now and then, from the log or from the email's link: their code loads when they are opened.
 const BatchFailures = lazy(() => import('./batch-failures'));
@@ -92,6 +93,7 @@ export const UploadLog = ({ openBatchId }: { openBatchId?: string }) => {
     else startPolling(POLL_MS);
   }, [streaming, startPolling, stopPolling]);
   const [loadingMore, setLoadingMore] = useState(false);
+  const [outcome, setOutcome] = useState<TakeBackOutcome | null>(null);
 
   const loadMore = async () => {
     if (!page?.pageInfo.endCursor) return;
@@ -111,11 +113,16 @@ export const UploadLog = ({ openBatchId }: { openBatchId?: string }) => {
           {plainMessageOf(log.error)}
         </Message>
       )}
+      {outcome && (
+        <Message kind={outcome.kind} role={outcome.kind === 'success' ? 'status' : 'alert'}>
+          {outcome.text}
+        </Message>
+      )}
       {!page && !log.error && <p role="status">Loading the upload log…</p>}
       {page && page.nodes.length === 0 && <p>No file has been uploaded yet for your school sites.</p>}
       {page && page.nodes.length > 0 && (
         <>
-          <UploadLogTable batches={page.nodes} />
+          <UploadLogTable batches={page.nodes} onOutcome={setOutcome} />
           <p role="status" className="margin-top-1">
             Showing {page.nodes.length} of {page.totalCount} uploads, newest first.
           </p>
