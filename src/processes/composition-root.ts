@@ -32,6 +32,9 @@ import type { RequestContext } from '../infrastructure/graphql/context';
 import { createLoaders } from '../infrastructure/graphql/loaders';
 import { AccountResolver } from '../infrastructure/graphql/resolvers/account.resolver';
 import { SchoolSiteResolver } from '../infrastructure/graphql/resolvers/school-site.resolver';
+import { AccountLifecycleResolver } from '../infrastructure/graphql/resolvers/account-lifecycle.resolver';
+import { DeactivateEducatorAccount } from '../application/deactivate-educator-account';
+import { ReactivateEducatorAccount } from '../application/reactivate-educator-account';
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
 import { readTemplateCsv } from '../infrastructure/csv/template-csv-reader';
@@ -152,6 +155,14 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
         new ListEducatorAccounts(sites, accounts),
+        clock,
+      ),
+    ],
+    [
+      AccountLifecycleResolver,
+      new AccountLifecycleResolver(
+        new DeactivateEducatorAccount(accounts, auditTrail, clock),
+        new ReactivateEducatorAccount(accounts, auditTrail, clock),
         clock,
       ),
     ],

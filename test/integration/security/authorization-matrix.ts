@@ -175,6 +175,16 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
         },
       },
     },
+    deactivateEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "accountId: an Educator of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
+    reactivateEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "accountId: an Educator of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
     uploadEducatorAccounts: {
       access: 'guarded',
       scoped: true,

@@ -73,3 +73,25 @@ export class PageArgs {
 export class EducatorAccountsArgs extends PageArgs {
   @Field(() => ID) schoolSiteId: string;
 }
+
+@InputType()
+export class DeactivateEducatorAccountInput {
+  @Field(() => ID) @MaxLength(GENEROUS) accountId: string;
+}
+
+@ObjectType(plainFields)
+export class DeactivateEducatorAccountPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class ReactivateEducatorAccountInput {
+  @Field(() => ID) @MaxLength(GENEROUS) accountId: string;
+}
+
+@ObjectType(plainFields)
+export class ReactivateEducatorAccountPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
