@@ -33,6 +33,7 @@ import { createLoaders } from '../infrastructure/graphql/loaders';
 import { AccountResolver } from '../infrastructure/graphql/resolvers/account.resolver';
 import { SchoolSiteResolver } from '../infrastructure/graphql/resolvers/school-site.resolver';
 import { AccountLifecycleResolver } from '../infrastructure/graphql/resolvers/account-lifecycle.resolver';
+import { ChangePassword } from '../application/change-password';
 import { DeactivateEducatorAccount } from '../application/deactivate-educator-account';
 import { ReactivateEducatorAccount } from '../application/reactivate-educator-account';
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
@@ -163,6 +164,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       new AccountLifecycleResolver(
         new DeactivateEducatorAccount(accounts, auditTrail, clock),
         new ReactivateEducatorAccount(accounts, auditTrail, clock),
+        new ChangePassword(accounts, passwords, throttle, auditTrail, clock),
         clock,
       ),
     ],

@@ -81,6 +81,11 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     return true;
   }
 
+  async savePassword(account: EducatorAccount): Promise<void> {
+    const stored = this.rows.get(account.id!);
+    if (stored) this.rows.set(account.id!, { ...stored, passwordHash: account.passwordHash });
+  }
+
   async saveActivation(account: EducatorAccount): Promise<void> {
     const stored = this.rows.get(account.id!);
     if (stored) this.rows.set(account.id!, { ...stored, deactivatedAt: account.snapshot.deactivatedAt });

@@ -147,6 +147,11 @@ export class EducatorAccount {
     return ok(undefined);
   }
 
+  /** Only a registered account has a password to change; the caller has checked the current one and the new one's strength. */
+  changePassword(passwordHash: string): void {
+    if (this.state.registeredAt) this.state = { ...this.state, passwordHash };
+  }
+
   /** Deactivating twice is the same as once: the first moment stands. */
   deactivate(now: Date): void {
     if (!this.state.deactivatedAt) this.state = { ...this.state, deactivatedAt: now };

@@ -149,6 +149,10 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
     return (await changedRows(this.manager, REGISTER_UNLESS_REGISTERED, params)) === 1;
   }
 
+  async savePassword(account: EducatorAccount): Promise<void> {
+    await this.manager.query('UPDATE educator_account SET password_hash = ? WHERE id = ?', [account.passwordHash, account.id]);
+  }
+
   async saveActivation(account: EducatorAccount): Promise<void> {
     await this.manager.query('UPDATE educator_account SET deactivated_at = ? WHERE id = ?', [account.snapshot.deactivatedAt?.getTime() ?? null, account.id]);
   }

@@ -347,7 +347,23 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
   });
 
+  const passwordOf = (actor: ActorName): string => (actor === 'educator' || actor === 'counselor' ? `${actor} has a long password` : server.demo.password);
+
   const PROBES: Record<string, Probe> = {
+    "Mutation.changePassword/the viewer's own password, changed to itself": {
+      field: 'changePassword',
+      send: (cell) => {
+        const password = cell.actor === 'anonymous' ? 'a password of nobody at all' : passwordOf(cell.actor);
+        return graphql(
+          'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email } userErrors { code } } }',
+          { input: { currentPassword: password, newPassword: password } },
+          cell,
+        );
+      },
+      allowed(answer, cell) {
+        expect(answer.data.changePassword).to.deep.equal({ account: { email: email[cell.actor] }, userErrors: [] });
+      },
+    },
     "Mutation.deactivateEducatorAccount/accountId: an Educator of the scope's site": activationProbe(
       'deactivateEducatorAccount',
       'DeactivateEducatorAccountInput',

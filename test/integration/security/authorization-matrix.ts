@@ -175,6 +175,7 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
         },
       },
     },
+    changePassword: { access: 'guarded', scoped: false, cases: { "the viewer's own password, changed to itself": everyoneSignedIn } },
     deactivateEducatorAccount: {
       access: 'guarded',
       scoped: true,

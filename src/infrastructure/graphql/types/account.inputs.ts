@@ -95,3 +95,15 @@ export class ReactivateEducatorAccountPayload {
   @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
+
+@InputType()
+export class ChangePasswordInput {
+  @Field(() => String) @MaxLength(GENEROUS) currentPassword: string;
+  @Field(() => String) @MaxLength(GENEROUS) newPassword: string;
+}
+
+@ObjectType(plainFields)
+export class ChangePasswordPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
