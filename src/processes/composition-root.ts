@@ -34,6 +34,10 @@ import type { RequestContext } from '../infrastructure/graphql/context';
 import { createLoaders } from '../infrastructure/graphql/loaders';
 import { AccountResolver } from '../infrastructure/graphql/resolvers/account.resolver';
 import { SchoolSiteResolver } from '../infrastructure/graphql/resolvers/school-site.resolver';
+import { AccountLifecycleResolver } from '../infrastructure/graphql/resolvers/account-lifecycle.resolver';
+import { ChangePassword } from '../application/change-password';
+import { DeactivateEducatorAccount } from '../application/deactivate-educator-account';
+import { ReactivateEducatorAccount } from '../application/reactivate-educator-account';
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
 import { readTemplateCsv } from '../infrastructure/csv/template-csv-reader';
@@ -160,6 +164,15 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       ),
     ],
     [AuditResolver, new AuditResolver(new ListAuditEvents(sites, auditTrail))],
+    [
+      AccountLifecycleResolver,
+      new AccountLifecycleResolver(
+        new DeactivateEducatorAccount(accounts, auditTrail, clock),
+        new ReactivateEducatorAccount(accounts, auditTrail, clock),
+        new ChangePassword(accounts, passwords, throttle, auditTrail, clock),
+        clock,
+      ),
+    ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
     [
       SessionResolver,

@@ -62,6 +62,7 @@ class EducatorBuilder {
       registeredAt: null,
       passwordHash: null,
       createdByAccountId: null,
+      deactivatedAt: null,
     };
   }
 

@@ -81,10 +81,21 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     return true;
   }
 
+  async savePassword(account: EducatorAccount): Promise<void> {
+    const stored = this.rows.get(account.id!);
+    if (stored) this.rows.set(account.id!, { ...stored, passwordHash: account.passwordHash });
+  }
+
+  async saveActivation(account: EducatorAccount): Promise<void> {
+    const stored = this.rows.get(account.id!);
+    if (stored) this.rows.set(account.id!, { ...stored, deactivatedAt: account.snapshot.deactivatedAt });
+  }
+
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
     return [...this.rows.values()].filter(
       (row) =>
         row.roleCode === 'SITE_ADMIN' &&
+        row.deactivatedAt === null &&
         row.schoolSiteIds.includes(schoolSiteId) &&
         (row.registeredAt !== null || row.registrationDeadline.getTime() >= now.getTime()),
     ).length;

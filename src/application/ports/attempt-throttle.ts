@@ -1,5 +1,5 @@
 export interface ThrottledAttempt {
-  action: 'sign-in' | 'register';
+  action: 'sign-in' | 'register' | 'change-password';
   account: string;
   address: string;
 }

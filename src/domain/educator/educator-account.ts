@@ -4,16 +4,18 @@ import { fail, ok, refusal, type DomainError, type Result } from '../shared/resu
 import { EmailAddress } from './email-address';
 import { checkPersonName } from './person-name';
 
-export type AccountStatus = 'PENDING_REGISTRATION' | 'ACTIVE' | 'EXPIRED';
+export type AccountStatus = 'PENDING_REGISTRATION' | 'ACTIVE' | 'EXPIRED' | 'DEACTIVATED';
 
 export const REGISTRATION_WINDOW_DAYS = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Registered is ACTIVE; unregistered past its deadline is EXPIRED (its email may be created again). SQL that must
- * decide the same (account-status-sql.ts) is held to this by a test.
+ * Deactivated (by an admin) comes first and is never EXPIRED: its email stays taken. Otherwise registered is ACTIVE;
+ * unregistered past its deadline is EXPIRED (its email may be created again). SQL that must decide the same
+ * (account-status-sql.ts) is held to this by a test.
  */
-export const accountStatus = (account: { registeredAt: Date | null; registrationDeadline: Date }, now: Date): AccountStatus => {
+export const accountStatus = (account: { registeredAt: Date | null; registrationDeadline: Date; deactivatedAt?: Date | null }, now: Date): AccountStatus => {
+  if (account.deactivatedAt) return 'DEACTIVATED';
   if (account.registeredAt) return 'ACTIVE';
   return now.getTime() > account.registrationDeadline.getTime() ? 'EXPIRED' : 'PENDING_REGISTRATION';
 };
@@ -33,6 +35,7 @@ export interface EducatorAccountState {
   registeredAt: Date | null;
   passwordHash: string | null;
   createdByAccountId: number | null;
+  deactivatedAt: Date | null;
 }
 
 export interface NewAccountDetails {
@@ -71,6 +74,7 @@ export class EducatorAccount {
         registeredAt: null,
         passwordHash: null,
         createdByAccountId: details.createdByAccountId,
+        deactivatedAt: null,
       }),
     );
   }
@@ -128,7 +132,8 @@ export class EducatorAccount {
   /** The caller checks the code (derived from the account, see RegistrationCodes); this guards the account's own rules. */
   register(passwordHash: string, now: Date): Result<void, DomainError> {
     const status = this.status(now);
-    if (status === 'ACTIVE') return fail(refusal('INVALID_CODE', 'That registration code is not valid or was already used.', ['registrationCode']));
+    if (status === 'ACTIVE' || status === 'DEACTIVATED')
+      return fail(refusal('INVALID_CODE', 'That registration code is not valid or was already used.', ['registrationCode']));
     if (status === 'EXPIRED') {
       return fail(
         refusal(
@@ -140,6 +145,21 @@ export class EducatorAccount {
     }
     this.state = { ...this.state, registeredAt: now, passwordHash };
     return ok(undefined);
+  }
+
+  /** Only a registered account has a password to change; the caller has checked the current one and the new one's strength. */
+  changePassword(passwordHash: string): void {
+    if (this.state.registeredAt) this.state = { ...this.state, passwordHash };
+  }
+
+  /** Deactivating twice is the same as once: the first moment stands. */
+  deactivate(now: Date): void {
+    if (!this.state.deactivatedAt) this.state = { ...this.state, deactivatedAt: now };
+  }
+
+  /** Back to what it was: ACTIVE if registered, else pending or expired by its deadline. */
+  reactivate(): void {
+    this.state = { ...this.state, deactivatedAt: null };
   }
 
   describeRole(): string {

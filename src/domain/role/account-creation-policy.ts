@@ -44,3 +44,13 @@ export const decideAccountCreation = (actor: Actor, roleCode: RoleCode, sites: S
   }
   return ok(undefined);
 };
+
+/**
+ * True when the actor may manage an existing account (deactivate, reactivate, correct it): a District Admin every
+ * account of their district; a Site Admin the accounts whose every site is theirs and whose role they could grant.
+ */
+export const managesAccount = (actor: Actor, account: { districtId: number; roleCode: RoleCode; schoolSiteIds: number[] }): boolean => {
+  if (account.districtId !== actor.districtId || !mayCreateAccounts(actor)) return false;
+  if (actor.roleCode === 'DISTRICT_ADMIN') return true;
+  return mayGrant(actor, account.roleCode) && account.schoolSiteIds.length > 0 && account.schoolSiteIds.every((id) => actor.schoolSiteIds.includes(id));
+};

@@ -5,6 +5,7 @@ import { ArgumentValidationError, buildSchema, type PubSub, type ResolverData } 
 import { AccountResolver } from './resolvers/account.resolver';
 import { AuditResolver } from './resolvers/audit.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
+import { AccountLifecycleResolver } from './resolvers/account-lifecycle.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { UploadResolver } from './resolvers/upload.resolver';
 
@@ -35,7 +36,7 @@ const validateArgument = async (value: unknown): Promise<void> => {
   }
 };
 
-export const RESOLVER_CLASSES = [AccountResolver, AuditResolver, SchoolSiteResolver, SessionResolver, UploadResolver] as const;
+export const RESOLVER_CLASSES = [AccountResolver, AccountLifecycleResolver, AuditResolver, SchoolSiteResolver, SessionResolver, UploadResolver] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */
 export type ResolverInstances = Map<ResolverClass, object>;

@@ -4,10 +4,22 @@ import { accountStatus } from '../../domain/educator/educator-account';
 
 /**
  * The domain's account status (accountStatus) where SQL must decide it over many rows: an account is not expired while
- * it is registered or its deadline has not passed. `?` is now, in epoch milliseconds. A test holds the two together.
+ * it is deactivated, registered, or its deadline has not passed. `?` is now, in epoch milliseconds. A test holds the two
+ * together.
  */
-export const notExpiredSql = (alias: string): string => `(${alias}.registered_at IS NOT NULL OR ${alias}.registration_deadline >= ?)`;
+export const notExpiredSql = (alias: string): string =>
+  `(${alias}.deactivated_at IS NOT NULL OR ${alias}.registered_at IS NOT NULL OR ${alias}.registration_deadline >= ?)`;
 
-/** The domain's answer for a row read with registered_at and registration_deadline. */
+/** Neither deactivated nor expired: the accounts that may act or still register (e.g. a site's Site Admins). */
+export const inServiceSql = (alias: string): string => `(${alias}.deactivated_at IS NULL AND ${notExpiredSql(alias)})`;
+
+/** The domain's answer for a row read with registered_at, registration_deadline and deactivated_at. */
 export const isExpiredRow = (row: Row, now: Date): boolean =>
-  accountStatus({ registeredAt: optionalDate(row.registered_at), registrationDeadline: new Date(Number(row.registration_deadline)) }, now) === 'EXPIRED';
+  accountStatus(
+    {
+      registeredAt: optionalDate(row.registered_at),
+      registrationDeadline: new Date(Number(row.registration_deadline)),
+      deactivatedAt: optionalDate(row.deactivated_at),
+    },
+    now,
+  ) === 'EXPIRED';

@@ -7,7 +7,7 @@ import { fail, ok, refusal, type DomainError, type Result } from '../../domain/s
 import type { AccountDirectory, Page } from '../../application/ports/account-directory';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
-import { notExpiredSql } from './account-status-sql';
+import { inServiceSql } from './account-status-sql';
 import { changedRows, insertedId, optionalDate, parameterList, type IdInSql, type Row, type Statement } from './plain-sql';
 
 const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
@@ -24,6 +24,7 @@ const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
     registeredAt: optionalDate(row.registered_at),
     passwordHash: (row.password_hash as string | null) ?? null,
     createdByAccountId: row.created_by_account_id === null ? null : Number(row.created_by_account_id),
+    deactivatedAt: optionalDate(row.deactivated_at),
   });
 
 // source_batch_id is the bulk path's to write; a single creation leaves it as it was.
@@ -62,7 +63,8 @@ const INSERT_ACCOUNT = `INSERT INTO educator_account (${WRITTEN_COLUMNS.join(', 
 const UPDATE_ACCOUNT = `UPDATE educator_account SET ${WRITTEN_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`;
 
 // created_at too: an account created again after it expired has a new code, not the one that was checked.
-const REGISTER_UNLESS_REGISTERED = 'UPDATE educator_account SET registered_at = ?, password_hash = ? WHERE id = ? AND registered_at IS NULL AND created_at = ?';
+const REGISTER_UNLESS_REGISTERED =
+  'UPDATE educator_account SET registered_at = ?, password_hash = ? WHERE id = ? AND registered_at IS NULL AND deactivated_at IS NULL AND created_at = ?';
 
 /** A new account (no id yet): its id comes from the INSERT. */
 export const accountInsert = (account: EducatorAccount): Statement => ({ sql: INSERT_ACCOUNT, params: writtenValues(account) });
@@ -147,6 +149,14 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
     return (await changedRows(this.manager, REGISTER_UNLESS_REGISTERED, params)) === 1;
   }
 
+  async savePassword(account: EducatorAccount): Promise<void> {
+    await this.manager.query('UPDATE educator_account SET password_hash = ? WHERE id = ?', [account.passwordHash, account.id]);
+  }
+
+  async saveActivation(account: EducatorAccount): Promise<void> {
+    await this.manager.query('UPDATE educator_account SET deactivated_at = ? WHERE id = ?', [account.snapshot.deactivatedAt?.getTime() ?? null, account.id]);
+  }
+
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
     return (await countActiveSiteAdmins(this.manager, [schoolSiteId], now)).get(schoolSiteId) ?? 0;
   }
@@ -169,7 +179,7 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   private rowsWhere(condition: string, parameters: unknown[], extraColumns = ''): Promise<Row[]> {
     return this.read(
       `SELECT a.id, a.email, a.first_name, a.last_name, a.role_code, a.district_id, a.created_at, a.registration_deadline, a.registered_at,
-              a.password_hash, a.created_by_account_id, m.school_site_id${extraColumns}
+              a.password_hash, a.created_by_account_id, a.deactivated_at, m.school_site_id${extraColumns}
        FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
        WHERE ${condition} ORDER BY a.id, m.school_site_id`,
       parameters,
@@ -199,7 +209,7 @@ const accountsOf = (rows: Row[]): EducatorAccount[] => {
 export const activeSiteAdminsQuery = (schoolSiteIds: number[], now: Date): Statement => ({
   sql: `SELECT m.school_site_id, COUNT(*) AS admins FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id
      WHERE a.role_code = 'SITE_ADMIN' AND m.school_site_id IN (${parameterList(schoolSiteIds.length)})
-       AND ${notExpiredSql('a')}
+       AND ${inServiceSql('a')}
      GROUP BY m.school_site_id`,
   params: [...schoolSiteIds, now.getTime()],
 });

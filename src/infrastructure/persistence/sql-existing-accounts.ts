@@ -21,7 +21,7 @@ export class SqlExistingAccounts implements ExistingAccounts {
       // The worker's reads: a dropped connection or a deadlock costs a retry, not the batch attempt.
       const found: Row[] = await retryTransient(() =>
         this.dataSource.query(
-          `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, m.school_site_id
+          `SELECT a.id, a.email_normalized, a.registered_at, a.registration_deadline, a.deactivated_at, m.school_site_id
            FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
            WHERE a.email_normalized IN (${parameterList(emails.length)})`,
           emails,

@@ -337,7 +337,57 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   const uploadContent = (cell: Cell) =>
     csvFile([{ firstName: 'Matrix', lastName: 'Upload', email: `upload.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`, role: 'Educator' }]);
 
+  const ACTIVATION = (field: string, input: string) =>
+    `mutation($input: ${input}!) { ${field}(input: $input) { account { email status schoolSites { id name } } userErrors { code } } }`;
+  /** The Educator the upload of the site created (good@<slug>.example.org), by its public id. */
+  const educatorAt = async (target: Site): Promise<{ id: string; email: string }> => {
+    const slug = target.name
+      .toLowerCase()
+      .replace(/^demo /, '')
+      .replace(/ school$/, '-school')
+      .replace(/ /g, '-');
+    const email = `good@${slug}.example.org`;
+    const [row] = await server.application.dataSource.query('SELECT id FROM educator_account WHERE email_normalized = ?', [email]);
+    expect(row, email).to.not.equal(undefined);
+    return { id: server.application.publicIds.encode('account', Number(row.id)), email };
+  };
+  const activationProbe = (field: string, input: string, status: string): Probe => ({
+    field,
+    send: async (cell) => graphql(ACTIVATION(field, input), { input: { accountId: (await educatorAt(siteFor(cell.actor, cell.scope!))).id } }, cell),
+    nothing: (cell) => graphql(ACTIVATION(field, input), { input: { accountId: server.application.publicIds.encode('account', 987_654_321) } }, cell),
+    async allowed(answer, cell) {
+      const target = siteFor(cell.actor, cell.scope!);
+      expect(answer.data[field]).to.deep.equal({ account: { email: (await educatorAt(target)).email, status, schoolSites: [target] }, userErrors: [] });
+    },
+  });
+
+  const passwordOf = (actor: ActorName): string => (actor === 'educator' || actor === 'counselor' ? `${actor} has a long password` : server.demo.password);
+
   const PROBES: Record<string, Probe> = {
+    "Mutation.changePassword/the viewer's own password, changed to itself": {
+      field: 'changePassword',
+      send: (cell) => {
+        const password = cell.actor === 'anonymous' ? 'a password of nobody at all' : passwordOf(cell.actor);
+        return graphql(
+          'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email } userErrors { code } } }',
+          { input: { currentPassword: password, newPassword: password } },
+          cell,
+        );
+      },
+      allowed(answer, cell) {
+        expect(answer.data.changePassword).to.deep.equal({ account: { email: email[cell.actor] }, userErrors: [] });
+      },
+    },
+    "Mutation.deactivateEducatorAccount/accountId: an Educator of the scope's site": activationProbe(
+      'deactivateEducatorAccount',
+      'DeactivateEducatorAccountInput',
+      'DEACTIVATED',
+    ),
+    "Mutation.reactivateEducatorAccount/accountId: an Educator of the scope's site": activationProbe(
+      'reactivateEducatorAccount',
+      'ReactivateEducatorAccountInput',
+      'PENDING_REGISTRATION',
+    ),
     "Query.me/the viewer's own account": {
       field: 'me',
       send: (cell) => graphql('{ me { email role { code } schoolSites { name } } }', {}, cell),

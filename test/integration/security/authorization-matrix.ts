@@ -189,6 +189,17 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
         },
       },
     },
+    changePassword: { access: 'guarded', scoped: false, cases: { "the viewer's own password, changed to itself": everyoneSignedIn } },
+    deactivateEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "accountId: an Educator of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
+    reactivateEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "accountId: an Educator of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
     uploadEducatorAccounts: {
       access: 'guarded',
       scoped: true,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { accountStatus } from '../../../src/domain/educator/educator-account';
-import { notExpiredSql } from '../../../src/infrastructure/persistence/account-status-sql';
+import { isExpiredRow, notExpiredSql } from '../../../src/infrastructure/persistence/account-status-sql';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, csvFile } from '../../support/csv-fixtures';
@@ -87,7 +87,7 @@ describeOnEachDatabase('Domain rules the upload SQL repeats', (database) => {
     expect(await writtenFor('again.by.upload@partner-high.example.org')).to.deep.equal(byHand);
   });
 
-  it('when accounts are registered or unregistered around their deadline, then the SQL counts as not expired exactly those the domain does', async () => {
+  it('when accounts are registered, unregistered or deactivated around their deadline, then the SQL counts as not expired exactly those the domain does', async () => {
     const now = server.clock.now().getTime();
     const cases = [
       { deadline: now - DAY_MS, registeredAt: null },
@@ -96,11 +96,21 @@ describeOnEachDatabase('Domain rules the upload SQL repeats', (database) => {
       { deadline: now + 1, registeredAt: null },
       { deadline: now - DAY_MS, registeredAt: now - 2 * DAY_MS },
       { deadline: now + DAY_MS, registeredAt: now - DAY_MS },
+      { deadline: now - DAY_MS, registeredAt: null, deactivatedAt: now - 2 * DAY_MS },
+      { deadline: now + DAY_MS, registeredAt: null, deactivatedAt: now - 1 },
+      { deadline: now - DAY_MS, registeredAt: now - 2 * DAY_MS, deactivatedAt: now - DAY_MS },
     ];
     for (const [index, account] of cases.entries()) {
       await sql(
-        "INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, registered_at) VALUES (?, ?, 'Rule', 'Case', 'EDUCATOR', ?, 0, ?, ?)",
-        [`rule.${index}@example.org`, `rule.${index}@example.org`, server.demo.districtId, account.deadline, account.registeredAt],
+        "INSERT INTO educator_account (email, email_normalized, first_name, last_name, role_code, district_id, created_at, registration_deadline, registered_at, deactivated_at) VALUES (?, ?, 'Rule', 'Case', 'EDUCATOR', ?, 0, ?, ?, ?)",
+        [
+          `rule.${index}@example.org`,
+          `rule.${index}@example.org`,
+          server.demo.districtId,
+          account.deadline,
+          account.registeredAt,
+          account.deactivatedAt ?? null,
+        ],
       );
     }
 
@@ -111,12 +121,20 @@ describeOnEachDatabase('Domain rules the upload SQL repeats', (database) => {
 
     const domain = cases.flatMap((account, index) =>
       accountStatus(
-        { registeredAt: account.registeredAt === null ? null : new Date(account.registeredAt), registrationDeadline: new Date(account.deadline) },
+        {
+          registeredAt: account.registeredAt === null ? null : new Date(account.registeredAt),
+          registrationDeadline: new Date(account.deadline),
+          deactivatedAt: account.deactivatedAt === undefined ? null : new Date(account.deactivatedAt),
+        },
         new Date(now),
       ) === 'EXPIRED'
         ? []
         : [`rule.${index}@example.org`],
     );
     expect(notExpired.map((row) => row.email)).to.deep.equal(domain);
+    const rows: Record<string, unknown>[] = await sql(
+      "SELECT email, registered_at, registration_deadline, deactivated_at FROM educator_account WHERE email LIKE 'rule.%' ORDER BY email",
+    );
+    expect(rows.filter((row) => !isExpiredRow(row, new Date(now))).map((row) => row.email)).to.deep.equal(domain);
   });
 });

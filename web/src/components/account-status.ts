@@ -4,4 +4,5 @@ export const statusLabel: Record<AccountStatus, string> = {
   ACTIVE: 'Active',
   PENDING_REGISTRATION: 'Waiting for registration',
   EXPIRED: 'Expired (not registered in time)',
+  DEACTIVATED: 'Deactivated',
 };

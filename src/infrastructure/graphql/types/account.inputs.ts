@@ -73,3 +73,37 @@ export class PageArgs {
 export class EducatorAccountsArgs extends PageArgs {
   @Field(() => ID) schoolSiteId: string;
 }
+
+@InputType()
+export class DeactivateEducatorAccountInput {
+  @Field(() => ID) @MaxLength(GENEROUS) accountId: string;
+}
+
+@ObjectType(plainFields)
+export class DeactivateEducatorAccountPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class ReactivateEducatorAccountInput {
+  @Field(() => ID) @MaxLength(GENEROUS) accountId: string;
+}
+
+@ObjectType(plainFields)
+export class ReactivateEducatorAccountPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field(() => String) @MaxLength(GENEROUS) currentPassword: string;
+  @Field(() => String) @MaxLength(GENEROUS) newPassword: string;
+}
+
+@ObjectType(plainFields)
+export class ChangePasswordPayload {
+  @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}

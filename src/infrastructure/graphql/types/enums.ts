@@ -17,6 +17,7 @@ export enum AccountStatusEnum {
   PENDING_REGISTRATION = 'PENDING_REGISTRATION',
   ACTIVE = 'ACTIVE',
   EXPIRED = 'EXPIRED',
+  DEACTIVATED = 'DEACTIVATED',
 }
 export enum UploadBatchStatusEnum {
   QUEUED = 'QUEUED',
@@ -30,7 +31,10 @@ export enum UploadBatchStatusEnum {
 
 registerEnumType(RoleCodeEnum, { name: 'RoleCode' });
 registerEnumType(RoleScopeEnum, { name: 'RoleScope' });
-registerEnumType(AccountStatusEnum, { name: 'AccountStatus' });
+registerEnumType(AccountStatusEnum, {
+  name: 'AccountStatus',
+  valuesConfig: { DEACTIVATED: { description: 'Turned off by an administrator: cannot sign in or register; the email stays taken.' } },
+});
 registerEnumType(UploadBatchStatusEnum, {
   name: 'UploadBatchStatus',
   valuesConfig: {

@@ -41,6 +41,7 @@ export class EducatorAccountRecord {
   @Column({ type: 'varchar', length: 200, name: 'password_hash', nullable: true }) passwordHash: string | null;
   @Column({ type: 'int', name: 'created_by_account_id', nullable: true }) createdByAccountId: number | null;
   @Column({ type: 'int', name: 'source_batch_id', nullable: true }) sourceBatchId: number | null;
+  @Column({ ...epochMs, name: 'deactivated_at', nullable: true }) deactivatedAt: number | null;
 }
 
 @Entity('educator_account_site')

@@ -182,6 +182,36 @@ describe('EducatorAccount', () => {
   });
 });
 
+describe('deactivation', () => {
+  const now = new Date('2026-09-10T08:00:00.000Z');
+
+  it('when a registered account is deactivated and reactivated, then it reads DEACTIVATED and then ACTIVE again', () => {
+    const account = anEducator().createdAt('2026-09-01T08:00:00.000Z').registered('hash', '2026-09-02T08:00:00.000Z').build();
+    account.deactivate(now);
+    expect(account.status(now)).to.equal('DEACTIVATED');
+    account.reactivate();
+    expect(account.status(now)).to.equal('ACTIVE');
+  });
+
+  it('when a pending account is deactivated past its deadline, then it stays DEACTIVATED (never EXPIRED) and reactivated it is EXPIRED', () => {
+    const account = anEducator().createdAt('2026-09-01T08:00:00.000Z').pending().build();
+    account.deactivate(now);
+    const later = new Date(now.getTime() + (REGISTRATION_WINDOW_DAYS + 1) * DAY_MS);
+    expect(account.status(later)).to.equal('DEACTIVATED');
+    expect(account.register('hash', now).ok).to.equal(false);
+    account.reactivate();
+    expect(account.status(later)).to.equal('EXPIRED');
+    expect(account.status(now)).to.equal('PENDING_REGISTRATION');
+  });
+
+  it('when an account is deactivated twice, then the first moment stands', () => {
+    const account = anEducator().build();
+    account.deactivate(now);
+    account.deactivate(new Date(now.getTime() + DAY_MS));
+    expect(account.snapshot.deactivatedAt).to.deep.equal(now);
+  });
+});
+
 describe('checkPasswordStrength', () => {
   const cases: [string, string, boolean][] = [
     ['', 'empty', false],

@@ -3,6 +3,7 @@ import { Main } from '../../components/page-header';
 import { SignedInHeader } from '../../components/signed-in-header';
 import { usePageTitle } from '../../components/use-page-title';
 import { statusLabel } from '../../components/account-status';
+import { ChangePasswordForm } from './change-password-form';
 
 /** An educator who creates no accounts sees their own: email, status, role and schools. */
 export const MyAccount = ({ viewer, onSignedOut }: { viewer: ViewerQuery['me']; onSignedOut: () => void }) => {
@@ -27,6 +28,7 @@ export const MyAccount = ({ viewer, onSignedOut }: { viewer: ViewerQuery['me']; 
           )}
         </dl>
         <p>Accounts are created by your school's Site Admin or your District Admin. Ask them if anything here is wrong.</p>
+        <ChangePasswordForm />
       </Main>
     </>
   );

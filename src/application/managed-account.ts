@@ -1,0 +1,37 @@
+import type { EducatorAccount } from '../domain/educator/educator-account';
+import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
+import { managesAccount } from '../domain/role/account-creation-policy';
+import type { Actor } from '../domain/shared/actor';
+import { AccessDenied } from './access-denied';
+import type { AuditAction, AuditTrail } from './ports/audit-trail';
+
+/** One message for an account that does not exist and one outside the actor's reach: a refusal reveals nothing. */
+export const ACCOUNT_OUT_OF_REACH = 'You are not allowed to manage that account.';
+
+/**
+ * The account an admin acts on, if they manage it; otherwise the refusal is recorded and AccessDenied thrown. `accountId`
+ * undefined: an id that did not decode, which names no account.
+ */
+export const managedAccount = async (
+  accounts: EducatorAccountRepository,
+  auditTrail: AuditTrail,
+  attempt: { actor: Actor; accountId: number | undefined; action: AuditAction; clientAddress: string; at: Date },
+): Promise<EducatorAccount> => {
+  const account = attempt.accountId === undefined ? null : await accounts.findById(attempt.accountId);
+  if (account && managesAccount(attempt.actor, account)) return account;
+  await auditTrail.record({
+    action: attempt.action,
+    outcome: 'FORBIDDEN',
+    at: attempt.at,
+    actorAccountId: attempt.actor.accountId,
+    districtId: attempt.actor.districtId,
+    clientAddress: attempt.clientAddress,
+  });
+  throw new AccessDenied(ACCOUNT_OUT_OF_REACH);
+};
+
+/** Where an event about the account is read: its district, and its site when it has exactly one. */
+export const auditPlaceOf = (account: EducatorAccount): { districtId: number; schoolSiteId: number | null } => ({
+  districtId: account.districtId,
+  schoolSiteId: account.schoolSiteIds.length === 1 ? account.schoolSiteIds[0] : null,
+});
