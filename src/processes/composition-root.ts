@@ -151,7 +151,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         signIn,
         new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
-        new ListEducatorAccounts(sites, accounts),
+        new ListEducatorAccounts(sites, accounts, clock),
         clock,
       ),
     ],

@@ -18,6 +18,15 @@ export enum AccountStatusEnum {
   ACTIVE = 'ACTIVE',
   EXPIRED = 'EXPIRED',
 }
+export enum AccountSortFieldEnum {
+  NAME = 'NAME',
+  EMAIL = 'EMAIL',
+  CREATED_AT = 'CREATED_AT',
+}
+export enum SortDirectionEnum {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
 export enum UploadBatchStatusEnum {
   QUEUED = 'QUEUED',
   PROCESSING = 'PROCESSING',
@@ -29,6 +38,8 @@ export enum UploadBatchStatusEnum {
 registerEnumType(RoleCodeEnum, { name: 'RoleCode' });
 registerEnumType(RoleScopeEnum, { name: 'RoleScope' });
 registerEnumType(AccountStatusEnum, { name: 'AccountStatus' });
+registerEnumType(AccountSortFieldEnum, { name: 'AccountSortField', valuesConfig: { NAME: { description: 'Last name, then first name.' } } });
+registerEnumType(SortDirectionEnum, { name: 'SortDirection' });
 registerEnumType(UploadBatchStatusEnum, {
   name: 'UploadBatchStatus',
   valuesConfig: {
