@@ -9,6 +9,7 @@ import type { AccountDirectory, AccountQuery, AccountSortField, Page, SortDirect
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
+const EXPORT_PAGE_SIZE = 500;
 
 export const pageSize = (first: number | null | undefined): number => Math.min(Math.max(first ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE);
 
@@ -43,7 +44,18 @@ export class ListEducatorAccounts {
     return this.directory.list(await this.queryFor(actor, schoolSiteId, filters), pageSize(first), afterId);
   }
 
-  /** The accounts the actor may list with these filters; the CSV export walks the same query. */
+  /** Every account of a query `queryFor` allowed, read a keyset page at a time (the CSV export): never the whole list in memory. */
+  async *streamAll(query: AccountQuery): AsyncGenerator<EducatorAccount> {
+    let afterId: number | null = null;
+    for (;;) {
+      const page = await this.directory.list(query, EXPORT_PAGE_SIZE, afterId);
+      yield* page.nodes;
+      if (!page.hasNextPage || page.nodes.length === 0) return;
+      afterId = page.nodes.at(-1)!.id;
+    }
+  }
+
+  /** The accounts the actor may list with these filters (AccessDenied beyond their authority); the CSV export walks the same query. */
   async queryFor(actor: Actor, schoolSiteId: number | null | undefined, filters: AccountFilters): Promise<AccountQuery> {
     const scope = await this.scopeOf(actor, schoolSiteId);
     return {

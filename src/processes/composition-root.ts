@@ -9,6 +9,11 @@ import { CreateEducatorAccount } from '../application/create-educator-account';
 import { FollowUploadLog } from '../application/follow-upload-log';
 import { IdentifyActor } from '../application/identify-actor';
 import { ListEducatorAccounts } from '../application/list-educator-accounts';
+import { ResendInvitation } from '../application/resend-invitation';
+import { UnlockAccount } from '../application/unlock-account';
+import { RecreateEducatorAccount } from '../application/recreate-educator-account';
+import { RecreateExpiredAccounts } from '../application/recreate-expired-accounts';
+import { SqlAccountRecreations } from '../infrastructure/persistence/sql-account-recreations';
 import { ListManagedSchoolSites } from '../application/list-managed-school-sites';
 import { RegisterAccount } from '../application/register-account';
 import { ProcessUploadBatch } from '../application/process-upload-batch';
@@ -31,6 +36,7 @@ import { CryptoRandomSource } from '../infrastructure/random/crypto-random-sourc
 import type { RequestContext } from '../infrastructure/graphql/context';
 import { createLoaders } from '../infrastructure/graphql/loaders';
 import { AccountResolver } from '../infrastructure/graphql/resolvers/account.resolver';
+import { AccountManagementResolver } from '../infrastructure/graphql/resolvers/account-management.resolver';
 import { SchoolSiteResolver } from '../infrastructure/graphql/resolvers/school-site.resolver';
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
@@ -50,6 +56,7 @@ import { serializeSqliteAccess } from '../infrastructure/persistence/sqlite-seri
 import { ACCOUNT_LIMIT, SqlAttemptThrottle } from '../infrastructure/persistence/sql-attempt-throttle';
 import { TypeOrmBrowserSessions } from '../infrastructure/persistence/typeorm-browser-sessions';
 import { SqlAuditTrail } from '../infrastructure/persistence/sql-audit-trail';
+import { SqlInvitationResends } from '../infrastructure/persistence/sql-invitation-resends';
 import { SqlEducatorAccountRepository } from '../infrastructure/persistence/sql-educator-account-repository';
 import { TypeOrmInvitationAllowances } from '../infrastructure/persistence/typeorm-invitation-allowances';
 import { SqlSchoolSiteRepository } from '../infrastructure/persistence/sql-school-site-repository';
@@ -144,6 +151,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
+  const recreations = new SqlAccountRecreations(dataSource);
+  const listAccounts = new ListEducatorAccounts(sites, accounts, clock);
   const resolvers: ResolverInstances = new Map<ResolverClass, object>([
     [
       AccountResolver,
@@ -151,7 +160,20 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         signIn,
         new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
-        new ListEducatorAccounts(sites, accounts, clock),
+        listAccounts,
+        clock,
+      ),
+    ],
+    [
+      AccountManagementResolver,
+      new AccountManagementResolver(
+        new ResendInvitation(accounts, sites, new SqlInvitationResends(dataSource), allowances, auditTrail, clock, {
+          invitationsPerAdminPerHour: config.maxInvitationsPerAdminPerHour,
+          resendMinMinutes: config.resendInvitationMinMinutes,
+        }),
+        new UnlockAccount(accounts, sites, throttle, auditTrail, clock),
+        new RecreateEducatorAccount(accounts, sites, recreations, allowances, auditTrail, clock, config.maxInvitationsPerAdminPerHour),
+        new RecreateExpiredAccounts(sites, recreations, allowances, auditTrail, clock, config.maxBulkRowsPerAdminPerDay),
         clock,
       ),
     ],
@@ -204,7 +226,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     createLoaders: () => createLoaders(sites, accounts, dataSource, clock),
     log,
     accessLog: overrides.accessLog ?? log,
-    routes: downloadRoutes(identifyActor, uploadLog, publicIds, log),
+    routes: downloadRoutes(identifyActor, uploadLog, publicIds, log, { listAccounts, sites, clock }),
     webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
   const uploadWorker = new ProcessUploadBatch(

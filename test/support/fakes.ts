@@ -265,6 +265,10 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
     return (this.failures.get(accountKey(attempt)) ?? 0) >= this.failuresPerAccount || (this.failures.get(addressKey(attempt)) ?? 0) >= this.failuresPerAddress;
   }
 
+  async forgetAccount(account: string): Promise<void> {
+    for (const action of ['sign-in', 'register'] as const) this.failures.delete(`${action}:account:${account}`);
+  }
+
   failuresFor(action: ThrottledAttempt['action'], account: string): number {
     return this.failures.get(`${action}:account:${account}`) ?? 0;
   }

@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { ArgumentValidationError, buildSchema, type PubSub, type ResolverData } from 'type-graphql';
 import { AccountResolver } from './resolvers/account.resolver';
+import { AccountManagementResolver } from './resolvers/account-management.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { UploadResolver } from './resolvers/upload.resolver';
@@ -34,7 +35,7 @@ const validateArgument = async (value: unknown): Promise<void> => {
   }
 };
 
-export const RESOLVER_CLASSES = [AccountResolver, SchoolSiteResolver, SessionResolver, UploadResolver] as const;
+export const RESOLVER_CLASSES = [AccountResolver, AccountManagementResolver, SchoolSiteResolver, SessionResolver, UploadResolver] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */
 export type ResolverInstances = Map<ResolverClass, object>;

@@ -47,6 +47,8 @@ export class EducatorAccountRecord {
   @Column({ type: 'varchar', length: 200, name: 'password_hash', nullable: true }) passwordHash: string | null;
   @Column({ type: 'int', name: 'created_by_account_id', nullable: true }) createdByAccountId: number | null;
   @Column({ type: 'int', name: 'source_batch_id', nullable: true }) sourceBatchId: number | null;
+  /** Written only by an invitation resend (the per-account resend throttle). */
+  @Column({ ...epochMs, name: 'invitation_resent_at', nullable: true }) invitationResentAt: number | null;
 }
 
 @Entity('educator_account_site')

@@ -11,6 +11,7 @@ import { usePageTitle } from '../../components/use-page-title';
 import { CreateSingle } from '../create-single/create-single';
 import { CreateMultiple } from '../create-multiple/create-multiple';
 import { UploadLog } from '../upload-log/upload-log';
+import { AccountsList } from '../accounts/accounts-list';
 
 const MANAGED_SITES = graphql(`
   query ManagedSites {
@@ -51,12 +52,13 @@ export const AccountManagement = ({
           </Message>
         )}
         <Tabs
-          label="Ways to create accounts"
+          label="Account management"
           selected={tab}
           onSelect={setTab}
           tabs={[
             { id: 'single', label: 'Create Single Account', panel: <CreateSingle roles={grantableRoles} sites={managed} /> },
             { id: 'multiple', label: 'Create Multiple Accounts', panel: <CreateMultiple roles={grantableRoles} sites={managed} /> },
+            { id: 'accounts', label: 'Accounts', panel: <AccountsList roles={grantableRoles} sites={managed} /> },
           ]}
         />
         <UploadLog openBatchId={openBatchId} />
