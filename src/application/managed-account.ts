@@ -1,6 +1,7 @@
 import type { EducatorAccount } from '../domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
 import { managesAccount } from '../domain/role/account-creation-policy';
+import type { SchoolSite, SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import { AccessDenied } from './access-denied';
 import type { AuditAction, AuditTrail } from './ports/audit-trail';
@@ -35,3 +36,25 @@ export const auditPlaceOf = (account: EducatorAccount): { districtId: number; sc
   districtId: account.districtId,
   schoolSiteId: account.schoolSiteIds.length === 1 ? account.schoolSiteIds[0] : null,
 });
+
+export interface ManagedAccount {
+  account: EducatorAccount;
+  sites: SchoolSite[];
+}
+
+/** The account with its sites, when the actor manages it (`managesAccount`); null otherwise and for an id that names nothing. */
+export const findManagedAccount = async (
+  accounts: EducatorAccountRepository,
+  sites: SchoolSiteRepository,
+  actor: Actor,
+  accountId: number | undefined,
+): Promise<ManagedAccount | null> => {
+  const account = accountId === undefined ? null : await accounts.findById(accountId);
+  if (!account || !managesAccount(actor, account)) return null;
+  const found = await sites.findByIds(account.schoolSiteIds);
+  return found.length === account.schoolSiteIds.length ? { account, sites: found } : null;
+};
+
+/** The place an invitation names: the account's sites, or its district for an account with none. */
+export const invitationPlace = async (sites: SchoolSiteRepository, managed: ManagedAccount): Promise<string> =>
+  managed.sites.length > 0 ? managed.sites.map((site) => site.name).join(', ') : ((await sites.findDistrict(managed.account.districtId))?.name ?? '');

@@ -1,3 +1,4 @@
+import { normalizedName } from '../infrastructure/persistence/account-listing-sql';
 import { parseArgs } from 'node:util';
 import { buildApplication } from '../processes/composition-root';
 import { loadConfig } from '../processes/config';
@@ -83,6 +84,8 @@ const createDistrictAdmin = async (): Promise<void> => {
         emailNormalized: email.value.normalized,
         firstName: firstName.value,
         lastName: lastName.value,
+        firstNameNormalized: normalizedName(firstName.value),
+        lastNameNormalized: normalizedName(lastName.value),
         roleCode: 'DISTRICT_ADMIN',
         districtId: district.id,
         createdAt: now,

@@ -1,3 +1,4 @@
+import { normalizedName } from '../infrastructure/persistence/account-listing-sql';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../application/ports/clock';
 import type { PasswordHasher } from '../application/ports/password-hasher';
@@ -32,6 +33,8 @@ export const seedDemoDistrict = async (dataSource: DataSource, passwords: Passwo
       emailNormalized: email,
       firstName,
       lastName,
+      firstNameNormalized: normalizedName(firstName),
+      lastNameNormalized: normalizedName(lastName),
       roleCode,
       districtId: district.id,
       createdAt: now.getTime(),

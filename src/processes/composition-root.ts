@@ -9,6 +9,11 @@ import { CreateEducatorAccount } from '../application/create-educator-account';
 import { FollowUploadLog } from '../application/follow-upload-log';
 import { IdentifyActor } from '../application/identify-actor';
 import { ListEducatorAccounts } from '../application/list-educator-accounts';
+import { ResendInvitation } from '../application/resend-invitation';
+import { UnlockAccount } from '../application/unlock-account';
+import { RecreateEducatorAccount } from '../application/recreate-educator-account';
+import { RecreateExpiredAccounts } from '../application/recreate-expired-accounts';
+import { SqlAccountRecreations } from '../infrastructure/persistence/sql-account-recreations';
 import { ListManagedSchoolSites } from '../application/list-managed-school-sites';
 import { RegisterAccount } from '../application/register-account';
 import { ProcessUploadBatch } from '../application/process-upload-batch';
@@ -33,6 +38,7 @@ import { CryptoRandomSource } from '../infrastructure/random/crypto-random-sourc
 import type { RequestContext } from '../infrastructure/graphql/context';
 import { createLoaders } from '../infrastructure/graphql/loaders';
 import { AccountResolver } from '../infrastructure/graphql/resolvers/account.resolver';
+import { AccountManagementResolver } from '../infrastructure/graphql/resolvers/account-management.resolver';
 import { SchoolSiteResolver } from '../infrastructure/graphql/resolvers/school-site.resolver';
 import { AccountLifecycleResolver } from '../infrastructure/graphql/resolvers/account-lifecycle.resolver';
 import { ChangePassword } from '../application/change-password';
@@ -58,6 +64,7 @@ import { TypeOrmBrowserSessions } from '../infrastructure/persistence/typeorm-br
 import { SqlAuditTrail } from '../infrastructure/persistence/sql-audit-trail';
 import { AuditResolver } from '../infrastructure/graphql/resolvers/audit.resolver';
 import { ListAuditEvents } from '../application/list-audit-events';
+import { SqlInvitationResends } from '../infrastructure/persistence/sql-invitation-resends';
 import { SqlEducatorAccountRepository } from '../infrastructure/persistence/sql-educator-account-repository';
 import { TypeOrmInvitationAllowances } from '../infrastructure/persistence/typeorm-invitation-allowances';
 import { SqlSchoolSiteRepository } from '../infrastructure/persistence/sql-school-site-repository';
@@ -152,6 +159,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const links = new PublicPageLinks(config.publicUrl, publicIds);
   const csvLimits = { maxRowBytes: config.maxRowBytes, maxDataRows: config.maxUploadRows };
 
+  const recreations = new SqlAccountRecreations(dataSource);
+  const listAccounts = new ListEducatorAccounts(sites, accounts, clock);
   const resolvers: ResolverInstances = new Map<ResolverClass, object>([
     [
       AccountResolver,
@@ -159,7 +168,20 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         signIn,
         new CreateEducatorAccount(sites, unitOfWork, allowances, clock, sha256Fingerprint, config.maxInvitationsPerAdminPerHour, auditTrail),
         new RegisterAccount(accounts, codes, passwords, throttle, clock),
-        new ListEducatorAccounts(sites, accounts),
+        listAccounts,
+        clock,
+      ),
+    ],
+    [
+      AccountManagementResolver,
+      new AccountManagementResolver(
+        new ResendInvitation(accounts, sites, new SqlInvitationResends(dataSource), allowances, auditTrail, clock, {
+          invitationsPerAdminPerHour: config.maxInvitationsPerAdminPerHour,
+          resendMinMinutes: config.resendInvitationMinMinutes,
+        }),
+        new UnlockAccount(accounts, sites, throttle, auditTrail, clock),
+        new RecreateEducatorAccount(accounts, sites, recreations, allowances, auditTrail, clock, config.maxInvitationsPerAdminPerHour),
+        new RecreateExpiredAccounts(sites, recreations, allowances, auditTrail, clock, config.maxBulkRowsPerAdminPerDay),
         clock,
       ),
     ],
@@ -225,7 +247,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     createLoaders: () => createLoaders(sites, accounts, dataSource, clock),
     log,
     accessLog: overrides.accessLog ?? log,
-    routes: downloadRoutes(identifyActor, uploadLog, publicIds, log),
+    routes: downloadRoutes(identifyActor, uploadLog, publicIds, log, { listAccounts, sites, clock }),
     webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
   const uploadWorker = new ProcessUploadBatch(

@@ -36,6 +36,8 @@ export interface Config {
   uploadChunkRows: number;
   maxQueuedBatchesPerSite: number;
   maxInvitationsPerAdminPerHour: number;
+  /** An admin may resend one account's invitation at most once in this many minutes (the first resend: at once). */
+  resendInvitationMinMinutes: number;
   maxBulkRowsPerAdminPerDay: number;
   apiProcesses: number;
   /** A connection with no byte in or out for this long is closed; a live upload, however slow, is never cut. */
@@ -181,6 +183,7 @@ const SETTINGS = {
   UPLOAD_CHUNK_ROWS: [wholeNumber(), 1000],
   MAX_QUEUED_BATCHES_PER_SITE: [wholeNumber(), 10],
   MAX_INVITATIONS_PER_ADMIN_PER_HOUR: [wholeNumber(), 200],
+  RESEND_INVITATION_MIN_MINUTES: [wholeNumber(), 10],
   MAX_BULK_ROWS_PER_ADMIN_PER_DAY: [wholeNumber(), 1_000_000],
   API_PROCESSES: [wholeNumber(64), 1],
   IDLE_TIMEOUT_SECONDS: [wholeNumber(), 120],
@@ -278,6 +281,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     uploadChunkRows: values.UPLOAD_CHUNK_ROWS,
     maxQueuedBatchesPerSite: values.MAX_QUEUED_BATCHES_PER_SITE,
     maxInvitationsPerAdminPerHour: values.MAX_INVITATIONS_PER_ADMIN_PER_HOUR,
+    resendInvitationMinMinutes: values.RESEND_INVITATION_MIN_MINUTES,
     maxBulkRowsPerAdminPerDay: values.MAX_BULK_ROWS_PER_ADMIN_PER_DAY,
     apiProcesses: values.API_PROCESSES,
     idleTimeoutSeconds: values.IDLE_TIMEOUT_SECONDS,

@@ -32,7 +32,7 @@ describeOnEachDatabase('The web page: signing in and out', (database) => {
     await signInThroughPage(page, kit.server.demo.siteAdminEmail, kit.server.demo.password);
 
     await page.getByRole('heading', { level: 1, name: 'Account Management' }).waitFor();
-    expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Create Single Account', 'Create Multiple Accounts', 'Activity']);
+    expect(await page.getByRole('tab').allTextContents()).to.deep.equal(['Create Single Account', 'Create Multiple Accounts', 'Accounts', 'Activity']);
     expect(await page.getByRole('tab', { name: 'Create Single Account' }).getAttribute('aria-selected')).to.equal('true');
     await page.getByText('Signed in as Sam Site').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();

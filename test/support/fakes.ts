@@ -1,11 +1,11 @@
 import type { AuditEvent, AuditTrail } from '../../src/application/ports/audit-trail';
 import type { SignInMetrics, SignInRefusal } from '../../src/application/ports/metrics';
-import { EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
+import { accountStatus, EducatorAccount, type EducatorAccountState } from '../../src/domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../../src/domain/educator/educator-account-repository';
 import { queuedInvitation, type QueuedEmail } from '../../src/domain/educator/invitation';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domain/school/school-site';
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
-import type { AccountDirectory, Page } from '../../src/application/ports/account-directory';
+import type { AccountDirectory, AccountQuery, Page } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
 import type { AllowanceRequest, InvitationAllowances } from '../../src/application/ports/invitation-allowances';
 import { RecentInvitations, type LimitReached } from '../../src/domain/educator/invitation-allowance';
@@ -101,10 +101,32 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     ).length;
   }
 
-  async listBySite(schoolSiteId: number, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
-    const atSite = [...this.rows.values()].filter((row) => row.schoolSiteIds.includes(schoolSiteId)).sort((a, b) => a.id! - b.id!);
-    const after = atSite.filter((row) => afterId === null || row.id! > afterId);
-    return { nodes: after.slice(0, first).map((row) => EducatorAccount.restore(row)), hasNextPage: after.length > first, totalCount: atSite.length };
+  async list(query: AccountQuery, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
+    const prefix = query.search?.toLowerCase();
+    const matching = [...this.rows.values()].filter(
+      (row) =>
+        row.districtId === query.districtId &&
+        (query.schoolSiteIds === null || row.schoolSiteIds.some((id) => query.schoolSiteIds!.includes(id))) &&
+        (query.status === null || accountStatus(row, query.now) === query.status) &&
+        (query.roleCode === null || row.roleCode === query.roleCode) &&
+        (!prefix || [row.firstName, row.lastName, row.email.normalized].some((text) => text.toLowerCase().startsWith(prefix))),
+    );
+    const key = (row: EducatorAccountState): (string | number)[] =>
+      ({
+        NAME: [row.lastName.toLowerCase(), row.firstName.toLowerCase(), row.id!],
+        EMAIL: [row.email.normalized, row.id!],
+        CREATED_AT: [row.createdAt.getTime(), row.id!],
+      })[query.sort.field];
+    const compare = (a: EducatorAccountState, b: EducatorAccountState): number => {
+      const [left, right] = [key(a), key(b)];
+      const index = left.findIndex((value, position) => value !== right[position]);
+      const order = index === -1 ? 0 : left[index] < right[index] ? -1 : 1;
+      return query.sort.direction === 'ASC' ? order : -order;
+    };
+    const sorted = matching.sort(compare);
+    const cursor = afterId === null ? -1 : sorted.findIndex((row) => row.id === afterId);
+    const after = sorted.slice(cursor + 1);
+    return { nodes: after.slice(0, first).map((row) => EducatorAccount.restore(row)), hasNextPage: after.length > first, totalCount: matching.length };
   }
 
   /** Test-side view of what is stored. */
@@ -252,6 +274,10 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
 
   async isBlocked(attempt: ThrottledAttempt): Promise<boolean> {
     return (this.failures.get(accountKey(attempt)) ?? 0) >= this.failuresPerAccount || (this.failures.get(addressKey(attempt)) ?? 0) >= this.failuresPerAddress;
+  }
+
+  async forgetAccount(account: string): Promise<void> {
+    for (const action of ['sign-in', 'register'] as const) this.failures.delete(`${action}:account:${account}`);
   }
 
   failuresFor(action: ThrottledAttempt['action'], account: string): number {

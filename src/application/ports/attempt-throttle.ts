@@ -15,4 +15,6 @@ export interface AttemptThrottle {
   succeeded(attempt: ThrottledAttempt): Promise<void>;
   /** Whether `reserve` would refuse now: for an attempt that is already known to be right and so must not count. */
   isBlocked(attempt: ThrottledAttempt, now: Date): Promise<boolean>;
+  /** An admin unlocked the account: its own sign-in and registration failures are forgotten; no address's counter is touched. */
+  forgetAccount(account: string): Promise<void>;
 }

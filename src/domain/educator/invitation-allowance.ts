@@ -63,10 +63,10 @@ const addTo = (slices: readonly (readonly [number, number])[], slice: number, am
   return found ? added : [...added, [slice, amount]];
 };
 
-const utcMinute = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+export const utcMinute = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** "in 12 minutes", "in about 5 hours": how long until a moment, rounded up. */
-const waitUntil = (at: Date, now: Date): string => {
+export const waitUntil = (at: Date, now: Date): string => {
   const minutes = Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 60_000));
   return minutes < 90 ? `in ${minutes} minute${minutes === 1 ? '' : 's'}` : `in about ${Math.ceil(minutes / 60)} hours`;
 };

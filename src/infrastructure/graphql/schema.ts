@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { ArgumentValidationError, buildSchema, type PubSub, type ResolverData } from 'type-graphql';
 import { AccountResolver } from './resolvers/account.resolver';
 import { AuditResolver } from './resolvers/audit.resolver';
+import { AccountManagementResolver } from './resolvers/account-management.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
 import { AccountLifecycleResolver } from './resolvers/account-lifecycle.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
@@ -36,7 +37,15 @@ const validateArgument = async (value: unknown): Promise<void> => {
   }
 };
 
-export const RESOLVER_CLASSES = [AccountResolver, AccountLifecycleResolver, AuditResolver, SchoolSiteResolver, SessionResolver, UploadResolver] as const;
+export const RESOLVER_CLASSES = [
+  AccountResolver,
+  AccountLifecycleResolver,
+  AccountManagementResolver,
+  AuditResolver,
+  SchoolSiteResolver,
+  SessionResolver,
+  UploadResolver,
+] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */
 export type ResolverInstances = Map<ResolverClass, object>;

@@ -1,5 +1,13 @@
 import { Router, type Request, type Response } from 'express';
+import { AccessDenied } from '../../application/access-denied';
 import type { IdentifyActor } from '../../application/identify-actor';
+import type { AccountFilters, ListEducatorAccounts } from '../../application/list-educator-accounts';
+import type { AccountQuery } from '../../application/ports/account-directory';
+import type { Clock } from '../../application/ports/clock';
+import type { AccountStatus } from '../../domain/educator/educator-account';
+import { ROLE_CODES, type RoleCode } from '../../domain/role/role';
+import type { SchoolSiteRepository } from '../../domain/school/school-site';
+import { accountsCsv } from '../csv/accounts-csv';
 import type { ReadUploadLog } from '../../application/read-upload-log';
 import { TEMPLATE_FILE_NAME, templateContent } from '../../domain/upload-batch/educator-template';
 import type { PublicIds } from '../auth/public-ids';
@@ -15,7 +23,31 @@ const attachment = (response: Response, fileName: string): void => {
 };
 
 /** Plain HTTP downloads for browsers, with the same credentials (session cookie or bearer token) and scope rules as GraphQL. */
-export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUploadLog, publicIds: PublicIds, log: Log): Router => {
+export interface AccountExport {
+  listAccounts: ListEducatorAccounts;
+  sites: SchoolSiteRepository;
+  clock: Clock;
+}
+
+const STATUSES: readonly string[] = ['PENDING_REGISTRATION', 'ACTIVE', 'EXPIRED', 'DEACTIVATED'];
+const SORT_FIELDS: readonly string[] = ['NAME', 'EMAIL', 'CREATED_AT'];
+
+/** The educatorAccounts filters from query parameters; null when one names no allowed value. */
+const filtersIn = (query: Request['query']): AccountFilters | null => {
+  const text = (name: string): string | null => (typeof query[name] === 'string' && query[name] !== '' ? String(query[name]) : null);
+  const [status, roleCode, search, field, direction] = ['status', 'roleCode', 'search', 'sort', 'direction'].map(text);
+  if (status && !STATUSES.includes(status)) return null;
+  if (roleCode && !(ROLE_CODES as readonly string[]).includes(roleCode)) return null;
+  if ((field && !SORT_FIELDS.includes(field)) || (direction && !['ASC', 'DESC'].includes(direction)) || (search?.length ?? 0) > 200) return null;
+  return {
+    status: status as AccountStatus | null,
+    roleCode: roleCode as RoleCode | null,
+    search,
+    sort: field ? { field: field as 'NAME' | 'EMAIL' | 'CREATED_AT', direction: (direction ?? 'ASC') as 'ASC' | 'DESC' } : null,
+  };
+};
+
+export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUploadLog, publicIds: PublicIds, log: Log, accounts: AccountExport): Router => {
   const router = Router();
   const viewer = async (request: Request, response: Response) => {
     const found = await identifyActor.execute(credentialsOf(request));
@@ -43,6 +75,35 @@ export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUplo
       response.end();
     } catch (error) {
       log('Failure download broke off', { level: 'warn', batchId: batch.id, error: error instanceof Error ? error.stack : String(error) });
+      response.destroy();
+    }
+  });
+  router.get('/accounts.csv', async (request, response) => {
+    const found = await viewer(request, response);
+    if (!found) return;
+    const filters = filtersIn(request.query);
+    if (!filters) {
+      response.status(400).json({ error: 'A filter names no allowed value: see educatorAccounts in docs/api.md.' });
+      return;
+    }
+    const siteParameter = typeof request.query.schoolSiteId === 'string' && request.query.schoolSiteId !== '' ? request.query.schoolSiteId : null;
+    const siteId = siteParameter === null ? null : publicIds.decode('site', siteParameter);
+    let query: AccountQuery;
+    try {
+      query = await accounts.listAccounts.queryFor(found.actor, siteId, filters);
+    } catch (error) {
+      if (!(error instanceof AccessDenied)) throw error;
+      // The same answer as for a site that does not exist.
+      response.status(404).json({ error: 'No such school site.' });
+      return;
+    }
+    attachment(response, 'educator-accounts.csv');
+    try {
+      for await (const text of accountsCsv(accounts.listAccounts.streamAll(query), accounts.sites, accounts.clock.now()))
+        if (!response.write(text)) await new Promise((resolve) => response.once('drain', resolve));
+      response.end();
+    } catch (error) {
+      log('Accounts download broke off', { level: 'warn', error: error instanceof Error ? error.stack : String(error) });
       response.destroy();
     }
   });

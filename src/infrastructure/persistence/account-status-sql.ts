@@ -1,6 +1,6 @@
 import type { Row } from './plain-sql';
 import { optionalDate } from './plain-sql';
-import { accountStatus } from '../../domain/educator/educator-account';
+import { accountStatus, type AccountStatus } from '../../domain/educator/educator-account';
 
 /**
  * The domain's account status (accountStatus) where SQL must decide it over many rows: an account is not expired while
@@ -12,6 +12,15 @@ export const notExpiredSql = (alias: string): string =>
 
 /** Neither deactivated nor expired: the accounts that may act or still register (e.g. a site's Site Admins). */
 export const inServiceSql = (alias: string): string => `(${alias}.deactivated_at IS NULL AND ${notExpiredSql(alias)})`;
+
+/** Accounts whose domain status is `status` (a filter of the accounts list), with its parameters; `now` in epoch ms. */
+export const statusIsSql = (alias: string, status: AccountStatus, now: Date): { sql: string; params: unknown[] } => {
+  const inService = `${alias}.deactivated_at IS NULL`;
+  if (status === 'DEACTIVATED') return { sql: `${alias}.deactivated_at IS NOT NULL`, params: [] };
+  if (status === 'ACTIVE') return { sql: `(${inService} AND ${alias}.registered_at IS NOT NULL)`, params: [] };
+  const deadline = status === 'EXPIRED' ? '<' : '>=';
+  return { sql: `(${inService} AND ${alias}.registered_at IS NULL AND ${alias}.registration_deadline ${deadline} ?)`, params: [now.getTime()] };
+};
 
 /** The domain's answer for a row read with registered_at, registration_deadline and deactivated_at. */
 export const isExpiredRow = (row: Row, now: Date): boolean =>

@@ -7,6 +7,7 @@ import type { ChunkWrites } from '../../application/ports/chunk-writer';
 import type { NewAccountRow } from '../../application/ports/upload-batches';
 import { mayHappenSql } from './batch-status-sql';
 import { parameterList, type Row, type Statement } from './plain-sql';
+import { normalizedName } from './account-listing-sql';
 import { accountRewrite } from './sql-educator-account-repository';
 import { outboxRow } from './sql-unit-of-work';
 import { uploadLogChanged } from './upload-log-version';
@@ -55,6 +56,8 @@ const NEW_ACCOUNT_COLUMNS = [
   'email_normalized',
   'first_name',
   'last_name',
+  'first_name_normalized',
+  'last_name_normalized',
   'role_code',
   'district_id',
   'created_at',
@@ -72,7 +75,20 @@ export const newAccountValues = (writes: ChunkWrites): ((row: NewAccountRow) => 
   const now = writes.now.getTime();
   const deadline = registrationDeadlineFor(writes.now).getTime();
   const { districtId, createdByAccountId, batchId } = writes;
-  return (row) => [row.email, row.emailNormalized, row.firstName, row.lastName, row.roleCode, districtId, now, deadline, createdByAccountId, batchId];
+  return (row) => [
+    row.email,
+    row.emailNormalized,
+    row.firstName,
+    row.lastName,
+    normalizedName(row.firstName),
+    normalizedName(row.lastName),
+    row.roleCode,
+    districtId,
+    now,
+    deadline,
+    createdByAccountId,
+    batchId,
+  ];
 };
 
 /** The account a row of the file asks for, as the domain makes it (the rows were checked against the same rules). */

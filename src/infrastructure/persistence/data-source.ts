@@ -15,6 +15,7 @@ import { IdempotencyKeys1764000000007 } from './migrations/1764000000007-idempot
 import { InvitationAllowances1764000000008 } from './migrations/1764000000008-invitation-allowances';
 import { BrowserSessions1764000000009 } from './migrations/1764000000009-browser-sessions';
 import { AuditEvents1764000000010 } from './migrations/1764000000010-audit-events';
+import { AccountListingIndexes1764000000011 } from './migrations/1764000000011-account-listing-indexes';
 import { AccountDeactivation1764000000012 } from './migrations/1764000000012-account-deactivation';
 import { UploadUndo1764000000013 } from './migrations/1764000000013-upload-undo';
 import { ALL_RECORDS } from './records/records';
@@ -43,6 +44,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     InvitationAllowances1764000000008,
     BrowserSessions1764000000009,
     AuditEvents1764000000010,
+    AccountListingIndexes1764000000011,
     AccountDeactivation1764000000012,
     UploadUndo1764000000013,
   ];

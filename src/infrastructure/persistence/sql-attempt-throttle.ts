@@ -19,6 +19,10 @@ export const ACCOUNT_LIMIT: ThrottleLimit = { burst: 5, refillMs: 3 * 60_000 };
 
 const PRUNED_PER_CALL = 1000;
 
+const THROTTLED_ACTIONS: readonly ThrottledAttempt['action'][] = ['sign-in', 'register'];
+
+const accountCounterKey = (action: ThrottledAttempt['action'], account: string): string => `${action}:account:${account.slice(0, 254)}`;
+
 interface Counter {
   key: string;
   limit: ThrottleLimit;
@@ -50,6 +54,11 @@ export class SqlAttemptThrottle implements AttemptThrottle {
     await this.giveBack(address);
   }
 
+  async forgetAccount(account: string): Promise<void> {
+    const keys = THROTTLED_ACTIONS.map((action) => accountCounterKey(action, account));
+    await this.dataSource.query(`DELETE FROM throttle_counter WHERE throttle_key IN (${keys.map(() => '?').join(', ')})`, keys);
+  }
+
   async isBlocked(attempt: ThrottledAttempt, now: Date): Promise<boolean> {
     const counters = this.counters(attempt);
     const rows: Row[] = await this.dataSource.query(
@@ -77,7 +86,7 @@ export class SqlAttemptThrottle implements AttemptThrottle {
 
   private counters(attempt: ThrottledAttempt): [Counter, Counter] {
     return [
-      { key: `${attempt.action}:account:${attempt.account.slice(0, 254)}`, limit: this.limits.account },
+      { key: accountCounterKey(attempt.action, attempt.account), limit: this.limits.account },
       { key: `${attempt.action}:address:${attempt.address.slice(0, 45)}`, limit: this.limits.address },
     ];
   }

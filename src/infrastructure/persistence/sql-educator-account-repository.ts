@@ -4,7 +4,8 @@ import type { EducatorAccountRepository } from '../../domain/educator/educator-a
 import { EmailAddress } from '../../domain/educator/email-address';
 import type { RoleCode } from '../../domain/role/role';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
-import type { AccountDirectory, Page } from '../../application/ports/account-directory';
+import type { AccountDirectory, AccountQuery, Page } from '../../application/ports/account-directory';
+import { countAccounts, cursorKey, normalizedName, pageOfIds } from './account-listing-sql';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
 import { inServiceSql } from './account-status-sql';
@@ -33,6 +34,8 @@ const WRITTEN_COLUMNS = [
   'email_normalized',
   'first_name',
   'last_name',
+  'first_name_normalized',
+  'last_name_normalized',
   'role_code',
   'district_id',
   'created_at',
@@ -49,6 +52,8 @@ const writtenValues = (account: EducatorAccount): unknown[] => {
     state.email.normalized,
     state.firstName,
     state.lastName,
+    normalizedName(state.firstName),
+    normalizedName(state.lastName),
     state.roleCode,
     state.districtId,
     state.createdAt.getTime(),
@@ -161,14 +166,21 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
     return (await countActiveSiteAdmins(this.manager, [schoolSiteId], now)).get(schoolSiteId) ?? 0;
   }
 
-  async listBySite(schoolSiteId: number, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
-    const [total]: Row[] = await this.manager.query('SELECT COUNT(*) AS total FROM educator_account_site WHERE school_site_id = ?', [schoolSiteId]);
-    const memberships: Row[] = await this.manager.query(
-      'SELECT account_id FROM educator_account_site WHERE school_site_id = ? AND account_id > ? ORDER BY account_id LIMIT ?',
-      [schoolSiteId, afterId ?? 0, first + 1],
-    );
-    const accounts = await this.findByIds(memberships.slice(0, first).map((membership) => Number(membership.account_id)));
-    return { nodes: accounts, hasNextPage: memberships.length > first, totalCount: Number(total.total) };
+  async list(query: AccountQuery, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
+    const count = countAccounts(query);
+    const [total]: Row[] = await this.manager.query(count.sql, count.params);
+    let after: Row | null = null;
+    if (afterId !== null) {
+      const key = cursorKey(query, afterId);
+      after = (await this.manager.query<Row[]>(key.sql, key.params))[0] ?? null;
+      // The cursor's account is gone: nothing can be placed after it.
+      if (!after) return { nodes: [], hasNextPage: false, totalCount: Number(total.total) };
+    }
+    const page = pageOfIds(query, first + 1, after);
+    const ids = (await this.manager.query<Row[]>(page.sql, page.params)).map((row) => Number(row.id));
+    const byId = new Map((await this.findByIds(ids.slice(0, first))).map((account) => [account.id, account]));
+    const nodes = ids.slice(0, first).flatMap((id) => byId.get(id) ?? []);
+    return { nodes, hasNextPage: ids.length > first, totalCount: Number(total.total) };
   }
 
   /** Accounts in id order with their sites, in one statement: a row per membership, or one with no site. */

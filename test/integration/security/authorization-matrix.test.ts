@@ -186,7 +186,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   /** Each site's batch as its uploader read it. */
   const batchAt = new Map<string, Batch>();
   /** Well-formed, correctly sealed ids that name no row. */
-  const nowhere = { site: '', batch: '' };
+  const nowhere = { site: '', batch: '', account: '' };
 
   const siteFor = (actor: ActorName, scope: Scope): Site => {
     if (actor === 'otherDistrictAdmin') return { ownSite: site.otherHigh, otherSiteInDistrict: site.otherMiddle, otherDistrict: site.partnerHigh }[scope];
@@ -202,6 +202,9 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   };
 
   const batchFor = (cell: Cell): Batch => batchAt.get(siteFor(cell.actor, cell.scope!).name)!;
+  /** The pending account each site's upload created ("good@<slug>.example.org"), as a public id and email. */
+  const accountAt = new Map<string, { id: string; email: string }>();
+  const accountFor = (cell: Cell): { id: string; email: string } => accountAt.get(siteFor(cell.actor, cell.scope!).name)!;
   const internalSiteId = (publicId: string): number => server.application.publicIds.decode('site', publicId)!;
 
   const counts = async (): Promise<Counts> => {
@@ -303,6 +306,11 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   const ONE_BATCH = `query($id: ID!) { uploadBatch(id: $id) { ${BATCH_FIELDS} failures(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FAILURE_FIELDS} } } } }`;
   const ACCOUNTS = 'query($site: ID!) { educatorAccounts(schoolSiteId: $site) { totalCount nodes { email schoolSites { id } } } }';
   const AUDIT_EVENTS = 'query($site: ID) { auditEvents(schoolSiteId: $site, first: 100) { totalCount nodes { action schoolSite { id } } } }';
+  const ACCOUNTS_ANYWHERE = '{ educatorAccounts(first: 100) { totalCount nodes { email schoolSites { id } } } }';
+  const RESEND = 'mutation($id: ID!) { resendInvitation(input: { accountId: $id }) { account { email status } userErrors { code } } }';
+  const RECREATE = 'mutation($id: ID!) { recreateEducatorAccount(input: { accountId: $id }) { account { email status } userErrors { code } } }';
+  const RECREATE_SITE = 'mutation($site: ID!) { recreateExpiredAccounts(input: { schoolSiteId: $site }) { recreatedCount userErrors { code } } }';
+  const UNLOCK = 'mutation($id: ID!) { unlockAccount(input: { accountId: $id }) { account { email } userErrors { code } } }';
   const BATCHES = 'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id schoolSite { id } } } }';
   const CREATE = `mutation($input: CreateEducatorAccountInput!) {
     createEducatorAccount(input: $input) { account { email status role { code } schoolSites { id name } } warnings { code } userErrors { code } }
@@ -474,6 +482,20 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         for (const node of listing.nodes) expect(node.schoolSite.id).to.equal(target.id);
       },
     },
+    "Query.educatorAccounts/schoolSiteId omitted: whether the scope's site's account is listed": {
+      field: 'educatorAccounts',
+      send: (cell) => graphql(ACCOUNTS_ANYWHERE, {}, cell),
+      allowed(answer, cell) {
+        expect(answer.data.educatorAccounts.nodes.map((node: { email: string }) => node.email)).to.include(accountFor(cell).email);
+      },
+      absent(answer, cell) {
+        expect(answer.data.educatorAccounts.nodes.map((node: { email: string }) => node.email)).to.not.include(accountFor(cell).email);
+        const reach = reachOf(cell).map((one) => one.id);
+        for (const node of answer.data.educatorAccounts.nodes as { schoolSites: { id: string }[] }[]) {
+          if (node.schoolSites.length > 0) expect(reach).to.include.members(node.schoolSites.map((one) => one.id));
+        }
+      },
+    },
     "Query.uploadBatch/id: the batch of the scope's site": {
       field: 'uploadBatch',
       send: (cell) => graphql(ONE_BATCH, { id: batchFor(cell).id }, cell),
@@ -559,6 +581,42 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(answer.data.undoUploadBatch).to.deep.equal({ batch: { status: 'UNDONE' }, userErrors: [] });
       },
       writes: { upload_batch: 1 },
+    },
+    "Mutation.resendInvitation/the pending account of the scope's site": {
+      field: 'resendInvitation',
+      send: (cell) => graphql(RESEND, { id: accountFor(cell).id }, cell),
+      nothing: (cell) => graphql(RESEND, { id: nowhere.account }, cell),
+      allowed(answer, cell) {
+        expect(answer.data.resendInvitation).to.deep.equal({ account: { email: accountFor(cell).email, status: 'PENDING_REGISTRATION' }, userErrors: [] });
+      },
+      writes: { outbox_message: 1 },
+    },
+    "Mutation.recreateEducatorAccount/the pending account of the scope's site (answered NOT_EXPIRED)": {
+      field: 'recreateEducatorAccount',
+      send: (cell) => graphql(RECREATE, { id: accountFor(cell).id }, cell),
+      nothing: (cell) => graphql(RECREATE, { id: nowhere.account }, cell),
+      allowed(answer, cell) {
+        expect(answer.data.recreateEducatorAccount).to.deep.equal({
+          account: { email: accountFor(cell).email, status: 'PENDING_REGISTRATION' },
+          userErrors: [{ code: 'NOT_EXPIRED' }],
+        });
+      },
+    },
+    "Mutation.recreateExpiredAccounts/the scope's site (none expired)": {
+      field: 'recreateExpiredAccounts',
+      send: (cell) => graphql(RECREATE_SITE, { site: siteFor(cell.actor, cell.scope!).id }, cell),
+      nothing: (cell) => graphql(RECREATE_SITE, { site: nowhere.site }, cell),
+      allowed(answer) {
+        expect(answer.data.recreateExpiredAccounts).to.deep.equal({ recreatedCount: 0, userErrors: [] });
+      },
+    },
+    "Mutation.unlockAccount/the account of the scope's site": {
+      field: 'unlockAccount',
+      send: (cell) => graphql(UNLOCK, { id: accountFor(cell).id }, cell),
+      nothing: (cell) => graphql(UNLOCK, { id: nowhere.account }, cell),
+      allowed(answer, cell) {
+        expect(answer.data.unlockAccount).to.deep.equal({ account: { email: accountFor(cell).email }, userErrors: [] });
+      },
     },
     "Subscription.uploadBatchChanged/schoolSiteId: the scope's site": {
       field: 'uploadBatchChanged',
@@ -693,6 +751,22 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(answer.text).to.equal(`${TEMPLATE_HEADER.join(',')}\r\n`);
       },
     },
+    "HTTP.GET /accounts.csv/schoolSiteId: the scope's site's accounts": {
+      send: (cell) => download(server, `/accounts.csv?schoolSiteId=${siteFor(cell.actor, cell.scope!).id}`, credentialOf(cell)),
+      nothing: (cell) => download(server, `/accounts.csv?schoolSiteId=${nowhere.site}`, credentialOf(cell)),
+      async allowed(answer, cell) {
+        const members: { email: string }[] = await server.application.dataSource.query(
+          'SELECT a.email FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id WHERE m.school_site_id = ? ORDER BY a.id',
+          [internalSiteId(siteFor(cell.actor, cell.scope!).id)],
+        );
+        expect(answer.status).to.equal(200);
+        expect(
+          parseCsv(answer.text.slice(1))
+            .slice(1)
+            .map((row) => row[2]),
+        ).to.deep.equal(members.map((member) => member.email));
+      },
+    },
     "HTTP.GET /upload-batches/:id/failures.csv/the fix file of the scope's batch": {
       send: (cell) => download(server, `/upload-batches/${batchFor(cell).id}/failures.csv`, credentialOf(cell)),
       nothing: (cell) => download(server, `/upload-batches/${nowhere.batch}/failures.csv`, credentialOf(cell)),
@@ -714,7 +788,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
 
   before(async function () {
     this.timeout(120_000);
-    server = await startTestServer(database, { metricsToken: 'the-metrics-token-of-the-matrix' }, { webDist: web.dir });
+    // Resends not throttled here: each allowed cell resends the same site's account again.
+    server = await startTestServer(database, { metricsToken: 'the-metrics-token-of-the-matrix', resendInvitationMinMinutes: 0 }, { webDist: web.dir });
     const demoSites = await siteIdsByName(server);
     site.partnerHigh = { id: demoSites[PARTNER_HIGH], name: PARTNER_HIGH };
     site.middleSchool = { id: demoSites[MIDDLE_SCHOOL], name: MIDDLE_SCHOOL };
@@ -728,6 +803,7 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     site.otherMiddle = { id: server.application.publicIds.encode('site', otherMiddle.id), name: otherMiddle.name };
     nowhere.site = server.application.publicIds.encode('site', 987_654_321);
     nowhere.batch = server.application.publicIds.encode('batch', 987_654_321);
+    nowhere.account = server.application.publicIds.encode('account', 987_654_321);
 
     email.siteAdmin = server.demo.siteAdminEmail;
     email.districtAdmin = server.demo.districtAdminEmail;
@@ -783,6 +859,11 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         [4, 'UNKNOWN_ROLE'],
       ]);
       batchAt.set(target.name, batch);
+      const [created]: { id: number; email: string }[] = await server.application.dataSource.query(
+        "SELECT a.id, a.email FROM educator_account a JOIN educator_account_site m ON m.account_id = a.id WHERE m.school_site_id = ? AND a.email LIKE 'good@%'",
+        [internalSiteId(target.id)],
+      );
+      accountAt.set(target.name, { id: server.application.publicIds.encode('account', Number(created.id)), email: created.email });
     }
   });
   after(async () => {

@@ -117,6 +117,14 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
           districtAdmin: ownDistrictOnly('FORBIDDEN'),
           otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
         },
+        "schoolSiteId omitted: whether the scope's site's account is listed": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('FORBIDDEN'),
+          counselor: everywhere('FORBIDDEN'),
+          siteAdmin: ownSiteOnly('absent'),
+          districtAdmin: ownDistrictOnly('absent'),
+          otherDistrictAdmin: ownDistrictOnly('absent'),
+        },
       },
     },
     uploadBatch: {
@@ -224,6 +232,26 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
       scoped: true,
       cases: { "batchId: a batch of the scope's site": adminsWithinReach('FORBIDDEN') },
     },
+    resendInvitation: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "the pending account of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
+    recreateEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "the pending account of the scope's site (answered NOT_EXPIRED)": adminsWithinReach('FORBIDDEN') },
+    },
+    recreateExpiredAccounts: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "the scope's site (none expired)": adminsWithinReach('FORBIDDEN') },
+    },
+    unlockAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "the account of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
   },
   Subscription: {
     uploadBatchChanged: {
@@ -259,6 +287,20 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
       access: 'guarded',
       scoped: false,
       cases: { 'the template file': { ...everyoneSignedIn, anonymous: '401' } },
+    },
+    'GET /accounts.csv': {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "schoolSiteId: the scope's site's accounts": {
+          anonymous: everywhere('401'),
+          educator: everywhere('404'),
+          counselor: everywhere('404'),
+          siteAdmin: ownSiteOnly('404'),
+          districtAdmin: ownDistrictOnly('404'),
+          otherDistrictAdmin: ownDistrictOnly('404'),
+        },
+      },
     },
     'GET /upload-batches/:id/failures.csv': {
       access: 'guarded',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { accountStatus } from '../../../src/domain/educator/educator-account';
-import { isExpiredRow, notExpiredSql } from '../../../src/infrastructure/persistence/account-status-sql';
+import { isExpiredRow, notExpiredSql, statusIsSql } from '../../../src/infrastructure/persistence/account-status-sql';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, csvFile } from '../../support/csv-fixtures';
@@ -132,6 +132,29 @@ describeOnEachDatabase('Domain rules the upload SQL repeats', (database) => {
         : [`rule.${index}@example.org`],
     );
     expect(notExpired.map((row) => row.email)).to.deep.equal(domain);
+    for (const status of ['PENDING_REGISTRATION', 'ACTIVE', 'EXPIRED', 'DEACTIVATED'] as const) {
+      const filter = statusIsSql('a', status, new Date(now));
+      const listed: { email: string }[] = await sql(
+        `SELECT a.email FROM educator_account a WHERE a.email LIKE 'rule.%' AND ${filter.sql} ORDER BY a.email`,
+        filter.params,
+      );
+      const decided = cases.flatMap((account, index) =>
+        accountStatus(
+          {
+            registeredAt: account.registeredAt === null ? null : new Date(account.registeredAt),
+            registrationDeadline: new Date(account.deadline),
+            deactivatedAt: account.deactivatedAt === undefined ? null : new Date(account.deactivatedAt),
+          },
+          new Date(now),
+        ) === status
+          ? [`rule.${index}@example.org`]
+          : [],
+      );
+      expect(
+        listed.map((row) => row.email),
+        status,
+      ).to.deep.equal(decided);
+    }
     const rows: Record<string, unknown>[] = await sql(
       "SELECT email, registered_at, registration_deadline, deactivated_at FROM educator_account WHERE email LIKE 'rule.%' ORDER BY email",
     );

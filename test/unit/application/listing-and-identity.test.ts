@@ -47,7 +47,7 @@ describe('ListEducatorAccounts', () => {
 
   beforeEach(async () => {
     accounts = new InMemoryEducatorAccountRepository();
-    listAccounts = new ListEducatorAccounts(sites(), accounts);
+    listAccounts = new ListEducatorAccounts(sites(), accounts, new FixedClock('2026-09-01T08:00:00.000Z'));
     for (let index = 1; index <= 5; index += 1)
       await accounts.save(anEducator().withEmail(`north${index}@example.org`).withRole('EDUCATOR', [NORTH_HIGH]).build());
     await accounts.save(anEducator().withEmail('south@example.org').withRole('EDUCATOR', [SOUTH_MIDDLE]).build());

@@ -48,10 +48,14 @@ export class AccountResolver {
     return ROLES.filter((role) => !grantable || mayGrant(actor, role.code)).map(RoleType.from);
   }
 
-  @Query(() => EducatorAccountConnection, { description: 'Accounts of one school site the viewer manages, oldest first.' })
+  @Query(() => EducatorAccountConnection, {
+    description: 'Accounts the viewer manages (one school site, or all of them), filtered and sorted; oldest first by default.',
+  })
   async educatorAccounts(@Args(() => EducatorAccountsArgs) args: EducatorAccountsArgs, @Ctx() context: RequestContext): Promise<EducatorAccountConnection> {
     const { actor } = viewerOf(context);
-    const page = await this.listAccounts.execute(actor, context.publicIds.decode('site', args.schoolSiteId), args.first, decodeCursor(context, args.after));
+    const siteId = args.schoolSiteId == null ? null : context.publicIds.decode('site', args.schoolSiteId);
+    const filters = { status: args.status, roleCode: args.roleCode, search: args.search, sort: args.sort };
+    const page = await this.listAccounts.execute(actor, siteId, args.first, decodeCursor(context, args.after), filters);
     const last = page.nodes.at(-1);
     return {
       nodes: page.nodes.map((account) => this.present(account, context, actor)),

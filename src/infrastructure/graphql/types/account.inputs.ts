@@ -2,7 +2,7 @@ import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { EducatorAccountType } from './account.types';
 import { IdempotencyKeyField, plainFields, UserError, WarningType } from './common.types';
-import { RoleCodeEnum } from './enums';
+import { AccountSortFieldEnum, AccountStatusEnum, RoleCodeEnum, SortDirectionEnum } from './enums';
 
 // Shape limits only (BAD_USER_INPUT); the business rules on these values answer as userErrors.
 const GENEROUS = 1000;
@@ -69,9 +69,30 @@ export class PageArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100) after?: string | null;
 }
 
+@InputType()
+export class AccountSortInput {
+  @Field(() => AccountSortFieldEnum) field: AccountSortFieldEnum;
+  @Field(() => SortDirectionEnum, { defaultValue: SortDirectionEnum.ASC }) direction: SortDirectionEnum;
+}
+
 @ArgsType()
 export class EducatorAccountsArgs extends PageArgs {
-  @Field(() => ID) schoolSiteId: string;
+  @Field(() => ID, { nullable: true, description: "Omitted: every account the viewer manages (a District Admin's district, a Site Admin's sites)." })
+  @IsOptional()
+  @MaxLength(100)
+  schoolSiteId?: string | null;
+
+  @Field(() => AccountStatusEnum, { nullable: true }) @IsOptional() status?: AccountStatusEnum | null;
+  @Field(() => RoleCodeEnum, { nullable: true }) @IsOptional() roleCode?: RoleCodeEnum | null;
+
+  @Field(() => String, { nullable: true, description: 'Matches the start of the first name, last name or email, ignoring case.' })
+  @IsOptional()
+  @MaxLength(200)
+  search?: string | null;
+
+  @Field(() => AccountSortInput, { nullable: true, description: 'Oldest first (CREATED_AT ASC) when omitted; ties broken by id.' })
+  @IsOptional()
+  sort?: AccountSortInput | null;
 }
 
 @InputType()

@@ -19,6 +19,15 @@ export enum AccountStatusEnum {
   EXPIRED = 'EXPIRED',
   DEACTIVATED = 'DEACTIVATED',
 }
+export enum AccountSortFieldEnum {
+  NAME = 'NAME',
+  EMAIL = 'EMAIL',
+  CREATED_AT = 'CREATED_AT',
+}
+export enum SortDirectionEnum {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
 export enum UploadBatchStatusEnum {
   QUEUED = 'QUEUED',
   PROCESSING = 'PROCESSING',
@@ -35,6 +44,8 @@ registerEnumType(AccountStatusEnum, {
   name: 'AccountStatus',
   valuesConfig: { DEACTIVATED: { description: 'Turned off by an administrator: cannot sign in or register; the email stays taken.' } },
 });
+registerEnumType(AccountSortFieldEnum, { name: 'AccountSortField', valuesConfig: { NAME: { description: 'Last name, then first name.' } } });
+registerEnumType(SortDirectionEnum, { name: 'SortDirection' });
 registerEnumType(UploadBatchStatusEnum, {
   name: 'UploadBatchStatus',
   valuesConfig: {

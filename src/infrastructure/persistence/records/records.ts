@@ -25,6 +25,10 @@ export class SchoolSiteRecord {
 @Entity('educator_account')
 @Index('ix_educator_account_role', ['roleCode', 'id'])
 @Index('ix_educator_account_source_batch', ['sourceBatchId'])
+@Index('ix_educator_account_district_name', ['districtId', 'lastNameNormalized', 'firstNameNormalized', 'id'])
+@Index('ix_educator_account_district_first_name', ['districtId', 'firstNameNormalized', 'id'])
+@Index('ix_educator_account_district_email', ['districtId', 'emailNormalized', 'id'])
+@Index('ix_educator_account_district_created', ['districtId', 'createdAt', 'id'])
 export class EducatorAccountRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) email: string;
@@ -33,6 +37,9 @@ export class EducatorAccountRecord {
   emailNormalized: string;
   @Column({ type: 'varchar', length: 200, name: 'first_name' }) firstName: string;
   @Column({ type: 'varchar', length: 200, name: 'last_name' }) lastName: string;
+  /** Lower-cased names for prefix search and the name sort (written beside the names by every writer). */
+  @Column({ type: 'varchar', length: 200, name: 'first_name_normalized', nullable: true }) firstNameNormalized: string | null;
+  @Column({ type: 'varchar', length: 200, name: 'last_name_normalized', nullable: true }) lastNameNormalized: string | null;
   @Column({ type: 'varchar', length: 40, name: 'role_code' }) roleCode: string;
   @Column({ type: 'int', name: 'district_id' }) districtId: number;
   @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
@@ -42,6 +49,8 @@ export class EducatorAccountRecord {
   @Column({ type: 'int', name: 'created_by_account_id', nullable: true }) createdByAccountId: number | null;
   @Column({ type: 'int', name: 'source_batch_id', nullable: true }) sourceBatchId: number | null;
   @Column({ ...epochMs, name: 'deactivated_at', nullable: true }) deactivatedAt: number | null;
+  /** Written only by an invitation resend (the per-account resend throttle). */
+  @Column({ ...epochMs, name: 'invitation_resent_at', nullable: true }) invitationResentAt: number | null;
 }
 
 @Entity('educator_account_site')

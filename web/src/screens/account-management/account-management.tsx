@@ -12,6 +12,7 @@ import { CreateSingle } from '../create-single/create-single';
 import { CreateMultiple } from '../create-multiple/create-multiple';
 import { UploadLog } from '../upload-log/upload-log';
 import { Activity } from '../activity/activity';
+import { AccountsList } from '../accounts/accounts-list';
 
 const MANAGED_SITES = graphql(`
   query ManagedSites {
@@ -52,12 +53,13 @@ export const AccountManagement = ({
           </Message>
         )}
         <Tabs
-          label="Ways to create accounts"
+          label="Account management"
           selected={tab}
           onSelect={setTab}
           tabs={[
             { id: 'single', label: 'Create Single Account', panel: <CreateSingle roles={grantableRoles} sites={managed} /> },
             { id: 'multiple', label: 'Create Multiple Accounts', panel: <CreateMultiple roles={grantableRoles} sites={managed} /> },
+            { id: 'accounts', label: 'Accounts', panel: <AccountsList roles={grantableRoles} sites={managed} /> },
             { id: 'activity', label: 'Activity', panel: <Activity sites={managed} /> },
           ]}
         />

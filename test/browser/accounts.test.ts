@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { describeOnEachDatabase } from '../support/databases';
+import { MIDDLE_SCHOOL, siteIdsByName } from '../integration/uploads/upload-kit';
+import { browserKitFor, expectAccessible, openSignedIn, screenshot } from './support/browser-kit';
+
+const CREATE = `mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }`;
+
+describeOnEachDatabase('The web page: the Accounts tab', (database) => {
+  const kit = browserKitFor(database);
+
+  it('when the District Admin filters a site, resends an invitation and recreates the expired accounts, then the table and the messages say so', async () => {
+    const sites = await siteIdsByName(kit.server);
+    let token = await kit.server.signIn(kit.server.demo.districtAdminEmail);
+    const create = async (firstName: string, lastName: string, email: string) => {
+      const answer = await kit.server.graphql(
+        CREATE,
+        { input: { firstName, lastName, email, roleCode: 'EDUCATOR', schoolSiteIds: [sites[MIDDLE_SCHOOL]], agreementAccepted: true } },
+        token,
+      );
+      expect(answer.data.createEducatorAccount.userErrors, answer.text).to.deep.equal([]);
+    };
+    await create('Old', 'Timer', 'old@example.org');
+    kit.server.clock.advanceDays(61);
+    token = await kit.server.signIn(kit.server.demo.districtAdminEmail);
+    await create('Ada', 'Lovelace', 'ada@example.org');
+
+    const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
+    await page.getByRole('tab', { name: 'Accounts', exact: true }).click();
+    await page.getByRole('combobox', { name: 'School site' }).selectOption({ label: MIDDLE_SCHOOL });
+    const table = page.getByRole('table', { name: /Accounts at Demo Middle School/ });
+    await table.getByRole('rowheader', { name: 'Ada Lovelace' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).to.equal(`/accounts.csv?schoolSiteId=${sites[MIDDLE_SCHOOL]}`);
+
+    await page.getByRole('button', { name: 'Resend invitation to Ada Lovelace' }).click();
+    await page.getByRole('status').filter({ hasText: 'The invitation was sent again to Ada Lovelace.' }).waitFor();
+    await page.getByRole('button', { name: 'Resend invitation to Ada Lovelace' }).click();
+    await page.getByRole('alert').filter({ hasText: 'You can send it once more at' }).waitFor();
+
+    await page.getByRole('button', { name: 'Recreate expired accounts' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Recreate expired accounts?' });
+    expect(await dialog.textContent()).to.include('1 expired accounts at Demo Middle School');
+    await dialog.getByRole('button', { name: 'Recreate 1 accounts' }).click();
+    await page.getByRole('status').filter({ hasText: '1 accounts were created again.' }).waitFor();
+    await page.getByRole('button', { name: 'Resend invitation to Old Timer' }).waitFor();
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('lov');
+    await table.getByRole('rowheader', { name: 'Old Timer' }).waitFor({ state: 'detached' });
+    expect(await table.getByRole('rowheader').allTextContents()).to.deep.equal(['Ada Lovelace']);
+    expect(await page.getByRole('button', { name: 'Previous page' }).isDisabled()).to.equal(true);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).to.equal(true);
+    await expectAccessible(page);
+    await screenshot(page, 'accounts-tab', database);
+  });
+});
