@@ -51,4 +51,47 @@ describeOnEachDatabase('The web page: the Accounts tab', (database) => {
     await expectAccessible(page);
     await screenshot(page, 'accounts-tab', database);
   });
+  it('when the District Admin deactivates an account after confirming, then the row shows it Deactivated, and Reactivate brings it back', async () => {
+    const sites = await siteIdsByName(kit.server);
+    const token = await kit.server.signIn(kit.server.demo.districtAdminEmail);
+    const answer = await kit.server.graphql(
+      CREATE,
+      {
+        input: {
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          email: 'grace@example.org',
+          roleCode: 'EDUCATOR',
+          schoolSiteIds: [sites[MIDDLE_SCHOOL]],
+          agreementAccepted: true,
+        },
+      },
+      token,
+    );
+    expect(answer.data.createEducatorAccount.userErrors, answer.text).to.deep.equal([]);
+
+    const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
+    await page.getByRole('tab', { name: 'Accounts', exact: true }).click();
+    await page.getByRole('combobox', { name: 'School site' }).selectOption({ label: MIDDLE_SCHOOL });
+    const row = page.getByRole('row', { name: /Grace Hopper/ });
+    await row.waitFor();
+
+    await page.getByRole('button', { name: 'Deactivate Grace Hopper' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Deactivate Grace Hopper?' });
+    expect(await dialog.textContent()).to.include('will be signed out everywhere at once');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Deactivate account' }).click();
+    await page.getByRole('status').filter({ hasText: "Grace Hopper's account was deactivated" }).waitFor();
+    await row.getByText('Deactivated').waitFor();
+    const [stored]: { deactivated_at: unknown }[] = await kit.server.application.dataSource.query(
+      "SELECT deactivated_at FROM educator_account WHERE email_normalized = 'grace@example.org'",
+    );
+    expect(stored.deactivated_at).to.not.equal(null);
+
+    await page.getByRole('button', { name: 'Reactivate Grace Hopper' }).click();
+    await page.getByRole('status').filter({ hasText: "Grace Hopper's account was reactivated." }).waitFor();
+    await page.getByRole('button', { name: 'Resend invitation to Grace Hopper' }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'accounts-deactivated', database);
+  });
 });

@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import type { AccountStatus } from '../../gql/graphql';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { plainMessageOf } from '../../components/service-error';
 
 const RESEND = graphql(`
@@ -48,6 +50,36 @@ const UNLOCK = graphql(`
   }
 `);
 
+const DEACTIVATE = graphql(`
+  mutation DeactivateAccount($id: ID!) {
+    deactivateEducatorAccount(input: { accountId: $id }) {
+      account {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+const REACTIVATE = graphql(`
+  mutation ReactivateAccount($id: ID!) {
+    reactivateEducatorAccount(input: { accountId: $id }) {
+      account {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
 export interface RowAccount {
   id: string;
   firstName: string;
@@ -59,13 +91,16 @@ export interface RowAccount {
 export type ActionResult = { kind: 'status' | 'alert'; message: string };
 
 /**
- * The buttons of one row, each named by its action and the person. Other actions (edit, deactivate) join this list;
+ * The buttons of one row, each named by its action and the person. Other actions (edit) join this list;
  * each decides for itself whether the account's status offers it.
  */
 export const AccountRowActions = ({ account, onResult }: { account: RowAccount; onResult: (result: ActionResult) => void }) => {
   const [resend, resending] = useMutation(RESEND);
   const [recreate, recreating] = useMutation(RECREATE);
   const [unlock, unlocking] = useMutation(UNLOCK);
+  const [deactivate, deactivating] = useMutation(DEACTIVATE);
+  const [reactivate, reactivating] = useMutation(REACTIVATE);
+  const [confirmingDeactivation, setConfirmingDeactivation] = useState(false);
   const person = `${account.firstName} ${account.lastName}`;
   const run = async (action: () => Promise<{ userErrors: { message: string }[] } | undefined>, done: string) => {
     try {
@@ -119,6 +154,42 @@ export const AccountRowActions = ({ account, onResult }: { account: RowAccount; 
           Unlock<span className="usa-sr-only"> {person}</span>
         </button>
       </li>
+      {account.status === 'DEACTIVATED' ? (
+        <li className="usa-button-group__item">
+          <button
+            type="button"
+            className="usa-button usa-button--outline usa-button--small"
+            disabled={reactivating.loading}
+            onClick={() => void run(async () => (await reactivate(variables)).data?.reactivateEducatorAccount, `${person}'s account was reactivated.`)}
+          >
+            Reactivate<span className="usa-sr-only"> {person}</span>
+          </button>
+        </li>
+      ) : (
+        <li className="usa-button-group__item">
+          <button type="button" className="usa-button usa-button--unstyled" disabled={deactivating.loading} onClick={() => setConfirmingDeactivation(true)}>
+            Deactivate<span className="usa-sr-only"> {person}</span>
+          </button>
+          <ConfirmDialog
+            open={confirmingDeactivation}
+            title={`Deactivate ${person}?`}
+            confirmLabel="Deactivate account"
+            onConfirm={() => {
+              setConfirmingDeactivation(false);
+              void run(
+                async () => (await deactivate(variables)).data?.deactivateEducatorAccount,
+                `${person}'s account was deactivated: they are signed out and cannot sign in or register.`,
+              );
+            }}
+            onCancel={() => setConfirmingDeactivation(false)}
+          >
+            <p>
+              {person} will be signed out everywhere at once and will not be able to sign in or register until the account is reactivated. The email address
+              stays taken.
+            </p>
+          </ConfirmDialog>
+        </li>
+      )}
     </ul>
   );
 };
