@@ -58,3 +58,40 @@ export const findManagedAccount = async (
 /** The place an invitation names: the account's sites, or its district for an account with none. */
 export const invitationPlace = async (sites: SchoolSiteRepository, managed: ManagedAccount): Promise<string> =>
   managed.sites.length > 0 ? managed.sites.map((site) => site.name).join(', ') : ((await sites.findDistrict(managed.account.districtId))?.name ?? '');
+
+export interface AccountAction {
+  actor: Actor;
+  accountId: number | undefined;
+  action: AuditAction;
+  clientAddress: string;
+  at: Date;
+}
+
+/**
+ * An admin's action on one account: the account with its sites, and how to record the action's outcome. Out of reach
+ * (or naming nothing), FORBIDDEN is recorded and AccessDenied thrown.
+ */
+export const startAccountAction = async (
+  accounts: EducatorAccountRepository,
+  sites: SchoolSiteRepository,
+  auditTrail: AuditTrail,
+  attempt: AccountAction,
+): Promise<{ managed: ManagedAccount; record: (outcome: string) => Promise<void> }> => {
+  const managed = await findManagedAccount(accounts, sites, attempt.actor, attempt.accountId);
+  const record = (outcome: string): Promise<void> =>
+    auditTrail.record({
+      action: attempt.action,
+      outcome,
+      at: attempt.at,
+      actorAccountId: attempt.actor.accountId,
+      targetAccountId: managed ? attempt.accountId : null,
+      districtId: attempt.actor.districtId,
+      schoolSiteId: managed?.account.schoolSiteIds[0] ?? null,
+      clientAddress: attempt.clientAddress,
+    });
+  if (!managed) {
+    await record('FORBIDDEN');
+    throw new AccessDenied();
+  }
+  return { managed, record };
+};

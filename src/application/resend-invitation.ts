@@ -5,8 +5,7 @@ import { invitationLimitReached, nextResendAt, NOT_PENDING, resendTooSoon } from
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import type { DomainError } from '../domain/shared/result';
-import { AccessDenied } from './access-denied';
-import { findManagedAccount, invitationPlace } from './managed-account';
+import { invitationPlace, startAccountAction } from './managed-account';
 import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { InvitationAllowances } from './ports/invitation-allowances';
@@ -37,22 +36,13 @@ export class ResendInvitation {
 
   async execute(actor: Actor, accountId: number | undefined, clientAddress: string): Promise<ResendInvitationOutcome> {
     const now = this.clock.now();
-    const managed = await findManagedAccount(this.accounts, this.sites, actor, accountId);
-    const record = (outcome: string): Promise<void> =>
-      this.auditTrail.record({
-        action: 'INVITATION_RESENT',
-        outcome,
-        at: now,
-        actorAccountId: actor.accountId,
-        targetAccountId: managed ? accountId : null,
-        districtId: actor.districtId,
-        schoolSiteId: managed?.account.schoolSiteIds[0] ?? null,
-        clientAddress,
-      });
-    if (!managed) {
-      await record('FORBIDDEN');
-      throw new AccessDenied();
-    }
+    const { managed, record } = await startAccountAction(this.accounts, this.sites, this.auditTrail, {
+      actor,
+      accountId,
+      action: 'INVITATION_RESENT',
+      clientAddress,
+      at: now,
+    });
     const { account } = managed;
     const refuse = async (error: DomainError): Promise<ResendInvitationOutcome> => {
       await record(error.code);

@@ -2,8 +2,7 @@ import type { EducatorAccount } from '../domain/educator/educator-account';
 import type { EducatorAccountRepository } from '../domain/educator/educator-account-repository';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
-import { AccessDenied } from './access-denied';
-import { findManagedAccount } from './managed-account';
+import { startAccountAction } from './managed-account';
 import type { AttemptThrottle } from './ports/attempt-throttle';
 import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
@@ -22,19 +21,15 @@ export class UnlockAccount {
   ) {}
 
   async execute(actor: Actor, accountId: number | undefined, clientAddress: string): Promise<EducatorAccount> {
-    const managed = await findManagedAccount(this.accounts, this.sites, actor, accountId);
-    if (managed) await this.throttle.forgetAccount(managed.account.email.normalized);
-    await this.auditTrail.record({
+    const { managed, record } = await startAccountAction(this.accounts, this.sites, this.auditTrail, {
+      actor,
+      accountId,
       action: 'ACCOUNT_UNLOCKED',
-      outcome: managed ? 'SUCCEEDED' : 'FORBIDDEN',
-      at: this.clock.now(),
-      actorAccountId: actor.accountId,
-      targetAccountId: managed ? accountId : null,
-      districtId: actor.districtId,
-      schoolSiteId: managed?.account.schoolSiteIds[0] ?? null,
       clientAddress,
+      at: this.clock.now(),
     });
-    if (!managed) throw new AccessDenied();
+    await this.throttle.forgetAccount(managed.account.email.normalized);
+    await record('SUCCEEDED');
     return managed.account;
   }
 }
