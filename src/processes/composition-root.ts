@@ -239,7 +239,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     metrics,
     // With METRICS_PORT, the metrics are served there, and only there.
     metricsAccess: config.metricsPort || !config.metricsToken ? 'off' : { token: config.metricsToken },
-    uploadLogVersions: accounts,
+    answerVersions: accounts,
+    clock,
     followUploadLog,
     schema,
     identifyActor,
