@@ -92,7 +92,7 @@ export class UpdateEducatorAccount {
   private async sitesNamed(ids: number[]): Promise<SchoolSite[] | null> {
     const found = await this.sites.findByIds(ids);
     const named = ids.map((id) => found.find((site) => site.id === id));
-    return named.every((site) => site !== undefined) ? (named as SchoolSite[]) : null;
+    return named.every((site) => site !== undefined) ? named : null;
   }
 
   /** Written, with the new invitation a new email needs (counted against the admin's hourly allowance); the refusal otherwise. */

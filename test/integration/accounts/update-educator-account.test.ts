@@ -92,14 +92,21 @@ describeOnEachDatabase('updateEducatorAccount through HTTP', (database) => {
     const payload = await payloadOf({ accountId: id, email: ' Ada@Example.org ' });
 
     expect(payload).to.deep.equal({
-      account: { firstName: 'Ada', lastName: 'Lovelace', email: 'Ada@Example.org', status: 'PENDING_REGISTRATION', role: { code: 'EDUCATOR' }, schoolSites: [{ name: 'Demo Partner High' }] },
+      account: {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email: 'Ada@Example.org',
+        status: 'PENDING_REGISTRATION',
+        role: { code: 'EDUCATOR' },
+        schoolSites: [{ name: 'Demo Partner High' }],
+      },
       warnings: [],
       userErrors: [],
     });
     const after = await rowOf(id);
     expect(after.email).to.equal('Ada@Example.org');
     expect(Number(after.created_at)).to.be.greaterThan(Number(before.created_at));
-    expect(Number(after.registration_deadline) - Number(before.registration_deadline), "a fresh 60-day deadline").to.be.closeTo(24 * 60 * 60 * 1000, 60_000);
+    expect(Number(after.registration_deadline) - Number(before.registration_deadline), 'a fresh 60-day deadline').to.be.closeTo(24 * 60 * 60 * 1000, 60_000);
     const delivered = await server.deliveredEmails();
     expect(delivered).to.have.length(1);
     expect(/^To: (\S+)$/m.exec(delivered[0])?.[1].toLowerCase(), 'the mailer lowercases the domain').to.equal('ada@example.org');
@@ -208,7 +215,9 @@ describeOnEachDatabase('updateEducatorAccount through HTTP', (database) => {
     const role = await payloadOf({ accountId: myId, roleCode: 'EDUCATOR' }, siteAdmin);
     const name = await payloadOf({ accountId: myId, lastName: 'Sitewell' }, siteAdmin);
 
-    expect(role.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field])).to.deep.equal([['CANNOT_CHANGE_OWN_ROLE', ['roleCode']]]);
+    expect(role.userErrors.map((error: { code: string; field: string[] }) => [error.code, error.field])).to.deep.equal([
+      ['CANNOT_CHANGE_OWN_ROLE', ['roleCode']],
+    ]);
     expect(name.account).to.include({ lastName: 'Sitewell' });
     expect(await rowOf(myId)).to.include({ role_code: 'SITE_ADMIN', last_name: 'Sitewell' });
   });
