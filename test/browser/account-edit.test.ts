@@ -46,7 +46,10 @@ describeOnEachDatabase('The web page: editing an account in the Accounts tab', (
     await email.fill('ada@example.org');
     await dialog.getByRole('textbox', { name: 'Last Name' }).fill('King');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('status').filter({ hasText: "The changes to Ada King's account are saved. A new invitation is on its way to ada@example.org." }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: "The changes to Ada King's account are saved. A new invitation is on its way to ada@example.org." })
+      .waitFor();
     await dialog.waitFor({ state: 'hidden' });
     const row = page.getByRole('row', { name: /Ada King/ });
     await row.getByText('ada@example.org', { exact: true }).waitFor();

@@ -106,7 +106,9 @@ export const EditAccount = ({
     const schoolSiteIds = scope === 'DISTRICT' ? [] : scope === 'MULTI_SITE' ? form.siteIds : form.siteIds.slice(0, 1);
     try {
       const { data } = await update({
-        variables: { input: { accountId: account.id, firstName: form.firstName, lastName: form.lastName, email: form.email, roleCode: form.roleCode, schoolSiteIds } },
+        variables: {
+          input: { accountId: account.id, firstName: form.firstName, lastName: form.lastName, email: form.email, roleCode: form.roleCode, schoolSiteIds },
+        },
       });
       const answer = data!.updateEducatorAccount;
       const shown = placeUserErrors(answer.userErrors, {
@@ -145,7 +147,9 @@ export const EditAccount = ({
               label="Email"
               type="email"
               autoComplete="off"
-              hint={account.status === 'ACTIVE' ? 'They sign in with it, so it stays as it is once they have registered.' : 'A new email gets a new invitation.'}
+              hint={
+                account.status === 'ACTIVE' ? 'They sign in with it, so it stays as it is once they have registered.' : 'A new email gets a new invitation.'
+              }
               {...bound('email', 'edit-email')}
             />
             <SelectField
