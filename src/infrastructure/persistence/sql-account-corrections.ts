@@ -3,6 +3,7 @@ import type { AccountCorrections } from '../../application/ports/account-correct
 import { EMAIL_TAKEN, type EducatorAccount } from '../../domain/educator/educator-account';
 import { queuedInvitation, type QueuedInvitation } from '../../domain/educator/invitation';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
+import { moveAccountListCounters } from './account-list-version';
 import { normalizedName } from './account-listing-sql';
 import { isUniqueViolation } from './database-errors';
 import { changedRows } from './plain-sql';
@@ -42,6 +43,7 @@ export class SqlAccountCorrections implements AccountCorrections {
           await manager.query("DELETE FROM outbox_message WHERE account_id = ? AND template = 'invitation' AND status = 'PENDING'", [was.id]);
           await insertOutboxMessage((sql, parameters) => manager.query(sql, parameters), queuedInvitation(invitation), next.createdAt);
         }
+        await moveAccountListCounters(manager, [was.districtId]);
         return ok(undefined);
       });
     } catch (error) {

@@ -9,12 +9,13 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 import { uploadFile } from '../uploads/upload-kit';
 
 const PAGE = `query($status: AccountStatus) { educatorAccounts(status: $status, first: 100, sort: { field: EMAIL, direction: ASC }) {
-  totalCount nodes { email status registrationDeadline role { code name } schoolSites { id name } } } }`;
+  totalCount nodes { email lastName status registrationDeadline role { code name } schoolSites { id name } } } }`;
 const CREATE = `mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { account { id } userErrors { code } } }`;
 const REGISTER = `mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { account { status } userErrors { code } } }`;
 const DEACTIVATE = `mutation($id: ID!) { deactivateEducatorAccount(input: { accountId: $id }) { userErrors { code } } }`;
 const REACTIVATE = `mutation($id: ID!) { reactivateEducatorAccount(input: { accountId: $id }) { userErrors { code } } }`;
 const RECREATE = `mutation($id: ID!) { recreateEducatorAccount(input: { accountId: $id }) { userErrors { code } } }`;
+const UPDATE = `mutation($id: ID!) { updateEducatorAccount(input: { accountId: $id, lastName: "López Ruiz" }) { userErrors { code } } }`;
 const UNDO = `mutation($id: ID!) { undoUploadBatch(input: { batchId: $id }) { userErrors { code } } }`;
 /** The viewer's account with their district's answers counter: all a kept answer costs. */
 const STATEMENTS_OF_A_KEPT_ANSWER = 1;
@@ -46,7 +47,10 @@ describeOnEachDatabase('The accounts list answered again from memory', (database
       expect(answer.errors, answer.text).to.equal(undefined);
       data = answer.data;
     });
-    const accounts = data.educatorAccounts as { totalCount: number; nodes: { email: string; status: string; registrationDeadline: string }[] };
+    const accounts = data.educatorAccounts as {
+      totalCount: number;
+      nodes: { email: string; lastName: string; status: string; registrationDeadline: string }[];
+    };
     return { ...accounts, statusOf: (email: string) => accounts.nodes.find((node) => node.email === email)?.status ?? null, statements };
   };
   const create = async (email: string): Promise<string> => {
@@ -73,7 +77,7 @@ describeOnEachDatabase('The accounts list answered again from memory', (database
     expect(again.statements).to.equal(STATEMENTS_OF_A_KEPT_ANSWER);
   });
 
-  it('when an account is created, registered, deactivated, reactivated, expires and is created again between two asks, then each ask shows it at once', async () => {
+  it('when an account is created, registered, deactivated, reactivated, edited, expires and is created again between two asks, then each ask shows it at once', async () => {
     const before = (await ask()).totalCount;
     const id = await create('ana@example.org');
     const created = await ask();
@@ -92,6 +96,8 @@ describeOnEachDatabase('The accounts list answered again from memory', (database
     expect((await ask('DEACTIVATED')).nodes.map((node) => node.email)).to.deep.equal(['ana@example.org']);
     await mutate(REACTIVATE, id);
     expect((await ask()).statusOf('ana@example.org')).to.equal('ACTIVE');
+    await mutate(UPDATE, id);
+    expect((await ask()).nodes.find((node) => node.email === 'ana@example.org')!.lastName).to.equal('López Ruiz');
 
     const pendingId = await create('bo@example.org');
     expect((await ask()).statusOf('bo@example.org')).to.equal('PENDING_REGISTRATION');
