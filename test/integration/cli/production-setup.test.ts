@@ -10,6 +10,7 @@ import { DEMO_PASSWORD, loadConfig, PUBLISHED_SECRETS } from '../../../src/proce
 import { buildApplication } from '../../../src/processes/composition-root';
 import { describeOnEachDatabase } from '../../support/databases';
 import { EducatorAccountRecord } from '../../../src/infrastructure/persistence/records/records';
+import { freePort } from '../../support/free-port';
 import { waitFor } from '../../support/polling';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
@@ -89,7 +90,7 @@ describe('production configuration', () => {
         SMTP_URL,
         JWT_SECRET: PUBLISHED_SECRETS[0],
         DATABASE_URL: 'sqlite::memory:',
-        PORT: '47832',
+        PORT: String(await freePort()),
         LOG_LEVEL: 'silent',
       },
       timeout: 20_000,
@@ -147,7 +148,14 @@ describe('production configuration', () => {
     const folder = mkdtempSync(join(tmpdir(), 'educators-start-'));
     const started = run(process.execPath, ['dist/src/processes/api.js'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'db.sqlite')}`, MAIL_OUTBOX_DIR: folder, PORT: '47833', LOG_LEVEL: 'silent', ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${join(folder, 'db.sqlite')}`,
+        MAIL_OUTBOX_DIR: folder,
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
       timeout: stopAfterMs,
     });
     return started.then(
@@ -195,7 +203,7 @@ describe('production configuration', () => {
           SMTP_URL,
           JWT_SECRET: aRandomSecret(),
           DATABASE_URL: databaseUrl,
-          PORT: '47831',
+          PORT: String(await freePort()),
           LOG_LEVEL: 'silent',
           API_PROCESSES: apiProcesses,
         },
