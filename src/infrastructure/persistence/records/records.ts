@@ -29,6 +29,8 @@ export class SchoolSiteRecord {
 @Index('ix_educator_account_district_first_name', ['districtId', 'firstNameNormalized', 'id'])
 @Index('ix_educator_account_district_email', ['districtId', 'emailNormalized', 'id'])
 @Index('ix_educator_account_district_created', ['districtId', 'createdAt', 'id'])
+@Index('ix_educator_account_district_status', ['districtId', 'deactivatedAt', 'registeredAt', 'registrationDeadline'])
+@Index('ix_educator_account_district_role', ['districtId', 'roleCode', 'createdAt', 'id'])
 export class EducatorAccountRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) email: string;
