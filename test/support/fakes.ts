@@ -16,7 +16,7 @@ import type { Clock } from '../../src/application/ports/clock';
 import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
-import type { TokenIssuer } from '../../src/application/ports/token-issuer';
+import type { TokenClaims, TokenIssuer } from '../../src/application/ports/token-issuer';
 import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../src/application/ports/unit-of-work';
 import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
@@ -340,13 +340,13 @@ export class FakeRegistrationCodes implements RegistrationCodes {
 }
 
 export class FakeTokenIssuer implements TokenIssuer {
-  issue(accountId: number): string {
-    return `token-for-${accountId}`;
+  issue(accountId: number, credentialsVersion: number): string {
+    return credentialsVersion === 0 ? `token-for-${accountId}` : `token-for-${accountId}-v${credentialsVersion}`;
   }
 
-  verify(token: string): number | null {
-    const match = /^token-for-(\d+)$/.exec(token);
-    return match ? Number(match[1]) : null;
+  verify(token: string): TokenClaims | null {
+    const match = /^token-for-(\d+)(?:-v(\d+))?$/.exec(token);
+    return match ? { accountId: Number(match[1]), credentialsVersion: Number(match[2] ?? 0) } : null;
   }
 }
 
@@ -377,6 +377,12 @@ export class InMemoryBrowserSessions implements BrowserSessions {
     return this.sessions.delete(secret);
   }
 
+  async endAllOf(accountId: number, keeping?: string): Promise<number> {
+    const ended = [...this.sessions].filter(([secret, session]) => session.accountId === accountId && secret !== keeping);
+    for (const [secret] of ended) this.sessions.delete(secret);
+    return ended.length;
+  }
+
   async removeExpired(now: Date): Promise<number> {
     const lapsed = [...this.sessions].filter(([, session]) => session.expiresAt.getTime() <= now.getTime());
     for (const [secret] of lapsed) this.sessions.delete(secret);
@@ -387,6 +393,10 @@ export class InMemoryBrowserSessions implements BrowserSessions {
 export class FakePageLinks implements PageLinks {
   registration(email: string, registrationCode: string): string {
     return `https://page.example/register#email=${email}&code=${registrationCode}`;
+  }
+
+  passwordReset(email: string): string {
+    return `https://page.example/reset-password#email=${email}`;
   }
 
   uploadBatch(batchId: number): string {

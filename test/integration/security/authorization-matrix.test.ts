@@ -680,6 +680,32 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(answer.data.registerAccount).to.deep.equal({ account: null, userErrors: [{ code: 'INVALID_CODE' }] });
       },
     },
+    'Mutation.requestPasswordReset': {
+      field: 'requestPasswordReset',
+      send: (cell) =>
+        graphql(
+          'mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { userErrors { code } } }',
+          { input: { email: `nobody.${cell.actor}@matrix.example.org` } },
+          cell,
+        ),
+      public(answer) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.requestPasswordReset).to.deep.equal({ userErrors: [] });
+      },
+    },
+    'Mutation.resetPassword': {
+      field: 'resetPassword',
+      send: (cell) =>
+        graphql(
+          'mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { userErrors { code } } }',
+          { input: { email: `nobody.${cell.actor}@matrix.example.org`, code: 'AAAA-BBBB-CCCC', newPassword: 'a long enough password' } },
+          cell,
+        ),
+      public(answer) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.resetPassword).to.deep.equal({ userErrors: [{ code: 'INVALID_RESET_CODE' }] });
+      },
+    },
     'Mutation.startSession': {
       field: 'startSession',
       send: (cell) =>
