@@ -377,13 +377,23 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       send: (cell) => {
         const password = cell.actor === 'anonymous' ? 'a password of nobody at all' : passwordOf(cell.actor);
         return graphql(
-          'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email } userErrors { code } } }',
+          'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email } token userErrors { code } } }',
           { input: { currentPassword: password, newPassword: password } },
           cell,
         );
       },
-      allowed(answer, cell) {
-        expect(answer.data.changePassword).to.deep.equal({ account: { email: email[cell.actor] }, userErrors: [] });
+      // A change ends the actor's other credentials: the later cells get fresh ones (a session for the one ended: no row more or less).
+      async allowed(answer, cell) {
+        const { token: fresh, ...rest } = answer.data.changePassword;
+        expect(rest).to.deep.equal({ account: { email: email[cell.actor] }, userErrors: [] });
+        if (cell.credential === 'bearerToken') {
+          expect(fresh).to.be.a('string');
+          token[cell.actor] = fresh;
+          session[cell.actor] = await server.startSession(email[cell.actor]!, passwordOf(cell.actor));
+        } else {
+          expect(fresh).to.equal(null);
+          token[cell.actor] = await server.signIn(email[cell.actor]!, passwordOf(cell.actor));
+        }
       },
     },
     "Mutation.deactivateEducatorAccount/accountId: an Educator of the scope's site": activationProbe(
