@@ -17,6 +17,8 @@ import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
 import type { TokenClaims, TokenIssuer } from '../../src/application/ports/token-issuer';
+import type { PasswordResets } from '../../src/application/ports/password-resets';
+import type { PasswordReset } from '../../src/domain/educator/password-reset';
 import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../src/application/ports/unit-of-work';
 import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
@@ -83,12 +85,12 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
 
   async savePassword(account: EducatorAccount): Promise<void> {
     const stored = this.rows.get(account.id!);
-    if (stored) this.rows.set(account.id!, { ...stored, passwordHash: account.passwordHash });
+    if (stored) this.rows.set(account.id!, { ...stored, passwordHash: account.passwordHash, credentialsVersion: account.credentialsVersion });
   }
 
   async saveActivation(account: EducatorAccount): Promise<void> {
     const stored = this.rows.get(account.id!);
-    if (stored) this.rows.set(account.id!, { ...stored, deactivatedAt: account.snapshot.deactivatedAt });
+    if (stored) this.rows.set(account.id!, { ...stored, deactivatedAt: account.snapshot.deactivatedAt, credentialsVersion: account.credentialsVersion });
   }
 
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
@@ -277,7 +279,7 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
   }
 
   async forgetAccount(account: string): Promise<void> {
-    for (const action of ['sign-in', 'register'] as const) this.failures.delete(`${action}:account:${account}`);
+    for (const action of ['sign-in', 'register', 'reset-password'] as const) this.failures.delete(`${action}:account:${account}`);
   }
 
   failuresFor(action: ThrottledAttempt['action'], account: string): number {
@@ -387,6 +389,31 @@ export class InMemoryBrowserSessions implements BrowserSessions {
     const lapsed = [...this.sessions].filter(([, session]) => session.expiresAt.getTime() <= now.getTime());
     for (const [secret] of lapsed) this.sessions.delete(secret);
     return lapsed.length;
+  }
+}
+
+/** Requests by id, the latest of each account kept; the emails it would queue, in order. */
+export class InMemoryPasswordResets implements PasswordResets {
+  readonly resets = new Map<number, PasswordReset>();
+  readonly queued: { to: string; resetId: number }[] = [];
+  private nextId = 1;
+
+  async start(account: { id: number; email: string }, requestedAt: Date, expiresAt: Date): Promise<void> {
+    for (const [id, reset] of this.resets) if (reset.accountId === account.id) this.resets.delete(id);
+    const id = this.nextId++;
+    this.resets.set(id, { id, accountId: account.id, requestedAt, expiresAt, usedAt: null });
+    this.queued.push({ to: account.email, resetId: id });
+  }
+
+  async latestOf(accountId: number): Promise<PasswordReset | null> {
+    return [...this.resets.values()].filter((reset) => reset.accountId === accountId).pop() ?? null;
+  }
+
+  async markUsed(resetId: number, at: Date): Promise<boolean> {
+    const reset = this.resets.get(resetId);
+    if (!reset || reset.usedAt) return false;
+    this.resets.set(resetId, { ...reset, usedAt: at });
+    return true;
   }
 }
 
