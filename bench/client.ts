@@ -24,18 +24,24 @@ export interface Session {
   siteId: string;
 }
 
-/** Signs in as the demo Site Admin and finds the one site they manage. */
-export const signInAsSiteAdmin = async (baseUrl: string): Promise<Session> => {
+/** A bearer token for a seeded account (which has the benchmark password). */
+export const signInAs = async (baseUrl: string, email: string): Promise<string> => {
   const { signIn } = await graphql<{ signIn: { token: string | null; userErrors: unknown[] } }>(
     baseUrl,
     null,
     'mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code message } } }',
-    { input: { username: DEMO_SITE_ADMIN_EMAIL, password: BENCH_PASSWORD } },
+    { input: { username: email, password: BENCH_PASSWORD } },
   );
   if (!signIn.token) throw new Error(`Sign-in refused: ${JSON.stringify(signIn.userErrors)}`);
-  const { schoolSites } = await graphql<{ schoolSites: { id: string }[] }>(baseUrl, signIn.token, '{ schoolSites { id } }');
+  return signIn.token;
+};
+
+/** Signs in as the demo Site Admin and finds the one site they manage. */
+export const signInAsSiteAdmin = async (baseUrl: string): Promise<Session> => {
+  const token = await signInAs(baseUrl, DEMO_SITE_ADMIN_EMAIL);
+  const { schoolSites } = await graphql<{ schoolSites: { id: string }[] }>(baseUrl, token, '{ schoolSites { id } }');
   if (schoolSites.length !== 1) throw new Error(`Expected the Site Admin to manage one site, got ${schoolSites.length}`);
-  return { token: signIn.token, siteId: schoolSites[0].id };
+  return { token, siteId: schoolSites[0].id };
 };
 
 const UPLOAD_MUTATION =

@@ -152,7 +152,7 @@ type RequestSpec = NonNullable<autocannon.Options['requests']>[number];
  * once, Node accepts one new connection per event-loop turn, so under full load the k-th new connection waits about k
  * requests' time for its first answer. That measures the start of the test, not a reader of the log.
  */
-const load = async (
+export const load = async (
   url: string,
   token: string,
   spec: { durationS: number; connections: number; request: RequestSpec; isError?: (body: string) => boolean },

@@ -76,9 +76,9 @@ export const startAccountAction = async (
   sites: SchoolSiteRepository,
   auditTrail: AuditTrail,
   attempt: AccountAction,
-): Promise<{ managed: ManagedAccount; record: (outcome: string) => Promise<void> }> => {
+): Promise<{ managed: ManagedAccount; record: (outcome: string, detail?: string) => Promise<void> }> => {
   const managed = await findManagedAccount(accounts, sites, attempt.actor, attempt.accountId);
-  const record = (outcome: string): Promise<void> =>
+  const record = (outcome: string, detail?: string): Promise<void> =>
     auditTrail.record({
       action: attempt.action,
       outcome,
@@ -88,6 +88,7 @@ export const startAccountAction = async (
       districtId: attempt.actor.districtId,
       schoolSiteId: managed?.account.schoolSiteIds[0] ?? null,
       clientAddress: attempt.clientAddress,
+      detail: detail ?? null,
     });
   if (!managed) {
     await record('FORBIDDEN');

@@ -14,6 +14,8 @@ import { UnlockAccount } from '../application/unlock-account';
 import { RecreateEducatorAccount } from '../application/recreate-educator-account';
 import { RecreateExpiredAccounts } from '../application/recreate-expired-accounts';
 import { SqlAccountRecreations } from '../infrastructure/persistence/sql-account-recreations';
+import { UpdateEducatorAccount } from '../application/update-educator-account';
+import { SqlAccountCorrections } from '../infrastructure/persistence/sql-account-corrections';
 import { ListManagedSchoolSites } from '../application/list-managed-school-sites';
 import { RegisterAccount } from '../application/register-account';
 import { ProcessUploadBatch } from '../application/process-upload-batch';
@@ -190,6 +192,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         new RecreateEducatorAccount(accounts, sites, recreations, allowances, auditTrail, clock, config.maxInvitationsPerAdminPerHour),
         new RecreateExpiredAccounts(sites, recreations, allowances, auditTrail, clock, config.maxBulkRowsPerAdminPerDay),
         clock,
+        new UpdateEducatorAccount(accounts, sites, new SqlAccountCorrections(dataSource), allowances, auditTrail, clock, config.maxInvitationsPerAdminPerHour),
       ),
     ],
     [AuditResolver, new AuditResolver(new ListAuditEvents(sites, auditTrail))],
@@ -253,7 +256,8 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     metrics,
     // With METRICS_PORT, the metrics are served there, and only there.
     metricsAccess: config.metricsPort || !config.metricsToken ? 'off' : { token: config.metricsToken },
-    uploadLogVersions: accounts,
+    answerVersions: accounts,
+    clock,
     followUploadLog,
     schema,
     identifyActor,

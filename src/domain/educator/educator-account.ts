@@ -51,6 +51,41 @@ export interface NewAccountDetails {
   now: Date;
 }
 
+/** What an admin corrects on an existing account; an absent field stays as it is. */
+export interface AccountCorrection {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  roleCode?: RoleCode;
+  schoolSiteIds?: number[];
+}
+
+export type CorrectedField = keyof AccountCorrection;
+
+export interface CorrectedAccount {
+  account: EducatorAccount;
+  /** The fields whose value differs from the account's, in a stable order. */
+  changed: CorrectedField[];
+  /** A new email before registration: a new creation moment (so a new code, a fresh deadline) and a new invitation. */
+  reinvite: boolean;
+}
+
+export const EMAIL_TAKEN = refusal('EMAIL_TAKEN', 'Email has already been taken.', ['email']);
+
+export const EMAIL_LOCKED_AFTER_REGISTRATION = refusal(
+  'EMAIL_LOCKED_AFTER_REGISTRATION',
+  'This person has registered and signs in with this email, so it cannot be changed. For a new address, create an account for it and deactivate this one.',
+  ['email'],
+);
+
+export const EMAIL_LOCKED_WHILE_DEACTIVATED = refusal(
+  'EMAIL_LOCKED_WHILE_DEACTIVATED',
+  'A deactivated account cannot register, so its email is not corrected. Reactivate the account first, then correct its email.',
+  ['email'],
+);
+
+const sameSites = (a: number[], b: number[]): boolean => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
 export class EducatorAccount {
   private constructor(private state: EducatorAccountState) {}
 
@@ -133,6 +168,46 @@ export class EducatorAccount {
   /** What an expired account becomes when it is created again: the replacement's details under the old row's id. */
   static recreatedInPlace(id: number | null, replacement: EducatorAccount): EducatorAccount {
     return new EducatorAccount({ ...replacement.state, id });
+  }
+
+  /**
+   * Names and role and sites may be corrected at any time (the creation policy decides role and sites before this). A new
+   * email only before registration: a registered person signs in with it, and a new address would let whoever holds it take
+   * the account over (a password reset goes there). The same address in other letter case is the same address: no new invitation.
+   */
+  correctedWith(correction: AccountCorrection, now: Date): Result<CorrectedAccount, DomainError> {
+    let next: EducatorAccountState = { ...this.state, schoolSiteIds: [...(correction.schoolSiteIds ?? this.state.schoolSiteIds)] };
+    if (correction.roleCode) next.roleCode = correction.roleCode;
+    if (correction.firstName !== undefined) {
+      const firstName = checkPersonName(correction.firstName, 'First name', ['firstName']);
+      if (!firstName.ok) return firstName;
+      next.firstName = firstName.value;
+    }
+    if (correction.lastName !== undefined) {
+      const lastName = checkPersonName(correction.lastName, 'Last name', ['lastName']);
+      if (!lastName.ok) return lastName;
+      next.lastName = lastName.value;
+    }
+    if (correction.email !== undefined) {
+      const email = EmailAddress.create(correction.email);
+      if (!email.ok) return email;
+      next.email = email.value;
+      if (email.value.normalized !== this.state.email.normalized) {
+        if (this.state.registeredAt) return fail(EMAIL_LOCKED_AFTER_REGISTRATION);
+        if (this.state.deactivatedAt) return fail(EMAIL_LOCKED_WHILE_DEACTIVATED);
+        next = { ...next, createdAt: now, registrationDeadline: registrationDeadlineFor(now) };
+      }
+    }
+    const was = this.state;
+    const differs: Record<CorrectedField, boolean> = {
+      firstName: next.firstName !== was.firstName,
+      lastName: next.lastName !== was.lastName,
+      email: next.email.value !== was.email.value,
+      roleCode: next.roleCode !== was.roleCode,
+      schoolSiteIds: !sameSites(next.schoolSiteIds, was.schoolSiteIds),
+    };
+    const changed = (Object.keys(differs) as CorrectedField[]).filter((field) => differs[field]);
+    return ok({ account: new EducatorAccount(next), changed, reinvite: next.createdAt !== was.createdAt });
   }
 
   /** The caller checks the code (derived from the account, see RegistrationCodes); this guards the account's own rules. */

@@ -9,11 +9,11 @@ import type { RequestContext } from '../graphql/context';
 import type { ErrorLogger } from '../graphql/error-formatting';
 import { answerFailedRequest, clientError, dropRestOfBody } from './failed-request';
 import { credentialsOf } from './session-cookie';
-import type { BuiltAnswer, UploadLogCache } from './upload-log-cache';
+import type { BuiltAnswer, AnswerCache } from './answer-cache';
 
 export interface GraphQLEndpointDependencies {
   apollo: ApolloServer<RequestContext>;
-  uploadLogCache: UploadLogCache;
+  answerCache: AnswerCache;
   /** The context of one request; `viewer` is given when the request was already identified (undefined: not yet). */
   contextFor(request: IncomingMessage, response: ServerResponse, viewer: Viewer | null | undefined): Promise<RequestContext>;
   limits: { jsonBytes: number; jsonBodyMs: number; upload: UploadOptions };
@@ -60,13 +60,17 @@ export const graphqlEndpoint = (deps: GraphQLEndpointDependencies) => {
 
   const answerJson = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readJsonBody(request, deps.limits.jsonBytes, deps.limits.jsonBodyMs);
-    const lookup = await deps.uploadLogCache.lookUp({ body, credentials: credentialsOf(request), accept: request.headers.accept });
+    const lookup = await deps.answerCache.lookUp({ body, credentials: credentialsOf(request), accept: request.headers.accept });
     if (lookup.kept) {
       response.setHeader('content-type', lookup.kept.contentType);
       response.end(lookup.kept.body);
       return;
     }
-    await answer(request, response, body, () => deps.contextFor(request, response, lookup.viewer), lookup.keep);
+    try {
+      await answer(request, response, body, () => deps.contextFor(request, response, lookup.viewer), lookup.keep);
+    } finally {
+      lookup.settle?.();
+    }
   };
 
   /**

@@ -26,7 +26,8 @@ import type { Readiness } from '../health/readiness';
 import { metricsRoute, type MetricsAccess } from './metrics-route';
 import { metricsPlugin } from '../graphql/metrics-plugin';
 import type { ServiceMetrics } from '../metrics/service-metrics';
-import { UploadLogCache, type UploadLogVersions } from './upload-log-cache';
+import { AnswerCache, type AnswerVersions } from './answer-cache';
+import type { Clock } from '../../application/ports/clock';
 
 export interface HttpDependencies {
   config: Config;
@@ -39,7 +40,9 @@ export interface HttpDependencies {
   accessLog: Log;
   /** Plain HTTP routes (CSV downloads), served beside GraphQL. */
   routes?: express.Router;
-  uploadLogVersions: UploadLogVersions;
+  answerVersions: AnswerVersions;
+  /** The service's clock: how long an answer has been kept is measured by it, as account statuses are. */
+  clock: Clock;
   followUploadLog: FollowUploadLog;
   /** The folder Vite builds the page into (web/dist). */
   webDist: string;
@@ -101,12 +104,18 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
     ],
   });
   await apollo.start();
-  const uploadLogCache = new UploadLogCache(deps.schema, deps.identifyActor, deps.uploadLogVersions, {
-    maxBytes: 16 * 1024 * 1024,
-    maxAgeMs: 60_000,
-    maxQueries: 500,
-    maxTokens: GRAPHQL_LIMITS.tokens,
-  });
+  const answerCache = new AnswerCache(
+    deps.schema,
+    deps.identifyActor,
+    deps.answerVersions,
+    {
+      maxBytes: 16 * 1024 * 1024,
+      maxAgeMs: 60_000,
+      maxQueries: 500,
+      maxTokens: GRAPHQL_LIMITS.tokens,
+    },
+    () => deps.clock.now().getTime(),
+  );
   const secureCookies = deps.config.publicUrl.startsWith('https:');
   const identify = (request: IncomingMessage) => deps.identifyActor.execute(credentialsOf(request));
   const clientAddressOf = clientAddressResolver(deps.config.trustProxy);
@@ -128,7 +137,7 @@ export const createHttpApp = async (deps: HttpDependencies): Promise<HttpApp> =>
   };
   const graphql = graphqlEndpoint({
     apollo,
-    uploadLogCache,
+    answerCache,
     contextFor,
     limits: {
       jsonBytes: 1024 * 1024,

@@ -19,6 +19,7 @@ import { AccountListingIndexes1764000000011 } from './migrations/1764000000011-a
 import { AccountDeactivation1764000000012 } from './migrations/1764000000012-account-deactivation';
 import { UploadUndo1764000000013 } from './migrations/1764000000013-upload-undo';
 import { PasswordResets1764000000014 } from './migrations/1764000000014-password-resets';
+import { AccountListVersions1764000000017 } from './migrations/1764000000017-account-list-versions';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -49,6 +50,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     AccountDeactivation1764000000012,
     UploadUndo1764000000013,
     PasswordResets1764000000014,
+    AccountListVersions1764000000017,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AccountRecreations, RecreatedAs } from '../../application/ports/account-recreations';
 import type { EducatorAccount } from '../../domain/educator/educator-account';
 import { queuedInvitation } from '../../domain/educator/invitation';
+import { moveAccountListCounters } from './account-list-version';
 import { changedRows, parameterList, type Row } from './plain-sql';
 import { outboxRow } from './sql-unit-of-work';
 
@@ -58,6 +59,11 @@ const recreateSet = async (manager: EntityManager, ids: number[], as: RecreatedA
     `INSERT INTO outbox_message (recipient, account_id, template, subject, body, status, attempts, created_at, next_attempt_at)
      SELECT email, id, ?, ?, ?, ?, ?, ?, ? FROM educator_account WHERE id IN (${parameterList(ids.length)}) AND created_at = ? AND created_by_account_id = ?`,
     [row.template, row.subject, row.body, row.status, row.attempts, row.createdAt, row.nextAttemptAt, ...ids, createdAt, as.createdByAccountId],
+  );
+  const districts: Row[] = await manager.query(`SELECT DISTINCT district_id FROM educator_account WHERE id IN (${parameterList(ids.length)})`, ids);
+  await moveAccountListCounters(
+    manager,
+    districts.map((district) => Number(district.district_id)),
   );
   return changed;
 };

@@ -8,6 +8,7 @@ import type { AccountDirectory, AccountQuery, Page } from '../../application/por
 import { countAccounts, cursorKey, normalizedName, pageOfIds } from './account-listing-sql';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
+import { moveAccountListCounters } from './account-list-version';
 import { inServiceSql } from './account-status-sql';
 import { changedRows, insertedId, optionalDate, parameterList, type IdInSql, type Row, type Statement } from './plain-sql';
 
@@ -108,12 +109,13 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   }
 
   /**
-   * The account and, in the same statement, its district's upload-log counter (the sum of its sites' counters, which
-   * the upload store moves on with every change the log shows): what the upload log cache needs to answer from memory.
+   * The account and, in the same statement, its district's answers counter: the sum of its sites' upload-log counters
+   * (upload-log-version.ts) and its accounts counter (account-list-version.ts), each moved on with every change of what
+   * it covers. What the answer cache needs to answer from memory.
    */
-  async findByIdWithUploadLogVersion(id: number): Promise<{ account: EducatorAccount | null; uploadLogVersion: number }> {
-    const rows = await this.rowsWhere('a.id = ?', [id], UPLOAD_LOG_VERSION_OF_ACCOUNT_DISTRICT);
-    return { account: accountsOf(rows)[0] ?? null, uploadLogVersion: rows.length > 0 ? Number(rows[0].upload_log_version) : 0 };
+  async findByIdWithAnswersVersion(id: number): Promise<{ account: EducatorAccount | null; answersVersion: number }> {
+    const rows = await this.rowsWhere('a.id = ?', [id], ANSWERS_VERSION_OF_ACCOUNT_DISTRICT);
+    return { account: accountsOf(rows)[0] ?? null, answersVersion: rows.length > 0 ? Number(rows[0].answers_version) : 0 };
   }
 
   async findByIds(ids: number[]): Promise<EducatorAccount[]> {
@@ -138,6 +140,7 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
           for (const statement of accountRewrite(account)) await runner.query(statement.sql, statement.params);
         }
         for (const statement of membershipInserts(id, account.schoolSiteIds)) await runner.query(statement.sql, statement.params);
+        await moveAccountListCounters(manager, [account.districtId]);
         return id;
       };
       // Inside a unit of work the account is already in its transaction; a nested one would only add savepoints.
@@ -152,7 +155,9 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   async saveRegistration(account: EducatorAccount): Promise<boolean> {
     const state = account.snapshot;
     const params = [state.registeredAt?.getTime() ?? null, state.passwordHash, account.id, state.createdAt.getTime()];
-    return (await changedRows(this.manager, REGISTER_UNLESS_REGISTERED, params)) === 1;
+    const registered = (await changedRows(this.manager, REGISTER_UNLESS_REGISTERED, params)) === 1;
+    if (registered) await moveAccountListCounters(this.manager, [account.districtId]);
+    return registered;
   }
 
   async savePassword(account: EducatorAccount): Promise<void> {
@@ -164,11 +169,14 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   }
 
   async saveActivation(account: EducatorAccount): Promise<void> {
-    await this.manager.query('UPDATE educator_account SET deactivated_at = ?, credentials_version = ? WHERE id = ?', [
-      account.snapshot.deactivatedAt?.getTime() ?? null,
-      account.credentialsVersion,
-      account.id,
-    ]);
+    await this.manager.transaction(async (manager) => {
+      await manager.query('UPDATE educator_account SET deactivated_at = ?, credentials_version = ? WHERE id = ?', [
+        account.snapshot.deactivatedAt?.getTime() ?? null,
+        account.credentialsVersion,
+        account.id,
+      ]);
+      await moveAccountListCounters(manager, [account.districtId]);
+    });
   }
 
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
@@ -208,8 +216,9 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   }
 }
 
-const UPLOAD_LOG_VERSION_OF_ACCOUNT_DISTRICT = `,
-  (SELECT COALESCE(SUM(v.version), 0) FROM upload_log_version v JOIN school_site s ON s.id = v.school_site_id WHERE s.district_id = a.district_id) AS upload_log_version`;
+const ANSWERS_VERSION_OF_ACCOUNT_DISTRICT = `,
+  (SELECT COALESCE(SUM(v.version), 0) FROM upload_log_version v JOIN school_site s ON s.id = v.school_site_id WHERE s.district_id = a.district_id)
+  + (SELECT COALESCE(MAX(l.version), 0) FROM account_list_version l WHERE l.district_id = a.district_id) AS answers_version`;
 
 /** Rows of accounts in id order, a row per membership (or one with no site), as accounts with their sites. */
 const accountsOf = (rows: Row[]): EducatorAccount[] => {

@@ -12,6 +12,7 @@ import {
   membershipInserts,
   SqlEducatorAccountRepository,
 } from './sql-educator-account-repository';
+import { accountListChanged } from './account-list-version';
 import { dialectOf, StatementBatchPool } from './data-source';
 import { isConnectionLost, isUniqueViolation, retryTransient } from './database-errors';
 import { inConcurrentGroups, type GroupSender } from './concurrent-groups';
@@ -207,6 +208,7 @@ export class SqlUnitOfWork implements UnitOfWork {
       statements.push(activeSiteAdminsQuery([creation.countSiteAdminsOf], creation.acceptance.acceptedAt));
       return { insertAt, countAt: statements.length - 1 };
     });
+    statements.push(...[...new Set(creations.map(({ account }) => account.districtId))].map((districtId) => accountListChanged(districtId, 'mysql')));
     statements.push({ sql: 'COMMIT', params: [] });
     const answers = (await this.statementBatches.send(statements)) as ({ insertId: number } | Row[])[];
     return creations.map(({ account, countSiteAdminsOf }, index) => {

@@ -3,7 +3,7 @@ import type { Statement } from './plain-sql';
 /**
  * The upload log's counter, one per site: every change the log can show moves it on, in the same transaction, through
  * this one function. API processes answer log and failure pages again from memory only while their district's
- * counters stand still (upload-log-cache.ts; the accounts repository reads the sum with the viewer's account), and
+ * counters stand still (answer-cache.ts; the accounts repository reads the sum with the viewer's account), and
  * live updates poll it (polled-upload-log-changes.ts).
  */
 export const uploadLogChanged = (of: { schoolSiteId: number } | { batchId: number }): Statement =>

@@ -311,6 +311,8 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
   const RECREATE = 'mutation($id: ID!) { recreateEducatorAccount(input: { accountId: $id }) { account { email status } userErrors { code } } }';
   const RECREATE_SITE = 'mutation($site: ID!) { recreateExpiredAccounts(input: { schoolSiteId: $site }) { recreatedCount userErrors { code } } }';
   const UNLOCK = 'mutation($id: ID!) { unlockAccount(input: { accountId: $id }) { account { email } userErrors { code } } }';
+  const UPDATE =
+    'mutation($id: ID!, $lastName: String) { updateEducatorAccount(input: { accountId: $id, lastName: $lastName }) { account { email lastName } userErrors { code } } }';
   const BATCHES = 'query($site: ID) { uploadBatches(schoolSiteId: $site) { totalCount nodes { id schoolSite { id } } } }';
   const CREATE = `mutation($input: CreateEducatorAccountInput!) {
     createEducatorAccount(input: $input) { account { email status role { code } schoolSites { id name } } warnings { code } userErrors { code } }
@@ -626,6 +628,17 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       nothing: (cell) => graphql(UNLOCK, { id: nowhere.account }, cell),
       allowed(answer, cell) {
         expect(answer.data.unlockAccount).to.deep.equal({ account: { email: accountFor(cell).email }, userErrors: [] });
+      },
+    },
+    "Mutation.updateEducatorAccount/the pending account of the scope's site, its last name corrected": {
+      field: 'updateEducatorAccount',
+      send: (cell) => graphql(UPDATE, { id: accountFor(cell).id, lastName: `Corrected ${cell.actor} ${cell.credential}` }, cell),
+      nothing: (cell) => graphql(UPDATE, { id: nowhere.account, lastName: `Corrected ${cell.actor} ${cell.credential}` }, cell),
+      async allowed(answer, cell) {
+        const lastName = `Corrected ${cell.actor} ${cell.credential}`;
+        expect(answer.data.updateEducatorAccount).to.deep.equal({ account: { email: accountFor(cell).email, lastName }, userErrors: [] });
+        const [row] = await server.application.dataSource.query('SELECT last_name FROM educator_account WHERE email_normalized = ?', [accountFor(cell).email]);
+        expect(row.last_name).to.equal(lastName);
       },
     },
     "Subscription.uploadBatchChanged/schoolSiteId: the scope's site": {

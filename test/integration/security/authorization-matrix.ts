@@ -254,6 +254,11 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
       scoped: true,
       cases: { "the account of the scope's site": adminsWithinReach('FORBIDDEN') },
     },
+    updateEducatorAccount: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "the pending account of the scope's site, its last name corrected": adminsWithinReach('FORBIDDEN') },
+    },
   },
   Subscription: {
     uploadBatchChanged: {

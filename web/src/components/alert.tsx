@@ -22,22 +22,3 @@ export const Refusals = ({ messages }: { messages: string[] }) => (
     ))}
   </>
 );
-
-/** At the top of a refused form: every refusal beside a field, each a link that moves to it (GOV.UK's error summary). */
-export const ErrorSummary = ({ byField, labels }: { byField: Partial<Record<string, string>>; labels: Record<string, string> }) => {
-  const refused = Object.entries(byField).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  if (refused.length === 0) return null;
-  return (
-    <Message kind="error" role="alert" heading="There is a problem">
-      <ul className="usa-list">
-        {refused.map(([field, message]) => (
-          <li key={field}>
-            <a className="usa-link" href={`#${field}`}>
-              {labels[field] ?? field}: {message}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </Message>
-  );
-};

@@ -3,6 +3,7 @@ import type { ResendInvitation } from '../../../application/resend-invitation';
 import type { UnlockAccount } from '../../../application/unlock-account';
 import type { RecreateEducatorAccount } from '../../../application/recreate-educator-account';
 import type { RecreateExpiredAccounts } from '../../../application/recreate-expired-accounts';
+import type { UpdateEducatorAccount } from '../../../application/update-educator-account';
 import type { Clock } from '../../../application/ports/clock';
 import { viewerOf, type RequestContext } from '../context';
 import {
@@ -14,8 +15,10 @@ import {
   ResendInvitationPayload,
   UnlockAccountInput,
   UnlockAccountPayload,
+  UpdateEducatorAccountInput,
+  UpdateEducatorAccountPayload,
 } from '../types/account-management.types';
-import { UserError } from '../types/common.types';
+import { UserError, WarningType } from '../types/common.types';
 import { presentAccount } from './presenters';
 
 /** What an admin does to an account that exists: each mutation one use case, refusals as userErrors. */
@@ -27,6 +30,7 @@ export class AccountManagementResolver {
     private readonly recreateOne: RecreateEducatorAccount,
     private readonly recreateExpired: RecreateExpiredAccounts,
     private readonly clock: Clock,
+    private readonly update: UpdateEducatorAccount,
   ) {}
 
   @Mutation(() => ResendInvitationPayload, {
@@ -74,5 +78,29 @@ export class AccountManagementResolver {
     const { actor } = viewerOf(context);
     const outcome = await this.recreateExpired.execute(actor, context.publicIds.decode('site', input.schoolSiteId), context.clientAddress);
     return { recreatedCount: outcome.recreatedCount, userErrors: outcome.userErrors.map(UserError.from) };
+  }
+
+  @Mutation(() => UpdateEducatorAccountPayload, {
+    description: 'Corrects an account: names at any time, the email before registration (a new code and invitation), role and sites by the creation rules.',
+  })
+  async updateEducatorAccount(
+    @Arg('input', () => UpdateEducatorAccountInput) input: UpdateEducatorAccountInput,
+    @Ctx() context: RequestContext,
+  ): Promise<UpdateEducatorAccountPayload> {
+    const { actor } = viewerOf(context);
+    const outcome = await this.update.execute(actor, {
+      accountId: context.publicIds.decode('account', input.accountId),
+      firstName: input.firstName ?? undefined,
+      lastName: input.lastName ?? undefined,
+      email: input.email ?? undefined,
+      roleCode: input.roleCode ?? undefined,
+      schoolSiteIds: input.schoolSiteIds?.map((id) => context.publicIds.decode('site', id)),
+      clientAddress: context.clientAddress,
+    });
+    return {
+      account: outcome.account && presentAccount(context, outcome.account, this.clock.now(), actor),
+      warnings: outcome.warnings.map(WarningType.from),
+      userErrors: outcome.userErrors.map(UserError.from),
+    };
   }
 }

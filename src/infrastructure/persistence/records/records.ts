@@ -163,6 +163,13 @@ export class UploadLogVersionRecord {
   @Column({ type: 'bigint', default: 0 }) version: number;
 }
 
+/** Written in plain SQL (account-list-version.ts); a record so that the schema knows the table. */
+@Entity('account_list_version')
+export class AccountListVersionRecord {
+  @PrimaryColumn({ type: 'int', name: 'district_id' }) districtId: number;
+  @Column({ type: 'bigint', default: 0 }) version: number;
+}
+
 /** Written in plain SQL by the upload store: when a worker last gave one of the site's batches a turn. */
 @Entity('upload_site_queue')
 @Index('ix_upload_site_queue_district', ['districtId', 'lastTurnAt'])
@@ -240,6 +247,7 @@ export const ALL_RECORDS = [
   UploadFileChunkRecord,
   UploadFailureRecord,
   UploadLogVersionRecord,
+  AccountListVersionRecord,
   UploadSiteQueueRecord,
   IdempotencyKeyRecord,
   BrowserSessionRecord,

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
-import type { AccountStatus } from '../../gql/graphql';
+import type { ViewerQuery } from '../../gql/graphql';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { plainMessageOf } from '../../components/service-error';
+import type { Site } from '../account-management/account-management';
+import { EditAccount, type EditableAccount } from './edit-account';
 
 const RESEND = graphql(`
   mutation ResendInvitation($id: ID!) {
@@ -80,12 +82,7 @@ const REACTIVATE = graphql(`
   }
 `);
 
-export interface RowAccount {
-  id: string;
-  firstName: string;
-  lastName: string;
-  status: AccountStatus;
-}
+export type RowAccount = EditableAccount;
 
 /** What an action answered, for the table to show: `status` for news, `alert` for a refusal. */
 export type ActionResult = { kind: 'status' | 'alert'; message: string };
@@ -94,7 +91,17 @@ export type ActionResult = { kind: 'status' | 'alert'; message: string };
  * The buttons of one row, each named by its action and the person. Other actions (edit) join this list;
  * each decides for itself whether the account's status offers it.
  */
-export const AccountRowActions = ({ account, onResult }: { account: RowAccount; onResult: (result: ActionResult) => void }) => {
+export const AccountRowActions = ({
+  account,
+  roles,
+  sites,
+  onResult,
+}: {
+  account: RowAccount;
+  roles: ViewerQuery['grantableRoles'];
+  sites: Site[];
+  onResult: (result: ActionResult) => void;
+}) => {
   const [resend, resending] = useMutation(RESEND);
   const [recreate, recreating] = useMutation(RECREATE);
   const [unlock, unlocking] = useMutation(UNLOCK);
@@ -115,6 +122,9 @@ export const AccountRowActions = ({ account, onResult }: { account: RowAccount; 
 
   return (
     <ul className="usa-button-group">
+      <li className="usa-button-group__item">
+        <EditAccount account={account} roles={roles} sites={sites} onResult={onResult} />
+      </li>
       {account.status === 'PENDING_REGISTRATION' && (
         <li className="usa-button-group__item">
           <button

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '../../gql';
-import type { AccountStatus, RoleCode } from '../../gql/graphql';
+import type { AccountStatus, RoleCode, ViewerQuery } from '../../gql/graphql';
 import { statusLabel } from '../../components/account-status';
 import { Message } from '../../components/alert';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -30,9 +30,11 @@ const ACCOUNTS = graphql(`
         status
         registrationDeadline
         role {
+          code
           name
         }
         schoolSites {
+          id
           name
         }
       }
@@ -68,7 +70,7 @@ const RECREATE_EXPIRED = graphql(`
 const STATUSES: AccountStatus[] = ['PENDING_REGISTRATION', 'ACTIVE', 'EXPIRED', 'DEACTIVATED'];
 
 /** The accounts the admin manages: filtered, searched, paged, each with what can be done to it. */
-export const AccountsList = ({ sites, roles }: { sites: Site[]; roles: { code: RoleCode; name: string }[] }) => {
+export const AccountsList = ({ sites, roles }: { sites: Site[]; roles: ViewerQuery['grantableRoles'] }) => {
   const [site, setSite] = useState('');
   const [status, setStatus] = useState('');
   const [roleCode, setRoleCode] = useState('');
@@ -206,7 +208,7 @@ export const AccountsList = ({ sites, roles }: { sites: Site[]; roles: { code: R
                 {account.status === 'PENDING_REGISTRATION' && ` until ${formatDay(account.registrationDeadline)}`}
               </td>
               <td data-label="Actions">
-                <AccountRowActions account={account} onResult={(answer) => void shown(answer)} />
+                <AccountRowActions account={account} roles={roles} sites={sites} onResult={(answer) => void shown(answer)} />
               </td>
             </tr>
           ))}

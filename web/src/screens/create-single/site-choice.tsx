@@ -12,18 +12,21 @@ export const SiteChoice = ({
   chosen,
   error,
   onChange,
+  ids = { site: SITE_FIELD_ID, sites: SITES_FIELD_ID },
 }: {
   scope: RoleScope | undefined;
   sites: Site[];
   chosen: string[];
   error?: string;
   onChange: (siteIds: string[]) => void;
+  /** The element ids of the one-site choice and of the several-sites group, for a second form on the same page. */
+  ids?: { site: string; sites: string };
 }) => {
   if (scope === 'DISTRICT') return null;
   if (scope === 'MULTI_SITE') {
     return (
       <CheckboxGroup
-        id={SITES_FIELD_ID}
+        id={ids.sites}
         legend="School Sites"
         hint="Choose two or more."
         error={error}
@@ -35,7 +38,7 @@ export const SiteChoice = ({
   }
   return (
     <SelectField
-      id={SITE_FIELD_ID}
+      id={ids.site}
       label="School Site"
       error={error}
       value={chosen[0] ?? ''}

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
-import { ErrorSummary, Message, Refusals } from '../../components/alert';
+import { Message, Refusals } from '../../components/alert';
+import { ErrorSummary } from '../../components/error-summary';
 import { bindTextField, TextField } from '../../components/form-fields';
 import { Main, PageHeader } from '../../components/page-header';
 import { plainMessageOf } from '../../components/service-error';
@@ -131,7 +132,7 @@ const ResetPassword = () => {
                       If {form.email} belongs to a registered account, a reset code is on its way. It works once, for 30 minutes.
                     </Message>
                   )}
-                  <ErrorSummary byField={errors.byField} labels={LABELS} />
+                  <ErrorSummary errors={errors.byField} labels={LABELS} />
                   <Refusals messages={errors.general} />
                   <form className="usa-form" onSubmit={(event) => void submit(event)} noValidate>
                     <TextField label="Email" type="email" autoComplete="username" {...bound('email', 'reset-email')} />

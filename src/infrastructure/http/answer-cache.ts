@@ -3,11 +3,12 @@ import type { Credentials, IdentifyActor, Viewer } from '../../application/ident
 import type { EducatorAccount } from '../../domain/educator/educator-account';
 
 /**
- * The viewer's account and their district's upload-log counter, read in one statement: each statement costs the API
- * a loopback write and a wake-up of the database, the larger part of answering from memory.
+ * The viewer's account and their district's answers counter (its upload-log and accounts counters together), read in
+ * one statement: each statement costs the API a loopback write and a wake-up of the database, the larger part of
+ * answering from memory.
  */
-export interface UploadLogVersions {
-  findByIdWithUploadLogVersion(accountId: number): Promise<{ account: EducatorAccount | null; uploadLogVersion: number }>;
+export interface AnswerVersions {
+  findByIdWithAnswersVersion(accountId: number): Promise<{ account: EducatorAccount | null; answersVersion: number }>;
 }
 
 /** A field an answer may hold and still be kept. */
@@ -18,11 +19,12 @@ const kept = (...fields: string[]): Record<string, string> => Object.fromEntries
 /**
  * Every field reachable from the cached root fields through kept fields, each either KEPT or why it is not. A kept
  * field reads only upload batches and their failures (which move the log's counter, upload-log-version.ts, whenever
- * they change), school site names and an uploader's id, email and names (which no mutation changes). Any other field
- * makes the request run every time. A test walks the schema from the roots and fails on a field missing here.
+ * they change), accounts (which move the accounts counter, account-list-version.ts, or the log's when a chunk or an
+ * undo writes them), school site names and roles (which no mutation changes). Any other field makes the request run
+ * every time. A test walks the schema from the roots and fails on a field missing here.
  */
-export const UPLOAD_LOG_FIELDS: Record<string, Record<string, string>> = {
-  Query: { uploadBatches: KEPT, uploadBatch: KEPT },
+export const KEPT_FIELDS: Record<string, Record<string, string>> = {
+  Query: { uploadBatches: KEPT, uploadBatch: KEPT, educatorAccounts: KEPT },
   UploadBatchConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
   UploadBatch: {
     ...kept(
@@ -35,31 +37,28 @@ export const UPLOAD_LOG_FIELDS: Record<string, Record<string, string>> = {
   },
   UploadFailureConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
   UploadFailure: kept('lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName'),
+  EducatorAccountConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
   PageInfo: { hasNextPage: KEPT, endCursor: KEPT },
   Warning: { code: KEPT, message: KEPT },
   SchoolSite: {
     id: KEPT,
     name: KEPT,
-    siteAdminCount: 'accounts created, registered or expiring change it without moving the log counter',
-    district: 'a district is not an upload: nothing ties its fields to the log counter',
+    siteAdminCount: "the clock changes it (a Site Admin invitation expires), and its site need not be the viewer district's",
+    district: 'a district is not an upload or an account: nothing ties its fields to the counters',
   },
   EducatorAccount: {
-    id: KEPT,
-    email: KEPT,
-    firstName: KEPT,
-    lastName: KEPT,
-    status: 'the clock changes it (an invitation expires)',
-    registrationDeadline: 'an account created again gets a new one without moving the log counter',
-    createdAt: 'an account created again gets a new one without moving the log counter',
-    role: 'an account created again may get another role',
-    schoolSites: 'an account created again gets other memberships',
-    district: 'a district is not an upload: nothing ties its fields to the log counter',
+    ...kept('id', 'email', 'firstName', 'lastName', 'registrationDeadline', 'createdAt', 'role', 'schoolSites'),
+    // The clock moves a pending account to EXPIRED without a write: an answer is kept at most maxAgeMs, so an expiry
+    // shows that late at worst, and every action decides on the status as it stands.
+    status: KEPT,
+    district: 'a district is not an upload or an account: nothing ties its fields to the counters',
   },
+  Role: kept('code', 'name', 'scope', 'bulkCreatable'),
 };
 
-const isKept = (typeName: string, fieldName: string): boolean => UPLOAD_LOG_FIELDS[typeName]?.[fieldName] === KEPT;
+const isKept = (typeName: string, fieldName: string): boolean => KEPT_FIELDS[typeName]?.[fieldName] === KEPT;
 
-export interface UploadLogCacheLimits {
+export interface AnswerCacheLimits {
   /** Bytes of answers kept in all; the least recently used go first. */
   maxBytes: number;
   /** A kept answer is not given after this long, whatever the counters say: the bound on a change made behind the service's back, in SQL. */
@@ -91,6 +90,8 @@ export interface CacheLookup {
   kept?: { contentType: string; body: Buffer };
   /** Hands over the answer once built, to be kept if it may be. */
   keep?: (answer: BuiltAnswer) => void;
+  /** Called once the request has been answered, kept or not: requests waiting for the same answer stop waiting. */
+  settle?: () => void;
 }
 
 interface KeptAnswer {
@@ -100,22 +101,31 @@ interface KeptAnswer {
   body: Buffer;
 }
 
+/** An answer being built for a key: requests for the same key and counter wait for it rather than build it again. */
+interface Building {
+  version: number;
+  built: Promise<KeptAnswer | null>;
+  finish: (answer: KeptAnswer | null) => void;
+}
+
 /**
- * Answers the upload log and failure pages again from memory while nothing they show has changed: a district's
- * staff poll those pages while files are processed, and building each again capped the API (ADR 0005). The viewer is identified on every request (a demotion or a
+ * Answers the upload log, failure and accounts pages again from memory while nothing they show has changed: a
+ * district's staff poll the log while files are processed and page through lists of up to a million accounts, and
+ * building each again capped the API (ADR 0005, 0015). The viewer is identified on every request (a demotion or a
  * removal takes effect at once) and answers are kept per viewer and per authority, so nobody is ever given another
  * person's answer. Only answers without errors are kept.
  */
-export class UploadLogCache {
+export class AnswerCache {
   private readonly keepable = new Map<string, boolean>();
   private readonly answers = new Map<string, KeptAnswer>();
+  private readonly building = new Map<string, Building>();
   private bytes = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly identifyActor: IdentifyActor,
-    private readonly versions: UploadLogVersions,
-    private readonly limits: UploadLogCacheLimits,
+    private readonly versions: AnswerVersions,
+    private readonly limits: AnswerCacheLimits,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -131,7 +141,7 @@ export class UploadLogCache {
     const holder = await this.identifyActor.accountIdOf(request.credentials);
     if (holder === null) return {};
     // Read before the answer is built: a change landing meanwhile can only make the kept answer newer than its counter says.
-    const { account, uploadLogVersion: version } = await this.versions.findByIdWithUploadLogVersion(holder.accountId);
+    const { account, answersVersion: version } = await this.versions.findByIdWithAnswersVersion(holder.accountId);
     const viewer = this.identifyActor.viewerFrom(account, holder);
     if (!viewer) return { viewer };
     const { actor } = viewer;
@@ -152,7 +162,25 @@ export class UploadLogCache {
       this.answers.set(key, kept);
       return { viewer, kept: { contentType: kept.contentType, body: kept.body } };
     }
-    return { viewer, keep: (answer) => this.keep(key, version, answer) };
+    // A page asked for by many at once (50 staff after a change, or one refreshing often) is built once, not by each.
+    const underWay = this.building.get(key);
+    if (underWay?.version === version) {
+      const built = await underWay.built;
+      if (built) return { viewer, kept: { contentType: built.contentType, body: built.body } };
+      return { viewer };
+    }
+    return { viewer, ...this.startBuilding(key, version) };
+  }
+
+  private startBuilding(key: string, version: number): Pick<CacheLookup, 'keep' | 'settle'> {
+    let finish!: (answer: KeptAnswer | null) => void;
+    const building: Building = { version, built: new Promise((resolve) => (finish = resolve)), finish };
+    this.building.set(key, building);
+    const settle = (answer: KeptAnswer | null): void => {
+      if (this.building.get(key) === building) this.building.delete(key);
+      building.finish(answer);
+    };
+    return { keep: (answer) => settle(this.keep(key, version, answer)), settle: () => settle(null) };
   }
 
   /** One operation, a query, whose every field is keepable; syntax errors and unknown fields are Apollo's to report. */
@@ -190,17 +218,19 @@ export class UploadLogCache {
     return keepable;
   }
 
-  private keep(key: string, version: number, answer: BuiltAnswer): void {
-    if (answer.status !== 200 || !answer.contentType.includes('json')) return;
+  private keep(key: string, version: number, answer: BuiltAnswer): KeptAnswer | null {
+    if (answer.status !== 200 || !answer.contentType.includes('json')) return null;
     const body = Buffer.from(answer.body);
-    if (body.length > this.limits.maxBytes / 8 || hasErrors(body)) return;
+    if (body.length > this.limits.maxBytes / 8 || hasErrors(body)) return null;
     this.forget(key);
-    this.answers.set(key, { version, keptAt: this.now(), contentType: answer.contentType, body });
+    const kept = { version, keptAt: this.now(), contentType: answer.contentType, body };
+    this.answers.set(key, kept);
     this.bytes += body.length;
     for (const oldest of this.answers.keys()) {
       if (this.bytes <= this.limits.maxBytes) break;
       this.forget(oldest);
     }
+    return kept;
   }
 
   private forget(key: string): void {
