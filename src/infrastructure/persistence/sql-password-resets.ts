@@ -5,7 +5,8 @@ import { OutboxMessageRecord, PasswordResetRecord } from './records/records';
 import { changedRows, optionalDate, type Row } from './plain-sql';
 
 /** A reset email's outbox body: what its code is derived from when it is sent (the code itself is never written). */
-export const passwordResetBody = (reset: { id: number; requestedAt: Date }): string => JSON.stringify({ resetId: reset.id, requestedAt: reset.requestedAt.getTime() });
+export const passwordResetBody = (reset: { id: number; requestedAt: Date }): string =>
+  JSON.stringify({ resetId: reset.id, requestedAt: reset.requestedAt.getTime() });
 
 export class SqlPasswordResets implements PasswordResets {
   constructor(private readonly dataSource: DataSource) {}
@@ -53,6 +54,8 @@ export class SqlPasswordResets implements PasswordResets {
   }
 
   async markUsed(resetId: number, at: Date): Promise<boolean> {
-    return (await changedRows(this.dataSource.manager, 'UPDATE password_reset SET used_at = ? WHERE id = ? AND used_at IS NULL', [at.getTime(), resetId])) === 1;
+    return (
+      (await changedRows(this.dataSource.manager, 'UPDATE password_reset SET used_at = ? WHERE id = ? AND used_at IS NULL', [at.getTime(), resetId])) === 1
+    );
   }
 }

@@ -98,7 +98,11 @@ describeOnEachDatabase('changePassword through HTTP', (database) => {
     const { session: other } = await server.startSession(server.demo.siteAdminEmail);
     const token = await server.signIn(server.demo.siteAdminEmail);
 
-    const answer = await server.graphql(CHANGE_FOR_TOKEN, { input: { currentPassword: server.demo.password, newPassword: NEW_PASSWORD } }, { session: current });
+    const answer = await server.graphql(
+      CHANGE_FOR_TOKEN,
+      { input: { currentPassword: server.demo.password, newPassword: NEW_PASSWORD } },
+      { session: current },
+    );
 
     expect(answer.data.changePassword).to.deep.equal({ token: null, userErrors: [] });
     expect(await meCodes({ session: current })).to.equal(server.demo.siteAdminEmail);

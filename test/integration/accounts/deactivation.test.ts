@@ -121,9 +121,10 @@ describeOnEachDatabase('Deactivating and reactivating accounts through HTTP', (d
     const { session } = await server.startSession(server.demo.siteAdminEmail);
     const siteAdminId = await idOf(token);
     await deactivate(siteAdminId);
-    const sessionsLeft = await sql('SELECT COUNT(*) AS n FROM browser_session WHERE account_id = (SELECT id FROM educator_account WHERE email_normalized = ?)', [
-      server.demo.siteAdminEmail,
-    ]);
+    const sessionsLeft = await sql(
+      'SELECT COUNT(*) AS n FROM browser_session WHERE account_id = (SELECT id FROM educator_account WHERE email_normalized = ?)',
+      [server.demo.siteAdminEmail],
+    );
 
     await reactivate(siteAdminId);
 

@@ -14,7 +14,7 @@ export class PasswordResetResolver {
   ) {}
 
   @Mutation(() => RequestPasswordResetPayload, {
-    description: "Emails a reset code (valid 30 minutes, once) if the email names an active account; the answer is the same either way.",
+    description: 'Emails a reset code (valid 30 minutes, once) if the email names an active account; the answer is the same either way.',
   })
   async requestPasswordReset(
     @Arg('input', () => RequestPasswordResetInput) input: RequestPasswordResetInput,
@@ -24,7 +24,7 @@ export class PasswordResetResolver {
     return { userErrors: outcome.userErrors.map(UserError.from) };
   }
 
-  @Mutation(() => ResetPasswordPayload, { description: "Sets a new password with the emailed code, and ends every session and token of the account." })
+  @Mutation(() => ResetPasswordPayload, { description: 'Sets a new password with the emailed code, and ends every session and token of the account.' })
   async resetPassword(@Arg('input', () => ResetPasswordInput) input: ResetPasswordInput, @Ctx() context: RequestContext): Promise<ResetPasswordPayload> {
     const outcome = await this.reset.execute({ ...input, clientAddress: context.clientAddress });
     return { userErrors: outcome.userErrors.map(UserError.from) };

@@ -128,7 +128,8 @@ export class ChangePasswordPayload {
   @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
   @Field(() => String, {
     nullable: true,
-    description: "A bearer client's fresh token: the change ended every token issued before, the sender's too. Null for a browser session, which stays signed in.",
+    description:
+      "A bearer client's fresh token: the change ended every token issued before, the sender's too. Null for a browser session, which stays signed in.",
   })
   token: string | null;
   @Field(() => [UserError]) userErrors: UserError[];

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { isResetUsable, passwordResetEmail, RESET_CODE_VALID_MINUTES, resetExpiryFor, type PasswordReset } from '../../../../src/domain/educator/password-reset';
+import {
+  isResetUsable,
+  passwordResetEmail,
+  RESET_CODE_VALID_MINUTES,
+  resetExpiryFor,
+  type PasswordReset,
+} from '../../../../src/domain/educator/password-reset';
 import { anEducator } from '../../../support/builders';
 
 const REQUESTED = new Date('2026-09-01T08:00:00.000Z');
@@ -25,7 +31,11 @@ describe('Password resets', () => {
   });
 
   it('when the email is written, then it has the code on a line of its own and the link, and says how long the code works', () => {
-    const email = passwordResetEmail({ to: 'ana@example.org', resetCode: 'ABCD-EFGH-JKMN', resetLink: 'https://page.example/reset-password#email=ana@example.org' });
+    const email = passwordResetEmail({
+      to: 'ana@example.org',
+      resetCode: 'ABCD-EFGH-JKMN',
+      resetLink: 'https://page.example/reset-password#email=ana@example.org',
+    });
     const lines = email.text.split('\r\n');
     expect(email.to).to.equal('ana@example.org');
     expect(lines).to.include('Reset code: ABCD-EFGH-JKMN');
