@@ -4,6 +4,7 @@ import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
 import { auditPlaceOf, managedAccount } from './managed-account';
 import type { AuditTrail } from './ports/audit-trail';
+import type { BrowserSessions } from './ports/browser-sessions';
 import type { Clock } from './ports/clock';
 
 export interface AccountActivationRequest {
@@ -18,11 +19,12 @@ const SELF = refusal('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own a
 
 /**
  * A deactivated account cannot sign in or register, and its sessions and tokens stop working on their next request
- * (the viewer is read per request and must be ACTIVE); its email stays taken.
+ * (the viewer is read per request and must be ACTIVE); they are ended too, so that reactivation revives none. Its email stays taken.
  */
 export class DeactivateEducatorAccount {
   constructor(
     private readonly accounts: EducatorAccountRepository,
+    private readonly sessions: BrowserSessions,
     private readonly auditTrail: AuditTrail,
     private readonly clock: Clock,
   ) {}
@@ -35,6 +37,7 @@ export class DeactivateEducatorAccount {
     if (!self) {
       account.deactivate(at);
       await this.accounts.saveActivation(account);
+      await this.sessions.endAllOf(account.id!);
     }
     await this.auditTrail.record({
       action: 'ACCOUNT_DEACTIVATED',

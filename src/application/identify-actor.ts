@@ -9,6 +9,14 @@ import type { TokenIssuer } from './ports/token-issuer';
 export interface Viewer {
   actor: Actor;
   account: EducatorAccount;
+  /** True when a bearer token identified the request (a browser session otherwise). */
+  signedInWithToken: boolean;
+}
+
+/** Whom the credentials name, and for a token the credentials version it was issued under (null: a browser session). */
+export interface CredentialHolder {
+  accountId: number;
+  tokenCredentialsVersion: number | null;
 }
 
 /** What a request shows of who sent it: a bearer token (from signIn) or a browser session's secret (from startSession). */
@@ -28,23 +36,36 @@ export class IdentifyActor {
   ) {}
 
   async execute(credentials: Credentials): Promise<Viewer | null> {
-    const accountId = await this.accountIdOf(credentials);
-    return accountId === null ? null : this.viewerFrom(await this.accounts.findById(accountId));
+    const holder = await this.accountIdOf(credentials);
+    return holder === null ? null : this.viewerFrom(await this.accounts.findById(holder.accountId), holder);
   }
 
   /**
    * The account the credentials name, if genuine and unexpired; the account itself is then read by the caller. A
    * bearer token, when sent, decides alone: a request is never half one person and half another.
    */
-  async accountIdOf(credentials: Credentials): Promise<number | null> {
-    if (credentials.bearerToken) return this.tokens.verify(credentials.bearerToken);
-    return credentials.sessionSecret ? this.sessionAccountOf(credentials.sessionSecret) : null;
+  async accountIdOf(credentials: Credentials): Promise<CredentialHolder | null> {
+    if (credentials.bearerToken) {
+      const claims = this.tokens.verify(credentials.bearerToken);
+      return claims && { accountId: claims.accountId, tokenCredentialsVersion: claims.credentialsVersion };
+    }
+    const accountId = credentials.sessionSecret ? await this.sessionAccountOf(credentials.sessionSecret) : null;
+    return accountId === null ? null : { accountId, tokenCredentialsVersion: null };
   }
 
-  /** The viewer an account, read for this request, stands for: only an active account acts. */
-  viewerFrom(account: EducatorAccount | null): Viewer | null {
+  /**
+   * The viewer an account, read for this request, stands for: only an active account acts, and a token only while the
+   * account's credentials version is the one it was issued under (a reset, a password change or a deactivation moves it on).
+   * Ended browser sessions are deleted instead.
+   */
+  viewerFrom(account: EducatorAccount | null, holder: CredentialHolder): Viewer | null {
     if (!account || account.status(this.clock.now()) !== 'ACTIVE') return null;
-    return { account, actor: { accountId: account.id!, roleCode: account.roleCode, districtId: account.districtId, schoolSiteIds: account.schoolSiteIds } };
+    if (holder.tokenCredentialsVersion !== null && holder.tokenCredentialsVersion !== account.credentialsVersion) return null;
+    return {
+      account,
+      actor: { accountId: account.id!, roleCode: account.roleCode, districtId: account.districtId, schoolSiteIds: account.schoolSiteIds },
+      signedInWithToken: holder.tokenCredentialsVersion !== null,
+    };
   }
 
   private async sessionAccountOf(secret: string): Promise<number | null> {

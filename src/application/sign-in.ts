@@ -43,7 +43,7 @@ export class SignIn {
 
   async execute(request: SignInRequest): Promise<SignInOutcome> {
     const checked = await this.checkCredentials(request);
-    return checked.account ? { ...checked, token: this.tokens.issue(checked.account.id!) } : { ...checked, token: null };
+    return checked.account ? { ...checked, token: this.tokens.issue(checked.account.id!, checked.account.credentialsVersion) } : { ...checked, token: null };
   }
 
   /** Every rule of signing in (throttling, one answer for every kind of failure) without a token: browser sessions share them. */

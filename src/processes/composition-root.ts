@@ -44,9 +44,12 @@ import { AccountManagementResolver } from '../infrastructure/graphql/resolvers/a
 import { SchoolSiteResolver } from '../infrastructure/graphql/resolvers/school-site.resolver';
 import { AccountLifecycleResolver } from '../infrastructure/graphql/resolvers/account-lifecycle.resolver';
 import { ChangePassword } from '../application/change-password';
+import { RequestPasswordReset } from '../application/request-password-reset';
+import { ResetPassword } from '../application/reset-password';
 import { DeactivateEducatorAccount } from '../application/deactivate-educator-account';
 import { ReactivateEducatorAccount } from '../application/reactivate-educator-account';
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
+import { PasswordResetResolver } from '../infrastructure/graphql/resolvers/password-reset.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
 import { readTemplateCsv } from '../infrastructure/csv/template-csv-reader';
 import { downloadRoutes } from '../infrastructure/http/download-routes';
@@ -63,6 +66,7 @@ import { PolledUploadLogChanges } from '../infrastructure/persistence/polled-upl
 import { serializeSqliteAccess } from '../infrastructure/persistence/sqlite-serialization';
 import { ACCOUNT_LIMIT, SqlAttemptThrottle } from '../infrastructure/persistence/sql-attempt-throttle';
 import { TypeOrmBrowserSessions } from '../infrastructure/persistence/typeorm-browser-sessions';
+import { SqlPasswordResets } from '../infrastructure/persistence/sql-password-resets';
 import { SqlAuditTrail } from '../infrastructure/persistence/sql-audit-trail';
 import { AuditResolver } from '../infrastructure/graphql/resolvers/audit.resolver';
 import { ListAuditEvents } from '../application/list-audit-events';
@@ -138,6 +142,9 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
   const sites = new SqlSchoolSiteRepository(reads);
   const passwords = overrides.passwords ?? new Argon2PasswordHasher();
   const codes = new HmacRegistrationCodes(`${config.jwtSecret}:registration-codes`);
+  // The same derivation under its own key: a reset code is never a registration code.
+  const resetCodes = new HmacRegistrationCodes(`${config.jwtSecret}:reset-codes`);
+  const passwordResets = new SqlPasswordResets(dataSource);
   const tokens = new JwtTokenIssuer(config.jwtSecret, config.tokenLifetimeSeconds, () => clock.now());
   const publicIds = new PublicIds(`${config.jwtSecret}:public-ids`);
   const throttle = new SqlAttemptThrottle(dataSource, {
@@ -192,13 +199,20 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     [
       AccountLifecycleResolver,
       new AccountLifecycleResolver(
-        new DeactivateEducatorAccount(accounts, auditTrail, clock),
+        new DeactivateEducatorAccount(accounts, browserSessions, auditTrail, clock),
         new ReactivateEducatorAccount(accounts, auditTrail, clock),
-        new ChangePassword(accounts, passwords, throttle, auditTrail, clock),
+        new ChangePassword(accounts, passwords, throttle, browserSessions, tokens, auditTrail, clock),
         clock,
       ),
     ],
     [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
+    [
+      PasswordResetResolver,
+      new PasswordResetResolver(
+        new RequestPasswordReset(accounts, passwordResets, throttle, auditTrail, clock),
+        new ResetPassword(accounts, passwordResets, resetCodes, passwords, browserSessions, throttle, auditTrail, clock),
+      ),
+    ],
     [
       SessionResolver,
       new SessionResolver(new StartBrowserSession(signIn, browserSessions, sessionLifetime, clock), new EndBrowserSession(browserSessions), clock),
@@ -269,7 +283,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     config.mailTransport === 'smtp' && config.smtpUrl
       ? new SmtpMailDelivery(config.smtpUrl, config.mailFrom)
       : new FileMailDelivery(config.mailOutboxDir, config.mailFrom);
-  const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log);
+  const outbox = new OutboxDispatcher(dataSource, delivery, codes, links, clock, log, resetCodes);
 
   return {
     config,

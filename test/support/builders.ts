@@ -63,6 +63,7 @@ class EducatorBuilder {
       passwordHash: null,
       createdByAccountId: null,
       deactivatedAt: null,
+      credentialsVersion: 0,
     };
   }
 

@@ -16,7 +16,9 @@ import type { Clock } from '../../src/application/ports/clock';
 import type { RandomSource } from '../../src/application/ports/random-source';
 import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import type { CodeHolder, RegistrationCodes } from '../../src/application/ports/registration-codes';
-import type { TokenIssuer } from '../../src/application/ports/token-issuer';
+import type { TokenClaims, TokenIssuer } from '../../src/application/ports/token-issuer';
+import type { PasswordResets } from '../../src/application/ports/password-resets';
+import type { PasswordReset } from '../../src/domain/educator/password-reset';
 import type { AccountCreation, AgreementAcceptance, TransactionalStores, UnitOfWork, WrittenCreation } from '../../src/application/ports/unit-of-work';
 import type { Fingerprint, IdempotencyKey, IdempotencyKeys, KeyedResult, StartFingerprint } from '../../src/application/ports/idempotency-keys';
 
@@ -83,12 +85,12 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
 
   async savePassword(account: EducatorAccount): Promise<void> {
     const stored = this.rows.get(account.id!);
-    if (stored) this.rows.set(account.id!, { ...stored, passwordHash: account.passwordHash });
+    if (stored) this.rows.set(account.id!, { ...stored, passwordHash: account.passwordHash, credentialsVersion: account.credentialsVersion });
   }
 
   async saveActivation(account: EducatorAccount): Promise<void> {
     const stored = this.rows.get(account.id!);
-    if (stored) this.rows.set(account.id!, { ...stored, deactivatedAt: account.snapshot.deactivatedAt });
+    if (stored) this.rows.set(account.id!, { ...stored, deactivatedAt: account.snapshot.deactivatedAt, credentialsVersion: account.credentialsVersion });
   }
 
   async countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number> {
@@ -277,7 +279,7 @@ export class InMemoryAttemptThrottle implements AttemptThrottle {
   }
 
   async forgetAccount(account: string): Promise<void> {
-    for (const action of ['sign-in', 'register'] as const) this.failures.delete(`${action}:account:${account}`);
+    for (const action of ['sign-in', 'register', 'reset-password'] as const) this.failures.delete(`${action}:account:${account}`);
   }
 
   failuresFor(action: ThrottledAttempt['action'], account: string): number {
@@ -340,13 +342,13 @@ export class FakeRegistrationCodes implements RegistrationCodes {
 }
 
 export class FakeTokenIssuer implements TokenIssuer {
-  issue(accountId: number): string {
-    return `token-for-${accountId}`;
+  issue(accountId: number, credentialsVersion: number): string {
+    return credentialsVersion === 0 ? `token-for-${accountId}` : `token-for-${accountId}-v${credentialsVersion}`;
   }
 
-  verify(token: string): number | null {
-    const match = /^token-for-(\d+)$/.exec(token);
-    return match ? Number(match[1]) : null;
+  verify(token: string): TokenClaims | null {
+    const match = /^token-for-(\d+)(?:-v(\d+))?$/.exec(token);
+    return match ? { accountId: Number(match[1]), credentialsVersion: Number(match[2] ?? 0) } : null;
   }
 }
 
@@ -377,6 +379,12 @@ export class InMemoryBrowserSessions implements BrowserSessions {
     return this.sessions.delete(secret);
   }
 
+  async endAllOf(accountId: number, keeping?: string): Promise<number> {
+    const ended = [...this.sessions].filter(([secret, session]) => session.accountId === accountId && secret !== keeping);
+    for (const [secret] of ended) this.sessions.delete(secret);
+    return ended.length;
+  }
+
   async removeExpired(now: Date): Promise<number> {
     const lapsed = [...this.sessions].filter(([, session]) => session.expiresAt.getTime() <= now.getTime());
     for (const [secret] of lapsed) this.sessions.delete(secret);
@@ -384,9 +392,38 @@ export class InMemoryBrowserSessions implements BrowserSessions {
   }
 }
 
+/** Requests by id, the latest of each account kept; the emails it would queue, in order. */
+export class InMemoryPasswordResets implements PasswordResets {
+  readonly resets = new Map<number, PasswordReset>();
+  readonly queued: { to: string; resetId: number }[] = [];
+  private nextId = 1;
+
+  async start(account: { id: number; email: string }, requestedAt: Date, expiresAt: Date): Promise<void> {
+    for (const [id, reset] of this.resets) if (reset.accountId === account.id) this.resets.delete(id);
+    const id = this.nextId++;
+    this.resets.set(id, { id, accountId: account.id, requestedAt, expiresAt, usedAt: null });
+    this.queued.push({ to: account.email, resetId: id });
+  }
+
+  async latestOf(accountId: number): Promise<PasswordReset | null> {
+    return [...this.resets.values()].filter((reset) => reset.accountId === accountId).pop() ?? null;
+  }
+
+  async markUsed(resetId: number, at: Date): Promise<boolean> {
+    const reset = this.resets.get(resetId);
+    if (!reset || reset.usedAt) return false;
+    this.resets.set(resetId, { ...reset, usedAt: at });
+    return true;
+  }
+}
+
 export class FakePageLinks implements PageLinks {
   registration(email: string, registrationCode: string): string {
     return `https://page.example/register#email=${email}&code=${registrationCode}`;
+  }
+
+  passwordReset(email: string): string {
+    return `https://page.example/reset-password#email=${email}`;
   }
 
   uploadBatch(batchId: number): string {

@@ -12,6 +12,7 @@ import { MyAccount } from './screens/my-account/my-account';
 
 // Registration is used once per person, from the invitation: it is not part of the first load.
 const Register = lazy(() => import('./screens/register/register'));
+const ResetPassword = lazy(() => import('./screens/reset-password/reset-password'));
 
 export const SESSION_ENDED = 'app:session-ended';
 
@@ -102,6 +103,13 @@ export const App = () => {
     return (
       <Suspense fallback={<Loading />}>
         <Register />
+      </Suspense>
+    );
+  }
+  if (path === '/reset-password' || path === '/reset-password/') {
+    return (
+      <Suspense fallback={<Loading />}>
+        <ResetPassword />
       </Suspense>
     );
   }

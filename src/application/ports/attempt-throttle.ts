@@ -1,5 +1,5 @@
 export interface ThrottledAttempt {
-  action: 'sign-in' | 'register' | 'change-password';
+  action: 'sign-in' | 'register' | 'change-password' | 'request-password-reset' | 'reset-password';
   account: string;
   address: string;
 }
@@ -15,6 +15,6 @@ export interface AttemptThrottle {
   succeeded(attempt: ThrottledAttempt): Promise<void>;
   /** Whether `reserve` would refuse now: for an attempt that is already known to be right and so must not count. */
   isBlocked(attempt: ThrottledAttempt, now: Date): Promise<boolean>;
-  /** An admin unlocked the account: its own sign-in and registration failures are forgotten; no address's counter is touched. */
+  /** An admin unlocked the account (or its owner reset the password): its own sign-in, registration and reset-code failures are forgotten; no address's counter is touched. */
   forgetAccount(account: string): Promise<void>;
 }

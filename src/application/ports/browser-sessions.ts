@@ -11,6 +11,8 @@ export interface BrowserSessions {
   renew(secret: string, lastUsedAt: Date, expiresAt: Date): Promise<void>;
   /** True when there was such a session. */
   end(secret: string): Promise<boolean>;
+  /** Ends every session of the account but the one `keeping` names (if any); returns how many were ended. */
+  endAllOf(accountId: number, keeping?: string): Promise<number>;
   /** Returns how many lapsed sessions were removed. */
   removeExpired(now: Date): Promise<number>;
 }

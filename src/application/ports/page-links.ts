@@ -2,6 +2,8 @@
 export interface PageLinks {
   /** The registration form, with the email and the code filled in. */
   registration(email: string, registrationCode: string): string;
+  /** The password reset screen with the email filled in; the code is typed from the email, so no link carries it. */
+  passwordReset(email: string): string;
   /** One upload in the log, its failures open. */
   uploadBatch(batchId: number): string;
 }

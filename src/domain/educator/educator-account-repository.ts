@@ -8,9 +8,9 @@ export interface EducatorAccountRepository {
   save(account: EducatorAccount): Promise<Result<number, DomainError>>;
   /** Writes the account's registration unless it was registered, or created again, since it was read: false then. */
   saveRegistration(account: EducatorAccount): Promise<boolean>;
-  /** Writes the account's password hash, and nothing else. */
+  /** Writes the account's password hash and credentials version, and nothing else. */
   savePassword(account: EducatorAccount): Promise<void>;
-  /** Writes whether the account is deactivated, and nothing else. */
+  /** Writes whether the account is deactivated and its credentials version, and nothing else. */
   saveActivation(account: EducatorAccount): Promise<void>;
   /** Site Admins of the site neither deactivated nor expired. */
   countActiveSiteAdmins(schoolSiteId: number, now: Date): Promise<number>;

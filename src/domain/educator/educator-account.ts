@@ -36,6 +36,8 @@ export interface EducatorAccountState {
   passwordHash: string | null;
   createdByAccountId: number | null;
   deactivatedAt: Date | null;
+  /** Moved on whenever every session and token of the account must end: tokens carry the version they were issued under. */
+  credentialsVersion: number;
 }
 
 export interface NewAccountDetails {
@@ -110,6 +112,7 @@ export class EducatorAccount {
         passwordHash: null,
         createdByAccountId: details.createdByAccountId,
         deactivatedAt: null,
+        credentialsVersion: 0,
       }),
     );
   }
@@ -135,6 +138,9 @@ export class EducatorAccount {
   }
   get passwordHash(): string | null {
     return this.state.passwordHash;
+  }
+  get credentialsVersion(): number {
+    return this.state.credentialsVersion;
   }
   get createdAt(): Date {
     return this.state.createdAt;
@@ -222,14 +228,17 @@ export class EducatorAccount {
     return ok(undefined);
   }
 
-  /** Only a registered account has a password to change; the caller has checked the current one and the new one's strength. */
+  /**
+   * Only a registered account has a password to change; the caller has checked the current one (or a reset code) and the
+   * new one's strength. Whoever knew the old password must not stay signed in with it: every session and token ends.
+   */
   changePassword(passwordHash: string): void {
-    if (this.state.registeredAt) this.state = { ...this.state, passwordHash };
+    if (this.state.registeredAt) this.state = { ...this.state, passwordHash, credentialsVersion: this.state.credentialsVersion + 1 };
   }
 
-  /** Deactivating twice is the same as once: the first moment stands. */
+  /** Deactivating twice is the same as once: the first moment stands. Its sessions and tokens end, so reactivation revives none. */
   deactivate(now: Date): void {
-    if (!this.state.deactivatedAt) this.state = { ...this.state, deactivatedAt: now };
+    if (!this.state.deactivatedAt) this.state = { ...this.state, deactivatedAt: now, credentialsVersion: this.state.credentialsVersion + 1 };
   }
 
   /** Back to what it was: ACTIVE if registered, else pending or expired by its deadline. */

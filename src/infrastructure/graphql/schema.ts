@@ -7,6 +7,7 @@ import { AuditResolver } from './resolvers/audit.resolver';
 import { AccountManagementResolver } from './resolvers/account-management.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
 import { AccountLifecycleResolver } from './resolvers/account-lifecycle.resolver';
+import { PasswordResetResolver } from './resolvers/password-reset.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { UploadResolver } from './resolvers/upload.resolver';
 
@@ -44,6 +45,7 @@ export const RESOLVER_CLASSES = [
   AuditResolver,
   SchoolSiteResolver,
   SessionResolver,
+  PasswordResetResolver,
   UploadResolver,
 ] as const;
 

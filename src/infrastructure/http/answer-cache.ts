@@ -138,11 +138,11 @@ export class AnswerCache {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
     const { query, variables, operationName, extensions } = body as Record<string, unknown>;
     if (typeof query !== 'string' || extensions !== undefined || !this.isKeepable(query)) return {};
-    const accountId = await this.identifyActor.accountIdOf(request.credentials);
-    if (accountId === null) return {};
+    const holder = await this.identifyActor.accountIdOf(request.credentials);
+    if (holder === null) return {};
     // Read before the answer is built: a change landing meanwhile can only make the kept answer newer than its counter says.
-    const { account, answersVersion: version } = await this.versions.findByIdWithAnswersVersion(accountId);
-    const viewer = this.identifyActor.viewerFrom(account);
+    const { account, answersVersion: version } = await this.versions.findByIdWithAnswersVersion(holder.accountId);
+    const viewer = this.identifyActor.viewerFrom(account, holder);
     if (!viewer) return { viewer };
     const { actor } = viewer;
     const key = JSON.stringify([

@@ -13,6 +13,10 @@ export class PublicPageLinks implements PageLinks {
     return `${this.publicUrl}/register#email=${encodeURIComponent(email)}&code=${encodeURIComponent(registrationCode)}`;
   }
 
+  passwordReset(email: string): string {
+    return `${this.publicUrl}/reset-password#email=${encodeURIComponent(email)}`;
+  }
+
   uploadBatch(batchId: number): string {
     return `${this.publicUrl}/batches/${this.publicIds.encode('batch', batchId)}`;
   }

@@ -9,6 +9,7 @@ import type { Clock } from '../../application/ports/clock';
 import type { PageLinks } from '../../application/ports/page-links';
 import type { RegistrationCodes } from '../../application/ports/registration-codes';
 import { invitationEmail, type EmailMessage } from '../../domain/educator/invitation';
+import { passwordResetEmail } from '../../domain/educator/password-reset';
 import { roleOf, type RoleCode } from '../../domain/role/role';
 import { EducatorAccountRecord, OutboxMessageRecord } from '../persistence/records/records';
 
@@ -75,6 +76,8 @@ export class OutboxDispatcher {
     private readonly links: PageLinks,
     private readonly clock: Clock,
     private readonly log: (message: string, details: Record<string, unknown>) => void,
+    /** Derive reset codes (under their own key) as `codes` derives registration codes. */
+    private readonly resetCodes: RegistrationCodes,
   ) {}
 
   /** Sends what is due now; returns how many were delivered. */
@@ -124,6 +127,14 @@ export class OutboxDispatcher {
 
   /** An invitation is written from the account as it stands now, with the code derived from it. */
   private render(message: OutboxMessageRecord, invited: Map<number, EducatorAccountRecord>): EmailMessage {
+    if (message.template === 'password-reset') {
+      const reset = JSON.parse(message.body) as { resetId: number; requestedAt: number };
+      return passwordResetEmail({
+        to: message.recipient,
+        resetCode: this.resetCodes.codeFor({ id: reset.resetId, createdAt: new Date(reset.requestedAt) }),
+        resetLink: this.links.passwordReset(message.recipient),
+      });
+    }
     if (message.template !== 'invitation') return { to: message.recipient, subject: message.subject, text: message.body };
     const account = message.accountId === null ? undefined : invited.get(message.accountId);
     if (!account) throw new Error(`The invited account ${message.accountId} no longer exists`);

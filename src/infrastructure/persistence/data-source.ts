@@ -18,6 +18,7 @@ import { AuditEvents1764000000010 } from './migrations/1764000000010-audit-event
 import { AccountListingIndexes1764000000011 } from './migrations/1764000000011-account-listing-indexes';
 import { AccountDeactivation1764000000012 } from './migrations/1764000000012-account-deactivation';
 import { UploadUndo1764000000013 } from './migrations/1764000000013-upload-undo';
+import { PasswordResets1764000000014 } from './migrations/1764000000014-password-resets';
 import { AccountListVersions1764000000017 } from './migrations/1764000000017-account-list-versions';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
@@ -48,6 +49,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     AccountListingIndexes1764000000011,
     AccountDeactivation1764000000012,
     UploadUndo1764000000013,
+    PasswordResets1764000000014,
     AccountListVersions1764000000017,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };

@@ -19,7 +19,7 @@ export const ACCOUNT_LIMIT: ThrottleLimit = { burst: 5, refillMs: 3 * 60_000 };
 
 const PRUNED_PER_CALL = 1000;
 
-const THROTTLED_ACTIONS: readonly ThrottledAttempt['action'][] = ['sign-in', 'register'];
+const THROTTLED_ACTIONS: readonly ThrottledAttempt['action'][] = ['sign-in', 'register', 'reset-password'];
 
 const accountCounterKey = (action: ThrottledAttempt['action'], account: string): string => `${action}:account:${account.slice(0, 254)}`;
 

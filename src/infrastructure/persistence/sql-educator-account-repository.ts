@@ -27,6 +27,7 @@ const accountFromRow = (row: Row, schoolSiteIds: number[]): EducatorAccount =>
     passwordHash: (row.password_hash as string | null) ?? null,
     createdByAccountId: row.created_by_account_id === null ? null : Number(row.created_by_account_id),
     deactivatedAt: optionalDate(row.deactivated_at),
+    credentialsVersion: Number(row.credentials_version ?? 0),
   });
 
 // source_batch_id is the bulk path's to write; a single creation leaves it as it was.
@@ -160,12 +161,20 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   }
 
   async savePassword(account: EducatorAccount): Promise<void> {
-    await this.manager.query('UPDATE educator_account SET password_hash = ? WHERE id = ?', [account.passwordHash, account.id]);
+    await this.manager.query('UPDATE educator_account SET password_hash = ?, credentials_version = ? WHERE id = ?', [
+      account.passwordHash,
+      account.credentialsVersion,
+      account.id,
+    ]);
   }
 
   async saveActivation(account: EducatorAccount): Promise<void> {
     await this.manager.transaction(async (manager) => {
-      await manager.query('UPDATE educator_account SET deactivated_at = ? WHERE id = ?', [account.snapshot.deactivatedAt?.getTime() ?? null, account.id]);
+      await manager.query('UPDATE educator_account SET deactivated_at = ?, credentials_version = ? WHERE id = ?', [
+        account.snapshot.deactivatedAt?.getTime() ?? null,
+        account.credentialsVersion,
+        account.id,
+      ]);
       await moveAccountListCounters(manager, [account.districtId]);
     });
   }
@@ -199,7 +208,7 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
   private rowsWhere(condition: string, parameters: unknown[], extraColumns = ''): Promise<Row[]> {
     return this.read(
       `SELECT a.id, a.email, a.first_name, a.last_name, a.role_code, a.district_id, a.created_at, a.registration_deadline, a.registered_at,
-              a.password_hash, a.created_by_account_id, a.deactivated_at, m.school_site_id${extraColumns}
+              a.password_hash, a.created_by_account_id, a.deactivated_at, a.credentials_version, m.school_site_id${extraColumns}
        FROM educator_account a LEFT JOIN educator_account_site m ON m.account_id = a.id
        WHERE ${condition} ORDER BY a.id, m.school_site_id`,
       parameters,

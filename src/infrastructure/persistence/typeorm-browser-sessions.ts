@@ -44,6 +44,12 @@ export class TypeOrmBrowserSessions implements BrowserSessions {
     return ((await this.records.delete({ secretHash: hashOf(secret) })).affected ?? 0) > 0;
   }
 
+  async endAllOf(accountId: number, keeping?: string): Promise<number> {
+    const query = this.records.createQueryBuilder().delete().where('account_id = :accountId', { accountId });
+    if (keeping) query.andWhere('secret_hash <> :kept', { kept: hashOf(keeping) });
+    return (await query.execute()).affected ?? 0;
+  }
+
   async removeExpired(now: Date): Promise<number> {
     const removed = await this.records.createQueryBuilder().delete().where('expires_at <= :now', { now: now.getTime() }).execute();
     return removed.affected ?? 0;

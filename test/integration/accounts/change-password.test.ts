@@ -3,6 +3,8 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type Credential, type TestServer } from '../../support/test-server';
 
 const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email status } userErrors { code field message } } }`;
+const CHANGE_FOR_TOKEN = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { token userErrors { code } } }`;
+const ME = '{ me { email } }';
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }`;
 const NEW_PASSWORD = 'my brand new long passphrase';
 
@@ -84,6 +86,43 @@ describeOnEachDatabase('changePassword through HTTP', (database) => {
 
     expect(codes).to.deep.equal(Array(5).fill('WRONG_PASSWORD'));
     expect(right.data.changePassword.userErrors.map((error: { code: string }) => error.code)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
+  });
+
+  const meCodes = async (credential: Credential): Promise<unknown> => {
+    const me = await server.graphql(ME, {}, credential);
+    return me.errors?.map((error) => error.extensions?.code) ?? me.data.me.email;
+  };
+
+  it('when the password is changed from a browser session, then that session stays signed in and other sessions and earlier tokens end', async () => {
+    const { session: current } = await server.startSession(server.demo.siteAdminEmail);
+    const { session: other } = await server.startSession(server.demo.siteAdminEmail);
+    const token = await server.signIn(server.demo.siteAdminEmail);
+
+    const answer = await server.graphql(
+      CHANGE_FOR_TOKEN,
+      { input: { currentPassword: server.demo.password, newPassword: NEW_PASSWORD } },
+      { session: current },
+    );
+
+    expect(answer.data.changePassword).to.deep.equal({ token: null, userErrors: [] });
+    expect(await meCodes({ session: current })).to.equal(server.demo.siteAdminEmail);
+    expect(await meCodes({ session: other })).to.deep.equal(['UNAUTHENTICATED']);
+    expect(await meCodes(token)).to.deep.equal(['UNAUTHENTICATED']);
+    const [rows] = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM browser_session');
+    expect(Number(rows.n)).to.equal(1);
+  });
+
+  it('when the password is changed with a bearer token, then the answer carries a fresh token that works while the old one and every session end', async () => {
+    const token = await server.signIn(server.demo.siteAdminEmail);
+    const { session } = await server.startSession(server.demo.siteAdminEmail);
+
+    const answer = await server.graphql(CHANGE_FOR_TOKEN, { input: { currentPassword: server.demo.password, newPassword: NEW_PASSWORD } }, token);
+
+    const fresh = answer.data.changePassword.token as string;
+    expect(fresh).to.be.a('string').and.not.equal(token);
+    expect(await meCodes(fresh)).to.equal(server.demo.siteAdminEmail);
+    expect(await meCodes(token)).to.deep.equal(['UNAUTHENTICATED']);
+    expect(await meCodes({ session })).to.deep.equal(['UNAUTHENTICATED']);
   });
 
   it('when nobody is signed in, then changePassword is UNAUTHENTICATED', async () => {

@@ -116,6 +116,29 @@ describeOnEachDatabase('Deactivating and reactivating accounts through HTTP', (d
     expect((await auditOf('ACCOUNT_REACTIVATED')).map((event) => event.outcome)).to.deep.equal(['SUCCEEDED']);
   });
 
+  it('when a deactivated account is reactivated, then the token and browser session it had before stay ended; a new sign-in works', async () => {
+    const token = await server.signIn(server.demo.siteAdminEmail);
+    const { session } = await server.startSession(server.demo.siteAdminEmail);
+    const siteAdminId = await idOf(token);
+    await deactivate(siteAdminId);
+    const sessionsLeft = await sql(
+      'SELECT COUNT(*) AS n FROM browser_session WHERE account_id = (SELECT id FROM educator_account WHERE email_normalized = ?)',
+      [server.demo.siteAdminEmail],
+    );
+
+    await reactivate(siteAdminId);
+
+    expect(Number(sessionsLeft[0].n)).to.equal(0);
+    for (const credential of [token, { session }]) {
+      const me = await server.graphql(ME, {}, credential);
+      expect(
+        me.errors?.map((error) => error.extensions?.code),
+        me.text,
+      ).to.deep.equal(['UNAUTHENTICATED']);
+    }
+    expect((await server.graphql(ME, {}, await server.signIn(server.demo.siteAdminEmail))).data.me.status).to.equal('ACTIVE');
+  });
+
   it('when a pending account is deactivated, then its registration code stops working and its email stays taken, even past its deadline', async () => {
     const account = await createEducator('ana.lopez@example.org');
     const code = await codeFor(account.email);

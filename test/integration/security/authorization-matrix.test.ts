@@ -379,13 +379,23 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       send: (cell) => {
         const password = cell.actor === 'anonymous' ? 'a password of nobody at all' : passwordOf(cell.actor);
         return graphql(
-          'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email } userErrors { code } } }',
+          'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { account { email } token userErrors { code } } }',
           { input: { currentPassword: password, newPassword: password } },
           cell,
         );
       },
-      allowed(answer, cell) {
-        expect(answer.data.changePassword).to.deep.equal({ account: { email: email[cell.actor] }, userErrors: [] });
+      // A change ends the actor's other credentials: the later cells get fresh ones (a session for the one ended: no row more or less).
+      async allowed(answer, cell) {
+        const { token: fresh, ...rest } = answer.data.changePassword;
+        expect(rest).to.deep.equal({ account: { email: email[cell.actor] }, userErrors: [] });
+        if (cell.credential === 'bearerToken') {
+          expect(fresh).to.be.a('string');
+          token[cell.actor] = fresh;
+          session[cell.actor] = await server.startSession(email[cell.actor]!, passwordOf(cell.actor));
+        } else {
+          expect(fresh).to.equal(null);
+          token[cell.actor] = await server.signIn(email[cell.actor]!, passwordOf(cell.actor));
+        }
       },
     },
     "Mutation.deactivateEducatorAccount/accountId: an Educator of the scope's site": activationProbe(
@@ -691,6 +701,32 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
       public(answer) {
         expect(answer.errors, answer.text).to.equal(undefined);
         expect(answer.data.registerAccount).to.deep.equal({ account: null, userErrors: [{ code: 'INVALID_CODE' }] });
+      },
+    },
+    'Mutation.requestPasswordReset': {
+      field: 'requestPasswordReset',
+      send: (cell) =>
+        graphql(
+          'mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { userErrors { code } } }',
+          { input: { email: `nobody.${cell.actor}@matrix.example.org` } },
+          cell,
+        ),
+      public(answer) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.requestPasswordReset).to.deep.equal({ userErrors: [] });
+      },
+    },
+    'Mutation.resetPassword': {
+      field: 'resetPassword',
+      send: (cell) =>
+        graphql(
+          'mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { userErrors { code } } }',
+          { input: { email: `nobody.${cell.actor}@matrix.example.org`, code: 'AAAA-BBBB-CCCC', newPassword: 'a long enough password' } },
+          cell,
+        ),
+      public(answer) {
+        expect(answer.errors, answer.text).to.equal(undefined);
+        expect(answer.data.resetPassword).to.deep.equal({ userErrors: [{ code: 'INVALID_RESET_CODE' }] });
       },
     },
     'Mutation.startSession': {

@@ -183,6 +183,8 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
     startSession: { access: 'public' },
     endSession: { access: 'public' },
     registerAccount: { access: 'public' },
+    requestPasswordReset: { access: 'public' },
+    resetPassword: { access: 'public' },
     createEducatorAccount: {
       access: 'guarded',
       scoped: true,

@@ -121,6 +121,17 @@ describe('IdentifyActor', () => {
     expect(await identify.execute(bearer('token-for-404'))).to.equal(null);
   });
 
+  it('when the account changed its password after the token was issued, then the token signs nobody in; one issued since does', async () => {
+    const saved = await accounts.save(anEducator().withRole('SITE_ADMIN', [SOUTH_MIDDLE]).registered('hash').build());
+    const id = saved.ok ? saved.value : -1;
+    const account = (await accounts.findById(id))!;
+    account.changePassword('new hash');
+    await accounts.savePassword(account);
+
+    expect(await identify.execute(bearer(`token-for-${id}`))).to.equal(null);
+    expect((await identify.execute(bearer(new FakeTokenIssuer().issue(id, 1))))?.signedInWithToken).to.equal(true);
+  });
+
   it('when the token names an account that never registered, then nobody is signed in', async () => {
     const saved = await accounts.save(anEducator().createdAt(clock.now()).pending().build());
     expect(await identify.execute(bearer(`token-for-${saved.ok ? saved.value : -1}`))).to.equal(null);

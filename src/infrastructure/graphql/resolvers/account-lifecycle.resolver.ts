@@ -26,12 +26,20 @@ export class AccountLifecycleResolver {
     private readonly clock: Clock,
   ) {}
 
-  @Mutation(() => ChangePasswordPayload, { description: "The signed-in person's own password, after proving the current one." })
+  @Mutation(() => ChangePasswordPayload, {
+    description: "The signed-in person's own password, after proving the current one. Ends the person's other sessions and every token issued before.",
+  })
   async changePassword(@Arg('input', () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() context: RequestContext): Promise<ChangePasswordPayload> {
     const viewer = viewerOf(context);
-    const outcome = await this.changePasswordUseCase.execute(viewer.account, { ...input, clientAddress: context.clientAddress });
+    const outcome = await this.changePasswordUseCase.execute(viewer.account, {
+      ...input,
+      clientAddress: context.clientAddress,
+      keepingSession: viewer.signedInWithToken ? undefined : context.sessionCookie.secret,
+      issueToken: viewer.signedInWithToken,
+    });
     return {
       account: outcome.account && presentAccount(context, outcome.account, this.clock.now(), 'owner'),
+      token: outcome.token,
       userErrors: outcome.userErrors.map(UserError.from),
     };
   }

@@ -126,5 +126,34 @@ export class ChangePasswordInput {
 @ObjectType(plainFields)
 export class ChangePasswordPayload {
   @Field(() => EducatorAccountType, { nullable: true }) account: EducatorAccountType | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A bearer client's fresh token: the change ended every token issued before, the sender's too. Null for a browser session, which stays signed in.",
+  })
+  token: string | null;
   @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class RequestPasswordResetInput {
+  @Field(() => String) @MaxLength(GENEROUS) email: string;
+}
+
+@ObjectType(plainFields)
+export class RequestPasswordResetPayload {
+  @Field(() => [UserError], { description: 'Empty whether or not the email names an account; TOO_MANY_ATTEMPTS when throttled.' })
+  userErrors: UserError[];
+}
+
+@InputType()
+export class ResetPasswordInput {
+  @Field(() => String) @MaxLength(GENEROUS) email: string;
+  @Field(() => String) @MaxLength(GENEROUS) code: string;
+  @Field(() => String) @MaxLength(GENEROUS) newPassword: string;
+}
+
+@ObjectType(plainFields)
+export class ResetPasswordPayload {
+  @Field(() => [UserError], { description: 'Empty when the password was reset; then sign in with it.' }) userErrors: UserError[];
 }

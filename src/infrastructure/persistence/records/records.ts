@@ -53,6 +53,7 @@ export class EducatorAccountRecord {
   @Column({ ...epochMs, name: 'deactivated_at', nullable: true }) deactivatedAt: number | null;
   /** Written only by an invitation resend (the per-account resend throttle). */
   @Column({ ...epochMs, name: 'invitation_resent_at', nullable: true }) invitationResentAt: number | null;
+  @Column({ type: 'int', name: 'credentials_version', default: 0 }) credentialsVersion: number;
 }
 
 @Entity('educator_account_site')
@@ -79,7 +80,7 @@ export class AgreementAcceptanceRecord {
 export class OutboxMessageRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 254 }) recipient: string;
-  @Column({ type: 'varchar', length: 20, nullable: true }) template: 'invitation' | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) template: 'invitation' | 'password-reset' | null;
   @Column({ type: 'varchar', length: 300 }) subject: string;
   @Column({ type: 'text' }) body: string;
   @Column({ type: 'varchar', length: 10 }) status: string;
@@ -195,12 +196,24 @@ export class IdempotencyKeyRecord {
 /** Only the SHA-256 of a session's secret is stored: a copy of the table signs nobody in. */
 @Entity('browser_session')
 @Index('ix_browser_session_expires', ['expiresAt'])
+@Index('ix_browser_session_account', ['accountId'])
 export class BrowserSessionRecord {
   @PrimaryColumn({ type: 'varchar', length: 64, name: 'secret_hash' }) secretHash: string;
   @Column({ type: 'int', name: 'account_id' }) accountId: number;
   @Column({ ...epochMs, name: 'started_at' }) startedAt: number;
   @Column({ ...epochMs, name: 'last_used_at' }) lastUsedAt: number;
   @Column({ ...epochMs, name: 'expires_at' }) expiresAt: number;
+}
+
+/** An outstanding reset: its code is derived from the id and request time when the email is sent, never stored. */
+@Entity('password_reset')
+@Index('ix_password_reset_account', ['accountId'])
+export class PasswordResetRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'int', name: 'account_id' }) accountId: number;
+  @Column({ ...epochMs, name: 'requested_at' }) requestedAt: number;
+  @Column({ ...epochMs, name: 'expires_at' }) expiresAt: number;
+  @Column({ ...epochMs, name: 'used_at', nullable: true }) usedAt: number | null;
 }
 
 /** Written in plain SQL (sql-audit-trail.ts); a record so that the schema knows the table. */
@@ -241,4 +254,5 @@ export const ALL_RECORDS = [
   IdempotencyKeyRecord,
   BrowserSessionRecord,
   AuditEventRecord,
+  PasswordResetRecord,
 ];

@@ -6,11 +6,13 @@ import { PublicIds } from '../../../../src/infrastructure/auth/public-ids';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
+const CLAIMS = { accountId: 42, credentialsVersion: 0 };
+
 describe('tokens, codes and public ids', () => {
   describe('bearer tokens', () => {
     it('when a token is issued, then it verifies to the account id', () => {
       const issuer = new JwtTokenIssuer(SECRET, 60);
-      expect(issuer.verify(issuer.issue(42))).to.equal(42);
+      expect(issuer.verify(issuer.issue(42, 3))).to.deep.equal({ accountId: 42, credentialsVersion: 3 });
     });
 
     it('when a token is signed with another key, then it is refused', () => {
@@ -27,25 +29,25 @@ describe('tokens, codes and public ids', () => {
     it('when a token verified before has since expired on the same issuer, then it is refused', () => {
       let now = Date.now();
       const issuer = new JwtTokenIssuer(SECRET, 60, () => new Date(now));
-      const token = issuer.issue(42);
-      expect(issuer.verify(token)).to.equal(42);
+      const token = issuer.issue(42, 0);
+      expect(issuer.verify(token)).to.deep.equal(CLAIMS);
       now += 59_000;
-      expect(issuer.verify(token)).to.equal(42);
+      expect(issuer.verify(token)).to.deep.equal(CLAIMS);
       now += 2_000;
       expect(issuer.verify(token)).to.equal(null);
     });
 
     it('when a forged token is sent again, then it is refused again', () => {
       const issuer = new JwtTokenIssuer(SECRET, 60);
-      const forged = new JwtTokenIssuer('another-secret-of-sufficient-length-123456', 60).issue(42);
+      const forged = new JwtTokenIssuer('another-secret-of-sufficient-length-123456', 60).issue(42, 0);
       expect([issuer.verify(forged), issuer.verify(forged)]).to.deep.equal([null, null]);
     });
 
     it('when the lifetime has passed on the clock, then it is refused', () => {
       const issuedAt = Date.now();
       const issuer = new JwtTokenIssuer(SECRET, 60);
-      const token = issuer.issue(42);
-      expect(new JwtTokenIssuer(SECRET, 60, () => new Date(issuedAt + 30_000)).verify(token)).to.equal(42);
+      const token = issuer.issue(42, 0);
+      expect(new JwtTokenIssuer(SECRET, 60, () => new Date(issuedAt + 30_000)).verify(token)).to.deep.equal(CLAIMS);
       expect(new JwtTokenIssuer(SECRET, 60, () => new Date(issuedAt + 61_000)).verify(token)).to.equal(null);
     });
   });

@@ -24,9 +24,9 @@ class Harness {
   constructor() {
     const account = { id: 7 } as EducatorAccount;
     const identify = {
-      accountIdOf: async (credentials: Credentials) => (credentials.bearerToken === 'good' ? 7 : null),
+      accountIdOf: async (credentials: Credentials) => (credentials.bearerToken === 'good' ? { accountId: 7, tokenCredentialsVersion: 0 } : null),
       viewerFrom: (found: EducatorAccount | null): Viewer | null =>
-        found ? { account: found, actor: { accountId: 7, roleCode: 'SITE_ADMIN', districtId: 1, schoolSiteIds: [3] } } : null,
+        found ? { account: found, actor: { accountId: 7, roleCode: 'SITE_ADMIN', districtId: 1, schoolSiteIds: [3] }, signedInWithToken: true } : null,
     } as unknown as IdentifyActor;
     const versions = {
       findByIdWithAnswersVersion: async () => {

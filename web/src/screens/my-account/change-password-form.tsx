@@ -55,7 +55,7 @@ export const ChangePasswordForm = () => {
       <h2 id="change-password-heading">Change password</h2>
       {changed && (
         <Message kind="success" role="status" heading="Your password is changed">
-          Use your new password the next time you sign in.
+          Use your new password the next time you sign in. You stay signed in here; every other browser and app is signed out.
         </Message>
       )}
       <Refusals messages={errors.general} />

@@ -78,6 +78,11 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: () => void }) => {
               {loading ? 'Signing in…' : 'Sign in'}
             </button>
           </form>
+          <p className="margin-top-2">
+            <a className="usa-link" href="/reset-password">
+              Forgot password?
+            </a>
+          </p>
           <p className="margin-top-4">
             Got an invitation email?{' '}
             <a className="usa-link" href="/register">
