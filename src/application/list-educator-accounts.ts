@@ -5,7 +5,7 @@ import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import { AccessDenied } from './access-denied';
 import type { Clock } from './ports/clock';
-import type { AccountDirectory, AccountQuery, AccountSortField, Page, SortDirection } from './ports/account-directory';
+import type { AccountDirectory, AccountPage, AccountQuery, AccountSortField, SortDirection } from './ports/account-directory';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -40,8 +40,10 @@ export class ListEducatorAccounts {
     first: number | null | undefined,
     afterId: number | null,
     filters: AccountFilters = {},
-  ): Promise<Page<EducatorAccount>> {
-    return this.directory.list(await this.queryFor(actor, schoolSiteId, filters), pageSize(first), afterId);
+  ): Promise<AccountPage & { totalCount: () => Promise<number> }> {
+    const query = await this.queryFor(actor, schoolSiteId, filters);
+    // Counted only when asked for: in a district of a million accounts the count costs more than the page.
+    return { ...(await this.directory.list(query, pageSize(first), afterId)), totalCount: () => this.directory.countMatching(query) };
   }
 
   /** Every account of a query `queryFor` allowed, read a keyset page at a time (the CSV export): never the whole list in memory. */

@@ -5,7 +5,7 @@ import type { EducatorAccountRepository } from '../../src/domain/educator/educat
 import { queuedInvitation, type QueuedEmail } from '../../src/domain/educator/invitation';
 import type { District, SchoolSite, SchoolSiteRepository } from '../../src/domain/school/school-site';
 import { fail, ok, refusal, type DomainError, type Result } from '../../src/domain/shared/result';
-import type { AccountDirectory, AccountQuery, Page } from '../../src/application/ports/account-directory';
+import type { AccountDirectory, AccountPage, AccountQuery } from '../../src/application/ports/account-directory';
 import type { AttemptThrottle, ThrottledAttempt } from '../../src/application/ports/attempt-throttle';
 import type { AllowanceRequest, InvitationAllowances } from '../../src/application/ports/invitation-allowances';
 import { RecentInvitations, type LimitReached } from '../../src/domain/educator/invitation-allowance';
@@ -103,16 +103,12 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     ).length;
   }
 
-  async list(query: AccountQuery, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
-    const prefix = query.search?.toLowerCase();
-    const matching = [...this.rows.values()].filter(
-      (row) =>
-        row.districtId === query.districtId &&
-        (query.schoolSiteIds === null || row.schoolSiteIds.some((id) => query.schoolSiteIds!.includes(id))) &&
-        (query.status === null || accountStatus(row, query.now) === query.status) &&
-        (query.roleCode === null || row.roleCode === query.roleCode) &&
-        (!prefix || [row.firstName, row.lastName, row.email.normalized].some((text) => text.toLowerCase().startsWith(prefix))),
-    );
+  async countMatching(query: AccountQuery): Promise<number> {
+    return this.matching(query).length;
+  }
+
+  async list(query: AccountQuery, first: number, afterId: number | null): Promise<AccountPage> {
+    const matching = this.matching(query);
     const key = (row: EducatorAccountState): (string | number)[] =>
       ({
         NAME: [row.lastName.toLowerCase(), row.firstName.toLowerCase(), row.id!],
@@ -128,7 +124,19 @@ export class InMemoryEducatorAccountRepository implements EducatorAccountReposit
     const sorted = matching.sort(compare);
     const cursor = afterId === null ? -1 : sorted.findIndex((row) => row.id === afterId);
     const after = sorted.slice(cursor + 1);
-    return { nodes: after.slice(0, first).map((row) => EducatorAccount.restore(row)), hasNextPage: after.length > first, totalCount: matching.length };
+    return { nodes: after.slice(0, first).map((row) => EducatorAccount.restore(row)), hasNextPage: after.length > first };
+  }
+
+  private matching(query: AccountQuery): EducatorAccountState[] {
+    const prefix = query.search?.toLowerCase();
+    return [...this.rows.values()].filter(
+      (row) =>
+        row.districtId === query.districtId &&
+        (query.schoolSiteIds === null || row.schoolSiteIds.some((id) => query.schoolSiteIds!.includes(id))) &&
+        (query.status === null || accountStatus(row, query.now) === query.status) &&
+        (query.roleCode === null || row.roleCode === query.roleCode) &&
+        (!prefix || [row.firstName, row.lastName, row.email.normalized].some((text) => text.toLowerCase().startsWith(prefix))),
+    );
   }
 
   /** Test-side view of what is stored. */

@@ -23,7 +23,11 @@ export interface AccountQuery {
   now: Date;
 }
 
+/** A page of accounts; how many match in all is counted apart (countMatching), only when asked for. */
+export type AccountPage = Omit<Page<EducatorAccount>, 'totalCount'>;
+
 /** Read side for account listings; cursors are internal ids (of the last account of a page), made opaque by the API layer. */
 export interface AccountDirectory {
-  list(query: AccountQuery, first: number, afterId: number | null): Promise<Page<EducatorAccount>>;
+  list(query: AccountQuery, first: number, afterId: number | null): Promise<AccountPage>;
+  countMatching(query: AccountQuery): Promise<number>;
 }

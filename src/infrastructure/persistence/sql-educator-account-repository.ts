@@ -4,7 +4,7 @@ import type { EducatorAccountRepository } from '../../domain/educator/educator-a
 import { EmailAddress } from '../../domain/educator/email-address';
 import type { RoleCode } from '../../domain/role/role';
 import { fail, ok, refusal, type DomainError, type Result } from '../../domain/shared/result';
-import type { AccountDirectory, AccountQuery, Page } from '../../application/ports/account-directory';
+import type { AccountDirectory, AccountPage, AccountQuery } from '../../application/ports/account-directory';
 import { countAccounts, cursorKey, normalizedName, pageOfIds } from './account-listing-sql';
 import { isUniqueViolation } from './database-errors';
 import type { ReadRows } from './grouped-reads';
@@ -183,21 +183,25 @@ export class SqlEducatorAccountRepository implements EducatorAccountRepository, 
     return (await countActiveSiteAdmins(this.manager, [schoolSiteId], now)).get(schoolSiteId) ?? 0;
   }
 
-  async list(query: AccountQuery, first: number, afterId: number | null): Promise<Page<EducatorAccount>> {
+  async countMatching(query: AccountQuery): Promise<number> {
     const count = countAccounts(query);
     const [total]: Row[] = await this.manager.query(count.sql, count.params);
+    return Number(total.total);
+  }
+
+  async list(query: AccountQuery, first: number, afterId: number | null): Promise<AccountPage> {
     let after: Row | null = null;
     if (afterId !== null) {
       const key = cursorKey(query, afterId);
       after = (await this.manager.query<Row[]>(key.sql, key.params))[0] ?? null;
       // The cursor's account is gone: nothing can be placed after it.
-      if (!after) return { nodes: [], hasNextPage: false, totalCount: Number(total.total) };
+      if (!after) return { nodes: [], hasNextPage: false };
     }
     const page = pageOfIds(query, first + 1, after);
     const ids = (await this.manager.query<Row[]>(page.sql, page.params)).map((row) => Number(row.id));
     const byId = new Map((await this.findByIds(ids.slice(0, first))).map((account) => [account.id, account]));
     const nodes = ids.slice(0, first).flatMap((id) => byId.get(id) ?? []);
-    return { nodes, hasNextPage: ids.length > first, totalCount: Number(total.total) };
+    return { nodes, hasNextPage: ids.length > first };
   }
 
   /** Accounts in id order with their sites, in one statement: a row per membership, or one with no site. */

@@ -77,6 +77,16 @@ describeOnEachDatabase('The accounts list answered again from memory', (database
     expect(again.statements).to.equal(STATEMENTS_OF_A_KEPT_ANSWER);
   });
 
+  it('when a page does not ask for totalCount, then nothing is counted: one statement fewer than the same page with it', async () => {
+    await create('ana@example.org');
+    const statementsFor = (fields: string) => statementsOf(server, () => server.graphql(`{ educatorAccounts(first: 10) { ${fields} } }`, {}, admin));
+
+    const withCount = await statementsFor('totalCount nodes { email }');
+    const withoutCount = await statementsFor('nodes { email }');
+
+    expect(withoutCount).to.equal(withCount - 1);
+  });
+
   it('when an account is created, registered, deactivated, reactivated, edited, expires and is created again between two asks, then each ask shows it at once', async () => {
     const before = (await ask()).totalCount;
     const id = await create('ana@example.org');

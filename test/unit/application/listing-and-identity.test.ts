@@ -60,7 +60,7 @@ describe('ListEducatorAccounts', () => {
     const hasNext: boolean[] = [];
     for (;;) {
       const page = await listAccounts.execute(districtAdmin, NORTH_HIGH.id, 2, afterId);
-      expect(page.totalCount).to.equal(5);
+      expect(await page.totalCount()).to.equal(5);
       seen.push(...page.nodes.map((account) => account.email.value));
       hasNext.push(page.hasNextPage);
       if (!page.hasNextPage) break;

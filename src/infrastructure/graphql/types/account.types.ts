@@ -76,5 +76,6 @@ export class EducatorAccountType {
 export class EducatorAccountConnection {
   @Field(() => [EducatorAccountType]) nodes: EducatorAccountType[];
   @Field(() => PageInfo) pageInfo: PageInfo;
-  @Field(() => Int) totalCount: number;
+  /** A function, which graphql-js calls only when the field is asked for: the count can cost more than the page. */
+  @Field(() => Int) totalCount: () => Promise<number>;
 }
