@@ -46,7 +46,7 @@ import { DeactivateEducatorAccount } from '../application/deactivate-educator-ac
 import { ReactivateEducatorAccount } from '../application/reactivate-educator-account';
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
-import { readTemplateCsv } from '../infrastructure/csv/template-csv-reader';
+import { readTemplateFile } from '../infrastructure/workbook/template-file-reader';
 import { downloadRoutes } from '../infrastructure/http/download-routes';
 import { openUploadPersistence, type UploadPersistence } from '../infrastructure/persistence/upload-persistence';
 import type { SqlUploadFileInbox } from '../infrastructure/persistence/sql-upload-file-inbox';
@@ -207,7 +207,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           sites,
           uploads,
           uploadPersistence.log,
-          readTemplateCsv,
+          readTemplateFile,
           {
             ...csvLimits,
             maxUploadBytes: config.maxUploadBytes,
@@ -254,7 +254,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     { queue: uploadPersistence.queue, files: uploads, existingAccounts: uploadPersistence.existingAccounts, chunks: uploadPersistence.chunkWriter },
     sites,
     accounts,
-    readTemplateCsv,
+    readTemplateFile,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
     links,
     clock,
