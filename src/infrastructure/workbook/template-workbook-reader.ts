@@ -4,7 +4,15 @@ import type { CsvLimits, TemplateCsvEvent } from '../../application/ports/templa
 import { compareHeader } from '../../domain/upload-batch/template-header';
 import { emptyFile, formatCount, headerOnly, isBlank, rejected, tooManyRows } from '../csv/template-csv-reader';
 import { cellText, type CellValue } from './cell-text';
-import { MAX_SHARED_STRINGS, readSmallEntry, readZipDirectory, zipLimitExceeded, type ZipEntry, type ZipLimitExceeded } from './zip-directory';
+import {
+  readSmallEntry,
+  readZipDirectory,
+  WORKBOOK_LIMITS,
+  zipLimitExceeded,
+  type WorkbookLimits,
+  type ZipEntry,
+  type ZipLimitExceeded,
+} from './zip-directory';
 
 export const SAVE_AS_XLSX = 'In Excel choose File > Save As > Excel Workbook (.xlsx), or CSV UTF-8 (Comma delimited), and upload that file.';
 const MACRO_CONTENT_TYPE = 'application/vnd.ms-excel.sheet.macroEnabled';
@@ -15,7 +23,7 @@ const TOO_LARGE: Record<ZipLimitExceeded | 'SHARED_STRINGS', string> = {
   ENTRIES: 'it holds far more parts than a workbook with one list of educators',
   UNCOMPRESSED_SIZE: 'it would unpack to far more than a workbook with one list of educators',
   COMPRESSION_RATIO: 'it is packed far more tightly than any spreadsheet program packs a workbook',
-  SHARED_STRINGS: `it holds more than ${formatCount(MAX_SHARED_STRINGS)} different texts`,
+  SHARED_STRINGS: 'it holds far more different texts than a list of educators',
 };
 
 type Rejection = Extract<TemplateCsvEvent, { type: 'rejected' }>;
@@ -28,11 +36,15 @@ type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
  * is checked against the limits before anything is inflated; the sheet itself is then read streamed, a row at a time.
  * The compressed file is held whole (a zip's directory is at its end), which the upload size limit bounds.
  */
-export async function* readTemplateWorkbook(source: AsyncIterable<Buffer | Uint8Array>, limits: CsvLimits): AsyncGenerator<TemplateCsvEvent> {
+export async function* readTemplateWorkbook(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  limits: CsvLimits,
+  workbookLimits: WorkbookLimits = WORKBOOK_LIMITS,
+): AsyncGenerator<TemplateCsvEvent> {
   const pieces: Buffer[] = [];
   for await (const piece of source) pieces.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
   const zip = Buffer.concat(pieces);
-  const checked = checkWorkbook(zip);
+  const checked = checkWorkbook(zip, workbookLimits);
   if (checked) {
     yield checked;
     return;
@@ -51,7 +63,7 @@ export async function* readTemplateWorkbook(source: AsyncIterable<Buffer | Uint8
       // Only the first sheet is the list; the others (instructions, notes) are passed over unread.
       if (firstSheetName !== undefined && sheet.name !== firstSheetName) continue;
       const sharedStrings = (workbook as unknown as { sharedStrings?: unknown[] }).sharedStrings;
-      if ((sharedStrings?.length ?? 0) > MAX_SHARED_STRINGS) {
+      if ((sharedStrings?.length ?? 0) > workbookLimits.maxSharedStrings) {
         yield tooLarge('SHARED_STRINGS');
         return;
       }
@@ -118,7 +130,7 @@ function cellsOf(row: ExcelJS.Row): string[] {
 }
 
 /** Refuses, from the zip's directory alone, what cannot or must not be read; null when the sheet may be read. */
-function checkWorkbook(zip: Buffer): Rejection | null {
+function checkWorkbook(zip: Buffer, limits: WorkbookLimits): Rejection | null {
   const directory = readZipDirectory(zip);
   if (!directory.ok) {
     return directory.problem === 'ZIP64'
@@ -128,7 +140,7 @@ function checkWorkbook(zip: Buffer): Rejection | null {
   const { entries } = directory;
   const named = (name: string): ZipEntry | undefined => entries.find((entry) => entry.name === name);
   if (entries.some((entry) => entry.encrypted)) return encrypted();
-  const exceeded = zipLimitExceeded(entries);
+  const exceeded = zipLimitExceeded(entries, limits);
   if (exceeded) return tooLarge(exceeded);
   const contentTypes = named('[Content_Types].xml');
   const types = contentTypes ? readSmallEntry(zip, contentTypes, CONTENT_TYPES_BYTES)?.toString('utf8') : undefined;

@@ -6,14 +6,31 @@ import { constants, inflateRawSync } from 'node:zlib';
  */
 
 /** A template workbook holds about a dozen parts; a few hundred sheets and pictures is already far beyond one. */
-export const MAX_ZIP_ENTRIES = 1_000;
+const MAX_ZIP_ENTRIES = 1_000;
 /** 200,000 template rows as Excel or LibreOffice write them unpack to about 40 MB; ten times that is no educator list. */
-export const MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024;
-/** Spreadsheet XML packs 5 to 30 times; a bomb packs thousands of times. Parts under a megabyte may pack as they like. */
-export const MAX_COMPRESSION_RATIO = 100;
+const MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024;
+/** Spreadsheet XML packs 5 to 30 times; a bomb packs thousands of times. */
+const MAX_COMPRESSION_RATIO = 100;
+/** Small parts (an empty sheet, the styles) may pack as tightly as they like: they cannot unpack to much. */
 const RATIO_CHECKED_FROM_BYTES = 1024 * 1024;
-/** Every cell of a 200,000-row template can be a distinct string (4 a row); the strings are held in memory while the sheet is read. */
-export const MAX_SHARED_STRINGS = 1_000_000;
+/** Every cell of a 200,000-row template can be a distinct string (4 a row); they are all held in memory while the sheet is read. */
+const MAX_SHARED_STRINGS = 1_000_000;
+
+export interface WorkbookLimits {
+  maxEntries: number;
+  maxUncompressedBytes: number;
+  maxCompressionRatio: number;
+  ratioCheckedFromBytes: number;
+  maxSharedStrings: number;
+}
+
+export const WORKBOOK_LIMITS: WorkbookLimits = {
+  maxEntries: MAX_ZIP_ENTRIES,
+  maxUncompressedBytes: MAX_UNCOMPRESSED_BYTES,
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
+  ratioCheckedFromBytes: RATIO_CHECKED_FROM_BYTES,
+  maxSharedStrings: MAX_SHARED_STRINGS,
+};
 
 export interface ZipEntry {
   name: string;
@@ -74,16 +91,15 @@ function findEndOfDirectory(zip: Buffer): number {
 export type ZipLimitExceeded = 'ENTRIES' | 'UNCOMPRESSED_SIZE' | 'COMPRESSION_RATIO';
 
 /** Which limit the directory's declared sizes break, if any. */
-export function zipLimitExceeded(entries: ZipEntry[]): ZipLimitExceeded | null {
-  if (entries.length > MAX_ZIP_ENTRIES) return 'ENTRIES';
+export function zipLimitExceeded(entries: ZipEntry[], limits: WorkbookLimits = WORKBOOK_LIMITS): ZipLimitExceeded | null {
+  if (entries.length > limits.maxEntries) return 'ENTRIES';
   let total = 0;
   for (const entry of entries) {
     total += entry.uncompressedBytes;
-    if (entry.uncompressedBytes >= RATIO_CHECKED_FROM_BYTES && entry.uncompressedBytes > MAX_COMPRESSION_RATIO * Math.max(1, entry.compressedBytes)) {
-      return 'COMPRESSION_RATIO';
-    }
+    const packed = Math.max(1, entry.compressedBytes);
+    if (entry.uncompressedBytes >= limits.ratioCheckedFromBytes && entry.uncompressedBytes > limits.maxCompressionRatio * packed) return 'COMPRESSION_RATIO';
   }
-  return total > MAX_UNCOMPRESSED_BYTES ? 'UNCOMPRESSED_SIZE' : null;
+  return total > limits.maxUncompressedBytes ? 'UNCOMPRESSED_SIZE' : null;
 }
 
 const STORED = 0;
