@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { ROLES } from '../../domain/role/role';
 import { FIX_FILE_COLUMNS, TEMPLATE_COLUMNS } from '../../domain/upload-batch/educator-template';
 
 export const TEMPLATE_WORKBOOK_FILE_NAME = 'educator-accounts-template.xlsx';
@@ -10,7 +11,9 @@ const INSTRUCTIONS = [
   'How to fill in this workbook',
   '',
   `1. On the first sheet, type one educator per row below the headings ${TEMPLATE_COLUMNS.join(', ')}.`,
-  '2. User Role is one of the roles you may create in bulk, for example Teacher.',
+  `2. User Role is one of: ${ROLES.filter((role) => role.bulkCreatable)
+    .map((role) => role.name)
+    .join(', ')} (which of them you may create depends on your own role).`,
   '3. Leave the headings as they are and keep the educators on the first sheet: only the first sheet is read.',
   `4. A file of failed rows you downloaded may be uploaded as it is: its ${FIX_FILE_COLUMNS.join(' and ')} columns are ignored.`,
   '5. Save as Excel Workbook (.xlsx), not .xls or .xlsm, without a password, and upload it on "Create Multiple Accounts".',

@@ -62,10 +62,10 @@ describe('Reading an uploaded workbook (.xlsx) as the template', () => {
     });
 
     it('when cells are typed numbers and dates, then they read as their number format shows them', async () => {
-      const typed = [{ value: 123, numFmt: '00000' }, 12345, { value: new Date(Date.UTC(2024, 0, 15)), numFmt: 'm/d/yyyy' }, 'Teacher'];
+      const typed = [{ value: 123, numFmt: '00000' }, 12345, { value: new Date(Date.UTC(2024, 0, 15)), numFmt: 'm/d/yyyy' }, 'Educator'];
       const events = await readAll(await workbookFile([typed]));
 
-      expect(recordsOf(events)).to.deep.equal([[2, '00123', '12345', '1/15/2024', 'Teacher']]);
+      expect(recordsOf(events)).to.deep.equal([[2, '00123', '12345', '1/15/2024', 'Educator']]);
     });
 
     it('when the header differs from the template, then the workbook is refused as TEMPLATE_CHANGED, as a CSV file would be', async () => {
@@ -81,10 +81,10 @@ describe('Reading an uploaded workbook (.xlsx) as the template', () => {
     });
 
     it("when the header is a fix file's, then its Line Number and Reason cells are carried as trailing columns", async () => {
-      const events = await readAll(await workbookFile([['Ada', 'Lovelace', 'ada@school.org', 'Teacher', 3, 'Email: bad']], { header: FIX_FILE_HEADER }));
+      const events = await readAll(await workbookFile([['Ada', 'Lovelace', 'ada@school.org', 'Educator', 3, 'Email: bad']], { header: FIX_FILE_HEADER }));
 
       expect(events[0]).to.deep.include({ ignoredTrailingColumns: 2 });
-      expect(recordsOf(events)).to.deep.equal([[2, 'Ada', 'Lovelace', 'ada@school.org', 'Teacher', '3', 'Email: bad']]);
+      expect(recordsOf(events)).to.deep.equal([[2, 'Ada', 'Lovelace', 'ada@school.org', 'Educator', '3', 'Email: bad']]);
     });
 
     it('when the workbook has two sheets, then only the first is read', async () => {
@@ -93,7 +93,7 @@ describe('Reading an uploaded workbook (.xlsx) as the template', () => {
           otherSheets: [
             [
               ['First Name', 'Last Name', 'Email', 'User Role'],
-              ['Not', 'Read', 'x@y.org', 'Teacher'],
+              ['Not', 'Read', 'x@y.org', 'Educator'],
             ],
           ],
         }),
@@ -129,18 +129,18 @@ describe('Reading an uploaded workbook (.xlsx) as the template', () => {
       const events = await readAll(libreOfficeWorkbook('libreoffice-educators'));
 
       expect(recordsOf(events)).to.deep.equal([
-        [2, '00123', '12345', 'zero.id@partner-high.example.org', 'Teacher'],
-        [3, 'Dana', '2024-01-15', 'dated@partner-high.example.org', 'Teacher'],
-        [4, 'Eve', 'Bad', 'not-an-email', 'Teacher'],
-        [5, 'Fay', 'Fine', 'fay@partner-high.example.org', 'Teacher'],
+        [2, '00123', '12345', 'zero.id@partner-high.example.org', 'Educator'],
+        [3, 'Dana', '2024-01-15', 'dated@partner-high.example.org', 'Educator'],
+        [4, 'Eve', 'Bad', 'not-an-email', 'Educator'],
+        [5, 'Fay', 'Fine', 'fay@partner-high.example.org', 'Educator'],
       ]);
     });
 
     it('when Calc typed a US date, a decimal and a scientific number, then they read through its formats', async () => {
       expect(recordsOf(await readAll(libreOfficeWorkbook('libreoffice-typed-cells')))).to.deep.equal([
-        [2, 'Gus', '01/15/24', 'us.date@partner-high.example.org', 'Teacher'],
-        [3, 'Hal', '3.5', 'decimal@partner-high.example.org', 'Teacher'],
-        [4, '0042', '1.00E+03', 'exp@partner-high.example.org', 'Teacher'],
+        [2, 'Gus', '01/15/24', 'us.date@partner-high.example.org', 'Educator'],
+        [3, 'Hal', '3.5', 'decimal@partner-high.example.org', 'Educator'],
+        [4, '0042', '1.00E+03', 'exp@partner-high.example.org', 'Educator'],
       ]);
     });
 
@@ -212,9 +212,9 @@ describe('Reading an uploaded workbook (.xlsx) as the template', () => {
   });
 
   it('when the file is CSV, then it is read by the CSV reader as before', async () => {
-    const events = await readAll(Buffer.from('First Name,Last Name,Email,User Role\r\nAda,Lovelace,ada@school.org,Teacher\r\n'), { chunkSize: 2 });
+    const events = await readAll(Buffer.from('First Name,Last Name,Email,User Role\r\nAda,Lovelace,ada@school.org,Educator\r\n'), { chunkSize: 2 });
 
     expect(events[0]).to.deep.include({ delimiter: ',', encoding: 'utf-8' });
-    expect(recordsOf(events)).to.deep.equal([[2, 'Ada', 'Lovelace', 'ada@school.org', 'Teacher']]);
+    expect(recordsOf(events)).to.deep.equal([[2, 'Ada', 'Lovelace', 'ada@school.org', 'Educator']]);
   });
 });
