@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { ROLES } from '../../domain/role/role';
 import { FIX_FILE_COLUMNS, TEMPLATE_COLUMNS } from '../../domain/upload-batch/educator-template';
 
@@ -21,7 +20,9 @@ const INSTRUCTIONS = [
 
 /** The template as an Excel workbook: the same headings as the CSV template, bold and frozen, and a sheet of instructions. */
 export async function templateWorkbook(): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded when first asked for, as the workbook reader does.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.Workbook();
   const sheet = workbook.addWorksheet('Educators', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = TEMPLATE_COLUMNS.map((column) => ({ header: column, width: Math.max(18, column.length + 4), style: { numFmt: TEXT_FORMAT } }));
   sheet.getRow(1).font = { bold: true };

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { CsvLimits, TemplateCsvEvent } from '../../../../src/application/ports/template-csv';
+import { headerOnly } from '../../../../src/infrastructure/csv/template-csv-reader';
 import { readTemplateFile } from '../../../../src/infrastructure/workbook/template-file-reader';
+import { templateWorkbook } from '../../../../src/infrastructure/workbook/template-workbook';
 import { readTemplateWorkbook } from '../../../../src/infrastructure/workbook/template-workbook-reader';
 import { WORKBOOK_LIMITS } from '../../../../src/infrastructure/workbook/zip-directory';
 import { anEducatorRow, FIX_FILE_HEADER } from '../../../support/csv-fixtures';
@@ -209,6 +211,12 @@ describe('Reading an uploaded workbook (.xlsx) as the template', () => {
       expect(codeOf(await readAll(zipFile([{ name: 'word/document.xml', data: '<w/>' }])))).to.equal('UNREADABLE_WORKBOOK');
       expect(codeOf(await readAll(workbook.subarray(0, workbook.length - 30)))).to.equal('UNREADABLE_WORKBOOK');
     });
+  });
+
+  it('when the downloaded template workbook is uploaded unfilled, then its header is the template and it has no educators', async () => {
+    const events = await readAll(await templateWorkbook());
+
+    expect(events).to.deep.equal([{ type: 'header', templateColumnCount: 4, ignoredTrailingColumns: 0, sheet: 'Educators' }, headerOnly()]);
   });
 
   it('when the file is CSV, then it is read by the CSV reader as before', async () => {
