@@ -4,12 +4,15 @@ import type { CsvLimits, TemplateCsvEvent } from '../../application/ports/templa
 import { compareHeader } from '../../domain/upload-batch/template-header';
 import { emptyFile, formatCount, headerOnly, isBlank, rejected, tooManyRows } from '../csv/template-csv-reader';
 import { cellText, type CellValue } from './cell-text';
+import { SharedStringTable } from './shared-string-table';
 import {
+  entriesInOrder,
   readSmallEntry,
   readZipDirectory,
   WORKBOOK_LIMITS,
   zipLimitExceeded,
   type WorkbookLimits,
+  type ZipDirectory,
   type ZipEntry,
   type ZipLimitExceeded,
 } from './zip-directory';
@@ -18,6 +21,9 @@ export const SAVE_AS_XLSX = 'In Excel choose File > Save As > Excel Workbook (.x
 const MACRO_CONTENT_TYPE = 'application/vnd.ms-excel.sheet.macroEnabled';
 /** [Content_Types].xml lists a few dozen parts: a few hundred kilobytes is plenty to see whether the workbook has macros. */
 const CONTENT_TYPES_BYTES = 256 * 1024;
+
+/** What exceljs must have read before a sheet to read it as it arrives: the sheet list and its relations, the formats, the strings. */
+const READ_FIRST = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml', 'xl/sharedStrings.xml'];
 
 const TOO_LARGE: Record<ZipLimitExceeded | 'SHARED_STRINGS', string> = {
   ENTRIES: 'it holds far more parts than a workbook with one list of educators',
@@ -29,6 +35,11 @@ const TOO_LARGE: Record<ZipLimitExceeded | 'SHARED_STRINGS', string> = {
 type Rejection = Extract<TemplateCsvEvent, { type: 'rejected' }>;
 /** exceljs's streaming sheet, with the name its typings leave out. */
 type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
+/** What exceljs's WorkbookReader.parse() yields with shared strings emitted: a sheet (or other part), or one shared string. */
+type WorkbookItem = { eventType: string; value: SheetReader } | { index: number; text: string | { richText: { text: string }[] } | null };
+
+const plainText = (text: string | { richText: { text: string }[] } | null): string =>
+  text === null ? '' : typeof text === 'string' ? text : text.richText.map((run) => run.text).join('');
 
 /**
  * Reads the first sheet of an uploaded .xlsx workbook as the template, producing the same events as the CSV reader:
@@ -44,31 +55,39 @@ export async function* readTemplateWorkbook(
   const pieces: Buffer[] = [];
   for await (const piece of source) pieces.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
   const zip = Buffer.concat(pieces);
-  const checked = checkWorkbook(zip, workbookLimits);
-  if (checked) {
-    yield checked;
+  const directory = readZipDirectory(zip);
+  const refusal = checkWorkbook(zip, directory, workbookLimits);
+  if (refusal || !directory.ok) {
+    yield refusal ?? damaged();
     return;
   }
   // Loaded on the first workbook: exceljs costs a CSV-only process about 28 MB of memory for nothing.
   const { default: excel } = await import('exceljs');
-  const workbook = new excel.stream.xlsx.WorkbookReader(Readable.from([zip]), {
+  // The parts a sheet needs come first, so exceljs reads the sheet as it arrives instead of parking it in a temporary file.
+  const workbook = new excel.stream.xlsx.WorkbookReader(Readable.from(entriesInOrder(zip, directory, READ_FIRST)), {
     worksheets: 'emit',
-    sharedStrings: 'cache',
+    sharedStrings: 'emit',
     styles: 'cache',
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  const strings = new SharedStringTable(workbookLimits.maxSharedStrings);
+  // exceljs looks cells' shared strings up in this (and, when it is set, reads sheets as they arrive); ours are emitted to the table.
+  Object.assign(workbook, { sharedStrings: strings.asLookup() });
   try {
-    for await (const reader of workbook) {
-      const sheet = reader as unknown as SheetReader;
+    for await (const item of workbook.parse() as unknown as AsyncIterable<WorkbookItem>) {
+      if ('index' in item) {
+        if (!strings.add(plainText(item.text))) {
+          yield tooLarge('SHARED_STRINGS');
+          return;
+        }
+        continue;
+      }
+      if (item.eventType !== 'worksheet') continue;
+      const sheet = item.value;
       const firstSheetName = (workbook as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets?.[0]?.name;
       // Only the first sheet is the list; the others (instructions, notes) are passed over unread.
       if (firstSheetName !== undefined && sheet.name !== firstSheetName) continue;
-      const sharedStrings = (workbook as unknown as { sharedStrings?: unknown[] }).sharedStrings;
-      if ((sharedStrings?.length ?? 0) > workbookLimits.maxSharedStrings) {
-        yield tooLarge('SHARED_STRINGS');
-        return;
-      }
       yield* readSheet(sheet, limits);
       return;
     }
@@ -132,13 +151,8 @@ function cellsOf(row: ExcelJS.Row): string[] {
 }
 
 /** Refuses, from the zip's directory alone, what cannot or must not be read; null when the sheet may be read. */
-function checkWorkbook(zip: Buffer, limits: WorkbookLimits): Rejection | null {
-  const directory = readZipDirectory(zip);
-  if (!directory.ok) {
-    return directory.problem === 'ZIP64'
-      ? tooLarge('UNCOMPRESSED_SIZE')
-      : rejected('UNREADABLE_WORKBOOK', `This file starts like a workbook but is damaged or incomplete. Open it in Excel and save it again. ${SAVE_AS_XLSX}`);
-  }
+function checkWorkbook(zip: Buffer, directory: ZipDirectory, limits: WorkbookLimits): Rejection | null {
+  if (!directory.ok) return directory.problem === 'ZIP64' ? tooLarge('UNCOMPRESSED_SIZE') : damaged();
   const { entries } = directory;
   const named = (name: string): ZipEntry | undefined => entries.find((entry) => entry.name === name);
   if (entries.some((entry) => entry.encrypted)) return encrypted();
@@ -156,6 +170,10 @@ function checkWorkbook(zip: Buffer, limits: WorkbookLimits): Rejection | null {
     return rejected('UNREADABLE_WORKBOOK', `This file is a zipped file but not an Excel workbook. ${SAVE_AS_XLSX}`);
   }
   return null;
+}
+
+function damaged(): Rejection {
+  return rejected('UNREADABLE_WORKBOOK', `This file starts like a workbook but is damaged or incomplete. Open it in Excel and save it again. ${SAVE_AS_XLSX}`);
 }
 
 export function encrypted(): Rejection {

@@ -41,7 +41,7 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-export type ZipDirectory = { ok: true; entries: ZipEntry[] } | { ok: false; problem: 'NOT_A_ZIP' | 'ZIP64' };
+export type ZipDirectory = { ok: true; entries: ZipEntry[]; directoryOffset: number } | { ok: false; problem: 'NOT_A_ZIP' | 'ZIP64' };
 
 const END_OF_DIRECTORY = 0x06054b50;
 const DIRECTORY_ENTRY = 0x02014b50;
@@ -77,7 +77,7 @@ export function readZipDirectory(zip: Buffer): ZipDirectory {
     });
     at += 46 + nameLength + extraLength + commentLength;
   }
-  return { ok: true, entries };
+  return { ok: true, entries, directoryOffset: offset };
 }
 
 function findEndOfDirectory(zip: Buffer): number {
@@ -118,4 +118,17 @@ export function readSmallEntry(zip: Buffer, entry: ZipEntry, maxBytes: number): 
     return null;
   }
   return null;
+}
+
+/**
+ * The zip's entries, each with its local header, data and data descriptor, with the named ones first (in that order)
+ * and the rest as they were: for a reader that reads a zip front to back, as a streaming one does.
+ */
+export function entriesInOrder(zip: Buffer, directory: { entries: ZipEntry[]; directoryOffset: number }, first: readonly string[]): Buffer[] {
+  const byOffset = [...directory.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  const segment = new Map(
+    byOffset.map((entry, index) => [entry, zip.subarray(entry.localHeaderOffset, byOffset[index + 1]?.localHeaderOffset ?? directory.directoryOffset)]),
+  );
+  const rank = (entry: ZipEntry): number => (first.includes(entry.name) ? first.indexOf(entry.name) : first.length);
+  return [...byOffset].sort((a, b) => rank(a) - rank(b)).map((entry) => segment.get(entry)!);
 }
