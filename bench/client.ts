@@ -52,6 +52,8 @@ export interface UploadAnswer {
   userErrors: { code: string; message: string }[];
 }
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** One real multipart request (graphql-multipart-request-spec), the file streamed from disk as curl -F would. */
 export const uploadFile = (baseUrl: string, session: Session, path: string, bytes: number): Promise<UploadAnswer> => {
   const boundary = `----bench${randomBytes(12).toString('hex')}`;
@@ -59,7 +61,7 @@ export const uploadFile = (baseUrl: string, session: Session, path: string, byte
   const field = (name: string, value: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   const head = Buffer.from(
     `${field('operations', operations)}${field('map', JSON.stringify({ 0: ['variables.input.file'] }))}` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${basename(path)}"\r\nContent-Type: text/csv\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${basename(path)}"\r\nContent-Type: ${path.endsWith('.xlsx') ? XLSX_TYPE : 'text/csv'}\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   async function* body(): AsyncGenerator<Buffer> {

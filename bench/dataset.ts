@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 
 /**
  * Template CSVs as district IT staff send them: Excel's "CSV UTF-8" (BOM, CRLF), names with accents,
@@ -10,6 +11,8 @@ import { join } from 'node:path';
  */
 
 export type Variant = 'clean' | 'bad';
+/** The CSV file, or the same rows as an Excel workbook's first sheet (shared strings, as Excel writes them). */
+export type FileFormat = 'csv' | 'xlsx';
 
 export const FAILURE_KINDS = [
   'MISSING_FIELD',
@@ -35,6 +38,7 @@ export interface Dataset {
   path: string;
   rows: number;
   variant: Variant;
+  format: FileFormat;
   bytes: number;
   expected: Expected;
   /** Accounts of another site that the harness inserts before the upload, so EMAIL_TAKEN rows have something to hit. */
@@ -281,9 +285,9 @@ function* fileRows(rows: number, variant: Variant): Generator<FileRow> {
 }
 
 /** Writes the file (or reuses the cached one) and says what the service must report for it. */
-export const ensureDataset = async (dataDir: string, rows: number, variant: Variant): Promise<Dataset> => {
+export const ensureDataset = async (dataDir: string, rows: number, variant: Variant, format: FileFormat = 'csv'): Promise<Dataset> => {
   mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, `educators-${rows}-${variant}.csv`);
+  const path = join(dataDir, `educators-${rows}-${variant}.${format}`);
   const metaPath = `${path}.json`;
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Dataset & { version: number };
@@ -291,10 +295,7 @@ export const ensureDataset = async (dataDir: string, rows: number, variant: Vari
   }
   const expected: Expected = { processed: 0, created: 0, skipped: 0, failed: 0, byCode: {} };
   const partial = `${path}.partial`;
-  const out = createWriteStream(partial);
-  let buffered = '\uFEFFFirst Name,Last Name,Email,User Role\r\n';
-  for (const row of fileRows(rows, variant)) {
-    buffered += csvLine(row.cells);
+  const count = (row: FileRow): void => {
     expected.processed += 1;
     if (row.kind === 'create') expected.created += 1;
     else if (row.kind === 'skip') expected.skipped += 1;
@@ -302,6 +303,22 @@ export const ensureDataset = async (dataDir: string, rows: number, variant: Vari
       expected.failed += 1;
       expected.byCode[row.kind] = (expected.byCode[row.kind] ?? 0) + 1;
     }
+  };
+  if (format === 'xlsx') await writeWorkbook(partial, rows, variant, count);
+  else await writeCsv(partial, rows, variant, count);
+  renameSync(partial, path);
+  const takenAccounts = Math.max(0, (expected.byCode.EMAIL_TAKEN ?? 0) - 1);
+  const dataset: Dataset = { path, rows, variant, format, bytes: statSync(path).size, expected, takenAccounts };
+  writeFileSync(metaPath, JSON.stringify({ ...dataset, version: GENERATOR_VERSION }, null, 2));
+  return dataset;
+};
+
+const writeCsv = async (path: string, rows: number, variant: Variant, count: (row: FileRow) => void): Promise<void> => {
+  const out = createWriteStream(path);
+  let buffered = '\uFEFFFirst Name,Last Name,Email,User Role\r\n';
+  for (const row of fileRows(rows, variant)) {
+    buffered += csvLine(row.cells);
+    count(row);
     if (buffered.length > 1 << 16) {
       if (!out.write(buffered)) await once(out, 'drain');
       buffered = '';
@@ -309,9 +326,16 @@ export const ensureDataset = async (dataDir: string, rows: number, variant: Vari
   }
   out.end(buffered);
   await once(out, 'close');
-  renameSync(partial, path);
-  const takenAccounts = Math.max(0, (expected.byCode.EMAIL_TAKEN ?? 0) - 1);
-  const dataset: Dataset = { path, rows, variant, bytes: statSync(path).size, expected, takenAccounts };
-  writeFileSync(metaPath, JSON.stringify({ ...dataset, version: GENERATOR_VERSION }, null, 2));
-  return dataset;
+};
+
+const writeWorkbook = async (path: string, rows: number, variant: Variant, count: (row: FileRow) => void): Promise<void> => {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true, useStyles: false });
+  const sheet = workbook.addWorksheet('Educators');
+  sheet.addRow(['First Name', 'Last Name', 'Email', 'User Role']).commit();
+  for (const row of fileRows(rows, variant)) {
+    sheet.addRow(row.cells).commit();
+    count(row);
+  }
+  sheet.commit();
+  await workbook.commit();
 };

@@ -73,7 +73,7 @@ const ratio = (run: UploadRun, ceilings: Ceiling[]): number => {
 
 const targets = ({ ceilings, uploads, reads }: ReportInput): string[] => {
   const upload = (db: Db, rows: number, variant: string): UploadRun | undefined =>
-    uploads.find((u) => u.db === db && u.rows === rows && u.variant === variant && u.problems.length === 0);
+    uploads.find((u) => u.db === db && u.rows === rows && u.variant === variant && u.format !== 'xlsx' && u.problems.length === 0);
   const rows: string[][] = [];
   for (const [variant, wanted] of [
     ['clean', 0.5],
@@ -158,7 +158,7 @@ export const renderReport = (input: ReportInput): string => {
           [
             u.db,
             n(u.rows),
-            u.variant === 'clean' ? 'clean' : '10% bad',
+            `${u.variant === 'clean' ? 'clean' : '10% bad'}${u.format === 'xlsx' ? ' (.xlsx)' : ''}`,
             n(u.bytes / 1024 ** 2, 1),
             n(u.answeredS, 2),
             n(u.pickupS, 2),

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ensureDataset, type Variant } from './dataset';
+import { ensureDataset, type FileFormat, type Variant } from './dataset';
 import { measureCeiling, type Ceiling } from './ceiling';
 import { freshDatabase, logServers, REPO_ROOT, snapshotServerBuild, type Db } from './server';
 import { runUpload, type UploadRun } from './upload-run';
@@ -12,6 +12,7 @@ const USAGE = `npm run bench -- [options]
   --db mariadb|sqlite|both       databases (default both)
   --rows 10000,100000,1000000    file sizes (default: MariaDB 10k and 100k, and 1M clean only; SQLite 10k and 100k)
   --variant clean|bad|both       the clean file, the one with 10% bad rows, or both (default both)
+  --format csv|xlsx|both         the files as CSV, as Excel workbooks (first sheet), or both (default csv)
   --skip-reads | --reads-only    leave out, or run only, the read/creation load tests
   --skip-ceiling                 do not measure the raw-insert ceiling
   --duration 10                  seconds per load test (default 10)
@@ -29,6 +30,7 @@ interface Options {
   dbs: Db[];
   rows: number[] | null;
   variants: Variant[];
+  formats: FileFormat[];
   uploads: boolean;
   reads: boolean;
   ceiling: boolean;
@@ -51,6 +53,7 @@ const parseOptions = (argv: string[]): Options => {
     dbs: ['mariadb', 'sqlite'],
     rows: null,
     variants: ['clean', 'bad'],
+    formats: ['csv'],
     uploads: true,
     reads: true,
     ceiling: true,
@@ -86,6 +89,13 @@ const parseOptions = (argv: string[]): Options => {
         if (options.rows.some((rows) => !Number.isSafeInteger(rows) || rows < 100)) throw new Error(`--rows takes whole numbers of at least 100\n${USAGE}`);
         partial = true;
         break;
+      case '--format': {
+        const format = value();
+        if (!['csv', 'xlsx', 'both'].includes(format)) throw new Error(`--format ${format}?\n${USAGE}`);
+        options.formats = format === 'both' ? ['csv', 'xlsx'] : [format as FileFormat];
+        partial = true;
+        break;
+      }
       case '--variant': {
         const variant = value();
         if (!['clean', 'bad', 'both'].includes(variant)) throw new Error(`--variant ${variant}?\n${USAGE}`);
@@ -181,10 +191,18 @@ const main = async (): Promise<void> => {
   };
 
   /** One file on a fresh server; a diagnostic (profiled) run is not a measurement, only its profile is kept. */
-  const upload = (db: Db, rows: number, variant: Variant, profiled: boolean, statementLog: boolean, diagnostic: boolean): Promise<void> =>
-    attempt(`${db} ${rows} ${variant}${diagnostic ? ' (diagnostic)' : ''}`, async () => {
-      const dataset = await ensureDataset(dataDir, rows, variant);
-      console.log(`${db}, ${rows} rows, ${variant} (${mb(dataset.bytes)} MB)${diagnostic ? ', profiled' : ''}: uploading…`);
+  const upload = (
+    db: Db,
+    rows: number,
+    variant: Variant,
+    profiled: boolean,
+    statementLog: boolean,
+    diagnostic: boolean,
+    format: FileFormat = 'csv',
+  ): Promise<void> =>
+    attempt(`${db} ${rows} ${variant} ${format}${diagnostic ? ' (diagnostic)' : ''}`, async () => {
+      const dataset = await ensureDataset(dataDir, rows, variant, format);
+      console.log(`${db}, ${rows} rows, ${variant}, ${format} (${mb(dataset.bytes)} MB)${diagnostic ? ', profiled' : ''}: uploading…`);
       const run = await runUpload(db, dataset, { dataDir, cpuProfDir: profiled ? profileDir : undefined, stopGraceMs: graceFor(profiled), statementLog });
       if (!diagnostic) uploads.push(run);
       const c = run.counts;
@@ -238,7 +256,8 @@ const main = async (): Promise<void> => {
             console.log(`${db} ceiling, ${rows} rows: ${ceiling.rowsPerSecond.toFixed(0)} rows/s (${ceiling.seconds.toFixed(2)} s)`);
           });
         }
-        for (const variant of variants) await upload(db, rows, variant, options.cpuProf, options.statementLog, false);
+        for (const variant of variants)
+          for (const format of options.formats) await upload(db, rows, variant, options.cpuProf, options.statementLog, false, format);
       }
     }
   }

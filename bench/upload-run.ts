@@ -9,6 +9,7 @@ export interface UploadRun {
   db: Db;
   rows: number;
   variant: Dataset['variant'];
+  format: Dataset['format'];
   bytes: number;
   /** Upload request start → mutation answered (file stored and checked). */
   answeredS: number;
@@ -132,7 +133,7 @@ const waitForBatch = async (poll: () => Promise<BatchState>, rows: number): Prom
 
 /** One file on a fresh server and a fresh database, so the server's peak RSS belongs to this file alone. */
 export const runUpload = async (db: Db, dataset: Dataset, options: UploadOptions): Promise<UploadRun> => {
-  const label = `${db}-${dataset.rows}-${dataset.variant}`;
+  const label = `${db}-${dataset.rows}-${dataset.variant}-${dataset.format}`;
   const databaseUrl = await freshDatabase(db, options.dataDir);
   // Started before the server, so that its pooled connections pick up the global setting.
   let statementLog: StatementLog | null = db === 'mariadb' && options.statementLog ? await startStatementLog(`/tmp/bench-statements-${label}.log`) : null;
@@ -175,6 +176,7 @@ export const runUpload = async (db: Db, dataset: Dataset, options: UploadOptions
       db,
       rows: dataset.rows,
       variant: dataset.variant,
+      format: dataset.format,
       bytes: dataset.bytes,
       answeredS: (answered - started) / 1000,
       pickupS: (startTime - answered) / 1000,

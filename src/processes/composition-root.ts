@@ -51,7 +51,7 @@ import { ReactivateEducatorAccount } from '../application/reactivate-educator-ac
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
 import { PasswordResetResolver } from '../infrastructure/graphql/resolvers/password-reset.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
-import { readTemplateCsv } from '../infrastructure/csv/template-csv-reader';
+import { readTemplateFile } from '../infrastructure/workbook/template-file-reader';
 import { downloadRoutes } from '../infrastructure/http/download-routes';
 import { openUploadPersistence, type UploadPersistence } from '../infrastructure/persistence/upload-persistence';
 import type { SqlUploadFileInbox } from '../infrastructure/persistence/sql-upload-file-inbox';
@@ -224,7 +224,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
           sites,
           uploads,
           uploadPersistence.log,
-          readTemplateCsv,
+          readTemplateFile,
           {
             ...csvLimits,
             maxUploadBytes: config.maxUploadBytes,
@@ -272,7 +272,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     { queue: uploadPersistence.queue, files: uploads, existingAccounts: uploadPersistence.existingAccounts, chunks: uploadPersistence.chunkWriter },
     sites,
     accounts,
-    readTemplateCsv,
+    readTemplateFile,
     { ...csvLimits, workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, chunkRows: config.uploadChunkRows, leaseMs: 30_000 },
     links,
     clock,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describeOnEachDatabase } from '../support/databases';
 import { csvFile, educatorRows, FIX_FILE_HEADER, parseCsv, rawFile, TEMPLATE_HEADER, type EducatorRow } from '../support/csv-fixtures';
@@ -46,12 +47,29 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     expect(await panel.getByText(PARTNER_HIGH, { exact: true }).count(), "the Site Admin's own site is shown").to.equal(1);
     expect(await panel.getByRole('combobox', { name: 'School Site' }).count(), 'and not chosen').to.equal(0);
 
-    const saved = await download(page, page.getByRole('link', { name: 'Download Template' }));
+    const saved = await download(page, page.getByRole('link', { name: 'Download Template', exact: true }));
 
     expect(saved.fileName).to.equal('educator-accounts-template.csv');
     expect(saved.text).to.equal(`${TEMPLATE_HEADER.join(',')}\r\n`);
     await expectAccessible(page);
     await screenshot(page, 'create-multiple', database);
+  });
+
+  it('when the Site Admin follows "Download Template (Excel)", then the browser saves a workbook with the same headings, its columns formatted as Text', async () => {
+    const page = await openUploads();
+
+    const saved = await download(page, page.getByRole('link', { name: 'Download Template (Excel)' }));
+
+    expect(saved.fileName).to.equal('educator-accounts-template.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await saved.download.path());
+    const [educators, instructions] = workbook.worksheets;
+    expect(educators.getRow(1).values).to.deep.equal([undefined, ...TEMPLATE_HEADER]);
+    expect(educators.getRow(1).font?.bold).to.equal(true);
+    expect(educators.views[0]).to.deep.include({ state: 'frozen', ySplit: 1 });
+    expect(TEMPLATE_HEADER.map((_, index) => educators.getColumn(index + 1).numFmt)).to.deep.equal(['@', '@', '@', '@']);
+    expect(instructions.name).to.equal('Instructions');
+    await expectAccessible(page);
   });
 
   it("when the seed's 8-row file is uploaded by keyboard alone, then the log shows it queued, then completed (7 created, 1 failed), no reload", async () => {
@@ -191,7 +209,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const input = page.getByLabel('CSV file');
-    await page.getByText('Choose the CSV file to upload.').waitFor();
+    await page.getByText('Choose the CSV file or Excel workbook to upload.').waitFor();
     expect(await input.getAttribute('aria-invalid')).to.equal('true');
     expect(await isFocused(input)).to.equal(true);
     await expectAccessible(page);

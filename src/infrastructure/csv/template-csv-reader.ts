@@ -12,8 +12,8 @@ const CR = 0x0d;
 const SAVE_AS_CSV = 'In Excel choose File > Save As > CSV UTF-8 (Comma delimited) and upload that file.';
 const NO_BYTES: Buffer = Buffer.alloc(0);
 
-const rejected = (code: CsvRejectionCode, reason: string): Rejection => ({ type: 'rejected', code, reason });
-const formatCount = (count: number): string => new Intl.NumberFormat('en-US').format(count);
+export const rejected = (code: CsvRejectionCode, reason: string): Rejection => ({ type: 'rejected', code, reason });
+export const formatCount = (count: number): string => new Intl.NumberFormat('en-US').format(count);
 
 /**
  * Reads an uploaded template one record at a time. Expected problems with the file end the stream with a
@@ -54,10 +54,7 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
         }
         dataRows += 1;
         if (dataRows > limits.maxDataRows) {
-          yield rejected(
-            'TOO_MANY_ROWS',
-            `The file has more than ${formatCount(limits.maxDataRows)} educators; split it into smaller files of at most ${formatCount(limits.maxDataRows)} educators each and upload them one at a time.`,
-          );
+          yield tooManyRows(limits);
           return;
         }
         yield { type: 'record', lineNumber: line, cells };
@@ -67,25 +64,32 @@ export async function* readTemplateCsv(source: AsyncIterable<Buffer | Uint8Array
     if (upload.rejection) yield upload.rejection;
     else if (records.failure) yield rejectionForParseFailure(records.failure, limits);
     else if (!headerFound) yield emptyFile();
-    else if (dataRows === 0)
-      yield rejected(
-        'HEADER_ONLY',
-        'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.',
-      );
+    else if (dataRows === 0) yield headerOnly();
   } finally {
     // Reading may stop before the end (a rejection, or the caller breaking off): the upload is closed either way.
     await text.return(undefined);
   }
 }
 
-function emptyFile(): Rejection {
+export function tooManyRows(limits: CsvLimits): Rejection {
+  return rejected(
+    'TOO_MANY_ROWS',
+    `The file has more than ${formatCount(limits.maxDataRows)} educators; split it into smaller files of at most ${formatCount(limits.maxDataRows)} educators each and upload them one at a time.`,
+  );
+}
+
+export function headerOnly(): Rejection {
+  return rejected('HEADER_ONLY', 'The file has the column headings but no educators. Add one educator per row below the headings and upload the file again.');
+}
+
+export function emptyFile(): Rejection {
   return rejected(
     'EMPTY_FILE',
     'The file is empty. Fill in the educator template with one educator per row below the headings First Name, Last Name, Email, User Role and upload it again.',
   );
 }
 
-function isBlank(cells: string[]): boolean {
+export function isBlank(cells: string[]): boolean {
   return cells.every((cell) => cell.trim() === '');
 }
 

@@ -12,12 +12,13 @@ import type { ReadUploadLog } from '../../application/read-upload-log';
 import { TEMPLATE_FILE_NAME, templateContent } from '../../domain/upload-batch/educator-template';
 import type { PublicIds } from '../auth/public-ids';
 import { failuresCsv } from '../csv/failures-csv';
+import { TEMPLATE_WORKBOOK_FILE_NAME, templateWorkbook, XLSX_CONTENT_TYPE } from '../workbook/template-workbook';
 import type { Log } from '../logging';
 import { SIGN_IN_FIRST } from '../graphql/context';
 import { credentialsOf } from './session-cookie';
 
-const attachment = (response: Response, fileName: string): void => {
-  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+const attachment = (response: Response, fileName: string, contentType = 'text/csv; charset=utf-8'): void => {
+  response.setHeader('Content-Type', contentType);
   response.setHeader('Content-Disposition', `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
   response.setHeader('Cache-Control', 'no-store');
 };
@@ -61,6 +62,12 @@ export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUplo
     response.send(templateContent());
   });
 
+  router.get('/templates/educator-accounts.xlsx', async (request, response) => {
+    if (!(await viewer(request, response))) return;
+    attachment(response, TEMPLATE_WORKBOOK_FILE_NAME, XLSX_CONTENT_TYPE);
+    response.send(await templateWorkbook());
+  });
+
   router.get('/upload-batches/:id/failures.csv', async (request, response) => {
     const found = await viewer(request, response);
     if (!found) return;
@@ -69,7 +76,7 @@ export const downloadRoutes = (identifyActor: IdentifyActor, uploadLog: ReadUplo
       response.status(404).json({ error: 'No such upload.' });
       return;
     }
-    attachment(response, `${batch.fileName.replace(/\.csv$/i, '')}-failures.csv`);
+    attachment(response, `${batch.fileName.replace(/\.(csv|xlsx)$/i, '')}-failures.csv`);
     try {
       for await (const text of failuresCsv(uploadLog.streamFailures(batch))) response.write(text);
       response.end();

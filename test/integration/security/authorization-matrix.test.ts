@@ -800,6 +800,15 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(answer.text).to.equal(`${TEMPLATE_HEADER.join(',')}\r\n`);
       },
     },
+    'HTTP.GET /templates/educator-accounts.xlsx/the template workbook': {
+      send: (cell) => download(server, '/templates/educator-accounts.xlsx', credentialOf(cell)),
+      allowed(answer) {
+        expect(answer.status).to.equal(200);
+        expect(answer.headers!.get('content-type')).to.equal('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        expect(answer.headers!.get('content-disposition')).to.equal('attachment; filename="educator-accounts-template.xlsx"');
+        expect(answer.text.startsWith('PK')).to.equal(true);
+      },
+    },
     "HTTP.GET /accounts.csv/schoolSiteId: the scope's site's accounts": {
       send: (cell) => download(server, `/accounts.csv?schoolSiteId=${siteFor(cell.actor, cell.scope!).id}`, credentialOf(cell)),
       nothing: (cell) => download(server, `/accounts.csv?schoolSiteId=${nowhere.site}`, credentialOf(cell)),

@@ -295,6 +295,11 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
       scoped: false,
       cases: { 'the template file': { ...everyoneSignedIn, anonymous: '401' } },
     },
+    'GET /templates/educator-accounts.xlsx': {
+      access: 'guarded',
+      scoped: false,
+      cases: { 'the template workbook': { ...everyoneSignedIn, anonymous: '401' } },
+    },
     'GET /accounts.csv': {
       access: 'guarded',
       scoped: true,

@@ -214,19 +214,19 @@ describeOnEachDatabase('Uploading the template: the file as a whole', (database)
           .and.include('quotation mark in the middle of a cell');
       });
 
-      it('when the file is an Excel workbook (XLSX), then it is rejected as not a CSV', async () => {
+      it('when the file only starts like an Excel workbook (XLSX), then it is read as one and rejected as damaged', async () => {
         const reason = await rejected(xlsxBytes(), 'educators.xlsx');
 
-        expect(reason).to.include('Excel workbook').and.include('not a CSV file').and.include('CSV UTF-8');
+        expect(reason).to.include('starts like a workbook but is damaged').and.include('Excel Workbook (.xlsx)');
       });
 
-      it('when the file is an old XLS workbook or a PNG picture, then it is rejected as not a CSV', async () => {
+      it('when the file is an old XLS workbook or a PNG picture, then it is rejected, the XLS with how to save it as .xlsx', async () => {
         const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64)]);
         const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
 
         expect(await rejected(xls, 'old.xls'))
           .to.include('.xls')
-          .and.include('not a CSV file');
+          .and.include('Excel Workbook (.xlsx)');
         expect(await rejected(png, 'photo.png'))
           .to.include('PNG')
           .and.include('not a CSV file');

@@ -100,7 +100,7 @@ export const CreateMultiple = ({ roles, sites }: { roles: ViewerQuery['grantable
     setAnswer(undefined);
     const missing: ShownErrors<Field>['byField'] = {};
     if (!chosenSiteId) missing['multiple-site'] = 'Choose the school site these accounts belong to.';
-    if (!file) missing[FILE_FIELD] = 'Choose the CSV file to upload.';
+    if (!file) missing[FILE_FIELD] = 'Choose the CSV file or Excel workbook to upload.';
     const first = (Object.keys(missing) as Field[])[0];
     if (first) {
       setErrors({ byField: missing, general: [], first });
@@ -119,7 +119,11 @@ export const CreateMultiple = ({ roles, sites }: { roles: ViewerQuery['grantable
           <a className="usa-link" href="/templates/educator-accounts.csv" download>
             Download Template
           </a>{' '}
-          (a CSV file with the columns First Name, Last Name, Email and User Role).
+          (a CSV file with the columns First Name, Last Name, Email and User Role), or{' '}
+          <a className="usa-link" href="/templates/educator-accounts.xlsx" download>
+            Download Template (Excel)
+          </a>{' '}
+          (the same columns as an Excel workbook, formatted as text so leading zeros stay).
         </li>
         <li>Fill in one person per row. User Role is one of: {bulkRoles.join(', ')}.</li>
         <li>Upload it here. Rows that cannot be created are listed in the upload log, with the reason.</li>

@@ -2,7 +2,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import { formatBytes } from '../../components/format';
 
 /**
- * A file input labelled "CSV file" inside a zone that takes a dropped file as well. The input stays a real file
+ * A file input labelled "CSV file or Excel workbook" inside a zone that takes a dropped file as well. The input stays a real file
  * input, so a keyboard (Enter or Space on it) opens the file chooser.
  */
 export const FileDrop = ({ id, file, error, onChange }: { id: string; file: File | null; error?: string; onChange: (file: File | null) => void }) => {
@@ -21,10 +21,10 @@ export const FileDrop = ({ id, file, error, onChange }: { id: string; file: File
   return (
     <div className={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
       <label className={`usa-label${error ? ' usa-label--error' : ''}`} htmlFor={id}>
-        CSV file
+        CSV file or Excel workbook
       </label>
       <div className="usa-hint" id={`${id}-hint`}>
-        The filled-in template, saved as CSV UTF-8. Choose it, or drop it here.
+        The filled-in template, saved as CSV UTF-8 or as an Excel Workbook (.xlsx). Choose it, or drop it here.
       </div>
       {error && (
         <span className="usa-error-message" id={`${id}-error`}>
@@ -45,7 +45,7 @@ export const FileDrop = ({ id, file, error, onChange }: { id: string; file: File
           id={id}
           name={id}
           type="file"
-          accept=".csv,text/csv"
+          accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           className="app-file-input"
           aria-invalid={error ? true : undefined}
           aria-describedby={[`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
