@@ -93,7 +93,7 @@ interface Scenario {
 }
 
 const scenariosFor = (siteId: string, lateCursor: string): Scenario[] => [
-  { name: 'the whole district, by name, first 50', variables: { first: 50 } },
+  { name: 'the whole district, oldest first', variables: { first: 50 } },
   { name: 'one site, pending registration, by name', variables: { first: 50, schoolSiteId: siteId, status: 'PENDING_REGISTRATION' } },
   { name: 'search "mar" (start of a name or email)', variables: { first: 50, search: 'mar' } },
   { name: 'Counselors, newest first', variables: { first: 50, roleCode: 'COUNSELOR', sort: { field: 'CREATED_AT', direction: 'DESC' } } },
