@@ -3,6 +3,7 @@ import { describeOnEachDatabase } from '../support/databases';
 import { MIDDLE_SCHOOL, siteIdsByName } from '../integration/uploads/upload-kit';
 import { browserKitFor, expectAccessible, openSignedIn, screenshot } from './support/browser-kit';
 
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }`;
 const CREATE = `mutation($input: CreateEducatorAccountInput!) { createEducatorAccount(input: $input) { userErrors { code } } }`;
 
 describeOnEachDatabase('The web page: the Accounts tab', (database) => {
@@ -93,5 +94,21 @@ describeOnEachDatabase('The web page: the Accounts tab', (database) => {
     await page.getByRole('button', { name: 'Resend invitation to Grace Hopper' }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'accounts-deactivated', database);
+  });
+  it('when the District Admin unlocks a locked-out Site Admin, then the page says so and the right password signs in at once', async () => {
+    const signInCodes = async (password: string) =>
+      ((await kit.server.graphql(SIGN_IN, { input: { username: kit.server.demo.siteAdminEmail, password } })).data.signIn.userErrors as { code: string }[]).map(
+        (error) => error.code,
+      );
+    for (let attempt = 0; attempt < 5; attempt += 1) await signInCodes('wrong password');
+    expect(await signInCodes(kit.server.demo.password)).to.deep.equal(['TOO_MANY_ATTEMPTS']);
+
+    const page = await openSignedIn(kit, kit.server.demo.districtAdminEmail);
+    await page.getByRole('tab', { name: 'Accounts', exact: true }).click();
+    await page.getByRole('button', { name: 'Unlock Sam Site' }).click();
+    await page.getByRole('status').filter({ hasText: 'Sam Site can sign in and register again right away.' }).waitFor();
+
+    expect(await signInCodes(kit.server.demo.password)).to.deep.equal([]);
+    await expectAccessible(page);
   });
 });
