@@ -8,6 +8,7 @@ import { FirstLinesByEmail } from '../domain/upload-batch/first-lines-by-email';
 import { halfSipHash } from '../domain/shared/half-sip-hash';
 import {
   checkUploadedRow,
+  correctedFailure,
   databaseBusyFailure,
   decideRowOutcome,
   type RowCandidate,
@@ -24,11 +25,14 @@ import type { ExistingAccounts } from './ports/existing-accounts';
 import type { UploadBatchQueue, UploadTurns } from './ports/upload-batch-queue';
 import type { ClaimedBatch, NewAccountRow } from './ports/upload-batches';
 import type { StoredUploadFiles } from './ports/upload-file-inbox';
+import type { RowCorrections } from './ports/check-follow-ups';
 
 /** What the worker works with: the queue it claims from, the stored files, the accounts that exist, and the chunk writer. */
 export interface UploadWork {
   queue: UploadBatchQueue;
   files: StoredUploadFiles;
+  /** Lines of a check corrected in the page, which its run reads in place of the file's. */
+  corrections: RowCorrections;
   existingAccounts: ExistingAccounts;
   chunks: ChunkWriter;
 }
@@ -123,7 +127,7 @@ export class ProcessUploadBatch {
       return 'finished';
     }
     const turn = { batch, site, uploader: actor, uploaderEmail: uploader!.email.value };
-    const run = resumed(paused, turn) ?? this.newRun(turn);
+    const run = resumed(paused, turn) ?? this.newRun(turn, await this.correctionsOf(batch));
     if (paused && paused !== run) void closeFile(paused);
     try {
       return await this.processRows(run, stopping);
@@ -132,10 +136,16 @@ export class ProcessUploadBatch {
     }
   }
 
-  private newRun(turn: Turn): BatchRun {
+  /** A run created from a check reads the lines corrected on the check in place of the file's. */
+  private async correctionsOf(batch: ClaimedBatch): Promise<Map<number, string[]>> {
+    return batch.createdFromBatchId && batch.rowsCorrected ? this.uploads.corrections.correctionsOf(batch.createdFromBatchId) : new Map();
+  }
+
+  private newRun(turn: Turn, corrections: Map<number, string[]>): BatchRun {
     const { batch } = turn;
     return {
       ...turn,
+      corrections,
       events: this.readTemplateCsv(this.uploads.files.readFile(batch.id), this.settings),
       templateColumns: 0,
       fixFileColumns: 0,
@@ -188,7 +198,7 @@ export class ProcessUploadBatch {
         }
         if (event.type !== 'record') continue;
         run.seen += 1;
-        const record = { lineNumber: event.lineNumber, cells: templateCells(event.cells) };
+        const record = { lineNumber: event.lineNumber, cells: run.corrections.get(event.lineNumber) ?? templateCells(event.cells) };
         if (run.seen <= batch.recordsProcessed) {
           // Settled before a restart: only remember what duplicate detection and the Site Admin advice need.
           const checked = checkUploadedRow(record, run.uploader);
@@ -334,6 +344,8 @@ export class ProcessUploadBatch {
       if (outcome.kind === 'create' || outcome.kind === 'recreate') plan.creating.push(candidate);
     }
     plan.failures.sort((a, b) => a.lineNumber - b.lineNumber);
+    if (run.corrections.size > 0)
+      plan.failures = plan.failures.map((failure) => (run.corrections.has(failure.lineNumber) ? correctedFailure(failure) : failure));
     return plan;
   }
 
@@ -429,6 +441,8 @@ interface Turn {
 /** A batch being worked on: where its file has been read to, and what the rows read so far decided. */
 interface BatchRun extends Turn {
   events: AsyncGenerator<TemplateCsvEvent>;
+  /** The cells of lines corrected in the page before this run was created from its check, by line number. */
+  corrections: Map<number, string[]>;
   templateColumns: number;
   fixFileColumns: number;
   /** Records read from the file so far. */

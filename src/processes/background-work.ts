@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchAttemptFailed } from '../application/process-upload-batch';
+import { CHECK_KEPT_MS } from '../domain/upload-batch/check-preview';
 import type { Application } from './composition-root';
 
 export interface BackgroundWork {
@@ -54,6 +55,11 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
     loop('Upload processing', processUploads, POLL_MS, batchQueued),
     ...(application.config.mailDelivery ? [loop('Email delivery', () => application.outbox.dispatchDue())] : []),
     loop('Abandoned upload cleanup', () => application.uploads.discardAbandoned(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
+    loop(
+      'Expired check file cleanup',
+      () => application.uploadPersistence.checkFollowUps.discardExpiredChecks(checksKeptSince(application)).then(() => 0),
+      CLEANUP_EVERY_MS,
+    ),
     // A bounded batch at a time, straight again while there are more, so no one statement holds the table for long.
     loop('Throttle counter pruning', () => application.throttle.pruneExpired(application.clock.now()), CLEANUP_EVERY_MS),
     loop('Idempotency key pruning', () => application.idempotencyKeys.prune(application.clock.now()).then(() => 0), CLEANUP_EVERY_MS),
@@ -79,6 +85,9 @@ export const startBackgroundWork = (application: Application): BackgroundWork =>
 const DAY_MS = 86_400_000;
 
 /** Events older than AUDIT_RETENTION_DAYS go, a bounded batch at a time like the throttle counters. */
+/** Checks that finished before this are past the time their file is kept for "Create accounts". */
+const checksKeptSince = (application: Pick<Application, 'clock'>): Date => new Date(application.clock.now().getTime() - CHECK_KEPT_MS);
+
 export const auditCutoff = (application: Pick<Application, 'clock' | 'config'>): Date =>
   new Date(application.clock.now().getTime() - application.config.auditRetentionDays * DAY_MS);
 

@@ -51,6 +51,9 @@ import { ReactivateEducatorAccount } from '../application/reactivate-educator-ac
 import { SessionResolver } from '../infrastructure/graphql/resolvers/session.resolver';
 import { PasswordResetResolver } from '../infrastructure/graphql/resolvers/password-reset.resolver';
 import { UploadResolver } from '../infrastructure/graphql/resolvers/upload.resolver';
+import { CheckPreviewResolver } from '../infrastructure/graphql/resolvers/check-preview.resolver';
+import { CreateAccountsFromCheck } from '../application/create-accounts-from-check';
+import { CorrectUploadRow } from '../application/correct-upload-row';
 import { readTemplateFile } from '../infrastructure/workbook/template-file-reader';
 import { downloadRoutes } from '../infrastructure/http/download-routes';
 import { openUploadPersistence, type UploadPersistence } from '../infrastructure/persistence/upload-persistence';
@@ -244,6 +247,22 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
       ),
     ],
   ]);
+  resolvers.set(
+    CheckPreviewResolver,
+    new CheckPreviewResolver(
+      new CreateAccountsFromCheck(
+        uploadLog,
+        uploads,
+        uploadPersistence.checkFollowUps,
+        allowances,
+        { maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite, maxRowsPerAdminPerDay: config.maxBulkRowsPerAdminPerDay },
+        clock,
+        auditTrail,
+      ),
+      new CorrectUploadRow(uploadLog, uploadPersistence.checkFollowUps, uploadPersistence.existingAccounts, clock, auditTrail),
+      uploadPersistence.checkFollowUps,
+    ),
+  );
   const schema = await buildGraphQLSchema(resolvers);
   const uploadLogChanges = new PolledUploadLogChanges(dataSource, log);
   const followUploadLog = new FollowUploadLog(uploadLog, new ListManagedSchoolSites(sites), uploadLogChanges, { beforeDeliveryMs: 5_000, idleMs: 60_000 }, () =>
@@ -269,7 +288,13 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     webDist: overrides.webDist ?? PROJECT_WEB_DIST,
   });
   const uploadWorker = new ProcessUploadBatch(
-    { queue: uploadPersistence.queue, files: uploads, existingAccounts: uploadPersistence.existingAccounts, chunks: uploadPersistence.chunkWriter },
+    {
+      queue: uploadPersistence.queue,
+      files: uploads,
+      corrections: uploadPersistence.checkFollowUps,
+      existingAccounts: uploadPersistence.existingAccounts,
+      chunks: uploadPersistence.chunkWriter,
+    },
     sites,
     accounts,
     readTemplateFile,

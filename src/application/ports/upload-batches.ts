@@ -20,10 +20,26 @@ export interface UploadBatchView extends BatchCounts {
   /** Once UNDONE: the accounts it created that were removed (still pending) and kept (registered by then). */
   recordsRemoved?: number | null;
   recordsKept?: number | null;
+  /** On a run created from a check: that check. */
+  createdFromBatchId?: number | null;
+  /** On a check: the run that created its accounts, once there is one. */
+  followedByBatchId?: number | null;
+  /** Failing rows of a check corrected in the page; on its run, the rows read with those corrections. */
+  rowsCorrected?: number;
 }
 
 export interface StoredFailure extends RowFailure {
   batchId: number;
+  /** On a check: the cells this line was corrected to in the page. */
+  correction?: { cells: string[]; correctedAt: Date } | null;
+}
+
+/** A check's failing row as corrected in the page: these cells replace its line when the check's accounts are created. */
+export interface RowCorrection {
+  lineNumber: number;
+  cells: string[];
+  correctedByAccountId: number;
+  correctedAt: Date;
 }
 
 export interface NewBatch {

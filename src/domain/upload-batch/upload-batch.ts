@@ -1,5 +1,6 @@
 import type { EmailMessage } from '../educator/invitation';
 import { fail, ok, refusal, type DomainError, type Result } from '../shared/result';
+import { CHECK_KEPT_DAYS } from './check-preview';
 
 /**
  * FAILED: processing stopped for good part way, after errors that trying again did not get past. CANCELLED: an admin
@@ -171,9 +172,11 @@ export const completionEmail = (to: string, fileName: string, siteName: string, 
     `Already created earlier (skipped): ${counts.recordsSkipped}`,
     `Failed: ${counts.recordsFailed}`,
     '',
-    counts.recordsFailed > 0
-      ? 'Open the upload log to see which lines failed and why, fix them in your original file, and upload it again: only the failed rows will be created.'
-      : 'Every row was handled.',
+    dryRun
+      ? `Open the upload log to see which lines would fail and why, correct them there if you like, and choose "Create accounts" to create them from the same file, without uploading it again (within ${CHECK_KEPT_DAYS} days).`
+      : counts.recordsFailed > 0
+        ? 'Open the upload log to see which lines failed and why, fix them in your original file, and upload it again: only the failed rows will be created.'
+        : 'Every row was handled.',
     '',
     `This upload in the log: ${logLink}`,
   ].join('\r\n'),

@@ -140,3 +140,28 @@ export const databaseBusyFailure = (candidate: RowCandidate): RowFailure =>
     'DATABASE_BUSY',
     'The system was too busy to create this account just now. Upload the same file again later: this row will be created and rows already created are skipped.',
   );
+
+/** Said before the reason of a row corrected in the page that still failed when its accounts were created. */
+export const CORRECTED_IN_PAGE = 'Corrected in the page before creating.';
+
+export const correctedFailure = (failure: RowFailure): RowFailure => ({ ...failure, reason: `${CORRECTED_IN_PAGE} ${failure.reason}` });
+
+/** Which of the template's columns a row's failure is about, to point the admin at the cell to change; null for the row as a whole. */
+export const failedColumn = (failure: RowFailure): number | null => {
+  switch (failure.code) {
+    case 'MISSING_FIELD':
+      return TEMPLATE_COLUMNS.findIndex((_, index) => (failure.cells[index] ?? '').trim() === '');
+    case 'INVALID_NAME':
+      return checkPersonName(failure.cells[FIRST_NAME], 'First Name', []).ok ? LAST_NAME : FIRST_NAME;
+    case 'INVALID_EMAIL':
+    case 'DUPLICATE_IN_FILE':
+    case 'EMAIL_TAKEN':
+      return EMAIL;
+    case 'UNKNOWN_ROLE':
+    case 'ROLE_NOT_ALLOWED_IN_BULK':
+    case 'ROLE_NOT_ALLOWED':
+      return USER_ROLE;
+    default:
+      return null;
+  }
+};

@@ -9,6 +9,9 @@ const csvLine = (cells: string[]): string => cells.map(quote).join(',');
 
 const line = (cells: string[]): string => `${csvLine(cells.map(neutralizeFormula))}\r\n`;
 
+/** A check's row corrected in the page: the file shows the corrected cells, which its accounts will be created from. */
+const CORRECTED_NOTE = 'Corrected in the page: these values replace the line when the accounts are created. The check had found:';
+
 const WHOLE_ROW_NOTE = 'The whole row is under First Name as it was typed: put each value in its own column.';
 
 /**
@@ -22,12 +25,16 @@ const templateCellsOf = (failure: StoredFailure): string[] =>
     : TEMPLATE_COLUMNS.map((_, index) => failure.cells[index] ?? '');
 
 /**
- * The fix file: each failed row with its original values, then Line Number and Reason. UTF-8 with a
+ * The fix file: each failed row with its original values (on a check, a row corrected in the page with its corrected ones), then Line Number and Reason. UTF-8 with a
  * BOM so Excel shows accents, CRLF as Excel writes, and uploadable again as it is.
  */
 export async function* failuresCsv(failures: AsyncIterable<StoredFailure>): AsyncGenerator<string> {
   yield `\uFEFF${line([...TEMPLATE_COLUMNS, ...FIX_FILE_COLUMNS])}`;
   for await (const failure of failures) {
+    if (failure.correction) {
+      yield line([...failure.correction.cells, String(failure.lineNumber), `${CORRECTED_NOTE} ${failure.reason}`]);
+      continue;
+    }
     const reason = failure.cells.length > TEMPLATE_COLUMNS.length ? `${failure.reason} ${WHOLE_ROW_NOTE}` : failure.reason;
     yield line([...templateCellsOf(failure), String(failure.lineNumber), reason]);
   }

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { ArgumentValidationError, buildSchema, type PubSub, type ResolverData } from 'type-graphql';
 import { AccountResolver } from './resolvers/account.resolver';
 import { AuditResolver } from './resolvers/audit.resolver';
+import { CheckPreviewResolver } from './resolvers/check-preview.resolver';
 import { AccountManagementResolver } from './resolvers/account-management.resolver';
 import { SchoolSiteResolver } from './resolvers/school-site.resolver';
 import { AccountLifecycleResolver } from './resolvers/account-lifecycle.resolver';
@@ -47,6 +48,7 @@ export const RESOLVER_CLASSES = [
   SessionResolver,
   PasswordResetResolver,
   UploadResolver,
+  CheckPreviewResolver,
 ] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */

@@ -32,11 +32,14 @@ export const KEPT_FIELDS: Record<string, Record<string, string>> = {
       ...['recordsFailed', 'rejectionReason', 'failureReason', 'warnings', 'schoolSite', 'uploadedBy', 'failures'],
       // Written by the undo in the transaction that moves the log's counter (sql-upload-take-back.ts).
       ...['recordsRemoved', 'recordsKept'],
+      // Written with the corrections and the run that follows a check, which move the log's counter (sql-check-follow-ups.ts).
+      ...['rowsCorrected', 'createAccountsUntil', 'checkBatchId', 'createdAccountsBatchId', 'corrections'],
     ),
     undoPreview: 'counts accounts as they stand: a registration changes it without moving the log counter',
   },
   UploadFailureConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
-  UploadFailure: kept('lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName'),
+  UploadFailure: kept('lineNumber', 'code', 'type', 'email', 'message', 'reason', 'schoolName', 'fileName', 'cells', 'correction'),
+  UploadRowCorrection: kept('lineNumber', 'firstName', 'lastName', 'email', 'userRole', 'correctedAt'),
   EducatorAccountConnection: { nodes: KEPT, pageInfo: KEPT, totalCount: KEPT },
   PageInfo: { hasNextPage: KEPT, endCursor: KEPT },
   Warning: { code: KEPT, message: KEPT },

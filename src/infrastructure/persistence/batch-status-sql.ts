@@ -15,3 +15,6 @@ export const becomesSql = (verb: BatchVerb): string => `status = '${BATCH_LIFECY
 
 /** Batches a person may see: all but a file still arriving. */
 export const visibleSql = (column = 'status'): string => `${column} <> '${NEW_BATCH_STATUS}'`;
+
+/** A check that ran to its end: it keeps its file for a while (check-preview.ts). */
+export const FINISHED_CHECK = `dry_run = 1 AND ${statusIn([BATCH_LIFECYCLE.complete.to])}`;

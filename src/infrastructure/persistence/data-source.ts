@@ -20,6 +20,7 @@ import { AccountDeactivation1764000000012 } from './migrations/1764000000012-acc
 import { UploadUndo1764000000013 } from './migrations/1764000000013-upload-undo';
 import { PasswordResets1764000000014 } from './migrations/1764000000014-password-resets';
 import { AccountListVersions1764000000017 } from './migrations/1764000000017-account-list-versions';
+import { CheckPreviews1764000000018 } from './migrations/1764000000018-check-previews';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -51,6 +52,7 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     UploadUndo1764000000013,
     PasswordResets1764000000014,
     AccountListVersions1764000000017,
+    CheckPreviews1764000000018,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

@@ -4,7 +4,7 @@ import type { Warning } from '../../domain/school/site-admin-recommendation';
 import type { BatchVerb } from '../../domain/upload-batch/upload-batch';
 import type { UploadBatchQueue, UploadTurns } from '../../application/ports/upload-batch-queue';
 import type { ClaimedBatch, UploadBatchView } from '../../application/ports/upload-batches';
-import { becomesSql, mayHappenSql } from './batch-status-sql';
+import { becomesSql, FINISHED_CHECK, mayHappenSql } from './batch-status-sql';
 import { isConnectionLost, isTransientDatabaseError, retryTransient } from './database-errors';
 import type { Row, Statement } from './plain-sql';
 import { insertOutboxMessage } from './sql-unit-of-work';
@@ -100,8 +100,11 @@ export class SqlUploadBatchQueue implements UploadBatchQueue, UploadTurns {
       return await this.dataSource.transaction(async (manager) => {
         if (!(await this.ended(manager, verb, batchId, leaseOwner, now, outcome))) throw new LeaseLost();
         await insertOutboxMessage((sql, parameters) => manager.query(sql, parameters), queuedMessage(email), now);
-        // No row of it will be read again: the stored file has done its job.
-        await manager.query('DELETE FROM upload_file_chunk WHERE batch_id = ?', [batchId]);
+        // No row of it will be read again, but for a check's: its accounts may still be created from it (sql-check-follow-ups.ts).
+        await manager.query(`DELETE FROM upload_file_chunk WHERE batch_id = ? AND NOT EXISTS (SELECT 1 FROM upload_batch WHERE id = ? AND ${FINISHED_CHECK})`, [
+          batchId,
+          batchId,
+        ]);
         return true;
       });
     } catch (error) {

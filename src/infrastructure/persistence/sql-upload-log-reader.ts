@@ -31,7 +31,9 @@ export class SqlUploadLogReader implements UploadLogReader {
 
   async listFailures(batchId: number, first: number, afterLine: number | null): Promise<Omit<Page<StoredFailure>, 'totalCount'>> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT ${FAILURE_COLUMNS} FROM upload_failure WHERE batch_id = ? AND line_number > ? ORDER BY line_number LIMIT ?`,
+      `SELECT ${FAILURE_COLUMNS} FROM upload_failure f
+       LEFT JOIN upload_row_correction c ON c.batch_id = f.batch_id AND c.line_number = f.line_number
+       WHERE f.batch_id = ? AND f.line_number > ? ORDER BY f.line_number LIMIT ?`,
       [batchId, afterLine ?? 0, first + 1],
     );
     return { nodes: rows.slice(0, first).map(toFailure), hasNextPage: rows.length > first };

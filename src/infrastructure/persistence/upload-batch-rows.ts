@@ -6,7 +6,8 @@ import { optionalDate, type Row } from './plain-sql';
 /** upload_batch's columns as the log, the queue and live updates read them. */
 export const BATCH_COLUMNS =
   'id, school_site_id, uploaded_by_account_id, file_name, dry_run, status, total_rows, records_processed, records_created, records_skipped, records_failed, ' +
-  'rejection_reason, failure_reason, warnings, created_at, start_time, end_time, lease_owner, records_removed, records_kept';
+  'rejection_reason, failure_reason, warnings, created_at, start_time, end_time, lease_owner, records_removed, records_kept, ' +
+  'created_from_batch_id, followed_by_batch_id, rows_corrected';
 
 export const toView = (row: Row): UploadBatchView => ({
   id: Number(row.id),
@@ -28,9 +29,16 @@ export const toView = (row: Row): UploadBatchView => ({
   warnings: row.warnings ? (JSON.parse(row.warnings as string) as Warning[]) : [],
   recordsRemoved: row.records_removed === null || row.records_removed === undefined ? null : Number(row.records_removed),
   recordsKept: row.records_kept === null || row.records_kept === undefined ? null : Number(row.records_kept),
+  createdFromBatchId: optionalNumber(row.created_from_batch_id),
+  followedByBatchId: optionalNumber(row.followed_by_batch_id),
+  rowsCorrected: Number(row.rows_corrected ?? 0),
 });
 
-export const FAILURE_COLUMNS = 'batch_id, line_number, code, reason, role_as_written, email, original_cells';
+const optionalNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** A failure with the correction made to its line in the page, if any: upload_failure as f, upload_row_correction joined as c. */
+export const FAILURE_COLUMNS =
+  'f.batch_id, f.line_number, f.code, f.reason, f.role_as_written, f.email, f.original_cells, c.cells AS corrected_cells, c.corrected_at';
 
 export const toFailure = (row: Row): StoredFailure => ({
   batchId: Number(row.batch_id),
@@ -40,4 +48,5 @@ export const toFailure = (row: Row): StoredFailure => ({
   roleAsWritten: String(row.role_as_written),
   email: (row.email as string | null) ?? null,
   cells: JSON.parse(String(row.original_cells)) as string[],
+  correction: row.corrected_cells ? { cells: JSON.parse(String(row.corrected_cells)) as string[], correctedAt: new Date(Number(row.corrected_at)) } : null,
 });

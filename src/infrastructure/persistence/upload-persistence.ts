@@ -8,6 +8,7 @@ import { PipelinedMySqlChunkWriter } from './pipelined-mysql-chunk-writer';
 import type { Row } from './plain-sql';
 import { SequentialChunkWriter } from './sequential-chunk-writer';
 import { largestFailureBytes, PACKET_OVERHEAD_BYTES } from './sized-statements';
+import { SqlCheckFollowUps } from './sql-check-follow-ups';
 import { SqlExistingAccounts } from './sql-existing-accounts';
 import { SqlUploadBatchQueue } from './sql-upload-batch-queue';
 import { SqlUploadFileInbox } from './sql-upload-file-inbox';
@@ -22,6 +23,8 @@ export interface UploadPersistence {
   log: SqlUploadLogReader;
   takeBack: SqlUploadTakeBack;
   existingAccounts: SqlExistingAccounts;
+  /** What follows a finished check: corrections of its rows, and the run that creates its accounts. */
+  checkFollowUps: SqlCheckFollowUps;
   /** One chunk's fenced transaction, as the chunk writer sends it. */
   chunkTransaction: ChunkTransaction;
   chunkWriter: ChunkWriter;
@@ -63,6 +66,7 @@ export const openUploadPersistence = async (dataSource: DataSource, maxRowBytes:
     log: new SqlUploadLogReader(dataSource),
     takeBack: new SqlUploadTakeBack(dataSource),
     existingAccounts: new SqlExistingAccounts(dataSource, statementBytes),
+    checkFollowUps: new SqlCheckFollowUps(dataSource),
     chunkTransaction,
     chunkWriter,
     close: () => chunkTransaction.close(),

@@ -330,6 +330,26 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     const [row] = await server.application.dataSource.query('SELECT MAX(id) AS id FROM upload_batch');
     return server.application.publicIds.encode('batch', Number(row.id));
   };
+  /**
+   * For an allowed cell, a finished check of its own at the scope's site, with its stored file (one row, line 2 failing),
+   * written straight to the tables; otherwise the site's shared, finished batch (refused before anything is looked at).
+   */
+  const checkToFollow = async (cell: Cell): Promise<string> => {
+    if (cell.expected !== 'allowed') return batchFor(cell).id;
+    const id = await batchToTakeBack(cell, 'COMPLETED');
+    const batchId = server.application.publicIds.decode('batch', id);
+    const content = csvFile([{ firstName: 'Matrix', lastName: 'Check', email: 'not-an-email', role: 'Educator' }]);
+    await server.application.dataSource.query(
+      'UPDATE upload_batch SET dry_run = 1, total_rows = 1, records_processed = 1, records_failed = 1, end_time = ? WHERE id = ?',
+      [Date.now(), batchId],
+    );
+    await server.application.dataSource.query('INSERT INTO upload_file_chunk (batch_id, seq, data) VALUES (?, 0, ?)', [batchId, Buffer.from(content)]);
+    await server.application.dataSource.query(
+      `INSERT INTO upload_failure (batch_id, line_number, code, reason, role_as_written, email, original_cells) VALUES (?, 2, 'INVALID_EMAIL', 'Not an email.', 'Educator', 'not-an-email', ?)`,
+      [batchId, JSON.stringify(['Matrix', 'Check', 'not-an-email', 'Educator'])],
+    );
+    return id;
+  };
   const sortedSites = (sites: Site[]): Site[] => [...sites].sort((a, b) => a.name.localeCompare(b.name));
   const batchIdsOf = (answer: Answer): string[] => answer.data.uploadBatches.nodes.map((node: { id: string }) => node.id);
   const everyBatchWithinReach = (answer: Answer, cell: Cell): void => {
@@ -583,6 +603,58 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
         expect(answer.data.cancelUploadBatch).to.deep.equal({ batch: { status: 'CANCELLED' }, userErrors: [] });
       },
       writes: { upload_batch: 1 },
+    },
+    "Mutation.createAccountsFromCheck/batchId: a finished check of the scope's site": {
+      field: 'createAccountsFromCheck',
+      send: async (cell) => {
+        const answer = await graphql(
+          'mutation($input: CreateAccountsFromCheckInput!) { createAccountsFromCheck(input: $input) { batch { status dryRun } userErrors { code } } }',
+          { input: { batchId: await checkToFollow(cell) } },
+          cell,
+        );
+        // The run would keep a place in the site's queue, which later cells upload to.
+        await server.application.dataSource.query("UPDATE upload_batch SET status = 'COMPLETED' WHERE created_from_batch_id IS NOT NULL");
+        return answer;
+      },
+      nothing: (cell) =>
+        graphql(
+          'mutation($input: CreateAccountsFromCheckInput!) { createAccountsFromCheck(input: $input) { userErrors { code } } }',
+          { input: { batchId: nowhere.batch } },
+          cell,
+        ),
+      allowed(answer) {
+        expect(answer.data.createAccountsFromCheck).to.deep.equal({ batch: { status: 'QUEUED', dryRun: false }, userErrors: [] });
+      },
+      // The check, its file and its failing row (written for the cell), the run (the check's file moves to it), and the agreement.
+      writes: { upload_batch: 2, upload_file_chunk: 1, upload_failure: 1, agreement_acceptance: 1 },
+    },
+    "Mutation.correctUploadRow/batchId: a finished check of the scope's site": {
+      field: 'correctUploadRow',
+      send: async (cell) =>
+        graphql(
+          'mutation($input: CorrectUploadRowInput!) { correctUploadRow(input: $input) { batch { rowsCorrected } userErrors { code } } }',
+          {
+            input: {
+              batchId: await checkToFollow(cell),
+              lineNumber: 2,
+              firstName: 'Matrix',
+              lastName: 'Check',
+              email: `check.${cell.actor}.${cell.scope}.${cell.credential}@matrix.example.org`,
+              userRole: 'Educator',
+            },
+          },
+          cell,
+        ),
+      nothing: (cell) =>
+        graphql(
+          'mutation($input: CorrectUploadRowInput!) { correctUploadRow(input: $input) { userErrors { code } } }',
+          { input: { batchId: nowhere.batch, lineNumber: 2, firstName: 'A', lastName: 'B', email: 'a@b.org', userRole: 'Educator' } },
+          cell,
+        ),
+      allowed(answer) {
+        expect(answer.data.correctUploadRow).to.deep.equal({ batch: { rowsCorrected: 1 }, userErrors: [] });
+      },
+      writes: { upload_batch: 1, upload_file_chunk: 1, upload_failure: 1 },
     },
     "Mutation.undoUploadBatch/batchId: a batch of the scope's site": {
       field: 'undoUploadBatch',

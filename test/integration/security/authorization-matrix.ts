@@ -234,6 +234,16 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
       scoped: true,
       cases: { "batchId: a batch of the scope's site": adminsWithinReach('FORBIDDEN') },
     },
+    createAccountsFromCheck: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "batchId: a finished check of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
+    correctUploadRow: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "batchId: a finished check of the scope's site": adminsWithinReach('FORBIDDEN') },
+    },
     resendInvitation: {
       access: 'guarded',
       scoped: true,

@@ -55,6 +55,10 @@ class FakeUploads implements UploadWork {
     async *readFile(): AsyncIterable<Buffer> {},
   };
 
+  /** Lines corrected in the page before the run was created from its check. */
+  readonly corrected = new Map<number, string[]>();
+  readonly corrections = { correctionsOf: async (): Promise<Map<number, string[]>> => this.corrected };
+
   readonly existingAccounts = {
     findExisting: async (emails: string[]): Promise<ExistingAccount[]> => {
       this.lookedUp.push(emails);
@@ -127,6 +131,18 @@ describe('ProcessUploadBatch', () => {
     expect(store.written[0].creates.map((row) => row.email)).to.deep.equal(['ana@example.org', 'cy@example.org', 'di@example.org']);
     expect(store.written[0].failures.map((failure) => [failure.lineNumber, failure.code])).to.deep.equal([[3, 'INVALID_EMAIL']]);
     expect(store.completed?.counts).to.deep.equal({ recordsProcessed: 4, recordsCreated: 3, recordsSkipped: 0, recordsFailed: 1 });
+  });
+
+  it('when lines were corrected in the page, then the run reads their corrected cells, and a corrected row that still fails says so', async () => {
+    const store = new FakeUploads({ ...batch, rowsCorrected: 2, createdFromBatchId: 6 }, []);
+    store.corrected.set(3, ['Bo', 'Lee', 'bo@example.org', 'Educator']);
+    store.corrected.set(4, ['Cy', 'Ng', 'cy@example.org', 'Principal']);
+
+    await (await workerWith(store)).execute();
+
+    expect(store.written[0].creates.map((row) => row.email)).to.deep.equal(['ana@example.org', 'bo@example.org', 'di@example.org']);
+    expect(store.written[0].failures.map((failure) => [failure.lineNumber, failure.code, failure.cells[3]])).to.deep.equal([[4, 'UNKNOWN_ROLE', 'Principal']]);
+    expect(store.written[0].failures[0].reason).to.match(/^Corrected in the page before creating\. "Principal" is not a role/);
   });
 
   it('when two different emails share the fingerprint duplicate detection used to keep, then both are created and neither is DUPLICATE_IN_FILE', async () => {

@@ -1,7 +1,8 @@
-import { IsBoolean, IsOptional, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, MaxLength, Min } from 'class-validator';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-ts';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { StoredFailure, UploadBatchView } from '../../../application/ports/upload-batches';
+import { CHECK_KEPT_MS } from '../../../domain/upload-batch/check-preview';
 import { failureMessage } from '../../../domain/upload-batch/upload-row';
 import { EducatorAccountType, SchoolSiteType } from './account.types';
 import { IdempotencyKeyField, PageInfo, plainFields, UserError, WarningType } from './common.types';
@@ -19,6 +20,31 @@ export class UploadEducatorAccountsInput {
   @IdempotencyKeyField('the batch the first upload stored (the file is sent again, and must be the same)') idempotencyKey?: string | null;
 }
 
+@ObjectType('UploadRowCorrection', {
+  ...plainFields,
+  description: "A check's failing row as corrected in the page: it replaces that line when the check's accounts are created.",
+})
+export class UploadRowCorrectionType {
+  @Field(() => Int) lineNumber: number;
+  @Field(() => String) firstName: string;
+  @Field(() => String) lastName: string;
+  @Field(() => String) email: string;
+  @Field(() => String) userRole: string;
+  @Field(() => Date) correctedAt: Date;
+
+  static from(this: void, correction: { lineNumber: number; cells: string[]; correctedAt: Date }): UploadRowCorrectionType {
+    const [firstName = '', lastName = '', email = '', userRole = ''] = correction.cells;
+    return Object.assign(new UploadRowCorrectionType(), {
+      lineNumber: correction.lineNumber,
+      firstName,
+      lastName,
+      email,
+      userRole,
+      correctedAt: correction.correctedAt,
+    });
+  }
+}
+
 @ObjectType('UploadFailure', plainFields)
 export class UploadFailureType {
   @Field(() => Int, { description: 'Physical line in the file; the header is line 1.' }) lineNumber: number;
@@ -29,6 +55,10 @@ export class UploadFailureType {
   @Field(() => String) message: string;
   @Field(() => String) reason: string;
   @Field(() => String) code: string;
+  @Field(() => [String], { description: "The cells of the line as read, in the template's column order (First Name, Last Name, Email, User Role)." })
+  cells: string[];
+  @Field(() => UploadRowCorrectionType, { nullable: true, description: 'How the line was corrected in the page (correctUploadRow), if it was.' })
+  correction: UploadRowCorrectionType | null;
 
   static from(failure: StoredFailure, schoolName: string, fileName: string): UploadFailureType {
     return Object.assign(new UploadFailureType(), {
@@ -40,6 +70,8 @@ export class UploadFailureType {
       message: failureMessage(failure.roleAsWritten, failure.email),
       reason: failure.reason,
       code: failure.code,
+      cells: failure.cells,
+      correction: failure.correction ? UploadRowCorrectionType.from({ lineNumber: failure.lineNumber, ...failure.correction }) : null,
     });
   }
 }
@@ -73,6 +105,15 @@ export class UploadBatchType {
   recordsRemoved: number | null;
   @Field(() => Int, { nullable: true, description: 'Once UNDONE: accounts it created that were already registered, kept by the undo.' })
   recordsKept: number | null;
+  @Field(() => Int, {
+    description: 'On a check: its failing rows corrected in the page. On an upload created from a check: the rows read with those corrections.',
+  })
+  rowsCorrected: number;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'On a finished check whose accounts were not created yet: until when createAccountsFromCheck can create them from its stored file.',
+  })
+  createAccountsUntil: Date | null;
   // Every resolver that answers a batch already holds its site (the scope check read it): no promise per row for it.
   @Field(() => SchoolSiteType, { description: '"Belongs To" in the log.' }) schoolSite: SchoolSiteType;
   view: UploadBatchView;
@@ -100,6 +141,9 @@ export class UploadBatchType {
       warnings: view.warnings.map(WarningType.from),
       recordsRemoved: view.recordsRemoved ?? null,
       recordsKept: view.recordsKept ?? null,
+      rowsCorrected: view.rowsCorrected ?? 0,
+      createAccountsUntil:
+        view.dryRun && view.status === 'COMPLETED' && !view.followedByBatchId && view.endTime ? new Date(view.endTime.getTime() + CHECK_KEPT_MS) : null,
       schoolSite,
       view,
       uploader,
@@ -163,4 +207,43 @@ export class UndoUploadBatchPayload {
   @Field(() => [KeptAccountType], { description: 'The registered accounts the undo kept, the first 100 by creation; batch.recordsKept counts them all.' })
   keptAccounts: KeptAccountType[];
   @Field(() => [UserError], { description: 'NOT_UNDOABLE: still running, a check only, already undone, or nothing created.' }) userErrors: UserError[];
+}
+
+@InputType()
+export class CreateAccountsFromCheckInput {
+  @Field(() => ID, { description: 'A finished check (an upload with dryRun: true).' }) @MaxLength(100) batchId: string;
+}
+
+@ObjectType(plainFields)
+export class CreateAccountsFromCheckPayload {
+  @Field(() => UploadBatchType, { nullable: true, description: "The queued upload that creates the check's accounts; the same one when asked again." })
+  batch: UploadBatchType | null;
+  @Field(() => [UserError], {
+    description:
+      'NOT_A_CHECK, CHECK_NOT_FINISHED, CHECK_NOT_USABLE (rejected, cancelled or failed), CHECK_EXPIRED (its file is no longer kept), ' +
+      'TOO_MANY_QUEUED_UPLOADS, BULK_ROWS_LIMIT_REACHED.',
+  })
+  userErrors: UserError[];
+}
+
+@InputType()
+export class CorrectUploadRowInput {
+  @Field(() => ID, { description: 'A finished check whose accounts were not created yet.' }) @MaxLength(100) batchId: string;
+  @Field(() => Int, { description: 'A failing line of the check.' }) @Min(2) lineNumber: number;
+  @Field(() => String) @MaxLength(500) firstName: string;
+  @Field(() => String) @MaxLength(500) lastName: string;
+  @Field(() => String) @MaxLength(500) email: string;
+  @Field(() => String, { description: 'A role name as the template takes it, e.g. "Educator".' }) @MaxLength(500) userRole: string;
+}
+
+@ObjectType(plainFields)
+export class CorrectUploadRowPayload {
+  @Field(() => UploadBatchType, { nullable: true }) batch: UploadBatchType | null;
+  @Field(() => UploadFailureType, { nullable: true, description: 'The failing row with its correction.' }) failure: UploadFailureType | null;
+  @Field(() => [UserError], {
+    description:
+      "The row's own codes (MISSING_FIELD, INVALID_NAME, INVALID_EMAIL, UNKNOWN_ROLE, ROLE_NOT_ALLOWED_IN_BULK, ROLE_NOT_ALLOWED, EMAIL_TAKEN) with the field to change; " +
+      'NOT_A_FAILED_ROW; and those of createAccountsFromCheck about the check (CHECK_ALREADY_USED once its accounts were created).',
+  })
+  userErrors: UserError[];
 }

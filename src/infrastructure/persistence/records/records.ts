@@ -136,6 +136,9 @@ export class UploadBatchRecord {
   @Column({ type: 'varchar', length: 100, name: 'idempotency_key', nullable: true }) idempotencyKey: string | null;
   @Column({ type: 'int', name: 'records_removed', nullable: true }) recordsRemoved: number | null;
   @Column({ type: 'int', name: 'records_kept', nullable: true }) recordsKept: number | null;
+  @Column({ type: 'int', name: 'created_from_batch_id', nullable: true }) createdFromBatchId: number | null;
+  @Column({ type: 'int', name: 'followed_by_batch_id', nullable: true }) followedByBatchId: number | null;
+  @Column({ type: 'int', name: 'rows_corrected', default: 0 }) rowsCorrected: number;
 }
 
 @Entity('upload_file_chunk')
@@ -143,6 +146,17 @@ export class UploadFileChunkRecord {
   @PrimaryColumn({ type: 'int', name: 'batch_id' }) batchId: number;
   @PrimaryColumn({ type: 'int' }) seq: number;
   @Column({ type: 'blob' }) data: Buffer;
+}
+
+/** A failing row of a check, corrected in the page: these cells replace its line when the run created from the check reads the file. */
+@Entity('upload_row_correction')
+export class UploadRowCorrectionRecord {
+  @PrimaryColumn({ type: 'int', name: 'batch_id' }) batchId: number;
+  @PrimaryColumn({ type: 'int', name: 'line_number' }) lineNumber: number;
+  /** JSON: the template's cells in order. */
+  @Column({ type: 'text' }) cells: string;
+  @Column({ type: 'int', name: 'corrected_by_account_id' }) correctedByAccountId: number;
+  @Column({ ...epochMs, name: 'corrected_at' }) correctedAt: number;
 }
 
 @Entity('upload_failure')
@@ -248,6 +262,7 @@ export const ALL_RECORDS = [
   UploadBatchRecord,
   UploadFileChunkRecord,
   UploadFailureRecord,
+  UploadRowCorrectionRecord,
   UploadLogVersionRecord,
   AccountListVersionRecord,
   UploadSiteQueueRecord,

@@ -1,0 +1,111 @@
+import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allowance';
+import { checkExpired, checkFollowUpRefusal } from '../domain/upload-batch/check-preview';
+import type { Actor } from '../domain/shared/actor';
+import { refusal, type DomainError } from '../domain/shared/result';
+import { AccessDenied } from './access-denied';
+import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import type { AuditTrail } from './ports/audit-trail';
+import type { CheckFollowUps } from './ports/check-follow-ups';
+import type { Clock } from './ports/clock';
+import type { InvitationAllowances } from './ports/invitation-allowances';
+import type { UploadFileInbox } from './ports/upload-file-inbox';
+import type { ReadUploadLog, VisibleBatch } from './read-upload-log';
+import { RECEIVING_WINDOW_MS, type UploadLimits } from './upload-educator-accounts';
+
+export interface CreateFromCheckRequest {
+  /** Undefined when the id did not decode: it names no batch the actor could see. */
+  checkBatchId: number | undefined;
+  clientAddress: string;
+}
+
+export type CreateFromCheckOutcome = { batch: VisibleBatch | null; userErrors: DomainError[] };
+
+/**
+ * "Create accounts" on a finished check: the same stored file, with the rows corrected in the page, is queued as a real
+ * upload, without sending it again. The run decides every row afresh, so what changed in the database since the check
+ * stands. Asked twice, the check answers the run it already has.
+ */
+export class CreateAccountsFromCheck {
+  constructor(
+    private readonly log: ReadUploadLog,
+    private readonly inbox: Pick<UploadFileInbox, 'openBatch' | 'discard' | 'announceQueued'>,
+    private readonly followUps: Pick<CheckFollowUps, 'queueRun'>,
+    private readonly allowances: InvitationAllowances,
+    private readonly limits: Pick<UploadLimits, 'maxWaitingBatchesPerSite' | 'maxRowsPerAdminPerDay'>,
+    private readonly clock: Clock,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async execute(actor: Actor, request: CreateFromCheckRequest): Promise<CreateFromCheckOutcome> {
+    const event = { action: 'CHECKED_ACCOUNTS_CREATED' as const, actorAccountId: actor.accountId, clientAddress: request.clientAddress };
+    const found = await this.log.findBatch(actor, request.checkBatchId);
+    if (!found) {
+      await this.audit.record({
+        ...event,
+        outcome: 'FORBIDDEN',
+        at: this.clock.now(),
+        districtId: actor.districtId,
+        targetBatchId: request.checkBatchId ?? null,
+      });
+      throw new AccessDenied('You are not allowed to create accounts from that check, or it does not exist.');
+    }
+    const outcome = await this.follow(actor, found);
+    await this.audit.record({
+      ...event,
+      outcome: outcome.userErrors[0]?.code ?? 'SUCCEEDED',
+      at: this.clock.now(),
+      districtId: found.site.districtId,
+      schoolSiteId: found.site.id,
+      targetBatchId: outcome.batch?.batch.id ?? found.batch.id,
+      detail: `${found.batch.fileName}, checked in upload ${found.batch.id}`,
+    });
+    return outcome;
+  }
+
+  private async follow(actor: Actor, { batch: check, site }: VisibleBatch): Promise<CreateFromCheckOutcome> {
+    const now = this.clock.now();
+    if (check.followedByBatchId) return this.answerRun(actor, check.followedByBatchId);
+    const refused = checkFollowUpRefusal({ ...check, followedByBatchId: check.followedByBatchId ?? null }, now);
+    if (refused) return { batch: null, userErrors: [refused] };
+    const run = { schoolSiteId: site.id, uploadedByAccountId: actor.accountId, fileName: check.fileName, dryRun: false, now };
+    const runId = await this.inbox.openBatch({ ...run, receivingUntil: new Date(now.getTime() + RECEIVING_WINDOW_MS) }, this.limits.maxWaitingBatchesPerSite);
+    if (runId === null) {
+      const limit = this.limits.maxWaitingBatchesPerSite;
+      return {
+        batch: null,
+        userErrors: [refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${limit} uploads waiting. Wait for them to finish, then try again.`)],
+      };
+    }
+    try {
+      const rows = check.totalRows ?? 0;
+      const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
+      const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
+      if (!taken.ok) {
+        await this.inbox.discard(runId);
+        return { batch: null, userErrors: [refusal('BULK_ROWS_LIMIT_REACHED', bulkRowsLimitReached(rows, taken.error, limit, now), ['batchId'])] };
+      }
+      const agreement = {
+        acceptedByAccountId: actor.accountId,
+        agreement: 'BULK_ACCOUNT_CREATION' as const,
+        version: BULK_CREATION_AGREEMENT_VERSION,
+        acceptedAt: now,
+        uploadBatchId: runId,
+      };
+      const queued = await this.followUps.queueRun(check.id, runId, agreement);
+      if (!queued.queued) {
+        await this.inbox.discard(runId);
+        if (queued.because === 'ALREADY_FOLLOWED') return this.answerRun(actor, queued.runBatchId);
+        return { batch: null, userErrors: [checkExpired()] };
+      }
+    } catch (error) {
+      await this.inbox.discard(runId);
+      throw error;
+    }
+    this.inbox.announceQueued();
+    return { batch: await this.log.findBatch(actor, runId), userErrors: [] };
+  }
+
+  private async answerRun(actor: Actor, runBatchId: number): Promise<CreateFromCheckOutcome> {
+    return { batch: await this.log.findBatch(actor, runBatchId), userErrors: [] };
+  }
+}
