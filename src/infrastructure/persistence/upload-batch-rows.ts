@@ -48,5 +48,5 @@ export const toFailure = (row: Row): StoredFailure => ({
   roleAsWritten: String(row.role_as_written),
   email: (row.email as string | null) ?? null,
   cells: JSON.parse(String(row.original_cells)) as string[],
-  correction: row.corrected_cells ? { cells: JSON.parse(String(row.corrected_cells)) as string[], correctedAt: new Date(Number(row.corrected_at)) } : null,
+  correction: row.corrected_cells ? { cells: JSON.parse(row.corrected_cells as string) as string[], correctedAt: new Date(Number(row.corrected_at)) } : null,
 });

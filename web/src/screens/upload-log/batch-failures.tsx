@@ -5,6 +5,7 @@ import { Message } from '../../components/alert';
 import { plainMessageOf } from '../../components/service-error';
 import { Link } from '../../routing/path';
 import { isRunning } from './batch-status';
+import { CheckPreview } from './check-preview';
 
 const PAGE_SIZE = 25;
 
@@ -14,6 +15,7 @@ const BATCH_FAILURES = graphql(`
       id
       fileName
       status
+      dryRun
       rejectionReason
       failureReason
       recordsFailed
@@ -78,6 +80,18 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
       <Message kind="error" role="alert">
         This upload does not exist, or it belongs to a school site you do not manage.
       </Message>
+    );
+  }
+  if (batch.dryRun && batch.status === 'COMPLETED') {
+    return (
+      <>
+        <CheckPreview batchId={batch.id} />
+        <p className="margin-top-3">
+          <Link href="/" className="usa-link">
+            Close the preview
+          </Link>
+        </p>
+      </>
     );
   }
   const { totalCount, pageInfo, nodes } = batch.failures;

@@ -13,6 +13,8 @@ export const BatchStatus = ({
   recordsCreated,
   recordsRemoved,
   recordsKept,
+  rowsCorrected = 0,
+  fromCheck = false,
 }: {
   status: UploadBatchStatus;
   dryRun: boolean;
@@ -23,8 +25,13 @@ export const BatchStatus = ({
   recordsCreated: number;
   recordsRemoved: number | null;
   recordsKept: number | null;
+  /** Rows corrected in the page: on a check, its own; on an upload created from a check, those it read. */
+  rowsCorrected?: number;
+  fromCheck?: boolean;
 }) => {
   const check = dryRun ? ' (check only, nothing created)' : '';
+  const corrected = rowsCorrected === 1 ? '1 row corrected in the page' : `${rowsCorrected} rows corrected in the page`;
+  const origin = [fromCheck ? 'created from a check' : '', rowsCorrected > 0 ? corrected : ''].filter(Boolean).join(', ');
   switch (status) {
     case 'QUEUED':
       return <>Waiting to start{check}</>;
@@ -36,7 +43,17 @@ export const BatchStatus = ({
         </>
       );
     case 'COMPLETED':
-      return <>{dryRun ? 'Checked (nothing created)' : 'Completed'}</>;
+      return (
+        <>
+          {dryRun ? 'Checked (nothing created)' : 'Completed'}
+          {origin && (
+            <>
+              {' '}
+              <span className="display-block text-base">{origin}</span>
+            </>
+          )}
+        </>
+      );
     case 'REJECTED':
       return (
         <>

@@ -22,6 +22,9 @@ export const LOG_BATCH = graphql(`
     failureReason
     recordsRemoved
     recordsKept
+    createAccountsUntil
+    rowsCorrected
+    checkBatchId
     startTime
     endTime
     schoolSite {
@@ -74,6 +77,8 @@ const BatchRow = memo(({ batch, onOutcome }: { batch: LogBatch; onOutcome?: (out
         recordsCreated={batch.recordsCreated}
         recordsRemoved={batch.recordsRemoved ?? null}
         recordsKept={batch.recordsKept ?? null}
+        rowsCorrected={batch.rowsCorrected}
+        fromCheck={Boolean(batch.checkBatchId)}
       />
     </td>
     <td data-label="Record Processed">{batch.recordsProcessed}</td>
@@ -92,7 +97,15 @@ const BatchRow = memo(({ batch, onOutcome }: { batch: LogBatch; onOutcome?: (out
     <td data-label="Uploaded By">
       {batch.uploadedBy.firstName} {batch.uploadedBy.lastName}
     </td>
-    <td data-label="Actions">{onOutcome && <TakeBack batch={batch} onOutcome={onOutcome} />}</td>
+    <td data-label="Actions">
+      {onOutcome && <TakeBack batch={batch} onOutcome={onOutcome} />}
+      {onOutcome && batch.dryRun && batch.createAccountsUntil && (
+        <Link href={`/batches/${batch.id}`} className="usa-link">
+          Preview and create
+          <span className="usa-sr-only">{` the accounts of ${batch.fileName}`}</span>
+        </Link>
+      )}
+    </td>
   </tr>
 ));
 
