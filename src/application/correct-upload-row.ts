@@ -2,7 +2,7 @@ import { checkAlreadyUsed, checkFollowUpRefusal } from '../domain/upload-batch/c
 import { checkUploadedRow, decideRowOutcome, failedColumn, type RowFailure } from '../domain/upload-batch/upload-row';
 import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
-import { AccessDenied } from './access-denied';
+import { auditedCheckAction, type CheckActionRequest } from './audited-check-action';
 import type { AuditTrail } from './ports/audit-trail';
 import type { CheckFollowUps } from './ports/check-follow-ups';
 import type { Clock } from './ports/clock';
@@ -10,13 +10,10 @@ import type { ExistingAccounts } from './ports/existing-accounts';
 import type { StoredFailure } from './ports/upload-batches';
 import type { ReadUploadLog, VisibleBatch } from './read-upload-log';
 
-export interface CorrectRowRequest {
-  /** Undefined when the id did not decode: it names no batch the actor could see. */
-  checkBatchId: number | undefined;
+export interface CorrectRowRequest extends CheckActionRequest {
   lineNumber: number;
   /** The template's cells in order: First Name, Last Name, Email, User Role. */
   cells: [string, string, string, string];
-  clientAddress: string;
 }
 
 export type CorrectRowOutcome = { batch: VisibleBatch | null; failure: StoredFailure | null; userErrors: DomainError[] };
@@ -40,30 +37,15 @@ export class CorrectUploadRow {
     private readonly audit: AuditTrail,
   ) {}
 
-  async execute(actor: Actor, request: CorrectRowRequest): Promise<CorrectRowOutcome> {
-    const event = { action: 'UPLOAD_ROW_CORRECTED' as const, actorAccountId: actor.accountId, clientAddress: request.clientAddress };
-    const found = await this.log.findBatch(actor, request.checkBatchId);
-    if (!found) {
-      await this.audit.record({
-        ...event,
-        outcome: 'FORBIDDEN',
-        at: this.clock.now(),
-        districtId: actor.districtId,
-        targetBatchId: request.checkBatchId ?? null,
-      });
-      throw new AccessDenied('You are not allowed to correct rows of that check, or it does not exist.');
-    }
-    const outcome = await this.correct(actor, found, request);
-    await this.audit.record({
-      ...event,
-      outcome: outcome.userErrors[0]?.code ?? 'SUCCEEDED',
-      at: this.clock.now(),
-      districtId: found.site.districtId,
-      schoolSiteId: found.site.id,
-      targetBatchId: found.batch.id,
-      detail: `line ${request.lineNumber} of ${found.batch.fileName}`,
-    });
-    return outcome;
+  execute(actor: Actor, request: CorrectRowRequest): Promise<CorrectRowOutcome> {
+    return auditedCheckAction(
+      { log: this.log, audit: this.audit, clock: this.clock },
+      actor,
+      request,
+      'UPLOAD_ROW_CORRECTED',
+      (found) => this.correct(actor, found, request),
+      (found) => ({ targetBatchId: found.batch.id, detail: `line ${request.lineNumber} of ${found.batch.fileName}` }),
+    );
   }
 
   private async correct(actor: Actor, found: VisibleBatch, request: CorrectRowRequest): Promise<CorrectRowOutcome> {

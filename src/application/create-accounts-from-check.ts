@@ -2,7 +2,7 @@ import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allo
 import { checkExpired, checkFollowUpRefusal } from '../domain/upload-batch/check-preview';
 import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
-import { AccessDenied } from './access-denied';
+import { auditedCheckAction, type CheckActionRequest } from './audited-check-action';
 import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
 import type { AuditTrail } from './ports/audit-trail';
 import type { CheckFollowUps } from './ports/check-follow-ups';
@@ -11,12 +11,6 @@ import type { InvitationAllowances } from './ports/invitation-allowances';
 import type { UploadFileInbox } from './ports/upload-file-inbox';
 import type { ReadUploadLog, VisibleBatch } from './read-upload-log';
 import { RECEIVING_WINDOW_MS, type UploadLimits } from './upload-educator-accounts';
-
-export interface CreateFromCheckRequest {
-  /** Undefined when the id did not decode: it names no batch the actor could see. */
-  checkBatchId: number | undefined;
-  clientAddress: string;
-}
 
 export type CreateFromCheckOutcome = { batch: VisibleBatch | null; userErrors: DomainError[] };
 
@@ -36,30 +30,18 @@ export class CreateAccountsFromCheck {
     private readonly audit: AuditTrail,
   ) {}
 
-  async execute(actor: Actor, request: CreateFromCheckRequest): Promise<CreateFromCheckOutcome> {
-    const event = { action: 'CHECKED_ACCOUNTS_CREATED' as const, actorAccountId: actor.accountId, clientAddress: request.clientAddress };
-    const found = await this.log.findBatch(actor, request.checkBatchId);
-    if (!found) {
-      await this.audit.record({
-        ...event,
-        outcome: 'FORBIDDEN',
-        at: this.clock.now(),
-        districtId: actor.districtId,
-        targetBatchId: request.checkBatchId ?? null,
-      });
-      throw new AccessDenied('You are not allowed to create accounts from that check, or it does not exist.');
-    }
-    const outcome = await this.follow(actor, found);
-    await this.audit.record({
-      ...event,
-      outcome: outcome.userErrors[0]?.code ?? 'SUCCEEDED',
-      at: this.clock.now(),
-      districtId: found.site.districtId,
-      schoolSiteId: found.site.id,
-      targetBatchId: outcome.batch?.batch.id ?? found.batch.id,
-      detail: `${found.batch.fileName}, checked in upload ${found.batch.id}`,
-    });
-    return outcome;
+  execute(actor: Actor, request: CheckActionRequest): Promise<CreateFromCheckOutcome> {
+    return auditedCheckAction(
+      { log: this.log, audit: this.audit, clock: this.clock },
+      actor,
+      request,
+      'CHECKED_ACCOUNTS_CREATED',
+      (found) => this.follow(actor, found),
+      (found, outcome) => ({
+        targetBatchId: outcome.batch?.batch.id ?? found.batch.id,
+        detail: `${found.batch.fileName}, checked in upload ${found.batch.id}`,
+      }),
+    );
   }
 
   private async follow(actor: Actor, { batch: check, site }: VisibleBatch): Promise<CreateFromCheckOutcome> {

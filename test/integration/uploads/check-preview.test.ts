@@ -13,6 +13,7 @@ import {
   recipientOf,
   siteIdsByName,
   uploadAndProcess,
+  mixedFile,
 } from './upload-kit';
 
 const CREATE = `mutation($input: CreateAccountsFromCheckInput!) {
@@ -55,16 +56,6 @@ describeOnEachDatabase('A check as a preview: correcting its rows, then creating
     token = await server.signIn(server.demo.siteAdminEmail);
   });
 
-  // Line 2 exists already at this site (skipped), line 4 is taken elsewhere, line 5 repeats line 3, line 6 has no such role.
-  const mixedFile = () =>
-    csvFile([
-      anEducatorRow(1, { email: 'site.admin@demo-partner-high.example.org', role: 'Site Admin' }),
-      anEducatorRow(2),
-      anEducatorRow(3, { email: 'district.admin@demo-usd.example.org' }),
-      anEducatorRow(4, { email: 'EDUCATOR2@partner-high.example.org' }),
-      anEducatorRow(5, { role: 'Principal' }),
-      anEducatorRow(6),
-    ]);
   const check = () => uploadAndProcess(server, token, { schoolSiteId: sites[PARTNER_HIGH], content: mixedFile(), dryRun: true, fileName: 'staff.csv' });
   const createFrom = async (batchId: string, as = token): Promise<Created> => {
     const response = await server.graphql<{ createAccountsFromCheck: Created }>(CREATE, { input: { batchId } }, as);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, csvFile } from '../../support/csv-fixtures';
-import { PARTNER_HIGH, countRows, invitationsIn, recipientOf, siteIdsByName, subjectOf, uploadAndProcess } from './upload-kit';
+import { PARTNER_HIGH, countRows, invitationsIn, recipientOf, siteIdsByName, subjectOf, uploadAndProcess, mixedFile } from './upload-kit';
 
 describeOnEachDatabase('Checking a file with dryRun', (database) => {
   let server: TestServer;
@@ -20,17 +20,6 @@ describeOnEachDatabase('Checking a file with dryRun', (database) => {
     siteId = (await siteIdsByName(server))[PARTNER_HIGH];
     token = await server.signIn(server.demo.siteAdminEmail);
   });
-
-  // Line 2 exists already at this site (skipped), line 4 is taken elsewhere, line 5 repeats line 3, line 6 is malformed.
-  const mixedFile = () =>
-    csvFile([
-      anEducatorRow(1, { email: 'site.admin@demo-partner-high.example.org', role: 'Site Admin' }),
-      anEducatorRow(2),
-      anEducatorRow(3, { email: 'district.admin@demo-usd.example.org' }),
-      anEducatorRow(4, { email: 'EDUCATOR2@partner-high.example.org' }),
-      anEducatorRow(5, { role: 'Principal' }),
-      anEducatorRow(6),
-    ]);
 
   it('when a file is checked with dryRun, then every rule (the database included) is reported and nothing is created or sent', async () => {
     const batch = await uploadAndProcess(server, token, { schoolSiteId: siteId, content: mixedFile(), dryRun: true, fileName: 'check.csv' });

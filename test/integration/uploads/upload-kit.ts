@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DistrictRecord, EducatorAccountRecord, SchoolSiteRecord } from '../../../src/infrastructure/persistence/records/records';
 import type { TestServer, UploadOptions } from '../../support/test-server';
 import { credentialHeaders, type Credential } from '../../support/graphql-client';
+import { anEducatorRow, csvFile } from '../../support/csv-fixtures';
 
 /** What the upload log shows of a batch. */
 export const BATCH_FIELDS = `id fileName status dryRun totalRows recordsProcessed recordsCreated recordsSkipped recordsFailed rejectionReason
@@ -131,3 +132,14 @@ export const download = async (server: TestServer, path: string, credential?: Cr
   // Decoded by Buffer rather than fetch's text(), which would silently drop a byte-order mark.
   return { status: response.status, headers: response.headers, text: Buffer.from(await response.arrayBuffer()).toString('utf8') };
 };
+
+/** Line 2 exists already at Partner High (skipped), line 4 is taken elsewhere, line 5 repeats line 3, line 6 names no role; 3 and 7 are new. */
+export const mixedFile = (): string =>
+  csvFile([
+    anEducatorRow(1, { email: 'site.admin@demo-partner-high.example.org', role: 'Site Admin' }),
+    anEducatorRow(2),
+    anEducatorRow(3, { email: 'district.admin@demo-usd.example.org' }),
+    anEducatorRow(4, { email: 'EDUCATOR2@partner-high.example.org' }),
+    anEducatorRow(5, { role: 'Principal' }),
+    anEducatorRow(6),
+  ]);

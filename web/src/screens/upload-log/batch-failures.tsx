@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import { Message } from '../../components/alert';
+import { PageButtons } from '../../components/page-buttons';
 import { plainMessageOf } from '../../components/service-error';
 import { Link } from '../../routing/path';
 import { isRunning } from './batch-status';
@@ -156,22 +157,12 @@ const BatchFailures = ({ batchId }: { batchId: string }) => {
           <p role="status">
             Rows {first} to {first + nodes.length - 1} of {totalCount} failed rows.
           </p>
-          <ul className="usa-button-group">
-            {cursors.length > 1 && (
-              <li className="usa-button-group__item">
-                <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => previous.slice(0, -1))}>
-                  Previous page
-                </button>
-              </li>
-            )}
-            {pageInfo.hasNextPage && (
-              <li className="usa-button-group__item">
-                <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => [...previous, pageInfo.endCursor])}>
-                  Next page
-                </button>
-              </li>
-            )}
-          </ul>
+          <PageButtons
+            hasPrevious={cursors.length > 1}
+            hasNext={pageInfo.hasNextPage}
+            onPrevious={() => setCursors((previous) => previous.slice(0, -1))}
+            onNext={() => setCursors((previous) => [...previous, pageInfo.endCursor])}
+          />
         </>
       )}
       <p className="margin-top-3">

@@ -4,6 +4,7 @@ import { graphql } from '../../gql';
 import type { CheckPreviewQuery } from '../../gql/graphql';
 import { Message, Refusals } from '../../components/alert';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { PageButtons } from '../../components/page-buttons';
 import { SelectField, TextField } from '../../components/form-fields';
 import { plainMessageOf } from '../../components/service-error';
 import { NO_ERRORS, placeUserErrors, useFocusOnFirstError, type ShownErrors } from '../../components/user-errors';
@@ -15,22 +16,8 @@ const PAGE_SIZE = 25;
 const CHECK_PREVIEW = graphql(`
   query CheckPreview($id: ID!, $first: Int!, $after: String) {
     uploadBatch(id: $id) {
-      id
-      fileName
-      status
-      dryRun
-      totalRows
-      recordsProcessed
-      recordsCreated
-      recordsSkipped
-      recordsFailed
-      rowsCorrected
-      createAccountsUntil
+      ...LogBatch
       createdAccountsBatchId
-      schoolSite {
-        id
-        name
-      }
       failures(first: $first, after: $after) {
         totalCount
         pageInfo {
@@ -317,24 +304,13 @@ export const CheckPreview = ({ batchId }: { batchId: string }) => {
               })}
             </tbody>
           </table>
-          {(cursors.length > 1 || pageInfo.hasNextPage) && (
-            <ul className="usa-button-group">
-              {cursors.length > 1 && (
-                <li className="usa-button-group__item">
-                  <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => previous.slice(0, -1))}>
-                    Previous rows
-                  </button>
-                </li>
-              )}
-              {pageInfo.hasNextPage && (
-                <li className="usa-button-group__item">
-                  <button type="button" className="usa-button usa-button--outline" onClick={() => setCursors((previous) => [...previous, pageInfo.endCursor])}>
-                    Next rows
-                  </button>
-                </li>
-              )}
-            </ul>
-          )}
+          <PageButtons
+            noun="rows"
+            hasPrevious={cursors.length > 1}
+            hasNext={pageInfo.hasNextPage}
+            onPrevious={() => setCursors((previous) => previous.slice(0, -1))}
+            onNext={() => setCursors((previous) => [...previous, pageInfo.endCursor])}
+          />
         </>
       )}
       {batch.status === 'COMPLETED' && batch.createdAccountsBatchId && !news && (
