@@ -10,6 +10,7 @@ import { AccountLifecycleResolver } from './resolvers/account-lifecycle.resolver
 import { PasswordResetResolver } from './resolvers/password-reset.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { UploadResolver } from './resolvers/upload.resolver';
+import { RosterResolver } from './resolvers/roster.resolver';
 
 /** What type-graphql's own `validate` setting would apply: missing fields are GraphQL's to refuse (non-null types). */
 const VALIDATOR_OPTIONS: ValidatorOptions = {
@@ -47,6 +48,7 @@ export const RESOLVER_CLASSES = [
   SessionResolver,
   PasswordResetResolver,
   UploadResolver,
+  RosterResolver,
 ] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */

@@ -20,6 +20,8 @@ import { AccountDeactivation1764000000012 } from './migrations/1764000000012-acc
 import { UploadUndo1764000000013 } from './migrations/1764000000013-upload-undo';
 import { PasswordResets1764000000014 } from './migrations/1764000000014-password-resets';
 import { AccountListVersions1764000000017 } from './migrations/1764000000017-account-list-versions';
+import { SchoolSiteExternalIds1764000000019 } from './migrations/1764000000019-school-site-external-ids';
+import { RosterImports1764000000020 } from './migrations/1764000000020-roster-imports';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -51,6 +53,8 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     UploadUndo1764000000013,
     PasswordResets1764000000014,
     AccountListVersions1764000000017,
+    SchoolSiteExternalIds1764000000019,
+    RosterImports1764000000020,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {
