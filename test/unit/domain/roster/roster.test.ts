@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { defaultRoleFor, MAPPABLE_ROLES, matchSchool } from '../../../../src/domain/roster/roster';
+import { batchFileName, mappingFor } from '../../../../src/domain/roster/roster-mapping';
 import { previewRoster } from '../../../../src/domain/roster/roster-preview';
 import { templateCsvFor } from '../../../../src/domain/roster/roster-template';
 import type { SchoolSite } from '../../../../src/domain/school/school-site';
@@ -78,6 +79,51 @@ describe('OneRoster role mapping and school matching', () => {
     expect(file).to.deep.equal({
       csv: 'First Name,Last Name,Email,User Role\r\nLee,"Smith, Jr.",lee@example.org,Educator\r\nCy,Co,cy@example.org,Counselor—Caseload Only\r\n',
       rows: 2,
+    });
+  });
+
+  describe('the mapping an import runs by', () => {
+    const orgs = [
+      { sourcedId: 'h', name: 'Partner High', identifier: null, type: 'school' },
+      { sourcedId: 'l', name: 'Lincoln', identifier: null, type: 'school' },
+      { sourcedId: 'm', name: 'Middle', identifier: null, type: 'school' },
+      { sourcedId: 'd', name: 'District Office', identifier: null, type: 'district' },
+    ];
+    const sites = [site(7, 'Partner High'), site(8, 'Middle')];
+
+    it('when schools and roles are not named, then they keep their match and their default; named ones follow the choice, null importing nothing', () => {
+      const mapping = mappingFor({ version: '1.2', orgs }, sites, {
+        schoolMappings: [
+          { sourcedId: 'l', schoolSiteId: 8 },
+          { sourcedId: 'm', schoolSiteId: null },
+        ],
+        roleMappings: [
+          { rosterRole: 'aide', roleCode: 'EDUCATOR' },
+          { rosterRole: 'teacher', roleCode: null },
+        ],
+      });
+      if (!mapping.ok) throw new Error(mapping.error.message);
+      expect(mapping.value.schools.map(({ org, site: target }) => [org.sourcedId, target.id])).to.deep.equal([
+        ['h', 7],
+        ['l', 8],
+      ]);
+      expect(['aide', 'teacher', 'counselor', 'proctor'].map(mapping.value.roleFor)).to.deep.equal(['EDUCATOR', null, 'COUNSELOR', null]);
+    });
+
+    it('when a role is mapped to a role bulk upload cannot create, or a school to a site outside the district, then the mapping is refused', () => {
+      const role = mappingFor({ version: '1.2', orgs }, sites, { schoolMappings: [], roleMappings: [{ rosterRole: 'teacher', roleCode: 'DISTRICT_ADMIN' }] });
+      const outside = mappingFor({ version: '1.2', orgs }, sites, { schoolMappings: [{ sourcedId: 'l', schoolSiteId: 99 }], roleMappings: [] });
+      const undecoded = mappingFor({ version: '1.2', orgs }, sites, { schoolMappings: [{ sourcedId: 'l', schoolSiteId: undefined }], roleMappings: [] });
+      expect([role, outside, undecoded].map((result) => (result.ok ? 'ok' : result.error.code))).to.deep.equal([
+        'INVALID_ROLE_MAPPING',
+        'SITE_NOT_IN_DISTRICT',
+        'SITE_NOT_IN_DISTRICT',
+      ]);
+    });
+
+    it("when a school's name is long, then its batch's file name is cut at 255 characters", () => {
+      expect(batchFileName('roster.zip', 'x'.repeat(300))).to.have.length(255);
+      expect(batchFileName('roster.zip', 'Lincoln')).to.equal('roster.zip · Lincoln');
     });
   });
 });
