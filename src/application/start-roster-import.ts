@@ -3,6 +3,8 @@ import { templateCsvFor } from '../domain/roster/roster-template';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
+import { AccessDenied } from './access-denied';
+import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { RosterImports } from './ports/roster-imports';
 import type { UploadFileInbox } from './ports/upload-file-inbox';
@@ -32,10 +34,32 @@ export class StartRosterImport {
     private readonly inbox: Pick<UploadFileInbox, 'announceQueued'>,
     private readonly log: Pick<UploadLogReader, 'findBatch'>,
     private readonly queueSchool: QueueRosterSchool,
+    private readonly audit: AuditTrail,
     private readonly clock: Clock,
   ) {}
 
+  /** Recorded once answered (each batch is recorded as an upload of its own too). */
   async execute(actor: Actor, request: StartRosterRequest): Promise<StartRosterOutcome> {
+    const event = {
+      action: 'ROSTER_IMPORT_STARTED' as const,
+      actorAccountId: actor.accountId,
+      districtId: actor.districtId,
+      clientAddress: request.clientAddress,
+    };
+    let outcome: StartRosterOutcome;
+    try {
+      outcome = await this.start(actor, request);
+    } catch (error) {
+      if (error instanceof AccessDenied) await this.audit.record({ ...event, outcome: 'FORBIDDEN', at: this.clock.now() });
+      throw error;
+    }
+    const started = outcome.rosterImport;
+    const detail = started && `${started.fileName}: ${started.batches.length} uploads${request.dryRun ? ' (dry run)' : ''}`;
+    await this.audit.record({ ...event, outcome: started ? 'SUCCEEDED' : outcome.userErrors[0].code, at: this.clock.now(), detail });
+    return outcome;
+  }
+
+  private async start(actor: Actor, request: StartRosterRequest): Promise<StartRosterOutcome> {
     const stored = await importOfDistrict(this.rosters, actor, request.rosterImportId);
     if (stored.startedAt) return { rosterImport: null, userErrors: [ALREADY_STARTED] };
     const mapping = mappingFor(stored, await this.sites.listForDistrict(actor.districtId), request);

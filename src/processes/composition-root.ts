@@ -217,12 +217,15 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
     ],
     [
       SchoolSiteResolver,
-      new SchoolSiteResolver(new ListManagedSchoolSites(sites), new SetSchoolSiteExternalId(sites, new SqlSchoolSiteExternalIds(dataSource))),
+      new SchoolSiteResolver(
+        new ListManagedSchoolSites(sites),
+        new SetSchoolSiteExternalId(sites, new SqlSchoolSiteExternalIds(dataSource), auditTrail, clock),
+      ),
     ],
     [
       RosterResolver,
       new RosterResolver(
-        new UploadRoster(sites, rosterImports, uploadPersistence.log, readOneRosterZip, config.maxUploadBytes, clock),
+        new UploadRoster(sites, rosterImports, uploadPersistence.log, readOneRosterZip, config.maxUploadBytes, auditTrail, clock),
         new StartRosterImport(
           sites,
           rosterImports,
@@ -236,6 +239,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
             auditTrail,
             clock,
           ),
+          auditTrail,
           clock,
         ),
         new ReadRosterImport(sites, rosterImports, uploadPersistence.log),

@@ -118,6 +118,15 @@ describeOnEachDatabase('Importing staff from a OneRoster export', (database) => 
       { fileName: 'district-export.zip · Demo  middle school', status: 'COMPLETED', recordsCreated: 2, schoolSite: { name: MIDDLE_SCHOOL } },
       { fileName: 'district-export.zip · Lincoln Elementary', status: 'COMPLETED', recordsCreated: 2, schoolSite: { name: MIDDLE_SCHOOL } },
     ]);
+    const audit = await server.graphql('{ auditEvents(first: 20) { nodes { action outcome detail schoolSite { name } } } }', {}, token);
+    const events = audit.data.auditEvents.nodes.filter((event: any) => event.action !== 'SIGNED_IN' && event.action !== 'SCHOOL_SITE_EXTERNAL_ID_SET');
+    expect(events).to.have.deep.members([
+      { action: 'ROSTER_UPLOADED', outcome: 'SUCCEEDED', detail: 'district-export.zip', schoolSite: null },
+      { action: 'ROSTER_IMPORT_STARTED', outcome: 'SUCCEEDED', detail: 'district-export.zip: 3 uploads', schoolSite: null },
+      { action: 'ACCOUNTS_UPLOADED', outcome: 'SUCCEEDED', detail: 'district-export.zip · Partner High (Demo)', schoolSite: { name: PARTNER_HIGH } },
+      { action: 'ACCOUNTS_UPLOADED', outcome: 'SUCCEEDED', detail: 'district-export.zip · Demo  middle school', schoolSite: { name: MIDDLE_SCHOOL } },
+      { action: 'ACCOUNTS_UPLOADED', outcome: 'SUCCEEDED', detail: 'district-export.zip · Lincoln Elementary', schoolSite: { name: MIDDLE_SCHOOL } },
+    ]);
     const again = await server.graphql(START_ROSTER_IMPORT, { input: { rosterImportId: roster.id, schoolMappings: [], roleMappings: [] } }, token);
     expect(again.data.startRosterImport.userErrors.map((error: any) => error.code)).to.deep.equal(['ROSTER_ALREADY_STARTED']);
   });

@@ -37,6 +37,7 @@ export class RosterResolver {
       fileName: cleanFileName(file.filename ?? ''),
       file: contentsOf(file),
       agreementAccepted: input.agreementAccepted,
+      clientAddress: context.clientAddress,
     });
     return { roster: outcome.roster && present(outcome.roster, context), userErrors: outcome.userErrors.map(UserError.from) };
   }

@@ -27,6 +27,7 @@ export class SchoolSiteResolver {
     const outcome = await this.setExternalId.execute(viewerOf(context).actor, {
       schoolSiteId: context.publicIds.decode('site', input.schoolSiteId),
       externalId: input.externalId,
+      clientAddress: context.clientAddress,
     });
     const site = outcome.schoolSite;
     return { schoolSite: site && SchoolSiteType.from(site, context.publicIds.encode('site', site.id)), userErrors: outcome.userErrors.map(UserError.from) };
