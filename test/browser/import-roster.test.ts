@@ -48,6 +48,8 @@ describeOnEachDatabase('The web page: importing staff from a OneRoster export', 
     await page.getByText('Not imported: 3 people as students, 2 people as guardians or parents, 1 person disabled, 1 person to be deleted').waitFor();
 
     await lincoln.selectOption({ label: MIDDLE_SCHOOL });
+    expect(await page.getByRole('checkbox', { name: /next time/ }).count(), 'offered for the school mapped by hand only').to.equal(1);
+    await tick(page.getByRole('checkbox', { name: 'Match Lincoln Elementary to this site by its identifier LE-003 next time' }));
     await page.getByRole('combobox', { name: 'Role for counselor' }).selectOption({ label: 'Counselor—Caseload Only' });
     await page.getByRole('combobox', { name: 'Role for aide' }).selectOption({ label: 'Educator' });
     await expectAccessible(page);
@@ -86,6 +88,11 @@ describeOnEachDatabase('The web page: importing staff from a OneRoster export', 
         'maria.montessori@demo-usd.example.org SITE_ADMIN',
       ],
     });
+    const listed = await kit.server.graphql('{ schoolSites { name externalId } }', {}, token);
+    expect(listed.data.schoolSites, 'the next export matches Lincoln Elementary by its identifier').to.have.deep.members([
+      { name: PARTNER_HIGH, externalId: 'PH-001' },
+      { name: MIDDLE_SCHOOL, externalId: 'LE-003' },
+    ]);
     await expectAccessible(page);
     await screenshot(page, 'import-roster-started', database);
   });

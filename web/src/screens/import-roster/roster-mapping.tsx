@@ -24,6 +24,21 @@ const START_ROSTER_IMPORT = graphql(`
   }
 `);
 
+const SET_EXTERNAL_ID = graphql(`
+  mutation RememberSchoolIdentifier($input: SetSchoolSiteExternalIdInput!) {
+    setSchoolSiteExternalId(input: $input) {
+      schoolSite {
+        id
+        externalId
+      }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
 const ROSTER_IMPORT = graphql(`
   query RosterImport($id: ID!) {
     rosterImport(id: $id) {
@@ -47,6 +62,9 @@ const unfinished = (roster: Roster) => roster.batches.some((batch) => batch.stat
 /** The mapping step: each school to a site (the matched one chosen), each staff role to an account role; then the import starts. */
 export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sites: Site[] }) => {
   const [start, { loading }] = useMutation(START_ROSTER_IMPORT, { refetchQueries: [UPLOAD_LOG_OPERATION] });
+  const [rememberIdentifier] = useMutation(SET_EXTERNAL_ID);
+  // Schools mapped by hand whose identifier becomes their site's, so that the next export matches them by it.
+  const [remember, setRemember] = useState<Record<string, boolean>>({});
   const [started, setStarted] = useState<Roster>();
   const [refusals, setRefusals] = useState<string[]>([]);
   const schools = uploaded.schools.filter((school) => !school.nonSchool);
@@ -59,9 +77,21 @@ export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sit
   const progress = useQuery(ROSTER_IMPORT, { variables: { id: uploaded.id }, skip: !started, pollInterval: started && unfinished(started) ? 1500 : 0 });
   const current = progress.data?.rosterImport ?? started;
 
+  const mappedByHand = (school: Roster['schools'][number]) =>
+    !!school.identifier && siteFor[school.sourcedId] !== DO_NOT && siteFor[school.sourcedId] !== school.matchedSite?.id;
+
   const begin = async () => {
     setRefusals([]);
     try {
+      const remembered = schools.filter((school) => mappedByHand(school) && remember[school.sourcedId]);
+      for (const school of remembered) {
+        const { data } = await rememberIdentifier({ variables: { input: { schoolSiteId: siteFor[school.sourcedId], externalId: school.identifier } } });
+        const refused = data!.setSchoolSiteExternalId.userErrors.map((error) => error.message);
+        if (refused.length > 0) {
+          setRefusals(refused);
+          return;
+        }
+      }
       const { data } = await start({
         variables: {
           input: {
@@ -128,6 +158,21 @@ export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sit
                   <div className="usa-hint">Matched by {school.matchedBy === 'IDENTIFIER' ? 'identifier' : 'name'}</div>
                 ) : (
                   <div className="usa-hint">Not matched: choose its school site</div>
+                )}
+                {mappedByHand(school) && (
+                  <div className="usa-checkbox">
+                    <input
+                      id={`remember-${school.sourcedId}`}
+                      type="checkbox"
+                      className="usa-checkbox__input"
+                      checked={remember[school.sourcedId] ?? false}
+                      disabled={!!started}
+                      onChange={(event) => setRemember({ ...remember, [school.sourcedId]: event.target.checked })}
+                    />
+                    <label className="usa-checkbox__label" htmlFor={`remember-${school.sourcedId}`}>
+                      Match {school.name} to this site by its identifier {school.identifier} next time
+                    </label>
+                  </div>
                 )}
               </td>
             </tr>
