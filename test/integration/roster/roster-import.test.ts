@@ -173,6 +173,33 @@ describeOnEachDatabase('Importing staff from a OneRoster export', (database) => 
     });
   });
 
+  it('when the same import is started twice at once, then one start creates the batches and the other is refused', async () => {
+    const roster = await uploadedRoster(server, token, oneRoster12Zip({ orgs: DEMO_ORGS, people: DEMO_PEOPLE }));
+    const input = { rosterImportId: roster.id, schoolMappings: [], roleMappings: [] };
+
+    const answers = await Promise.all([start(input), start(input)]);
+
+    const codes = answers.map((answer) => answer.userErrors.map((error: any) => error.code).join(',') || 'STARTED');
+    expect(codes.sort()).to.deep.equal(['ROSTER_ALREADY_STARTED', 'STARTED']);
+    const [batches] = await server.application.dataSource.query('SELECT COUNT(*) AS n FROM upload_batch');
+    expect(Number(batches.n)).to.equal(2);
+  });
+
+  it('when the import is checked as a dry run, then nothing is created and it can still be started', async () => {
+    const roster = await uploadedRoster(server, token, oneRoster12Zip({ orgs: DEMO_ORGS, people: DEMO_PEOPLE }));
+
+    const checked = await start({ rosterImportId: roster.id, schoolMappings: [], roleMappings: [], dryRun: true });
+    await server.processUploads();
+    expect(checked.rosterImport.startedAt).to.equal(null);
+    expect(checked.rosterImport.batches.map((batch: any) => batch.dryRun)).to.deep.equal([true, true]);
+    expect(await accountsBySite(server)).to.deep.equal({});
+
+    const started = await start({ rosterImportId: roster.id, schoolMappings: [], roleMappings: [] });
+    await server.processUploads();
+    expect(started.userErrors).to.deep.equal([]);
+    expect(Object.values(await accountsBySite(server)).flat()).to.have.length(5);
+  });
+
   it('when the mapping names a role that is not a bulk role or a site of another district, then nothing is started', async () => {
     const roster = await uploadedRoster(server, token, oneRoster12Zip({ orgs: DEMO_ORGS, people: DEMO_PEOPLE }));
     const badRole = await start({ rosterImportId: roster.id, schoolMappings: [], roleMappings: [{ rosterRole: 'teacher', roleCode: 'DISTRICT_ADMIN' }] });
