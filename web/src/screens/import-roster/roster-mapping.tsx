@@ -129,7 +129,8 @@ export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sit
           </tr>
         </thead>
         <tbody>
-          {schools.map((school) => (
+          {/* Ids by position: a sourcedId or a role as the export writes it may hold spaces, which an id may not. */}
+          {schools.map((school, index) => (
             <tr key={school.sourcedId}>
               <th scope="row" data-label="School">
                 {school.name}
@@ -137,11 +138,11 @@ export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sit
               <td data-label="Identifier">{school.identifier ?? '—'}</td>
               <td data-label="Staff">{school.staffCount}</td>
               <td data-label="School site">
-                <label className="usa-sr-only" htmlFor={`site-${school.sourcedId}`}>
+                <label className="usa-sr-only" htmlFor={`roster-site-${index}`}>
                   School site for {school.name}
                 </label>
                 <select
-                  id={`site-${school.sourcedId}`}
+                  id={`roster-site-${index}`}
                   className="usa-select margin-top-0"
                   value={siteFor[school.sourcedId]}
                   disabled={!!started}
@@ -162,14 +163,14 @@ export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sit
                 {mappedByHand(school) && (
                   <div className="usa-checkbox">
                     <input
-                      id={`remember-${school.sourcedId}`}
+                      id={`roster-remember-${index}`}
                       type="checkbox"
                       className="usa-checkbox__input"
                       checked={remember[school.sourcedId] ?? false}
                       disabled={!!started}
                       onChange={(event) => setRemember({ ...remember, [school.sourcedId]: event.target.checked })}
                     />
-                    <label className="usa-checkbox__label" htmlFor={`remember-${school.sourcedId}`}>
+                    <label className="usa-checkbox__label" htmlFor={`roster-remember-${index}`}>
                       Match {school.name} to this site by its identifier {school.identifier} next time
                     </label>
                   </div>
@@ -189,18 +190,18 @@ export const RosterMapping = ({ roster: uploaded, sites }: { roster: Roster; sit
           </tr>
         </thead>
         <tbody>
-          {uploaded.roleMappings.map((role) => (
+          {uploaded.roleMappings.map((role, index) => (
             <tr key={role.rosterRole}>
               <th scope="row" data-label="Roster role">
                 {role.rosterRole || '(no role)'}
               </th>
               <td data-label="Staff">{role.staffCount}</td>
               <td data-label="Account role">
-                <label className="usa-sr-only" htmlFor={`role-${role.rosterRole}`}>
+                <label className="usa-sr-only" htmlFor={`roster-role-${index}`}>
                   Role for {role.rosterRole || '(no role)'}
                 </label>
                 <select
-                  id={`role-${role.rosterRole}`}
+                  id={`roster-role-${index}`}
                   className="usa-select margin-top-0"
                   value={roleFor[role.rosterRole]}
                   disabled={!!started}
