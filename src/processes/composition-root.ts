@@ -84,6 +84,15 @@ import { Readiness } from '../infrastructure/health/readiness';
 import { ServiceMetrics } from '../infrastructure/metrics/service-metrics';
 import { metricsRoute } from '../infrastructure/http/metrics-route';
 import express from 'express';
+import { RosterResolver } from '../infrastructure/graphql/resolvers/roster.resolver';
+import { UploadRoster } from '../application/upload-roster';
+import { StartRosterImport } from '../application/start-roster-import';
+import { ReadRosterImport } from '../application/read-roster-import';
+import { QueueRosterSchool } from '../application/queue-roster-school';
+import { SetSchoolSiteExternalId } from '../application/set-school-site-external-id';
+import { SqlRosterImports } from '../infrastructure/persistence/sql-roster-imports';
+import { SqlSchoolSiteExternalIds } from '../infrastructure/persistence/sql-school-site-external-ids';
+import { readOneRosterZip } from '../infrastructure/oneroster/oneroster-zip-reader';
 
 export interface Application {
   config: Config;
@@ -173,6 +182,7 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
 
   const recreations = new SqlAccountRecreations(dataSource);
   const listAccounts = new ListEducatorAccounts(sites, accounts, clock);
+  const rosterImports = new SqlRosterImports(dataSource);
   const resolvers: ResolverInstances = new Map<ResolverClass, object>([
     [
       AccountResolver,
@@ -208,7 +218,36 @@ export const buildApplication = async (config: Config, overrides: Overrides = {}
         clock,
       ),
     ],
-    [SchoolSiteResolver, new SchoolSiteResolver(new ListManagedSchoolSites(sites))],
+    [
+      SchoolSiteResolver,
+      new SchoolSiteResolver(
+        new ListManagedSchoolSites(sites),
+        new SetSchoolSiteExternalId(sites, new SqlSchoolSiteExternalIds(dataSource), auditTrail, clock),
+      ),
+    ],
+    [
+      RosterResolver,
+      new RosterResolver(
+        new UploadRoster(sites, rosterImports, uploadPersistence.log, readOneRosterZip, config.maxUploadBytes, auditTrail, clock),
+        new StartRosterImport(
+          sites,
+          rosterImports,
+          uploads,
+          uploadPersistence.log,
+          new QueueRosterSchool(
+            uploads,
+            rosterImports,
+            allowances,
+            { maxWaitingBatchesPerSite: config.maxQueuedBatchesPerSite, maxRowsPerAdminPerDay: config.maxBulkRowsPerAdminPerDay },
+            auditTrail,
+            clock,
+          ),
+          auditTrail,
+          clock,
+        ),
+        new ReadRosterImport(sites, rosterImports, uploadPersistence.log),
+      ),
+    ],
     [
       PasswordResetResolver,
       new PasswordResetResolver(

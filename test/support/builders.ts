@@ -8,9 +8,9 @@ import type { CreateEducatorAccountRequest } from '../../src/application/create-
 // One small world reused by unit tests: two sites in district 1, one site in district 2.
 export const DISTRICT_ONE = { id: 1, name: 'Riverside Unified' };
 export const DISTRICT_TWO = { id: 2, name: 'Hillcrest County Schools' };
-export const NORTH_HIGH: SchoolSite = { id: 11, name: 'North High', districtId: DISTRICT_ONE.id };
-export const SOUTH_MIDDLE: SchoolSite = { id: 12, name: 'South Middle', districtId: DISTRICT_ONE.id };
-export const HILLCREST_ELEMENTARY: SchoolSite = { id: 21, name: 'Hillcrest Elementary', districtId: DISTRICT_TWO.id };
+export const NORTH_HIGH: SchoolSite = { id: 11, name: 'North High', districtId: DISTRICT_ONE.id, externalId: null };
+export const SOUTH_MIDDLE: SchoolSite = { id: 12, name: 'South Middle', districtId: DISTRICT_ONE.id, externalId: null };
+export const HILLCREST_ELEMENTARY: SchoolSite = { id: 21, name: 'Hillcrest Elementary', districtId: DISTRICT_TWO.id, externalId: null };
 
 export const aSite = (overrides: Partial<SchoolSite> = {}): SchoolSite => ({ ...NORTH_HIGH, ...overrides });
 

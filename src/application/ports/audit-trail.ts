@@ -17,7 +17,10 @@ export type AuditAction =
   | 'SIGN_IN_REFUSED'
   | 'PASSWORD_RESET_REQUESTED'
   | 'PASSWORD_RESET'
-  | 'PASSWORD_CHANGED';
+  | 'PASSWORD_CHANGED'
+  | 'ROSTER_UPLOADED'
+  | 'ROSTER_IMPORT_STARTED'
+  | 'SCHOOL_SITE_EXTERNAL_ID_SET';
 
 /** SUCCEEDED, or the refusal's stable code (EMAIL_TAKEN, INVALID_CREDENTIALS, …). */
 export type AuditOutcome = 'SUCCEEDED' | (string & {});

@@ -7,6 +7,8 @@ export interface SchoolSite {
   id: number;
   name: string;
   districtId: number;
+  /** The identifier the district's SIS gives the site (the state's school code, say): OneRoster imports match by it. */
+  externalId: string | null;
 }
 
 export interface SchoolSiteRepository {

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, type Cipher, type Decipher } from 'node:crypto';
 
-export type PublicIdKind = 'district' | 'site' | 'account' | 'batch' | 'cursor';
+export type PublicIdKind = 'district' | 'site' | 'account' | 'batch' | 'cursor' | 'roster';
 
-const KINDS: readonly PublicIdKind[] = ['district', 'site', 'account', 'batch', 'cursor'];
+const KINDS: readonly PublicIdKind[] = ['district', 'site', 'account', 'batch', 'cursor', 'roster'];
 const RECENTLY_ENCODED_LIMIT = 10_000;
 
 /**

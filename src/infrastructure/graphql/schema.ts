@@ -11,6 +11,7 @@ import { AccountLifecycleResolver } from './resolvers/account-lifecycle.resolver
 import { PasswordResetResolver } from './resolvers/password-reset.resolver';
 import { SessionResolver } from './resolvers/session.resolver';
 import { UploadResolver } from './resolvers/upload.resolver';
+import { RosterResolver } from './resolvers/roster.resolver';
 
 /** What type-graphql's own `validate` setting would apply: missing fields are GraphQL's to refuse (non-null types). */
 const VALIDATOR_OPTIONS: ValidatorOptions = {
@@ -49,6 +50,7 @@ export const RESOLVER_CLASSES = [
   PasswordResetResolver,
   UploadResolver,
   CheckPreviewResolver,
+  RosterResolver,
 ] as const;
 
 /** type-graphql asks this for resolver instances; the composition root built them all by hand. */

@@ -46,6 +46,7 @@ export const KEPT_FIELDS: Record<string, Record<string, string>> = {
   SchoolSite: {
     id: KEPT,
     name: KEPT,
+    externalId: 'setSchoolSiteExternalId changes it without moving the counters',
     siteAdminCount: "the clock changes it (a Site Admin invitation expires), and its site need not be the viewer district's",
     district: 'a district is not an upload or an account: nothing ties its fields to the counters',
   },

@@ -21,6 +21,8 @@ import { UploadUndo1764000000013 } from './migrations/1764000000013-upload-undo'
 import { PasswordResets1764000000014 } from './migrations/1764000000014-password-resets';
 import { AccountListVersions1764000000017 } from './migrations/1764000000017-account-list-versions';
 import { CheckPreviews1764000000018 } from './migrations/1764000000018-check-previews';
+import { SchoolSiteExternalIds1764000000019 } from './migrations/1764000000019-school-site-external-ids';
+import { RosterImports1764000000020 } from './migrations/1764000000020-roster-imports';
 import { ALL_RECORDS } from './records/records';
 import type { Statement } from './plain-sql';
 
@@ -53,6 +55,8 @@ export const dataSourceOptions = (databaseUrl: string | undefined, poolSize = 10
     PasswordResets1764000000014,
     AccountListVersions1764000000017,
     CheckPreviews1764000000018,
+    SchoolSiteExternalIds1764000000019,
+    RosterImports1764000000020,
   ];
   const common = { entities: ALL_RECORDS, migrations, synchronize: false, logging: false as const };
   if (databaseUrl && /^(mysql|mariadb):\/\//.test(databaseUrl)) {

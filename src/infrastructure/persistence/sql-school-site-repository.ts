@@ -2,7 +2,12 @@ import type { District, SchoolSite, SchoolSiteRepository } from '../../domain/sc
 import type { ReadRows } from './grouped-reads';
 import { parameterList, type Row } from './plain-sql';
 
-const siteFromRow = (row: Row): SchoolSite => ({ id: Number(row.id), name: String(row.name), districtId: Number(row.district_id) });
+const siteFromRow = (row: Row): SchoolSite => ({
+  id: Number(row.id),
+  name: String(row.name),
+  districtId: Number(row.district_id),
+  externalId: (row.external_id as string | null | undefined) ?? null,
+});
 const districtFromRow = (row: Row): District => ({ id: Number(row.id), name: String(row.name) });
 
 /** Plain SQL: sites are looked up on most requests (scope checks, the log's "Belongs To"). */
@@ -10,7 +15,7 @@ export class SqlSchoolSiteRepository implements SchoolSiteRepository {
   constructor(private readonly read: ReadRows) {}
 
   async findById(id: number): Promise<SchoolSite | null> {
-    const [row] = await this.read('SELECT id, name, district_id FROM school_site WHERE id = ?', [id]);
+    const [row] = await this.read('SELECT id, name, district_id, external_id FROM school_site WHERE id = ?', [id]);
     return row ? siteFromRow(row) : null;
   }
 
@@ -25,13 +30,13 @@ export class SqlSchoolSiteRepository implements SchoolSiteRepository {
   }
 
   async listForDistrict(districtId: number): Promise<SchoolSite[]> {
-    const rows = await this.read('SELECT id, name, district_id FROM school_site WHERE district_id = ? ORDER BY name', [districtId]);
+    const rows = await this.read('SELECT id, name, district_id, external_id FROM school_site WHERE district_id = ? ORDER BY name', [districtId]);
     return rows.map(siteFromRow);
   }
 
   async findByIds(ids: number[]): Promise<SchoolSite[]> {
     if (ids.length === 0) return [];
-    const rows = await this.read(`SELECT id, name, district_id FROM school_site WHERE id IN (${parameterList(ids.length)}) ORDER BY name`, ids);
+    const rows = await this.read(`SELECT id, name, district_id, external_id FROM school_site WHERE id IN (${parameterList(ids.length)}) ORDER BY name`, ids);
     return rows.map(siteFromRow);
   }
 }

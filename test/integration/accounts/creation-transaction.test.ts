@@ -32,7 +32,7 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     statementBatches = new RecordingStatementBatches(server.application.dataSource);
     unitOfWork = new SqlUnitOfWork(server.application.dataSource, statementBatches);
     const row = await repository(SchoolSiteRecord).findOneByOrFail({ name: 'Demo Partner High' });
-    site = { id: row.id, name: row.name, districtId: row.districtId };
+    site = { id: row.id, name: row.name, districtId: row.districtId, externalId: null };
   });
   afterEach(async () => {
     await unitOfWork.close();
@@ -139,7 +139,7 @@ describeOnEachDatabase("A single creation's transaction", (database) => {
     const replacement = anEducator()
       .withId(id)
       .withEmail('again@example.org')
-      .withRole('COUNSELOR', [{ id: otherSite.id, name: otherSite.name, districtId: otherSite.districtId }])
+      .withRole('COUNSELOR', [{ id: otherSite.id, name: otherSite.name, districtId: otherSite.districtId, externalId: null }])
       .createdAt(later)
       .pending()
       .build();

@@ -9,6 +9,8 @@ import { describeOnEachDatabase } from '../../support/databases';
 import { UPLOAD_MUTATION, startTestServer, type Credential, type TestServer } from '../../support/test-server';
 import { credentialHeaders, sessionSetBy } from '../../support/graphql-client';
 import { fakeWebDist } from '../../support/web-dist';
+import { oneRoster12Zip } from '../../support/roster-fixtures';
+import { SET_EXTERNAL_ID, START_ROSTER_IMPORT, uploadRoster, uploadedRoster } from '../roster/roster-kit';
 import {
   BATCH_FIELDS,
   FAILURE_FIELDS,
@@ -391,9 +393,75 @@ describeOnEachDatabase('Authorization matrix: every operation × actor × scope'
     },
   });
 
+  /** A roster whose one school matches no site: starting it creates no batch. */
+  const MATRIX_ROSTER = oneRoster12Zip({
+    orgs: [{ sourcedId: 'org-matrix', status: 'active', name: 'Matrix School', type: 'school', identifier: 'MX-1' }],
+    people: [{ sourcedId: 'u-1', role: 'teacher', org: 'org-matrix', givenName: 'Mat', familyName: 'Rix', email: 'mat.rix@matrix.example.org' }],
+  });
+  /** A fresh roster import of the district of the site, uploaded by that district's District Admin. */
+  const rosterOfDistrictOf = async (target: Site): Promise<string> => {
+    const admin = target === site.otherHigh || target === site.otherMiddle ? 'otherDistrictAdmin' : 'districtAdmin';
+    return ((await uploadedRoster(server, token[admin]!, MATRIX_ROSTER, 'matrix.zip')) as { id: string }).id;
+  };
+  const nowhereRoster = (): string => server.application.publicIds.encode('roster', 987_654_321);
+  const ROSTER_IMPORT = 'query($id: ID!) { rosterImport(id: $id) { id fileName } }';
+
   const passwordOf = (actor: ActorName): string => (actor === 'educator' || actor === 'counselor' ? `${actor} has a long password` : server.demo.password);
 
   const PROBES: Record<string, Probe> = {
+    "Mutation.uploadRoster/a OneRoster zip of the viewer's district": {
+      field: 'uploadRoster',
+      send: (cell) => uploadRoster(server, credentialOf(cell), MATRIX_ROSTER, { fileName: 'matrix.zip' }),
+      allowed(answer) {
+        const { roster, userErrors } = answer.data.uploadRoster;
+        expect(userErrors).to.deep.equal([]);
+        expect(roster).to.deep.include({ fileName: 'matrix.zip', version: '1.2', batches: [] });
+        expect(roster.schools.map((school: { name: string; matchedSite: unknown }) => [school.name, school.matchedSite])).to.deep.equal([
+          ['Matrix School', null],
+        ]);
+      },
+    },
+    "Mutation.startRosterImport/a roster import of the scope's district": {
+      field: 'startRosterImport',
+      send: async (cell) =>
+        graphql(
+          START_ROSTER_IMPORT,
+          { input: { rosterImportId: await rosterOfDistrictOf(siteFor(cell.actor, cell.scope!)), schoolMappings: [], roleMappings: [] } },
+          cell,
+        ),
+      nothing: (cell) => graphql(START_ROSTER_IMPORT, { input: { rosterImportId: nowhereRoster(), schoolMappings: [], roleMappings: [] } }, cell),
+      allowed(answer) {
+        const { rosterImport, userErrors } = answer.data.startRosterImport;
+        expect(userErrors).to.deep.equal([]);
+        expect(rosterImport.startedAt).to.be.a('string');
+        expect(rosterImport.batches).to.deep.equal([]);
+      },
+    },
+    "Query.rosterImport/id: a roster import of the scope's district": {
+      field: 'rosterImport',
+      send: async (cell) => graphql(ROSTER_IMPORT, { id: await rosterOfDistrictOf(siteFor(cell.actor, cell.scope!)) }, cell),
+      nothing: (cell) => graphql(ROSTER_IMPORT, { id: nowhereRoster() }, cell),
+      allowed(answer) {
+        expect(answer.data.rosterImport).to.include({ fileName: 'matrix.zip' });
+      },
+    },
+    "Mutation.setSchoolSiteExternalId/the scope's site": {
+      field: 'setSchoolSiteExternalId',
+      send: (cell) =>
+        graphql(
+          SET_EXTERNAL_ID,
+          { input: { schoolSiteId: siteFor(cell.actor, cell.scope!).id, externalId: `M-${cell.actor}-${cell.scope}-${cell.credential}` } },
+          cell,
+        ),
+      nothing: (cell) =>
+        graphql(SET_EXTERNAL_ID, { input: { schoolSiteId: nowhere.site, externalId: `M-${cell.actor}-${cell.scope}-${cell.credential}` } }, cell),
+      allowed(answer, cell) {
+        expect(answer.data.setSchoolSiteExternalId).to.deep.equal({
+          schoolSite: { ...siteFor(cell.actor, cell.scope!), externalId: `M-${cell.actor}-${cell.scope}-${cell.credential}` },
+          userErrors: [],
+        });
+      },
+    },
     "Mutation.changePassword/the viewer's own password, changed to itself": {
       field: 'changePassword',
       send: (cell) => {

@@ -77,6 +77,16 @@ const adminsWithinReach = (elsewhere: Outcome): Readonly<Record<ActorName, PerSc
   otherDistrictAdmin: ownDistrictOnly(elsewhere),
 });
 
+/** District Admins within their district; everyone else signed in, and beyond it, gets `elsewhere`. */
+const districtAdminsWithinReach = (elsewhere: Outcome): Readonly<Record<ActorName, PerScope>> => ({
+  anonymous: everywhere('UNAUTHENTICATED'),
+  educator: everywhere(elsewhere),
+  counselor: everywhere(elsewhere),
+  siteAdmin: everywhere(elsewhere),
+  districtAdmin: ownDistrictOnly(elsewhere),
+  otherDistrictAdmin: ownDistrictOnly(elsewhere),
+});
+
 const everyoneSignedIn: Readonly<Record<ActorName, Outcome>> = {
   anonymous: 'UNAUTHENTICATED',
   educator: 'allowed',
@@ -124,6 +134,20 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
           siteAdmin: ownSiteOnly('absent'),
           districtAdmin: ownDistrictOnly('absent'),
           otherDistrictAdmin: ownDistrictOnly('absent'),
+        },
+      },
+    },
+    rosterImport: {
+      access: 'guarded',
+      scoped: true,
+      cases: {
+        "id: a roster import of the scope's district": {
+          anonymous: everywhere('UNAUTHENTICATED'),
+          educator: everywhere('null'),
+          counselor: everywhere('null'),
+          siteAdmin: everywhere('null'),
+          districtAdmin: ownDistrictOnly('null'),
+          otherDistrictAdmin: ownDistrictOnly('null'),
         },
       },
     },
@@ -223,6 +247,30 @@ export const AUTHORIZATION_MATRIX: AuthorizationMatrix = {
           otherDistrictAdmin: ownDistrictOnly('FORBIDDEN'),
         },
       },
+    },
+    uploadRoster: {
+      access: 'guarded',
+      scoped: false,
+      cases: {
+        "a OneRoster zip of the viewer's district": {
+          anonymous: 'UNAUTHENTICATED',
+          educator: 'FORBIDDEN',
+          counselor: 'FORBIDDEN',
+          siteAdmin: 'FORBIDDEN',
+          districtAdmin: 'allowed',
+          otherDistrictAdmin: 'allowed',
+        },
+      },
+    },
+    startRosterImport: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "a roster import of the scope's district": districtAdminsWithinReach('FORBIDDEN') },
+    },
+    setSchoolSiteExternalId: {
+      access: 'guarded',
+      scoped: true,
+      cases: { "the scope's site": districtAdminsWithinReach('FORBIDDEN') },
     },
     cancelUploadBatch: {
       access: 'guarded',

@@ -31,12 +31,23 @@ export class DistrictType {
 export class SchoolSiteType {
   @Field(() => ID) id: string;
   @Field(() => String) name: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The identifier the district's SIS knows the site by (the state's school code); OneRoster imports match schools by it.",
+  })
+  externalId: string | null;
   // district and siteAdminCount are resolved in batches by SchoolSiteResolver.
   internalId: number;
   districtId: number;
 
   static from(site: SchoolSite, publicId: string): SchoolSiteType {
-    return Object.assign(new SchoolSiteType(), { id: publicId, name: site.name, internalId: site.id, districtId: site.districtId });
+    return Object.assign(new SchoolSiteType(), {
+      id: publicId,
+      name: site.name,
+      externalId: site.externalId,
+      internalId: site.id,
+      districtId: site.districtId,
+    });
   }
 }
 

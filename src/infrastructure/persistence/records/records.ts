@@ -15,11 +15,13 @@ export class DistrictRecord {
 
 @Entity('school_site')
 @Index('ix_school_site_district', ['districtId', 'name'])
+@Index('uq_school_site_district_external_id', ['districtId', 'externalId'], { unique: true })
 export class SchoolSiteRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'int', name: 'district_id' }) districtId: number;
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ type: 'varchar', length: 64, name: 'external_id', nullable: true }) externalId: string | null;
 }
 
 @Entity('educator_account')
@@ -110,6 +112,7 @@ export class InvitationAllowanceRecord {
 
 @Entity('upload_batch')
 @Index('ix_upload_batch_site', ['schoolSiteId', 'id'])
+@Index('ix_upload_batch_roster_import', ['rosterImportId'])
 @Index('ix_upload_batch_status', ['status', 'id'])
 export class UploadBatchRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
@@ -139,6 +142,7 @@ export class UploadBatchRecord {
   @Column({ type: 'int', name: 'created_from_batch_id', nullable: true }) createdFromBatchId: number | null;
   @Column({ type: 'int', name: 'followed_by_batch_id', nullable: true }) followedByBatchId: number | null;
   @Column({ type: 'int', name: 'rows_corrected', default: 0 }) rowsCorrected: number;
+  @Column({ type: 'int', name: 'roster_import_id', nullable: true }) rosterImportId: number | null;
 }
 
 @Entity('upload_file_chunk')
@@ -230,6 +234,43 @@ export class PasswordResetRecord {
   @Column({ ...epochMs, name: 'used_at', nullable: true }) usedAt: number | null;
 }
 
+/** Written in plain SQL (sql-roster-imports.ts): a District Admin's OneRoster upload, as read. */
+@Entity('roster_import')
+@Index('ix_roster_import_district', ['districtId', 'id'])
+export class RosterImportRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'int', name: 'district_id' }) districtId: number;
+  @Column({ type: 'int', name: 'uploaded_by_account_id' }) uploadedByAccountId: number;
+  @Column({ type: 'varchar', length: 255, name: 'file_name' }) fileName: string;
+  @Column({ type: 'varchar', length: 8 }) version: string;
+  @Column({ ...epochMs, name: 'created_at' }) createdAt: number;
+  @Column({ ...epochMs, name: 'started_at', nullable: true }) startedAt: number | null;
+  @Column({ type: 'int', name: 'ignored_students', default: 0 }) ignoredStudents: number;
+  @Column({ type: 'int', name: 'ignored_guardians', default: 0 }) ignoredGuardians: number;
+  @Column({ type: 'int', name: 'ignored_disabled', default: 0 }) ignoredDisabled: number;
+  @Column({ type: 'int', name: 'ignored_to_be_deleted', default: 0 }) ignoredToBeDeleted: number;
+}
+
+@Entity('roster_school')
+export class RosterSchoolRecord {
+  @PrimaryColumn({ type: 'int', name: 'roster_import_id' }) rosterImportId: number;
+  @PrimaryColumn({ type: 'varchar', length: 255, name: 'sourced_id' }) sourcedId: string;
+  @Column({ type: 'varchar', length: 255 }) name: string;
+  @Column({ type: 'varchar', length: 255, nullable: true }) identifier: string | null;
+  @Column({ type: 'varchar', length: 32, name: 'org_type' }) orgType: string;
+}
+
+@Entity('roster_staff')
+export class RosterStaffRecord {
+  @PrimaryColumn({ type: 'int', name: 'roster_import_id' }) rosterImportId: number;
+  @PrimaryColumn({ type: 'int', name: 'line_number' }) lineNumber: number;
+  @Column({ type: 'varchar', length: 255, name: 'org_sourced_id', nullable: true }) orgSourcedId: string | null;
+  @Column({ type: 'varchar', length: 40, name: 'roster_role' }) rosterRole: string;
+  @Column({ type: 'varchar', length: 255, name: 'given_name' }) givenName: string;
+  @Column({ type: 'varchar', length: 255, name: 'family_name' }) familyName: string;
+  @Column({ type: 'varchar', length: 320 }) email: string;
+}
+
 /** Written in plain SQL (sql-audit-trail.ts); a record so that the schema knows the table. */
 @Entity('audit_event')
 @Index('ix_audit_event_district', ['districtId', 'id'])
@@ -270,4 +311,7 @@ export const ALL_RECORDS = [
   BrowserSessionRecord,
   AuditEventRecord,
   PasswordResetRecord,
+  RosterImportRecord,
+  RosterSchoolRecord,
+  RosterStaffRecord,
 ];

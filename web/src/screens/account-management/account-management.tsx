@@ -13,6 +13,7 @@ import { CreateMultiple } from '../create-multiple/create-multiple';
 import { UploadLog } from '../upload-log/upload-log';
 import { Activity } from '../activity/activity';
 import { AccountsList } from '../accounts/accounts-list';
+import { ImportRoster } from '../import-roster/import-roster';
 
 const MANAGED_SITES = graphql(`
   query ManagedSites {
@@ -61,6 +62,8 @@ export const AccountManagement = ({
             { id: 'multiple', label: 'Create Multiple Accounts', panel: <CreateMultiple roles={grantableRoles} sites={managed} /> },
             { id: 'accounts', label: 'Accounts', panel: <AccountsList roles={grantableRoles} sites={managed} /> },
             { id: 'activity', label: 'Activity', panel: <Activity sites={managed} /> },
+            // Only a District Admin imports a roster: its schools are the district's sites.
+            ...(viewer.role.code === 'DISTRICT_ADMIN' ? [{ id: 'roster', label: 'Import from your SIS', panel: <ImportRoster sites={managed} /> }] : []),
           ]}
         />
         <UploadLog openBatchId={openBatchId} />
