@@ -5,7 +5,7 @@ import { describeOnEachDatabase } from '../support/databases';
 import { csvFile, educatorRows, FIX_FILE_HEADER, parseCsv, rawFile, TEMPLATE_HEADER, type EducatorRow } from '../support/csv-fixtures';
 import { countRows, PARTNER_HIGH, siteIdsByName, uploadFile } from '../integration/uploads/upload-kit';
 import { browserKitFor, expectAccessible, expectNoHorizontalScroll, isFocused, openSignedIn, screenshot, tabTo, tick } from './support/browser-kit';
-import { csvUpload, download, dropFile, expectSameDocument, markDocument, tableRows, waitForLogRow } from './support/upload-log-page';
+import { chooseFileByKeyboard, csvUpload, download, dropFile, expectSameDocument, markDocument, tableRows, waitForLogRow } from './support/upload-log-page';
 
 /** The seed's file: lines 2–9 hold eight educators, and line 7 (the sixth row) repeats the District Admin's email. */
 const seedRows = (): EducatorRow[] => {
@@ -79,8 +79,7 @@ describeOnEachDatabase('The web page: creating accounts from a file', (database)
     await page.keyboard.press('ArrowRight');
     expect(await isFocused(page.getByRole('tab', { name: 'Create Multiple Accounts' }))).to.equal(true);
     await tabTo(page, page.getByLabel('CSV file'));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-    await chooser.setFiles(csvUpload('partner-high.csv', csvFile(seedRows())));
+    await chooseFileByKeyboard(page, csvUpload('partner-high.csv', csvFile(seedRows())));
     await tabTo(page, page.getByRole('checkbox', { name: /agreement/ }));
     await page.keyboard.press('Space');
     await tabTo(page, page.getByRole('button', { name: 'Upload', exact: true }));
