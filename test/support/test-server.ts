@@ -7,6 +7,8 @@ import { buildApplication, type Application } from '../../src/processes/composit
 import type { Argon2PasswordHasher } from '../../src/infrastructure/auth/argon2-password-hasher';
 import { loadConfig, type Config } from '../../src/processes/config';
 import { seedDemoDistrict, type DemoDistrict } from '../../src/cli/demo-district';
+import argon2 from 'argon2';
+import type { PasswordHasher } from '../../src/application/ports/password-hasher';
 import { MovableClock } from '../../src/infrastructure/clock/system-clock';
 import { createHttpServer } from '../../src/infrastructure/http/http-server';
 import { createLog, type Log } from '../../src/infrastructure/logging';
@@ -63,6 +65,23 @@ export interface TestServerOptions {
   webDist?: string;
 }
 
+/**
+ * Seeds the demo accounts with their password hashed once per test process, with argon2id's cheapest parameters. Every
+ * test resets the database and most sign in, and a sign-in costs what its stored hash's parameters say (argon2 verifies
+ * by the parameters the hash carries): at OWASP's, hashing and verifying took 60 ms a test. Accounts registered or reset
+ * through the API are hashed by the service's own hasher, at OWASP's parameters (authentication.test.ts holds it to them).
+ */
+const cheapDemoHashes = new Map<string, Promise<string>>();
+const demoSeedHasher = (service: PasswordHasher): PasswordHasher => ({
+  hash: (password) => {
+    if (!cheapDemoHashes.has(password))
+      cheapDemoHashes.set(password, argon2.hash(password, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }));
+    return cheapDemoHashes.get(password)!;
+  },
+  verify: (hash, password) => service.verify(hash, password),
+  verifyNothing: (password) => service.verifyNothing(password),
+});
+
 /** The real service on a real port, against a real database, with a clock the test can move; no test depends on `web/`. */
 export const startTestServer = async (database: TestDatabase, configOverrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> => {
   const outboxDir = mkdtempSync(join(tmpdir(), 'educators-outbox-'));
@@ -90,7 +109,7 @@ export const startTestServer = async (database: TestDatabase, configOverrides: P
     demo: undefined as unknown as DemoDistrict,
     async reset() {
       for (const record of ALL_RECORDS) await application.dataSource.getRepository(record).clear();
-      test.demo = (await seedDemoDistrict(application.dataSource, application.passwords, clock))!;
+      test.demo = (await seedDemoDistrict(application.dataSource, demoSeedHasher(application.passwords), clock))!;
     },
     graphql(query, variables = {}, credential) {
       return postGraphQL(url, query, variables, credential);
