@@ -123,6 +123,7 @@ describeOnEachDatabase('A check as a preview: correcting its rows, then creating
     expect(runPreview.corrections).to.deep.equal([{ lineNumber: 6, email: 'educator5@partner-high.example.org', userRole: 'Counselor' }]);
     const checkAfter = await preview(checked.id);
     expect(checkAfter).to.deep.include({ createdAccountsBatchId: created.batch!.id, createAccountsUntil: null });
+    expect((await correct(checked.id, 7, {})).userErrors.map((error) => error.code)).to.deep.equal(['CHECK_ALREADY_USED']);
   });
 
   it('when "Create accounts" is asked again, then it answers the upload it already queued and creates nothing twice', async () => {
