@@ -1,9 +1,8 @@
-import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allowance';
 import { checkExpired, checkFollowUpRefusal } from '../domain/upload-batch/check-preview';
 import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
 import { auditedCheckAction, type CheckActionRequest } from './audited-check-action';
-import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import { bulkCreationAgreement, takeBulkRows } from './bulk-rows';
 import type { AuditTrail } from './ports/audit-trail';
 import type { CheckFollowUps } from './ports/check-follow-ups';
 import type { Clock } from './ports/clock';
@@ -59,20 +58,13 @@ export class CreateAccountsFromCheck {
       };
     }
     try {
-      const rows = check.totalRows ?? 0;
-      const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
-      const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
-      if (!taken.ok) {
+      const rows = { adminAccountId: actor.accountId, rows: check.totalRows ?? 0, now, maxRowsPerDay: this.limits.maxRowsPerAdminPerDay };
+      const overLimit = await takeBulkRows(this.allowances, rows);
+      if (overLimit) {
         await this.inbox.discard(runId);
-        return { batch: null, userErrors: [refusal('BULK_ROWS_LIMIT_REACHED', bulkRowsLimitReached(rows, taken.error, limit, now), ['batchId'])] };
+        return { batch: null, userErrors: [refusal('BULK_ROWS_LIMIT_REACHED', overLimit, ['batchId'])] };
       }
-      const agreement = {
-        acceptedByAccountId: actor.accountId,
-        agreement: 'BULK_ACCOUNT_CREATION' as const,
-        version: BULK_CREATION_AGREEMENT_VERSION,
-        acceptedAt: now,
-        uploadBatchId: runId,
-      };
+      const agreement = bulkCreationAgreement(actor.accountId, now, runId);
       const queued = await this.followUps.queueRun(check.id, runId, agreement);
       if (!queued.queued) {
         await this.inbox.discard(runId);

@@ -1,7 +1,6 @@
-import { DAY_MS, bulkRowsLimitReached } from '../domain/educator/invitation-allowance';
 import type { SchoolSite } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
-import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import { bulkCreationAgreement, takeBulkRows } from './bulk-rows';
 import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { InvitationAllowances } from './ports/invitation-allowances';
@@ -52,14 +51,10 @@ export class QueueRosterSchool {
       await this.rosters.linkBatch(file.rosterImportId, batchId);
       const size = this.inbox.storedChunkBytes;
       for (let at = 0, seq = 0; at < bytes.length; at += size, seq += 1) await this.inbox.appendFileChunk(batchId, seq, bytes.subarray(at, at + size));
-      const agreement = {
-        acceptedByAccountId: actor.accountId,
-        agreement: 'BULK_ACCOUNT_CREATION' as const,
-        version: BULK_CREATION_AGREEMENT_VERSION,
-        acceptedAt: now,
-        uploadBatchId: batchId,
-      };
-      const rejection = file.dryRun ? null : await this.overDailyLimit(actor, file.rows);
+      const agreement = bulkCreationAgreement(actor.accountId, now, batchId);
+      const rejection = file.dryRun
+        ? null
+        : await takeBulkRows(this.allowances, { adminAccountId: actor.accountId, rows: file.rows, now, maxRowsPerDay: this.limits.maxRowsPerAdminPerDay });
       if (rejection) await this.inbox.markRejected(batchId, bytes.length, rejection, this.clock.now(), agreement);
       else await this.inbox.markQueued(batchId, bytes.length, file.rows, agreement);
     } catch (error) {
@@ -79,12 +74,5 @@ export class QueueRosterSchool {
       detail,
     });
     return batchId;
-  }
-
-  private async overDailyLimit(actor: Actor, rows: number): Promise<string | null> {
-    const now = this.clock.now();
-    const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
-    const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
-    return taken.ok ? null : bulkRowsLimitReached(rows, taken.error, limit, now);
   }
 }

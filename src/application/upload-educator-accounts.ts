@@ -1,10 +1,9 @@
-import { bulkRowsLimitReached, DAY_MS } from '../domain/educator/invitation-allowance';
 import { manages, mayCreateAccounts } from '../domain/role/account-creation-policy';
 import type { SchoolSiteRepository } from '../domain/school/school-site';
 import type { Actor } from '../domain/shared/actor';
 import { refusal, type DomainError } from '../domain/shared/result';
 import { AccessDenied } from './access-denied';
-import { BULK_CREATION_AGREEMENT_VERSION } from './agreements';
+import { bulkCreationAgreement, takeBulkRows } from './bulk-rows';
 import { IDEMPOTENCY_KEY_REUSED, keyedRequest, keyOf } from './idempotency';
 import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
@@ -115,13 +114,7 @@ export class UploadEducatorAccounts {
     if (batchId === null) {
       return refused(refusal('TOO_MANY_QUEUED_UPLOADS', `${site.name} already has ${limit} uploads waiting. Wait for them to finish, then upload again.`));
     }
-    const agreement = {
-      acceptedByAccountId: actor.accountId,
-      agreement: 'BULK_ACCOUNT_CREATION' as const,
-      version: BULK_CREATION_AGREEMENT_VERSION,
-      acceptedAt: now,
-      uploadBatchId: batchId,
-    };
+    const agreement = bulkCreationAgreement(actor.accountId, now, batchId);
     const content = key && this.startFingerprint();
     let idempotency: KeyedRequest | undefined;
     let landed: boolean;
@@ -131,7 +124,9 @@ export class UploadEducatorAccounts {
       // A rejected file is told by its reason: the reader may give it before the whole file is read.
       const decisive = [site.id, request.fileName, request.dryRun, received.rejection ?? content?.digest()];
       idempotency = key ? keyedRequest(key, this.startFingerprint, 'uploadEducatorAccounts', decisive) : undefined;
-      const rejection = received.rejection ?? (request.dryRun ? null : await this.rowsOverDailyLimit(actor, received.dataRows));
+      const rows = { adminAccountId: actor.accountId, rows: received.dataRows, now: this.clock.now(), maxRowsPerDay: this.limits.maxRowsPerAdminPerDay };
+      // A check sends nothing and counts nothing.
+      const rejection = received.rejection ?? (request.dryRun ? null : await takeBulkRows(this.allowances, rows));
       landed = rejection
         ? await this.batches.markRejected(batchId, received.bytes, rejection, this.clock.now(), agreement, idempotency)
         : await this.batches.markQueued(batchId, received.bytes, received.dataRows, agreement, idempotency);
@@ -154,17 +149,6 @@ export class UploadEducatorAccounts {
     const sameRequest = earlier?.requestDigest === request.requestDigest && earlier.batchId !== null;
     const batch = sameRequest ? await this.log.findBatch(earlier.batchId!) : null;
     return batch ? { batch, userErrors: [] } : refused(IDEMPOTENCY_KEY_REUSED);
-  }
-
-  /**
-   * Every row of a readable file may become an invitation: they count against the uploader's rows of the last 24 hours,
-   * the file as a whole or not at all. A dry run sends nothing and counts nothing. Null when the rows fit.
-   */
-  private async rowsOverDailyLimit(actor: Actor, rows: number): Promise<string | null> {
-    const now = this.clock.now();
-    const limit = { invitations: this.limits.maxRowsPerAdminPerDay, windowMs: DAY_MS };
-    const taken = await this.allowances.take({ adminAccountId: actor.accountId, kind: 'bulk-rows', amount: rows, at: now, limit });
-    return taken.ok ? null : bulkRowsLimitReached(rows, taken.error, limit, now);
   }
 
   /** Stores the bytes in chunks as they arrive and, from the same pass, reads them as the template (and feeds `content`). */
