@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { zipFile } from './zip-file';
 
 /** OneRoster CSV exports built from the specification's columns, zipped as an SIS would. */
 
@@ -69,49 +69,9 @@ const cell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace
 export const csvOf = (columns: readonly string[], rows: readonly CsvRow[]): string =>
   [columns, ...rows.map((row) => columns.map((column) => row[column] ?? ''))].map((cells) => cells.map(cell).join(',')).join('\r\n') + '\r\n';
 
-/** A zip of the files, each stored or deflated, with a correct central directory (a small writer: no zip64, no encryption). */
-export const zipOf = (files: Record<string, string | Buffer>, method: 'store' | 'deflate' = 'deflate'): Buffer => {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const packed = method === 'deflate' ? deflateRawSync(data) : data;
-    const nameBytes = Buffer.from(name, 'utf8');
-    const checksum = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method === 'deflate' ? 8 : 0, 8);
-    local.writeUInt32LE(checksum, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt16LE(method === 'deflate' ? 8 : 0, 10);
-    entry.writeUInt32LE(checksum, 16);
-    entry.writeUInt32LE(packed.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, packed);
-    central.push(entry, nameBytes);
-    offset += local.length + nameBytes.length + packed.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-};
+/** A zip of the files, each stored or deflated, as an SIS writes its export. */
+export const zipOf = (files: Record<string, string | Buffer>, method: 'store' | 'deflate' = 'deflate'): Buffer =>
+  zipFile(Object.entries(files).map(([name, data]) => ({ name, data, stored: method === 'store' })));
 
 export const manifestOf = (version: string, overrides: Record<string, string> = {}): string => {
   const properties: Record<string, string> = {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { cellsOf, TEMPLATE_HEADER, type EducatorRow } from './csv-fixtures';
+import { zipFile, type ZipPart } from './zip-file';
 
 /** Builders for uploaded workbooks: written by exceljs here, or by LibreOffice once (scripts/convert-workbook-fixtures.sh). */
 
@@ -49,57 +49,6 @@ const WORKBOOKS = join(__dirname, '..', '..', '..', 'test', 'support', 'workbook
 /** A workbook LibreOffice wrote from the CSV file of the same name beside it. */
 export const libreOfficeWorkbook = (name: 'libreoffice-educators' | 'libreoffice-fix-file' | 'libreoffice-typed-cells'): Buffer =>
   readFileSync(join(WORKBOOKS, `${name}.xlsx`));
-
-export interface ZipPart {
-  name: string;
-  data: Buffer | string;
-  /** What the directory claims the part unpacks to, when it is to lie. */
-  declaredBytes?: number;
-  /** Stored as it is instead of deflated. */
-  stored?: boolean;
-}
-
-/** A zip file written by hand, so its directory can say what a test needs (many parts, sizes that lie). */
-export const zipFile = (parts: ZipPart[]): Buffer => {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const data = Buffer.from(part.data);
-    const packed = part.stored ? data : deflateRawSync(data);
-    const name = Buffer.from(part.name, 'utf8');
-    const sizes = { crc: crc32(data), packed: packed.length, unpacked: part.declaredBytes ?? data.length, method: part.stored ? 0 : 8 };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(sizes.method, 8);
-    local.writeUInt32LE(sizes.crc, 14);
-    local.writeUInt32LE(sizes.packed, 18);
-    local.writeUInt32LE(sizes.unpacked, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(sizes.method, 10);
-    central.writeUInt32LE(sizes.crc, 16);
-    central.writeUInt32LE(sizes.packed, 20);
-    central.writeUInt32LE(sizes.unpacked, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, packed);
-    centrals.push(central, name);
-    offset += local.length + name.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-};
 
 const CONTENT_TYPES = (mainType: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +

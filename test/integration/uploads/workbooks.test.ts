@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { describeOnEachDatabase } from '../../support/databases';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { anEducatorRow, parseCsv } from '../../support/csv-fixtures';
-import { compoundFile, libreOfficeWorkbook, macroEnabledWorkbook, workbookFile, workbookParts, zipFile } from '../../support/workbook-fixtures';
+import { compoundFile, libreOfficeWorkbook, macroEnabledWorkbook, workbookFile, workbookParts } from '../../support/workbook-fixtures';
+import { zipFile } from '../../support/zip-file';
 import { PARTNER_HIGH, countRows, download, readBatch, siteIdsByName, uploadAndProcess, uploadFile } from './upload-kit';
 
 describeOnEachDatabase('Uploading the template as an Excel workbook (.xlsx)', (database) => {

@@ -1,9 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { IsOptional, MaxLength } from 'class-validator';
-import type { FileUpload } from 'graphql-upload-ts';
 import type { ReadUploadLog, VisibleBatch } from '../../../application/read-upload-log';
-import { UploadTooLarge, type UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
+import type { UploadEducatorAccounts } from '../../../application/upload-educator-accounts';
 import type { CancelUploadBatch } from '../../../application/cancel-upload-batch';
 import type { UndoUploadBatch } from '../../../application/undo-upload-batch';
 import type { Clock } from '../../../application/ports/clock';
@@ -28,6 +27,7 @@ import {
   UploadFailureType,
 } from '../types/upload.types';
 import { decodeCursor, encodeCursor, loadEach, presentAccount, presentSite } from './presenters';
+import { contentsOf, receivedFile } from './uploaded-file';
 
 @ArgsType()
 class UploadBatchesArgs extends PageArgs {
@@ -35,39 +35,6 @@ class UploadBatchesArgs extends PageArgs {
   @IsOptional()
   @MaxLength(100)
   schoolSiteId?: string | null;
-}
-
-/**
- * graphql-upload-ts ends a file over its maxFileSize with a 413 error (thrown by createReadStream when the
- * whole request already arrived, or raised mid-stream); the use case must read that as "too large", not as a fault.
- */
-async function* contentsOf(file: FileUpload): AsyncGenerator<Buffer> {
-  const tooLarge = (error: unknown): boolean => (error as { status?: unknown } | null)?.status === 413;
-  let stream: ReturnType<FileUpload['createReadStream']> | undefined;
-  try {
-    stream = file.createReadStream();
-    for await (const piece of stream) yield piece as Buffer;
-  } catch (error) {
-    throw tooLarge(error) ? new UploadTooLarge() : error;
-  } finally {
-    stream?.destroy();
-  }
-}
-
-/**
- * graphql-upload-ts rejects the file's promise with a 4xx error when the request does not carry the file its map
- * names, or carries a file part beyond the one allowed: the client's request is wrong, not our service.
- */
-async function receivedFile(file: Promise<FileUpload>): Promise<FileUpload> {
-  try {
-    return await file;
-  } catch (error) {
-    const status = (error as { status?: unknown } | null)?.status;
-    if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
-    throw new GraphQLError('Send exactly one file per request, in the multipart part that "map" names for input.file.', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
-  }
 }
 
 @ArgsType()

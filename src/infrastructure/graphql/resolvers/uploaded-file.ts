@@ -2,9 +2,11 @@ import { GraphQLError } from 'graphql';
 import type { FileUpload } from 'graphql-upload-ts';
 import { UploadTooLarge } from '../../../application/upload-educator-accounts';
 
-// The same reading of a multipart file as upload.resolver.ts's (left as it is while the upload flow is being changed).
-
-/** graphql-upload-ts ends a file over its maxFileSize with a 413 error: read as "too large", not as a fault. */
+/**
+ * The uploaded file's bytes, for the template upload and the roster upload alike. graphql-upload-ts ends a file over its
+ * maxFileSize with a 413 error (thrown by createReadStream when the whole request already arrived, or raised
+ * mid-stream): the use case must read that as "too large", not as a fault.
+ */
 export async function* contentsOf(file: FileUpload): AsyncGenerator<Buffer> {
   let stream: ReturnType<FileUpload['createReadStream']> | undefined;
   try {
@@ -17,7 +19,10 @@ export async function* contentsOf(file: FileUpload): AsyncGenerator<Buffer> {
   }
 }
 
-/** A request without the file its map names, or with more than one, is the client's mistake. */
+/**
+ * graphql-upload-ts rejects the file's promise with a 4xx error when the request does not carry the file its map
+ * names, or carries a file part beyond the one allowed: the client's request is wrong, not our service.
+ */
 export async function receivedFile(file: Promise<FileUpload>): Promise<FileUpload> {
   try {
     return await file;

@@ -6,7 +6,8 @@ import { templateWorkbook } from '../../../../src/infrastructure/workbook/templa
 import { readTemplateWorkbook } from '../../../../src/infrastructure/workbook/template-workbook-reader';
 import { WORKBOOK_LIMITS } from '../../../../src/infrastructure/workbook/zip-directory';
 import { anEducatorRow, FIX_FILE_HEADER } from '../../../support/csv-fixtures';
-import { compoundFile, libreOfficeWorkbook, macroEnabledWorkbook, workbookFile, workbookParts, zipFile } from '../../../support/workbook-fixtures';
+import { compoundFile, libreOfficeWorkbook, macroEnabledWorkbook, workbookFile, workbookParts } from '../../../support/workbook-fixtures';
+import { zipFile } from '../../../support/zip-file';
 
 const LIMITS: CsvLimits = { maxRowBytes: 65536, maxDataRows: 200000 };
 

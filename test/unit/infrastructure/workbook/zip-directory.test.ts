@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readZipDirectory, WORKBOOK_LIMITS, zipLimitExceeded, type ZipEntry } from '../../../../src/infrastructure/workbook/zip-directory';
-import { zipFile } from '../../../support/workbook-fixtures';
+import { zipFile } from '../../../support/zip-file';
 
 const MB = 1024 * 1024;
 const entry = (name: string, compressedBytes: number, uncompressedBytes: number): ZipEntry => ({
